@@ -1,0 +1,167 @@
+package io.runnel.broker;
+
+import io.runnel.broker.api.ApiDispatcher;
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.apiversions.ApiVersionsHandler;
+import io.runnel.broker.api.createpartitions.CreatePartitionsHandler;
+import io.runnel.broker.api.createtopics.CreateTopicsHandler;
+import io.runnel.broker.api.deletetopics.DeleteTopicsHandler;
+import io.runnel.broker.api.describecluster.DescribeClusterHandler;
+import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
+import io.runnel.broker.api.fetch.FetchHandler;
+import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
+import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
+import io.runnel.broker.api.metadata.MetadataHandler;
+import io.runnel.broker.api.produce.ProduceHandler;
+import io.runnel.broker.config.BrokerConfig;
+import io.runnel.broker.network.NetworkServer;
+import io.runnel.broker.partition.Partitions;
+import io.runnel.broker.partition.PartitionsPublisher;
+import io.runnel.metadata.controller.MetadataController;
+import io.runnel.metadata.image.BrokerRegistration;
+import io.runnel.metadata.log.LocalMetadataLog;
+import io.runnel.storage.LogManager;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Runnel broker: its logs, its metadata, its API handlers and its listener, started in that order and closed
+ * in reverse. Threads: "runnel-acceptor" and "runnel-network-N" (Netty), "runnel-controller" (metadata),
+ * "runnel-timer" (delayed operations).
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** Lives in the first log dir; the name has no "-N" suffix, so it is never taken for a partition. */
+    static final String METADATA_DIR = "__cluster_metadata";
+
+    private final BrokerConfig config;
+    private final LogManager logs;
+    private final LocalMetadataLog metadataLog;
+    private final MetadataController controller;
+    private final ScheduledThreadPoolExecutor timer;
+    private final NetworkServer network;
+    private volatile boolean closed;
+
+    private Broker(final BrokerConfig config, final LogManager logs, final LocalMetadataLog metadataLog,
+                   final MetadataController controller, final ScheduledThreadPoolExecutor timer,
+                   final NetworkServer network) {
+        this.config = config;
+        this.logs = logs;
+        this.metadataLog = metadataLog;
+        this.controller = controller;
+        this.timer = timer;
+        this.network = network;
+    }
+
+    public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
+        final long startNs = System.nanoTime();
+        final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system());
+        LocalMetadataLog metadataLog = null;
+        MetadataController controller = null;
+        ScheduledThreadPoolExecutor timer = null;
+        try {
+            metadataLog = LocalMetadataLog.open(config.logDirs().get(0).resolve(METADATA_DIR));
+            final BrokerConfig.Endpoint advertised = config.advertisedListener();
+            controller = new MetadataController(metadataLog, new BrokerRegistration(config.nodeId(),
+                    advertised.host(), advertised.port(), advertised.listenerName(), config.rack()),
+                    config.numPartitions(), config.defaultReplicationFactor(), config.originals());
+            final Partitions partitions = new Partitions();
+            controller.start().get();
+            controller.registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions,
+                    config.originals())).get();
+
+            timer = new ScheduledThreadPoolExecutor(1, r -> {
+                final Thread t = new Thread(r, "runnel-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+
+            final List<ApiHandler<?>> handlers = new ArrayList<>();
+            final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
+            handlers.add(new ApiVersionsHandler(() -> dispatcher[0].handlers()));
+            handlers.add(new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics()));
+            handlers.add(new CreateTopicsHandler(controller));
+            handlers.add(new DeleteTopicsHandler(controller));
+            handlers.add(new CreatePartitionsHandler(controller));
+            handlers.add(new ProduceHandler(partitions));
+            handlers.add(new FetchHandler(partitions, config.fetchSessionCacheSlots(), timer));
+            handlers.add(new ListOffsetsHandler(partitions));
+            handlers.add(new DescribeConfigsHandler(controller::image, config.nodeId(), config.originals()));
+            handlers.add(new DescribeClusterHandler(controller::image, config.nodeId()));
+            handlers.add(new InitProducerIdHandler(controller));
+            dispatcher[0] = new ApiDispatcher(handlers);
+
+            final BrokerConfig.Endpoint listener = config.listener();
+            final InetSocketAddress bind = listener.host().isEmpty()
+                    ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.host(), listener.port());
+            final NetworkServer network = new NetworkServer(bind, config.numNetworkThreads(), dispatcher[0],
+                    config.socketRequestMaxBytes(), config.connectionsMaxIdleMs());
+            final Broker broker = new Broker(config, logs, metadataLog, controller, timer, network);
+            LOG.info("Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
+                    config.nodeId(), controller.image().clusterId(), network.boundAddress(),
+                    advertised.host(), broker.port(), config.logDirs(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+            return broker;
+        } catch (ExecutionException e) {
+            closeQuietly(timer, controller, metadataLog, logs);
+            throw new IOException("Metadata failed to load: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | RuntimeException e) {
+            closeQuietly(timer, controller, metadataLog, logs);
+            throw e;
+        }
+    }
+
+    /** The port the listener is bound to (useful when configured as 0). */
+    public int port() {
+        return network.boundAddress().getPort();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public String clusterId() {
+        return controller.image().clusterId();
+    }
+
+    /** Stops listening, then closes metadata and logs; the logs write their clean-shutdown markers last. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        final long startNs = System.nanoTime();
+        network.close();
+        closeQuietly(timer, controller, metadataLog, logs);
+        LOG.info("Runnel broker {} stopped in {} ms", config.nodeId(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+    }
+
+    private static void closeQuietly(final ScheduledThreadPoolExecutor timer, final MetadataController controller,
+                                     final LocalMetadataLog metadataLog, final LogManager logs) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        for (final AutoCloseable c : new AutoCloseable[] {controller, metadataLog, logs}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.error("Error while closing {}", c.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

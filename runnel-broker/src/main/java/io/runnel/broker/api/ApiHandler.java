@@ -1,0 +1,31 @@
+package io.runnel.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+
+/**
+ * Serves one Kafka API. One implementation per API key, in a package named for the API.
+ *
+ * <p>Handlers run on a network thread and must not block it: work that waits (long-poll fetch, acks) returns an
+ * incomplete future that an event or timer completes later. A handler may throw or complete exceptionally with
+ * a kafka-clients {@code ApiException}; {@link ApiDispatcher} turns that into the API's error response. A
+ * future completed with {@code null} means "send no response" (Produce with acks=0).
+ *
+ * @param <Q> the request message type
+ */
+public interface ApiHandler<Q extends ApiMessage> {
+    ApiKeys apiKey();
+
+    /** The lowest version this handler serves; the default is everything kafka-clients can parse. */
+    default short minVersion() {
+        return apiKey().oldestVersion();
+    }
+
+    /** The highest version this handler serves; the default is kafka-clients' latest stable version. */
+    default short maxVersion() {
+        return apiKey().latestVersion(false);
+    }
+
+    CompletableFuture<? extends ApiMessage> handle(RequestContext context, Q request);
+}

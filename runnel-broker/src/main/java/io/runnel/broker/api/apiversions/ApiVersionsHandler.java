@@ -1,0 +1,42 @@
+package io.runnel.broker.api.apiversions;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+
+/**
+ * ApiVersions: exactly the APIs and versions this broker serves. (A request newer than any version served is
+ * answered before it gets here, by the connection, at v0.) A v3+ request with an invalid client software name
+ * or version gets INVALID_REQUEST, as KIP-511 says.
+ */
+public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
+    private final Supplier<Map<ApiKeys, ApiHandler<?>>> served;
+
+    public ApiVersionsHandler(final Supplier<Map<ApiKeys, ApiHandler<?>>> served) {
+        this.served = served;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.API_VERSIONS;
+    }
+
+    @Override
+    public CompletableFuture<ApiVersionsResponseData> handle(final RequestContext context,
+                                                             final ApiVersionsRequestData request) {
+        final ApiVersionsResponseData response = new ApiVersionsResponseData();
+        if (!new ApiVersionsRequest(request, context.apiVersion()).isValid()) {
+            response.setErrorCode(Errors.INVALID_REQUEST.code());
+        }
+        served.get().forEach((key, handler) -> response.apiKeys().add(new ApiVersionsResponseData.ApiVersion()
+                .setApiKey(key.id).setMinVersion(handler.minVersion()).setMaxVersion(handler.maxVersion())));
+        return CompletableFuture.completedFuture(response);
+    }
+}

@@ -1,0 +1,131 @@
+package io.runnel.broker.api.describeconfigs;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.metadata.config.ConfigSynonym;
+import io.runnel.metadata.config.ResolvedConfig;
+import io.runnel.metadata.config.TopicConfigDef;
+import io.runnel.metadata.config.TopicConfigs;
+import io.runnel.metadata.image.MetadataImage;
+import io.runnel.metadata.image.TopicImage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+
+/**
+ * DescribeConfigs for topics (every topic config, with its effective value, source and synonyms) and for this
+ * broker (its static properties, and the broker-level defaults of every topic config).
+ */
+public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
+    private final Supplier<MetadataImage> image;
+    private final int nodeId;
+    private final Map<String, String> brokerProperties;
+
+    public DescribeConfigsHandler(final Supplier<MetadataImage> image, final int nodeId,
+                                  final Map<String, String> brokerProperties) {
+        this.image = image;
+        this.nodeId = nodeId;
+        this.brokerProperties = brokerProperties;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_CONFIGS;
+    }
+
+    @Override
+    public CompletableFuture<DescribeConfigsResponseData> handle(final RequestContext context,
+                                                                 final DescribeConfigsRequestData request) {
+        final DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+        final MetadataImage current = image.get();
+        for (final DescribeConfigsRequestData.DescribeConfigsResource resource : request.resources()) {
+            final DescribeConfigsResponseData.DescribeConfigsResult result =
+                    new DescribeConfigsResponseData.DescribeConfigsResult()
+                            .setResourceType(resource.resourceType())
+                            .setResourceName(resource.resourceName());
+            final ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+            if (type == ConfigResource.Type.TOPIC) {
+                final TopicImage topic = current.topic(resource.resourceName());
+                if (topic == null) {
+                    result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+                            .setErrorMessage("Topic " + resource.resourceName() + " does not exist");
+                } else {
+                    result.setConfigs(entries(TopicConfigs.resolve(topic.configs(), brokerProperties).values(),
+                            resource.configurationKeys(), request));
+                }
+            } else if (type == ConfigResource.Type.BROKER) {
+                if (!resource.resourceName().isEmpty() && !resource.resourceName().equals(String.valueOf(nodeId))) {
+                    result.setErrorCode(Errors.INVALID_REQUEST.code())
+                            .setErrorMessage("This is broker " + nodeId + ", not " + resource.resourceName());
+                } else {
+                    result.setConfigs(entries(brokerConfigs(), resource.configurationKeys(), request));
+                }
+            } else {
+                result.setErrorCode(Errors.INVALID_REQUEST.code())
+                        .setErrorMessage("Describing configs of resource type " + type + " is not supported");
+            }
+            response.results().add(result);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** The broker's static properties, plus the broker-level name of every topic config at its effective value. */
+    private Collection<ResolvedConfig> brokerConfigs() {
+        final Map<String, ResolvedConfig> configs = new TreeMap<>();
+        for (final TopicConfigDef def : TopicConfigs.all().values()) {
+            if (def.synonyms().isEmpty()) {
+                continue;
+            }
+            final String name = def.synonyms().get(def.synonyms().size() - 1).name();
+            final String set = brokerProperties.get(name);
+            final ResolvedConfig topicLevel = TopicConfigs.resolve(def, Map.of(), brokerProperties);
+            configs.put(name, new ResolvedConfig(name, set != null ? set : topicLevel.value(),
+                    set != null ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG,
+                    topicLevel.type(), def.sensitive(), true, def.documentation(), List.of()));
+        }
+        brokerProperties.forEach((name, value) -> configs.putIfAbsent(name, new ResolvedConfig(name, value,
+                ConfigSource.STATIC_BROKER_CONFIG, ConfigType.STRING, false, true, "", List.of())));
+        return configs.values();
+    }
+
+    private static List<DescribeConfigsResponseData.DescribeConfigsResourceResult> entries(
+            final Collection<ResolvedConfig> configs, final List<String> keys,
+            final DescribeConfigsRequestData request) {
+        final List<DescribeConfigsResponseData.DescribeConfigsResourceResult> out = new ArrayList<>();
+        for (final ResolvedConfig config : configs) {
+            if (keys != null && !keys.contains(config.name())) {
+                continue;
+            }
+            final DescribeConfigsResponseData.DescribeConfigsResourceResult entry =
+                    new DescribeConfigsResponseData.DescribeConfigsResourceResult()
+                            .setName(config.name())
+                            .setValue(config.sensitive() ? null : config.value())
+                            .setReadOnly(config.readOnly())
+                            .setConfigSource(config.source().id())
+                            .setIsSensitive(config.sensitive())
+                            .setConfigType(config.type().id())
+                            .setDocumentation(request.includeDocumentation() ? config.documentation() : null);
+            if (request.includeSynonyms()) {
+                for (final ConfigSynonym synonym : config.synonyms()) {
+                    entry.synonyms().add(new DescribeConfigsResponseData.DescribeConfigsSynonym()
+                            .setName(synonym.name())
+                            .setValue(config.sensitive() ? null : synonym.value())
+                            .setSource(synonym.source().id()));
+                }
+            }
+            out.add(entry);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,149 @@
+package io.runnel.broker.api.metadata;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.metadata.controller.CreateTopicResult;
+import io.runnel.metadata.controller.CreateTopicSpec;
+import io.runnel.metadata.controller.MetadataController;
+import io.runnel.metadata.image.BrokerRegistration;
+import io.runnel.metadata.image.MetadataImage;
+import io.runnel.metadata.image.PartitionImage;
+import io.runnel.metadata.image.TopicImage;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Metadata: brokers, cluster id, controller, and topics with their partitions and leaders.
+ *
+ * <p>A null topic list asks for every topic; an empty one for none. A requested topic that does not exist is
+ * created first (with the broker's defaults) when {@code auto.create.topics.enable} is on and the request allows
+ * it, as in Kafka; the response then already carries the new topic, so the client needs no second round trip.
+ */
+public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
+    private final MetadataController controller;
+    private final int nodeId;
+    private final boolean autoCreateTopics;
+
+    public MetadataHandler(final MetadataController controller, final int nodeId, final boolean autoCreateTopics) {
+        this.controller = controller;
+        this.nodeId = nodeId;
+        this.autoCreateTopics = autoCreateTopics;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.METADATA;
+    }
+
+    @Override
+    public CompletableFuture<MetadataResponseData> handle(final RequestContext context,
+                                                          final MetadataRequestData request) {
+        final MetadataImage image = controller.image();
+        if (request.topics() == null) {
+            return CompletableFuture.completedFuture(respond(image, new ArrayList<>(image.topicsByName().keySet()),
+                    List.of()));
+        }
+        final List<Object> requested = new ArrayList<>();
+        final Set<String> toCreate = new LinkedHashSet<>();
+        final boolean allowCreate = autoCreateTopics
+                && (context.apiVersion() < 4 || request.allowAutoTopicCreation());
+        for (final MetadataRequestData.MetadataRequestTopic topic : request.topics()) {
+            if (topic.name() == null) {
+                requested.add(topic.topicId());
+                continue;
+            }
+            requested.add(topic.name());
+            if (allowCreate && image.topic(topic.name()) == null && isValidName(topic.name())) {
+                toCreate.add(topic.name());
+            }
+        }
+        if (toCreate.isEmpty()) {
+            return CompletableFuture.completedFuture(respond(image, requested, List.of()));
+        }
+        final List<CreateTopicSpec> specs = new ArrayList<>();
+        for (final String name : toCreate) {
+            specs.add(new CreateTopicSpec(name, -1, (short) -1, Map.of(), Map.of()));
+        }
+        return controller.createTopics(specs, false)
+                .thenApply(results -> respond(controller.image(), requested, results));
+    }
+
+    private static boolean isValidName(final String name) {
+        try {
+            Topic.validate(name);
+            return !Topic.isInternal(name);
+        } catch (InvalidTopicException e) {
+            return false;
+        }
+    }
+
+    private MetadataResponseData respond(final MetadataImage image, final List<Object> requested,
+                                         final List<CreateTopicResult> created) {
+        final MetadataResponseData response = new MetadataResponseData()
+                .setClusterId(image.clusterId())
+                .setControllerId(nodeId);
+        for (final BrokerRegistration broker : image.brokers().values()) {
+            response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
+                    .setNodeId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
+                    .setRack(broker.rack()));
+        }
+        for (final Object wanted : requested) {
+            final TopicImage topic = wanted instanceof Uuid id ? image.topic(id) : image.topic((String) wanted);
+            if (topic != null) {
+                response.topics().add(describe(topic));
+            } else if (wanted instanceof Uuid id) {
+                response.topics().add(new MetadataResponseData.MetadataResponseTopic()
+                        .setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+            } else {
+                response.topics().add(new MetadataResponseData.MetadataResponseTopic()
+                        .setName((String) wanted)
+                        .setErrorCode(missingTopicError((String) wanted, created).code()));
+            }
+        }
+        return response;
+    }
+
+    private static Errors missingTopicError(final String name, final List<CreateTopicResult> created) {
+        try {
+            Topic.validate(name);
+        } catch (InvalidTopicException e) {
+            return Errors.INVALID_TOPIC_EXCEPTION;
+        }
+        for (final CreateTopicResult result : created) {
+            if (result.name().equals(name) && !result.error().isSuccess()) {
+                return result.error().error() == Errors.TOPIC_ALREADY_EXISTS
+                        ? Errors.LEADER_NOT_AVAILABLE : result.error().error();
+            }
+        }
+        return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+    }
+
+    private static MetadataResponseData.MetadataResponseTopic describe(final TopicImage topic) {
+        final MetadataResponseData.MetadataResponseTopic out = new MetadataResponseData.MetadataResponseTopic()
+                .setName(topic.name())
+                .setTopicId(topic.id())
+                .setIsInternal(Topic.isInternal(topic.name()));
+        for (final Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
+            final PartitionImage p = entry.getValue();
+            out.partitions().add(new MetadataResponseData.MetadataResponsePartition()
+                    .setPartitionIndex(entry.getKey())
+                    .setLeaderId(p.leader())
+                    .setLeaderEpoch(p.leaderEpoch())
+                    .setReplicaNodes(new ArrayList<>(p.replicas()))
+                    .setIsrNodes(new ArrayList<>(p.isr()))
+                    .setOfflineReplicas(new ArrayList<>()));
+        }
+        return out;
+    }
+}

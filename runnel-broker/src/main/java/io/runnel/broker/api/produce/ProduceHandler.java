@@ -1,0 +1,119 @@
+package io.runnel.broker.api.produce;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.broker.partition.Partition;
+import io.runnel.broker.partition.Partitions;
+import io.runnel.storage.AppendResult;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produce: appends each partition's record batch to its log and answers with the assigned offsets.
+ *
+ * <p>Every partition succeeds or fails on its own, as in Kafka. With this broker as the only replica the data is
+ * in the log (page cache) when the append returns, which satisfies acks=1 and acks=all alike, so no request
+ * waits. acks=0 gets no response at all.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final Partitions partitions;
+
+    public ProduceHandler(final Partitions partitions) {
+        this.partitions = partitions;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public CompletableFuture<ProduceResponseData> handle(final RequestContext context,
+                                                         final ProduceRequestData request) {
+        final short version = context.apiVersion();
+        final short acks = request.acks();
+        final boolean validAcks = acks == -1 || acks == 0 || acks == 1;
+        final ProduceResponseData response = new ProduceResponseData();
+        for (final ProduceRequestData.TopicProduceData topic : request.topicData()) {
+            final boolean byId = version >= 13;
+            final String name = byId ? partitions.topicName(topic.topicId()) : topic.name();
+            final ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
+                    .setName(byId ? "" : topic.name())
+                    .setTopicId(byId ? topic.topicId() : Uuid.ZERO_UUID);
+            for (final ProduceRequestData.PartitionProduceData data : topic.partitionData()) {
+                final ProduceResponseData.PartitionProduceResponse result =
+                        new ProduceResponseData.PartitionProduceResponse().setIndex(data.index());
+                if (!validAcks) {
+                    fail(result, Errors.INVALID_REQUIRED_ACKS, null);
+                } else if (name == null) {
+                    fail(result, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else {
+                    append(partitions.get(name, data.index()), (MemoryRecords) data.records(), result);
+                }
+                topicResponse.partitionResponses().add(result);
+            }
+            response.responses().add(topicResponse);
+        }
+        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+    }
+
+    private static void append(final Partition partition, final MemoryRecords records,
+                               final ProduceResponseData.PartitionProduceResponse result) {
+        if (partition == null) {
+            fail(result, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            return;
+        }
+        try {
+            checkOneV2Batch(records);
+            final AppendResult appended = partition.appendAsLeader(records.buffer());
+            result.setBaseOffset(appended.firstOffset())
+                    .setLogAppendTimeMs(appended.logAppendTime())
+                    .setLogStartOffset(appended.logStartOffset());
+        } catch (ApiException e) {
+            fail(result, Errors.forException(e), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Append to {} failed", partition.topicPartition(), e);
+            fail(result, Errors.forException(new UnknownServerException(e)), null);
+        }
+    }
+
+    /** Kafka's rule since Produce v3: exactly one record batch per partition, in the v2 format. */
+    private static void checkOneV2Batch(final MemoryRecords records) {
+        if (records == null || records.sizeInBytes() == 0) {
+            throw new InvalidRecordException("A produce request must carry one record batch per partition");
+        }
+        final Iterator<MutableRecordBatch> batches = records.batches().iterator();
+        if (!batches.hasNext()) {
+            throw new CorruptRecordException("The partition's records end inside their first batch");
+        }
+        final MutableRecordBatch batch = batches.next();
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+            throw new InvalidRecordException("Record batches must use the v2 format (magic 2)");
+        }
+        if (batches.hasNext()) {
+            throw new InvalidRecordException("A produce request may carry only one record batch per partition");
+        }
+    }
+
+    private static void fail(final ProduceResponseData.PartitionProduceResponse result, final Errors error,
+                             final String message) {
+        result.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1L)
+                .setLogAppendTimeMs(-1L).setLogStartOffset(-1L);
+    }
+}

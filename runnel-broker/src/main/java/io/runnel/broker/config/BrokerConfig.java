@@ -1,0 +1,205 @@
+package io.runnel.broker.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The broker's static configuration, read from Kafka's property names. Unknown names are kept (they are
+ * reported by DescribeConfigs and may be topic defaults such as {@code log.retention.ms}) but never fail
+ * start-up, as in Kafka; a known name with a bad value does.
+ */
+public final class BrokerConfig {
+    public static final String NODE_ID = "node.id";
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
+    public static final String BROKER_RACK = "broker.rack";
+
+    private final Map<String, String> props;
+    private final int nodeId;
+    private final Endpoint listener;
+    private final Endpoint advertisedListener;
+    private final List<Path> logDirs;
+    private final int numPartitions;
+    private final short defaultReplicationFactor;
+    private final boolean autoCreateTopics;
+    private final int socketRequestMaxBytes;
+    private final long connectionsMaxIdleMs;
+    private final int numNetworkThreads;
+    private final int fetchSessionCacheSlots;
+
+    /** A listener: name, host (empty means every interface) and port. */
+    public record Endpoint(String listenerName, String host, int port) {
+        static Endpoint parse(final String key, final String value) {
+            final String first = value.split(",")[0].trim();
+            final int sep = first.indexOf("://");
+            if (sep <= 0) {
+                throw new ConfigException(key, value, "expected NAME://host:port");
+            }
+            final String name = first.substring(0, sep).toUpperCase(Locale.ROOT);
+            final URI uri = URI.create("kafka://" + first.substring(sep + 3));
+            final String host = first.substring(sep + 3, first.lastIndexOf(':'));
+            if (uri.getPort() < 0 || uri.getPort() > 65535) {
+                throw new ConfigException(key, value, "expected NAME://host:port with a port in 0..65535");
+            }
+            return new Endpoint(name, host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
+                    uri.getPort());
+        }
+    }
+
+    public BrokerConfig(final Map<String, String> properties) {
+        this.props = Map.copyOf(properties);
+        nodeId = intValue(NODE_ID, intValue("broker.id", 1));
+        listener = Endpoint.parse(LISTENERS, string(LISTENERS, "PLAINTEXT://:9092"));
+        final String advertised = props.get(ADVERTISED_LISTENERS);
+        final Endpoint adv = advertised == null ? listener : Endpoint.parse(ADVERTISED_LISTENERS, advertised);
+        // An empty host binds every interface; clients are told "localhost", the quick-start address.
+        advertisedListener = adv.host().isEmpty() || adv.host().equals("0.0.0.0")
+                ? new Endpoint(adv.listenerName(), "localhost", adv.port() == 0 ? listener.port() : adv.port())
+                : adv;
+        final String dirs = props.getOrDefault(LOG_DIRS, props.getOrDefault(LOG_DIR, "./data"));
+        final List<Path> parsed = new ArrayList<>();
+        for (final String dir : dirs.split(",")) {
+            if (!dir.isBlank()) {
+                parsed.add(Path.of(dir.trim()).toAbsolutePath().normalize());
+            }
+        }
+        if (parsed.isEmpty()) {
+            throw new ConfigException(LOG_DIRS, dirs, "at least one directory is required");
+        }
+        logDirs = List.copyOf(parsed);
+        numPartitions = atLeast(NUM_PARTITIONS, intValue(NUM_PARTITIONS, 1), 1);
+        defaultReplicationFactor = (short) atLeast(DEFAULT_REPLICATION_FACTOR, intValue(DEFAULT_REPLICATION_FACTOR, 1), 1);
+        autoCreateTopics = boolValue(AUTO_CREATE_TOPICS_ENABLE, true);
+        socketRequestMaxBytes = atLeast(SOCKET_REQUEST_MAX_BYTES, intValue(SOCKET_REQUEST_MAX_BYTES, 100 * 1024 * 1024), 1);
+        connectionsMaxIdleMs = atLeast(CONNECTIONS_MAX_IDLE_MS, longValue(CONNECTIONS_MAX_IDLE_MS, 600_000L), 1L);
+        numNetworkThreads = atLeast(NUM_NETWORK_THREADS, intValue(NUM_NETWORK_THREADS, 3), 1);
+        fetchSessionCacheSlots = atLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+                intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000), 0);
+    }
+
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(Map.of());
+    }
+
+    /** A copy with {@code overrides} applied on top. */
+    public BrokerConfig with(final Map<String, String> overrides) {
+        final Map<String, String> merged = new HashMap<>(props);
+        merged.putAll(overrides);
+        return new BrokerConfig(merged);
+    }
+
+    public Map<String, String> originals() {
+        return props;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public Endpoint listener() {
+        return listener;
+    }
+
+    public Endpoint advertisedListener() {
+        return advertisedListener;
+    }
+
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
+    public int numPartitions() {
+        return numPartitions;
+    }
+
+    public short defaultReplicationFactor() {
+        return defaultReplicationFactor;
+    }
+
+    public boolean autoCreateTopics() {
+        return autoCreateTopics;
+    }
+
+    public int socketRequestMaxBytes() {
+        return socketRequestMaxBytes;
+    }
+
+    public long connectionsMaxIdleMs() {
+        return connectionsMaxIdleMs;
+    }
+
+    public int numNetworkThreads() {
+        return numNetworkThreads;
+    }
+
+    public int fetchSessionCacheSlots() {
+        return fetchSessionCacheSlots;
+    }
+
+    public String rack() {
+        return props.get(BROKER_RACK);
+    }
+
+    private String string(final String key, final String dflt) {
+        return props.getOrDefault(key, dflt).trim();
+    }
+
+    private int intValue(final String key, final int dflt) {
+        final String v = props.get(key);
+        try {
+            return v == null ? dflt : Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "expected an int");
+        }
+    }
+
+    private long longValue(final String key, final long dflt) {
+        final String v = props.get(key);
+        try {
+            return v == null ? dflt : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "expected a long");
+        }
+    }
+
+    private boolean boolValue(final String key, final boolean dflt) {
+        final String v = props.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(key, v, "expected true or false");
+        };
+    }
+
+    private static int atLeast(final String key, final int value, final int min) {
+        if (value < min) {
+            throw new ConfigException(key, value, "must be at least " + min);
+        }
+        return value;
+    }
+
+    private static long atLeast(final String key, final long value, final long min) {
+        if (value < min) {
+            throw new ConfigException(key, value, "must be at least " + min);
+        }
+        return value;
+    }
+}

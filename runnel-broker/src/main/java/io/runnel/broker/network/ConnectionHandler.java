@@ -1,0 +1,203 @@
+package io.runnel.broker.network;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.runnel.broker.api.ApiDispatcher;
+import io.runnel.broker.api.RequestContext;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per connection: decodes each request frame with kafka-clients' message classes, hands it to the
+ * {@link ApiDispatcher}, and writes the responses in request order, whatever order they complete in.
+ *
+ * <p>Thread safety: every method runs on the connection's event loop, the only thread that touches
+ * {@link #pending}; completions from other threads hop onto it.
+ *
+ * <p>Requests the broker cannot even read (a garbled header, an API key or version kafka-clients does not know,
+ * a body that does not parse or leaves bytes over) close the connection, as Kafka does. An ApiVersions request
+ * newer than any served is answered at v0 with UNSUPPORTED_VERSION and the versions that are served, so the
+ * client can retry lower. A known API the broker does not serve is answered with UNSUPPORTED_VERSION.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+    /** Requests in flight before the connection stops reading: pipelining without unbounded memory. */
+    private static final int MAX_IN_FLIGHT = 64;
+
+    private final ApiDispatcher dispatcher;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+
+    ConnectionHandler(final ApiDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** A response slot, filled when the handler completes. */
+    private static final class Pending {
+        final RequestHeader header;
+        ApiMessage response;
+        short responseVersion;
+        boolean done;
+
+        Pending(final RequestHeader header) {
+            this.header = header;
+            this.responseVersion = header.apiVersion();
+        }
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        final ByteBuf frame = (ByteBuf) msg;
+        boolean handedOff = false;
+        try {
+            handedOff = onFrame(frame);
+        } finally {
+            if (!handedOff) {
+                frame.release();
+            }
+        }
+    }
+
+    /** Returns true when the frame's release has been handed to the request's completion. */
+    private boolean onFrame(final ByteBuf frame) {
+        final ByteBuffer buffer = frame.nioBuffer();
+        final RequestHeader header;
+        try {
+            header = RequestHeader.parse(buffer);
+        } catch (RuntimeException e) {
+            closeOnBadRequest("unreadable request header", e);
+            return false;
+        }
+        final ApiKeys key = header.apiKey();
+        final short version = header.apiVersion();
+        if (key == ApiKeys.API_VERSIONS && !dispatcher.supports(key, version)) {
+            final Pending slot = enqueue(header);
+            slot.responseVersion = 0;
+            complete(slot, unsupportedApiVersions());
+            return false;
+        }
+        if (!key.isVersionSupported(version)) {
+            closeOnBadRequest(key + " v" + version + " is not a version this broker can read", null);
+            return false;
+        }
+        final AbstractRequest request;
+        try {
+            request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(buffer)).request;
+        } catch (RuntimeException e) {
+            closeOnBadRequest("malformed " + key + " v" + version + " request", e);
+            return false;
+        }
+        if (buffer.hasRemaining()) {
+            closeOnBadRequest(key + " v" + version + " request has " + buffer.remaining() + " bytes after its body",
+                    null);
+            return false;
+        }
+        final Pending slot = enqueue(header);
+        final RequestContext context = new RequestContext(header, ctx.channel().remoteAddress());
+        dispatcher.dispatch(context, request).whenComplete((response, failure) -> {
+            // The request's records may point into the frame, so the frame lives until the handler is done.
+            frame.release();
+            if (ctx.executor().inEventLoop()) {
+                complete(slot, response);
+            } else {
+                ctx.executor().execute(() -> complete(slot, response));
+            }
+        });
+        return true;
+    }
+
+    private Pending enqueue(final RequestHeader header) {
+        final Pending slot = new Pending(header);
+        pending.addLast(slot);
+        updateReading();
+        return slot;
+    }
+
+    private void complete(final Pending slot, final ApiMessage response) {
+        slot.response = response;
+        slot.done = true;
+        boolean wrote = false;
+        while (!pending.isEmpty() && pending.peekFirst().done) {
+            final Pending head = pending.pollFirst();
+            if (head.response != null && ctx.channel().isActive()) {
+                write(head);
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        updateReading();
+    }
+
+    private void write(final Pending slot) {
+        final ApiKeys key = slot.header.apiKey();
+        final List<Object> parts = ResponseEncoder.encode(ctx.alloc(), slot.header.correlationId(),
+                key.responseHeaderVersion(slot.responseVersion), slot.response, slot.responseVersion);
+        for (final Object part : parts) {
+            ctx.write(part, ctx.voidPromise());
+        }
+    }
+
+    private ApiMessage unsupportedApiVersions() {
+        final ApiVersionsResponseData data = new ApiVersionsResponseData()
+                .setErrorCode(Errors.UNSUPPORTED_VERSION.code());
+        dispatcher.handlers().forEach((key, handler) -> data.apiKeys().add(
+                new ApiVersionsResponseData.ApiVersion()
+                        .setApiKey(key.id).setMinVersion(handler.minVersion()).setMaxVersion(handler.maxVersion())));
+        return data;
+    }
+
+    private void updateReading() {
+        final boolean read = pending.size() < MAX_IN_FLIGHT && ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    private void closeOnBadRequest(final String why, final Throwable cause) {
+        LOG.warn("Closing connection from {}: {}{}", ctx.channel().remoteAddress(), why,
+                cause == null ? "" : " (" + cause + ")");
+        ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) {
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.debug("Closing idle connection from {} (connections.max.idle.ms)", ctx.channel().remoteAddress());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.debug("Closing connection from {} after {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,99 @@
+package io.runnel.broker.partition;
+
+import io.runnel.storage.AppendResult;
+import io.runnel.storage.LogSlice;
+import io.runnel.storage.PartitionLog;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A partition this broker leads: its log plus the replication state that sits above the log.
+ *
+ * <p>The high watermark is the offset below which records are visible to consumers. With this broker as the
+ * only replica it follows the log end offset; replication will make it wait for the followers without changing
+ * the readers. Thread-safe: appends are serialised by the log; readers see a volatile high watermark that only
+ * moves after the bytes below it are readable.
+ */
+public final class Partition {
+    private final TopicPartition topicPartition;
+    private final Uuid topicId;
+    private final PartitionLog log;
+    private final int leaderEpoch;
+    private final CopyOnWriteArrayList<AppendListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile long highWatermark;
+
+    /** Told after records become visible; runs on the appending thread, so it must be quick. */
+    public interface AppendListener {
+        void onAppend(Partition partition);
+    }
+
+    public Partition(final TopicPartition topicPartition, final Uuid topicId, final PartitionLog log,
+                     final int leaderEpoch) {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.log = log;
+        this.leaderEpoch = leaderEpoch;
+        this.highWatermark = log.logEndOffset();
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    public PartitionLog log() {
+        return log;
+    }
+
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    public long logStartOffset() {
+        return log.logStartOffset();
+    }
+
+    public long logEndOffset() {
+        return log.logEndOffset();
+    }
+
+    /** Appends batches as received from a producer; the caller has checked the request's shape. */
+    public AppendResult appendAsLeader(final ByteBuffer records) {
+        final AppendResult result = log.appendAsLeader(records, leaderEpoch);
+        if (!result.duplicate()) {
+            advanceHighWatermark(log.logEndOffset());
+        }
+        return result;
+    }
+
+    /** Whole batches from {@code fetchOffset}, below the high watermark. */
+    public LogSlice read(final long fetchOffset, final int maxBytes, final boolean minOneBatch) {
+        return log.read(fetchOffset, maxBytes, highWatermark, minOneBatch);
+    }
+
+    public void addListener(final AppendListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(final AppendListener listener) {
+        listeners.remove(listener);
+    }
+
+    private synchronized void advanceHighWatermark(final long offset) {
+        if (offset > highWatermark) {
+            highWatermark = offset;
+        }
+        for (final AppendListener listener : listeners) {
+            listener.onAppend(this);
+        }
+    }
+}

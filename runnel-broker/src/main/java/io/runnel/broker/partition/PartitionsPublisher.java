@@ -1,0 +1,129 @@
+package io.runnel.broker.partition;
+
+import io.runnel.metadata.config.TopicConfigs;
+import io.runnel.metadata.controller.MetadataListener;
+import io.runnel.metadata.image.MetadataImage;
+import io.runnel.metadata.image.PartitionImage;
+import io.runnel.metadata.image.TopicImage;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogManager;
+import io.runnel.storage.PartitionLog;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies each new metadata image to this broker's logs: opens (or creates) the log of every partition it
+ * leads, applies config changes, and deletes the logs of removed topics and stray directories. Runs on the
+ * controller's thread, the only writer of {@link Partitions}.
+ */
+public final class PartitionsPublisher implements MetadataListener {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionsPublisher.class);
+
+    private final int nodeId;
+    private final LogManager logs;
+    private final Partitions partitions;
+    private final Map<String, String> brokerProperties;
+    private boolean strayCheckDone;
+
+    public PartitionsPublisher(final int nodeId, final LogManager logs, final Partitions partitions,
+                               final Map<String, String> brokerProperties) {
+        this.nodeId = nodeId;
+        this.logs = logs;
+        this.partitions = partitions;
+        this.brokerProperties = brokerProperties;
+    }
+
+    @Override
+    public void onImage(final MetadataImage previous, final MetadataImage next) {
+        for (final TopicImage gone : previous.topicsById().values()) {
+            if (next.topic(gone.id()) == null) {
+                removeTopic(gone);
+            }
+        }
+        for (final TopicImage topic : next.topicsById().values()) {
+            final TopicImage before = previous.topic(topic.id());
+            if (before == null || !before.equals(topic)) {
+                publishTopic(topic, before);
+            }
+        }
+        if (!strayCheckDone) {
+            strayCheckDone = true;
+            deleteStrays(next);
+        }
+    }
+
+    private void publishTopic(final TopicImage topic, final TopicImage before) {
+        partitions.addTopic(topic.name(), topic.id());
+        final LogConfig config = TopicLogConfig.of(TopicConfigs.resolve(topic.configs(), brokerProperties));
+        final boolean configChanged = before != null && !before.configs().equals(topic.configs());
+        for (final Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
+            final TopicPartition tp = new TopicPartition(topic.name(), entry.getKey());
+            final PartitionImage image = entry.getValue();
+            final Partition existing = partitions.get(tp);
+            if (image.leader() != nodeId) {
+                continue;
+            }
+            if (existing != null && existing.topicId().equals(topic.id())) {
+                if (configChanged) {
+                    existing.log().updateConfig(config);
+                }
+                continue;
+            }
+            try {
+                if (existing != null) {
+                    deleteLog(tp);
+                }
+                final PartitionLog log = logs.getOrCreate(tp, config);
+                partitions.put(new Partition(tp, topic.id(), log, image.leaderEpoch()));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Cannot open the log of {}; it stays offline", tp, e);
+            }
+        }
+    }
+
+    private void removeTopic(final TopicImage topic) {
+        partitions.removeTopic(topic.name(), topic.id());
+        for (final int index : topic.partitions().keySet()) {
+            final TopicPartition tp = new TopicPartition(topic.name(), index);
+            final Partition partition = partitions.get(tp);
+            if (partition != null && partition.topicId().equals(topic.id())) {
+                deleteLog(tp);
+            }
+        }
+        LOG.info("Deleted topic {} ({})", topic.name(), topic.id());
+    }
+
+    private void deleteLog(final TopicPartition tp) {
+        partitions.remove(tp);
+        try {
+            logs.delete(tp);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Cannot delete the log of {}", tp, e);
+        }
+    }
+
+    /** Directories of partitions the metadata does not know: left by a topic deleted while the broker was down. */
+    private void deleteStrays(final MetadataImage image) {
+        final Set<TopicPartition> known = new HashSet<>();
+        for (final TopicImage topic : image.topicsById().values()) {
+            for (final int index : topic.partitions().keySet()) {
+                known.add(new TopicPartition(topic.name(), index));
+            }
+        }
+        for (final TopicPartition tp : logs.partitionsOnDisk()) {
+            if (!known.contains(tp)) {
+                LOG.info("Deleting stray log directory of {}", tp);
+                try {
+                    logs.delete(tp);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Cannot delete stray log of {}", tp, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.runnel.metadata.image;
+
+import io.runnel.metadata.Nullable;
+import io.runnel.metadata.record.ClusterIdRecord;
+import io.runnel.metadata.record.ConfigRecord;
+import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.PartitionRecord;
+import io.runnel.metadata.record.ProducerIdsRecord;
+import io.runnel.metadata.record.RegisterBrokerRecord;
+import io.runnel.metadata.record.RemoveTopicRecord;
+import io.runnel.metadata.record.TopicRecord;
+
+import org.apache.kafka.common.Uuid;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The cluster state after applying the metadata log up to {@link #lastOffset()}: an immutable
+ * value, safe to share between threads. {@link #apply} returns a new image and copies only the
+ * maps the record touches (copy-on-write; this is the control plane).
+ *
+ * <p>{@link #apply} is deterministic and strict: a record that does not fit the image (a partition
+ * of an unknown topic, a second topic with the same name, a producer id block going backwards)
+ * throws {@link IllegalStateException}. The controller validates before it writes, so a replayed
+ * log never trips these checks unless it is corrupt.
+ */
+public final class MetadataImage {
+    /** The image before any record: no cluster id, no brokers, no topics, last offset -1. */
+    public static final MetadataImage EMPTY = new MetadataImage(
+        null, Map.of(), Map.of(), Map.of(), Map.of(), 0L, -1L);
+
+    private final @Nullable String clusterId;
+    private final Map<Integer, BrokerRegistration> brokers;
+    private final Map<String, TopicImage> topicsByName;
+    private final Map<Uuid, TopicImage> topicsById;
+    private final Map<String, Map<String, String>> brokerConfigs;
+    private final long nextProducerId;
+    private final long lastOffset;
+
+    private MetadataImage(final @Nullable String clusterId,
+                          final Map<Integer, BrokerRegistration> brokers,
+                          final Map<String, TopicImage> topicsByName,
+                          final Map<Uuid, TopicImage> topicsById,
+                          final Map<String, Map<String, String>> brokerConfigs,
+                          final long nextProducerId,
+                          final long lastOffset) {
+        this.clusterId = clusterId;
+        this.brokers = brokers;
+        this.topicsByName = topicsByName;
+        this.topicsById = topicsById;
+        this.brokerConfigs = brokerConfigs;
+        this.nextProducerId = nextProducerId;
+        this.lastOffset = lastOffset;
+    }
+
+    /** The cluster id, or null before the first {@link ClusterIdRecord}. */
+    public @Nullable String clusterId() {
+        return clusterId;
+    }
+
+    /** Registered brokers by id, in id order. */
+    public Map<Integer, BrokerRegistration> brokers() {
+        return brokers;
+    }
+
+    /** Topics by name, in name order. */
+    public Map<String, TopicImage> topicsByName() {
+        return topicsByName;
+    }
+
+    public Map<Uuid, TopicImage> topicsById() {
+        return topicsById;
+    }
+
+    public @Nullable TopicImage topic(final String name) {
+        return topicsByName.get(name);
+    }
+
+    public @Nullable TopicImage topic(final Uuid topicId) {
+        return topicsById.get(topicId);
+    }
+
+    /**
+     * Dynamic broker configs by resource name: a broker id as a string, or {@code ""} for the
+     * cluster-wide default.
+     */
+    public Map<String, Map<String, String>> brokerConfigs() {
+        return brokerConfigs;
+    }
+
+    /** The first producer id not yet reserved by any {@link ProducerIdsRecord}. */
+    public long nextProducerId() {
+        return nextProducerId;
+    }
+
+    /** The offset of the last applied record, or -1 for {@link #EMPTY}. */
+    public long lastOffset() {
+        return lastOffset;
+    }
+
+    /**
+     * Applies the record at offset {@link #lastOffset()} + 1.
+     *
+     * @throws IllegalStateException if the record does not fit this image
+     */
+    public MetadataImage apply(final MetadataRecord record) {
+        final long offset = lastOffset + 1;
+        return switch (record) {
+            case ClusterIdRecord r -> {
+                if (clusterId != null && !clusterId.equals(r.clusterId())) {
+                    throw new IllegalStateException("Cluster id is already " + clusterId + ", cannot change it to " + r.clusterId());
+                }
+                yield new MetadataImage(r.clusterId(), brokers, topicsByName, topicsById, brokerConfigs, nextProducerId, offset);
+            }
+            case RegisterBrokerRecord r -> {
+                final Map<Integer, BrokerRegistration> next = new TreeMap<>(brokers);
+                next.put(r.brokerId(), new BrokerRegistration(r.brokerId(), r.host(), r.port(), r.listenerName(), r.rack()));
+                yield new MetadataImage(clusterId, Collections.unmodifiableMap(next), topicsByName, topicsById,
+                    brokerConfigs, nextProducerId, offset);
+            }
+            case TopicRecord r -> {
+                if (topicsByName.containsKey(r.name())) {
+                    throw new IllegalStateException("Topic " + r.name() + " already exists");
+                }
+                if (topicsById.containsKey(r.topicId())) {
+                    throw new IllegalStateException("Topic id " + r.topicId() + " is already used by "
+                        + topicsById.get(r.topicId()).name());
+                }
+                yield withTopic(null, new TopicImage(r.name(), r.topicId(), Map.of(), Map.of()), offset);
+            }
+            case PartitionRecord r -> {
+                final TopicImage topic = requireTopic(r.topicId());
+                if (r.partition() < 0) {
+                    throw new IllegalStateException("Negative partition index " + r.partition() + " for topic " + topic.name());
+                }
+                final Map<Integer, PartitionImage> partitions = new HashMap<>(topic.partitions());
+                partitions.put(r.partition(),
+                    new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(), r.partitionEpoch()));
+                yield withTopic(topic, new TopicImage(topic.name(), topic.id(), partitions, topic.configs()), offset);
+            }
+            case ConfigRecord r -> switch (r.type()) {
+                case TOPIC -> {
+                    final TopicImage topic = topicsByName.get(r.resourceName());
+                    if (topic == null) {
+                        throw new IllegalStateException("Config " + r.name() + " for unknown topic " + r.resourceName());
+                    }
+                    yield withTopic(topic, new TopicImage(topic.name(), topic.id(), topic.partitions(),
+                        withEntry(topic.configs(), r.name(), r.value())), offset);
+                }
+                case BROKER -> {
+                    final Map<String, Map<String, String>> next = new TreeMap<>(brokerConfigs);
+                    final Map<String, String> configs = withEntry(brokerConfigs.getOrDefault(r.resourceName(), Map.of()),
+                        r.name(), r.value());
+                    if (configs.isEmpty()) {
+                        next.remove(r.resourceName());
+                    } else {
+                        next.put(r.resourceName(), configs);
+                    }
+                    yield new MetadataImage(clusterId, brokers, topicsByName, topicsById,
+                        Collections.unmodifiableMap(next), nextProducerId, offset);
+                }
+            };
+            case RemoveTopicRecord r -> {
+                final TopicImage topic = requireTopic(r.topicId());
+                final Map<String, TopicImage> byName = new TreeMap<>(topicsByName);
+                final Map<Uuid, TopicImage> byId = new HashMap<>(topicsById);
+                byName.remove(topic.name());
+                byId.remove(topic.id());
+                yield new MetadataImage(clusterId, brokers, Collections.unmodifiableMap(byName),
+                    Collections.unmodifiableMap(byId), brokerConfigs, nextProducerId, offset);
+            }
+            case ProducerIdsRecord r -> {
+                if (r.nextProducerId() <= nextProducerId) {
+                    throw new IllegalStateException("Producer id block going backwards: next id " + r.nextProducerId()
+                        + " is not above " + nextProducerId);
+                }
+                yield new MetadataImage(clusterId, brokers, topicsByName, topicsById, brokerConfigs, r.nextProducerId(), offset);
+            }
+        };
+    }
+
+    private TopicImage requireTopic(final Uuid topicId) {
+        final TopicImage topic = topicsById.get(topicId);
+        if (topic == null) {
+            throw new IllegalStateException("Unknown topic id " + topicId);
+        }
+        return topic;
+    }
+
+    private MetadataImage withTopic(final @Nullable TopicImage previous, final TopicImage topic, final long offset) {
+        final Map<String, TopicImage> byName = new TreeMap<>(topicsByName);
+        final Map<Uuid, TopicImage> byId = new HashMap<>(topicsById);
+        if (previous != null) {
+            byName.remove(previous.name());
+            byId.remove(previous.id());
+        }
+        byName.put(topic.name(), topic);
+        byId.put(topic.id(), topic);
+        return new MetadataImage(clusterId, brokers, Collections.unmodifiableMap(byName),
+            Collections.unmodifiableMap(byId), brokerConfigs, nextProducerId, offset);
+    }
+
+    private static Map<String, String> withEntry(final Map<String, String> map, final String key, final @Nullable String value) {
+        final Map<String, String> next = new TreeMap<>(map);
+        if (value == null) {
+            next.remove(key);
+        } else {
+            next.put(key, value);
+        }
+        return Collections.unmodifiableMap(next);
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof MetadataImage other)) {
+            return false;
+        }
+        return nextProducerId == other.nextProducerId && lastOffset == other.lastOffset
+            && Objects.equals(clusterId, other.clusterId) && brokers.equals(other.brokers)
+            && topicsByName.equals(other.topicsByName) && brokerConfigs.equals(other.brokerConfigs);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(clusterId, brokers, topicsByName, brokerConfigs, nextProducerId, lastOffset);
+    }
+
+    @Override
+    public String toString() {
+        return "MetadataImage(clusterId=" + clusterId + ", lastOffset=" + lastOffset + ", brokers=" + brokers.keySet()
+            + ", topics=" + topicsByName.keySet() + ", nextProducerId=" + nextProducerId + ")";
+    }
+}

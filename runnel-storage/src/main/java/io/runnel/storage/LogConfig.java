@@ -1,0 +1,85 @@
+package io.runnel.storage;
+
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * Per-partition log settings, named after the Kafka topic configs they mirror.
+ *
+ * @param segmentBytes          {@code segment.bytes}: roll the active segment before it would exceed this size
+ * @param segmentMs             {@code segment.ms}: roll the active segment once its first batch is this old
+ * @param maxMessageBytes       {@code max.message.bytes}: largest accepted record batch (header included)
+ * @param indexIntervalBytes    {@code index.interval.bytes}: bytes of log between two sparse index entries
+ * @param segmentIndexBytes     {@code segment.index.bytes}: preallocated size of each index file
+ * @param timestampType         {@code message.timestamp.type}: CREATE_TIME or LOG_APPEND_TIME
+ * @param flushIntervalMessages {@code flush.messages}: fsync after this many records ({@link Long#MAX_VALUE} = never)
+ * @param flushIntervalMs       {@code flush.ms}: fsync when this long has passed since the last one ({@link Long#MAX_VALUE} = never)
+ */
+public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, int indexIntervalBytes,
+                        int segmentIndexBytes, TimestampType timestampType,
+                        long flushIntervalMessages, long flushIntervalMs) {
+
+    public LogConfig {
+        if (segmentBytes < 14) {
+            throw new IllegalArgumentException("segmentBytes must be at least 14, was " + segmentBytes);
+        }
+        if (segmentMs <= 0) {
+            throw new IllegalArgumentException("segmentMs must be positive, was " + segmentMs);
+        }
+        if (maxMessageBytes <= 0) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive, was " + maxMessageBytes);
+        }
+        if (indexIntervalBytes < 0) {
+            throw new IllegalArgumentException("indexIntervalBytes must not be negative, was " + indexIntervalBytes);
+        }
+        if (segmentIndexBytes < 12) {
+            throw new IllegalArgumentException("segmentIndexBytes must be at least 12, was " + segmentIndexBytes);
+        }
+        if (timestampType != TimestampType.CREATE_TIME && timestampType != TimestampType.LOG_APPEND_TIME) {
+            throw new IllegalArgumentException("timestampType must be CREATE_TIME or LOG_APPEND_TIME, was " + timestampType);
+        }
+        if (flushIntervalMessages < 1 || flushIntervalMs < 0) {
+            throw new IllegalArgumentException("flush intervals must be positive");
+        }
+    }
+
+    /** Kafka's broker defaults. */
+    public static LogConfig defaults() {
+        return new LogConfig(1024 * 1024 * 1024, 7L * 24 * 60 * 60 * 1000, 1048588, 4096,
+                10 * 1024 * 1024, TimestampType.CREATE_TIME, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    public LogConfig withSegmentBytes(final int bytes) {
+        return new LogConfig(bytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
+                timestampType, flushIntervalMessages, flushIntervalMs);
+    }
+
+    public LogConfig withSegmentMs(final long ms) {
+        return new LogConfig(segmentBytes, ms, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
+                timestampType, flushIntervalMessages, flushIntervalMs);
+    }
+
+    public LogConfig withMaxMessageBytes(final int bytes) {
+        return new LogConfig(segmentBytes, segmentMs, bytes, indexIntervalBytes, segmentIndexBytes,
+                timestampType, flushIntervalMessages, flushIntervalMs);
+    }
+
+    public LogConfig withIndexIntervalBytes(final int bytes) {
+        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, bytes, segmentIndexBytes,
+                timestampType, flushIntervalMessages, flushIntervalMs);
+    }
+
+    public LogConfig withSegmentIndexBytes(final int bytes) {
+        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, bytes,
+                timestampType, flushIntervalMessages, flushIntervalMs);
+    }
+
+    public LogConfig withTimestampType(final TimestampType type) {
+        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
+                type, flushIntervalMessages, flushIntervalMs);
+    }
+
+    public LogConfig withFlushInterval(final long messages, final long ms) {
+        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
+                timestampType, messages, ms);
+    }
+}

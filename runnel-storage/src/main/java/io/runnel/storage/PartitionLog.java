@@ -1,0 +1,543 @@
+package io.runnel.storage;
+
+import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
+import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
+import org.apache.kafka.common.record.TimestampType;
+
+import io.runnel.storage.log.LogLoader;
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.StorageIo;
+import io.runnel.storage.producer.ProducerEntry;
+import io.runnel.storage.producer.ProducerStateManager;
+import io.runnel.storage.record.RecordBatchFlyweight;
+
+/**
+ * The log of one partition: an ordered list of {@link LogSegment}s in directory {@code <topic>-<partition>},
+ * the last one active, plus the idempotent-producer state ({@link ProducerStateManager}).
+ *
+ * <p>Thread safety: appends, rolls, flushes, config changes, timestamp lookups and close are serialised by one
+ * internal lock (the appender owns all mutable state). {@link #read} takes no lock and may run on any number of
+ * threads concurrently with an append: an append writes its bytes, then its index entries, then publishes the
+ * segment size and finally the log end offset with volatile writes, and a read only looks below what it saw
+ * published, so it never sees a partial batch. The segment list is a copy-on-write array.
+ *
+ * <p>Append path (no per-record work, no copies besides the one write to the file): every batch's 61-byte header
+ * is checked through a flyweight (length, magic 2, size, CRC-32C, record count) before anything is written,
+ * idempotent producers' sequences are checked, then base offset and partition leader epoch (not covered by the
+ * CRC) are rewritten in place (plus max timestamp and CRC for LOG_APPEND_TIME topics) and the whole request is
+ * written with one positional write.
+ */
+public final class PartitionLog implements AutoCloseable {
+
+    private static final ThreadLocal<ByteBuffer> READ_SCRATCH =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HEADER_SIZE));
+
+    private final TopicPartition topicPartition;
+    private final Path dir;
+    private final InstantSource clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ProducerStateManager producers;
+
+    private volatile LogConfig config;
+    private volatile LogSegment[] segments;
+    private volatile long logEndOffset;
+    private volatile long logStartOffset;
+    private volatile boolean offline;
+
+    // Guarded by lock.
+    private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
+    private final RecordBatchFlyweight earlier = new RecordBatchFlyweight();
+    private final CRC32C crc = new CRC32C();
+    private int[] batchStarts = new int[8];
+    private long recoveryPoint;
+    private long unflushedMessages;
+    private long lastFlushMs;
+    private boolean closed;
+
+    private PartitionLog(final TopicPartition topicPartition, final Path dir, final LogConfig config,
+                         final InstantSource clock, final ProducerStateManager producers,
+                         final LogLoader.LoadedLog loaded) {
+        this.topicPartition = topicPartition;
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.producers = producers;
+        this.segments = loaded.segments().toArray(new LogSegment[0]);
+        this.logEndOffset = loaded.logEndOffset();
+        this.logStartOffset = segments[0].baseOffset();
+        this.recoveryPoint = loaded.logEndOffset();
+        this.lastFlushMs = clock.millis();
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}. After an unclean shutdown, segments from the one holding
+     * {@code recoveryPoint} onwards are scanned and repaired; see {@link LogLoader}.
+     */
+    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
+                                    final InstantSource clock, final long recoveryPoint, final boolean cleanShutdown) {
+        return StorageIo.call("opening log " + dir, () -> {
+            Files.createDirectories(dir);
+            final ProducerStateManager producers = new ProducerStateManager(dir);
+            final LogLoader.LoadedLog loaded = LogLoader.load(dir, recoveryPoint, cleanShutdown,
+                    config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis(), producers);
+            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded);
+        });
+    }
+
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public void updateConfig(final LogConfig newConfig) {
+        config = newConfig;
+    }
+
+    public int segmentCount() {
+        return segments.length;
+    }
+
+    /** Offset below which everything is known to be on disk (fsync'd). */
+    public long recoveryPoint() {
+        lock.lock();
+        try {
+            return recoveryPoint;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- append
+
+    /**
+     * Validates and appends one or more magic v2 record batches as received from a client.
+     * The buffer's bytes are rewritten in place (offsets, leader epoch, and for LOG_APPEND_TIME the max
+     * timestamp and CRC); its position and limit are unchanged and no reference is kept.
+     *
+     * @throws CorruptRecordException               short, inconsistent or trailing bytes, or a CRC mismatch
+     * @throws UnsupportedForMessageFormatException magic other than 2
+     * @throws RecordTooLargeException              a batch larger than {@code maxMessageBytes}
+     * @throws InvalidRecordException               record count and last offset delta disagree
+     * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException   idempotent sequence gap
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException fenced producer epoch
+     * @throws KafkaStorageException                disk failure (the log is then offline)
+     */
+    public AppendResult appendAsLeader(final ByteBuffer records, final int leaderEpoch) {
+        ByteBuffer buffer = records.order() == ByteOrder.BIG_ENDIAN ? records
+                : records.duplicate().order(ByteOrder.BIG_ENDIAN);
+        if (buffer.isReadOnly()) {
+            final ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+            copy.put(buffer.duplicate()).flip();
+            buffer = copy;
+        }
+        lock.lock();
+        try {
+            ensureWritable();
+            final LogConfig cfg = config;
+            final int count = validateBatches(buffer, cfg);
+            if (count == 0) {
+                return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+            }
+            final AppendResult duplicate = checkProducers(buffer, count, cfg);
+            if (duplicate != null) {
+                return duplicate;
+            }
+            final long now = clock.millis();
+            final long firstOffset = logEndOffset;
+            final boolean logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME;
+            long nextOffset = firstOffset;
+            int recordCount = 0;
+            for (int i = 0; i < count; i++) {
+                batch.wrap(buffer, batchStarts[i]);
+                batch.baseOffset(nextOffset).partitionLeaderEpoch(leaderEpoch);
+                if (logAppendTime) {
+                    batch.attributes((short) (batch.attributes() | RecordBatchFlyweight.TIMESTAMP_TYPE_MASK))
+                            .maxTimestamp(now);
+                    batch.crc(batch.computeCrc(crc));
+                }
+                nextOffset += batch.lastOffsetDelta() + 1L;
+                recordCount += batch.recordCount();
+            }
+            final LogSegment segment = maybeRoll(buffer.remaining(), nextOffset - 1, now, cfg);
+            try {
+                segment.append(buffer, batchStarts, count, batch, cfg.indexIntervalBytes(), now);
+            } catch (final IOException e) {
+                offline = true;
+                throw StorageIo.failure("appending to " + topicPartition, e);
+            }
+            for (int i = 0; i < count; i++) {
+                batch.wrap(buffer, batchStarts[i]);
+                final long producerId = batch.producerId();
+                if (producerId >= 0) {
+                    producers.update(producerId, batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
+                            batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
+                }
+            }
+            logEndOffset = nextOffset;
+            maybeFlush(recordCount, now, cfg);
+            return new AppendResult(firstOffset, nextOffset - 1, logAppendTime ? now : -1, logStartOffset,
+                    recordCount, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checks every batch of the request before anything is written; returns the number of batches. */
+    private int validateBatches(final ByteBuffer buffer, final LogConfig cfg) {
+        final int limit = buffer.limit();
+        int position = buffer.position();
+        int count = 0;
+        while (position < limit) {
+            final int remaining = limit - position;
+            if (remaining < LOG_OVERHEAD) {
+                throw new CorruptRecordException("Record batch at byte " + (position - buffer.position())
+                        + " is truncated: only " + remaining + " bytes left");
+            }
+            batch.wrap(buffer, position);
+            final long size = (long) batch.batchLength() + LOG_OVERHEAD;
+            if (size > remaining || size < RecordBatchFlyweight.MAGIC_OFFSET + 1) {
+                throw new CorruptRecordException("Record batch length " + batch.batchLength()
+                        + " does not match the " + remaining + " bytes left");
+            }
+            if (batch.magic() != RecordBatchFlyweight.MAGIC_V2) {
+                throw new UnsupportedForMessageFormatException("Record batch magic " + batch.magic()
+                        + " is not supported; only magic 2 is accepted");
+            }
+            if (size < HEADER_SIZE) {
+                throw new CorruptRecordException("Record batch of " + size + " bytes is shorter than its header");
+            }
+            if (size > cfg.maxMessageBytes()) {
+                throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
+                        + cfg.maxMessageBytes());
+            }
+            if (!batch.isCrcValid(crc)) {
+                throw new CorruptRecordException("Record batch CRC mismatch (stored " + Integer.toUnsignedString(batch.crc())
+                        + ")");
+            }
+            final int recordCount = batch.recordCount();
+            if (recordCount < 1 || batch.lastOffsetDelta() != recordCount - 1) {
+                throw new InvalidRecordException("Record batch has record count " + recordCount
+                        + " but last offset delta " + batch.lastOffsetDelta());
+            }
+            if (count == batchStarts.length) {
+                batchStarts = Arrays.copyOf(batchStarts, count * 2);
+            }
+            batchStarts[count++] = position;
+            position += (int) size;
+        }
+        return count;
+    }
+
+    /** Duplicate detection and sequence/epoch checks; returns the original append for a duplicate, else null. */
+    private AppendResult checkProducers(final ByteBuffer buffer, final int count, final LogConfig cfg) {
+        for (int i = 0; i < count; i++) {
+            batch.wrap(buffer, batchStarts[i]);
+            final long producerId = batch.producerId();
+            if (producerId < 0) {
+                continue;
+            }
+            final short epoch = batch.producerEpoch();
+            final int firstSeq = batch.baseSequence();
+            int previous = -1;
+            for (int j = i - 1; j >= 0 && previous < 0; j--) {
+                if (earlier.wrap(buffer, batchStarts[j]).producerId() == producerId) {
+                    previous = j;
+                }
+            }
+            if (previous >= 0) {
+                ProducerStateManager.checkSequence(producerId, true, earlier.producerEpoch(), earlier.lastSequence(),
+                        epoch, firstSeq);
+                continue;
+            }
+            final ProducerEntry entry = producers.get(producerId);
+            if (entry == null) {
+                ProducerStateManager.checkSequence(producerId, false, (short) -1, -1, epoch, firstSeq);
+                continue;
+            }
+            final int duplicate = entry.findDuplicate(epoch, firstSeq, batch.lastSequence());
+            if (duplicate >= 0) {
+                final long first = entry.firstOffsetAt(duplicate);
+                final long last = entry.lastOffsetAt(duplicate);
+                final long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME
+                        ? entry.timestampAt(duplicate) : -1;
+                return new AppendResult(first, last, appendTime, logStartOffset, (int) (last - first + 1), true);
+            }
+            ProducerStateManager.checkSequence(producerId, entry.batchCount() > 0, entry.epoch(), entry.lastSeq(),
+                    epoch, firstSeq);
+        }
+        return null;
+    }
+
+    private LogSegment maybeRoll(final int bytes, final long lastOffset, final long now, final LogConfig cfg) {
+        final LogSegment active = segments[segments.length - 1];
+        if (active.isEmpty()) {
+            return active;
+        }
+        final long rollBase = active.rollingBasedTimestampMs();
+        final boolean roll = active.wouldExceed(bytes, cfg.segmentBytes())
+                || (rollBase >= 0 && now - rollBase > cfg.segmentMs())
+                || active.indexesFull()
+                || lastOffset - active.baseOffset() > Integer.MAX_VALUE;
+        return roll ? roll(now, cfg) : active;
+    }
+
+    private LogSegment roll(final long now, final LogConfig cfg) {
+        final LogSegment old = segments[segments.length - 1];
+        final long newBase = logEndOffset;
+        try {
+            old.onRolled();
+            producers.writeSnapshot(newBase);
+            final LogSegment fresh = LogSegment.create(dir, newBase, cfg.segmentIndexBytes(), now);
+            final LogSegment[] next = Arrays.copyOf(segments, segments.length + 1);
+            next[next.length - 1] = fresh;
+            segments = next;
+            recoveryPoint = newBase;
+            return fresh;
+        } catch (final IOException e) {
+            offline = true;
+            throw StorageIo.failure("rolling a new segment of " + topicPartition + " at offset " + newBase, e);
+        }
+    }
+
+    private void maybeFlush(final int appendedRecords, final long now, final LogConfig cfg) {
+        unflushedMessages += appendedRecords;
+        final boolean byCount = cfg.flushIntervalMessages() != Long.MAX_VALUE
+                && unflushedMessages >= cfg.flushIntervalMessages();
+        final boolean byTime = cfg.flushIntervalMs() != Long.MAX_VALUE && now - lastFlushMs >= cfg.flushIntervalMs();
+        if (byCount || byTime) {
+            flushLocked(now);
+        }
+    }
+
+    /** fsyncs the active segment and advances the recovery point to the log end. */
+    public void flush() {
+        lock.lock();
+        try {
+            ensureWritable();
+            flushLocked(clock.millis());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void flushLocked(final long now) {
+        final long end = logEndOffset;
+        try {
+            segments[segments.length - 1].flush();
+        } catch (final IOException e) {
+            offline = true;
+            throw StorageIo.failure("flushing " + topicPartition, e);
+        }
+        recoveryPoint = end;
+        unflushedMessages = 0;
+        lastFlushMs = now;
+    }
+
+    private void ensureWritable() {
+        if (closed) {
+            throw new KafkaStorageException("Log of " + topicPartition + " is closed");
+        }
+        if (offline) {
+            throw new KafkaStorageException("Log of " + topicPartition + " is offline after a disk error");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- read
+
+    /**
+     * Whole batches starting with the one that holds {@code fetchOffset}, from one segment.
+     *
+     * @param maxBytes           at most this many bytes, unless {@code minOneBatch} and the first batch is larger
+     * @param maxOffsetExclusive only batches whose base offset is below this (the high watermark)
+     * @throws OffsetOutOfRangeException when {@code fetchOffset} is outside [log start, log end]
+     */
+    public LogSlice read(final long fetchOffset, final int maxBytes, final long maxOffsetExclusive,
+                         final boolean minOneBatch) {
+        final long end = logEndOffset;
+        final long start = logStartOffset;
+        if (fetchOffset < start || fetchOffset > end) {
+            throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + topicPartition
+                    + ": log start " + start + ", log end " + end);
+        }
+        if (fetchOffset == end || fetchOffset >= maxOffsetExclusive) {
+            return LogSlice.empty();
+        }
+        final LogSegment[] segs = segments;
+        final ByteBuffer scratch = READ_SCRATCH.get();
+        try {
+            for (int i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
+                final LogSegment segment = segs[i];
+                final int position = segment.findBatchPosition(fetchOffset, scratch);
+                if (position < 0) {
+                    continue;
+                }
+                final int length = segment.sliceLength(position, maxBytes, maxOffsetExclusive, minOneBatch, scratch);
+                return length == 0 ? LogSlice.empty() : new LogSlice(segment.channel(), position, length);
+            }
+            return LogSlice.empty();
+        } catch (final IOException e) {
+            throw StorageIo.failure("reading " + topicPartition + " at offset " + fetchOffset, e);
+        }
+    }
+
+    private static int floorSegment(final LogSegment[] segs, final long offset) {
+        int low = 0;
+        int high = segs.length - 1;
+        int found = 0;
+        while (low <= high) {
+            final int mid = (low + high) >>> 1;
+            if (segs[mid].baseOffset() <= offset) {
+                found = mid;
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    // ------------------------------------------------------------------------------------ timestamp lookups
+
+    /** The first record (by offset) whose timestamp is &gt;= {@code timestamp}. Decodes one batch. */
+    public Optional<TimestampAndOffset> offsetForTimestamp(final long timestamp) {
+        lock.lock();
+        try {
+            for (final LogSegment segment : segments) {
+                if (segment.maxTimestamp() >= timestamp) {
+                    final Optional<TimestampAndOffset> found = StorageIo.call("searching " + topicPartition
+                            + " by timestamp", () -> segment.findByTimestamp(timestamp));
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+            }
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The first record carrying the largest timestamp in the log (ListOffsets MAX_TIMESTAMP, KIP-734). */
+    public Optional<TimestampAndOffset> maxTimestampOffset() {
+        lock.lock();
+        try {
+            LogSegment best = null;
+            for (final LogSegment segment : segments) {
+                if (segment.offsetOfMaxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
+                    best = segment;
+                }
+            }
+            if (best == null) {
+                return Optional.empty();
+            }
+            final LogSegment found = best;
+            return StorageIo.call("searching " + topicPartition + " for the max timestamp", found::maxTimestampRecord);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ close
+
+    /** Flushes, writes the final index entries and trims the indexes, snapshots producer state, closes files. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            final long end = logEndOffset;
+            StorageIo.run("closing log of " + topicPartition, () -> {
+                IOException failure = null;
+                if (!offline) {
+                    producers.writeSnapshot(end);
+                }
+                for (final LogSegment segment : segments) {
+                    try {
+                        segment.close();
+                    } catch (final IOException e) {
+                        if (failure == null) {
+                            failure = e;
+                        } else {
+                            failure.addSuppressed(e);
+                        }
+                    }
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            });
+            if (!offline) {
+                recoveryPoint = end;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the files without flushing anything (the log is about to be deleted). */
+    void closeForDelete() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (final LogSegment segment : segments) {
+                try {
+                    segment.channel().close();
+                } catch (final IOException ignored) {
+                    // the files are about to be deleted
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isOffline() {
+        return offline;
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
+                + ", segments=" + segments.length + ")";
+    }
+}

@@ -1,0 +1,151 @@
+package io.runnel.storage.log;
+
+import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.runnel.storage.producer.ProducerStateManager;
+import io.runnel.storage.record.RecordBatchFlyweight;
+
+/**
+ * Opens a partition directory at startup.
+ *
+ * <p>After a clean shutdown the files are trusted: each segment only steps over the batch headers after its
+ * last index entry, and an index that is missing or does not match the log is rebuilt. After an unclean
+ * shutdown every segment from the one holding the recovery point onwards is scanned batch by batch (length,
+ * magic, increasing offsets, CRC-32C); the first bad byte truncates its segment, every later segment is
+ * deleted, and the scanned segments' indexes are rebuilt. Producer state is then loaded from the newest
+ * snapshot at or below the log end offset and brought up to date by replaying batch headers after it.
+ *
+ * <p>Runs on the opening thread before the log is published, so it needs no locking; IO errors propagate as
+ * {@link IOException} and the caller turns them into a storage error.
+ */
+public final class LogLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+
+    /** The opened segments (ascending, last one active) and the log end offset. */
+    public record LoadedLog(List<LogSegment> segments, long logEndOffset) {
+    }
+
+    private LogLoader() {
+    }
+
+    public static LoadedLog load(final Path dir, final long recoveryPoint, final boolean cleanShutdown,
+                                 final int indexIntervalBytes, final int maxIndexSize, final long nowMs,
+                                 final ProducerStateManager producers) throws IOException {
+        final List<Long> baseOffsets = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (final Path file : files) {
+                final String name = file.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(file);
+                    continue;
+                }
+                final long base = LogSegment.parseBaseOffset(name, LogSegment.LOG_SUFFIX);
+                if (base >= 0) {
+                    baseOffsets.add(base);
+                }
+            }
+        }
+        baseOffsets.sort(null);
+        final List<LogSegment> segments = new ArrayList<>();
+        try {
+            if (baseOffsets.isEmpty()) {
+                segments.add(LogSegment.create(dir, 0, maxIndexSize, nowMs));
+            } else {
+                for (int i = 0; i < baseOffsets.size(); i++) {
+                    segments.add(LogSegment.open(dir, baseOffsets.get(i), maxIndexSize, i == baseOffsets.size() - 1));
+                }
+                loadSegments(segments, recoveryPoint, cleanShutdown, indexIntervalBytes, maxIndexSize);
+            }
+            final long logEndOffset = segments.get(segments.size() - 1).nextOffset();
+            rebuildProducerState(segments, logEndOffset, producers);
+            return new LoadedLog(segments, logEndOffset);
+        } catch (final IOException | RuntimeException e) {
+            for (final LogSegment segment : segments) {
+                try {
+                    segment.channel().close();
+                } catch (final IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void loadSegments(final List<LogSegment> segments, final long recoveryPoint,
+                                     final boolean cleanShutdown, final int indexIntervalBytes,
+                                     final int maxIndexSize) throws IOException {
+        int firstToRecover = segments.size();
+        if (!cleanShutdown) {
+            firstToRecover = 0;
+            for (int i = 0; i < segments.size(); i++) {
+                if (segments.get(i).baseOffset() <= recoveryPoint) {
+                    firstToRecover = i;
+                }
+            }
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            final LogSegment segment = segments.get(i);
+            final boolean active = i == segments.size() - 1;
+            if (i < firstToRecover) {
+                segment.loadTrusted(indexIntervalBytes, maxIndexSize, active);
+                continue;
+            }
+            final int truncated = segment.recover(Integer.MAX_VALUE, indexIntervalBytes, maxIndexSize, active, true);
+            if (truncated > 0 && !active) {
+                LOG.warn("Deleting {} segments after the corruption in {}", segments.size() - i - 1, segment);
+                while (segments.size() > i + 1) {
+                    segments.remove(segments.size() - 1).closeAndDelete();
+                }
+                segment.reactivate(maxIndexSize);
+                break;
+            }
+        }
+        if (!cleanShutdown) {
+            segments.get(segments.size() - 1).flush();
+        }
+    }
+
+    /** Loads the newest usable snapshot and replays batch headers (no decompression) from it to the end. */
+    static void rebuildProducerState(final List<LogSegment> segments, final long logEndOffset,
+                                     final ProducerStateManager producers) throws IOException {
+        final long snapshotOffset = producers.loadLatestSnapshot(logEndOffset);
+        final long from = Math.max(snapshotOffset, 0);
+        final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        final RecordBatchFlyweight batch = new RecordBatchFlyweight();
+        for (final LogSegment segment : segments) {
+            if (segment.nextOffset() <= from) {
+                continue;
+            }
+            int position = from > segment.baseOffset() ? Math.max(segment.findBatchPosition(from, header), 0) : 0;
+            final int end = segment.size();
+            while (position + HEADER_SIZE <= end) {
+                header.clear();
+                long filePosition = position;
+                while (header.hasRemaining()) {
+                    if (segment.channel().read(header, filePosition) < 0) {
+                        return;
+                    }
+                    filePosition = position + header.position();
+                }
+                batch.wrap(header, 0);
+                if (batch.baseOffset() >= from && batch.producerId() >= 0) {
+                    producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
+                }
+                position += batch.sizeInBytes();
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.runnel.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+
+/** Builds client-style record batches with kafka-clients and decodes slices read back from a log. */
+final class TestBatches {
+
+    static final long NO_PID = RecordBatch.NO_PRODUCER_ID;
+
+    private TestBatches() {
+    }
+
+    /** A clock the test moves by hand. */
+    static final class ManualClock implements InstantSource {
+        private volatile long millis;
+
+        ManualClock(final long millis) {
+            this.millis = millis;
+        }
+
+        void advance(final long ms) {
+            millis += ms;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+    }
+
+    static ByteBuffer batch(final int records, final long timestamp) {
+        return batch(CompressionType.NONE, records, timestamp, NO_PID, (short) -1, -1, 10);
+    }
+
+    static ByteBuffer batch(final CompressionType compression, final int records, final long timestamp,
+                            final long producerId, final short epoch, final int baseSequence, final int valueSize) {
+        final ByteBuffer buffer = ByteBuffer.allocate(256 + records * (valueSize + 64));
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
+                Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
+                producerId, epoch, baseSequence, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (int i = 0; i < records; i++) {
+            final byte[] value = new byte[valueSize];
+            final byte[] text = ("v" + i).getBytes(StandardCharsets.UTF_8);
+            System.arraycopy(text, 0, value, 0, Math.min(text.length, valueSize));
+            builder.append(timestamp + i, ("k" + i).getBytes(StandardCharsets.UTF_8), value);
+        }
+        return builder.build().buffer();
+    }
+
+    static ByteBuffer idempotent(final int records, final long timestamp, final long producerId, final short epoch,
+                                 final int baseSequence) {
+        return batch(CompressionType.NONE, records, timestamp, producerId, epoch, baseSequence, 10);
+    }
+
+    static ByteBuffer concat(final ByteBuffer... buffers) {
+        int size = 0;
+        for (final ByteBuffer b : buffers) {
+            size += b.remaining();
+        }
+        final ByteBuffer out = ByteBuffer.allocate(size);
+        for (final ByteBuffer b : buffers) {
+            out.put(b.duplicate());
+        }
+        return out.flip();
+    }
+
+    static ByteBuffer bytesOf(final LogSlice slice) throws IOException {
+        final ByteBuffer buffer = ByteBuffer.allocate(slice.sizeInBytes());
+        long position = slice.position();
+        while (buffer.hasRemaining()) {
+            final int read = slice.channel().read(buffer, position);
+            if (read < 0) {
+                throw new IOException("EOF");
+            }
+            position += read;
+        }
+        return buffer.flip();
+    }
+
+    /** Decodes a slice, checking every batch's CRC. */
+    static List<RecordBatch> batchesOf(final LogSlice slice) throws IOException {
+        final List<RecordBatch> batches = new ArrayList<>();
+        if (slice.sizeInBytes() == 0) {
+            return batches;
+        }
+        for (final RecordBatch batch : MemoryRecords.readableRecords(bytesOf(slice)).batches()) {
+            batch.ensureValid();
+            batches.add(batch);
+        }
+        return batches;
+    }
+
+    static List<Long> offsetsOf(final LogSlice slice) throws IOException {
+        final List<Long> offsets = new ArrayList<>();
+        for (final RecordBatch batch : batchesOf(slice)) {
+            for (final Record record : batch) {
+                offsets.add(record.offset());
+            }
+        }
+        return offsets;
+    }
+
+    /** Reads the whole log from offset 0 through repeated reads, returning every record offset. */
+    static List<Long> allOffsets(final PartitionLog log) throws IOException {
+        final List<Long> offsets = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            final LogSlice slice = log.read(next, Integer.MAX_VALUE, Long.MAX_VALUE, true);
+            final List<RecordBatch> batches = batchesOf(slice);
+            if (batches.isEmpty()) {
+                break;
+            }
+            for (final RecordBatch batch : batches) {
+                for (final Record record : batch) {
+                    offsets.add(record.offset());
+                }
+                next = batch.nextOffset();
+            }
+        }
+        return offsets;
+    }
+}
