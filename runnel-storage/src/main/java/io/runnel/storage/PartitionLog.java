@@ -396,6 +396,8 @@ public final class PartitionLog implements AutoCloseable {
         if (fetchOffset == end || fetchOffset >= maxOffsetExclusive) {
             return LogSlice.empty();
         }
+        // Never expose more than the log end offset read above, even if a newer batch is already in the file.
+        final long bound = Math.min(maxOffsetExclusive, end);
         final LogSegment[] segs = segments;
         final ByteBuffer scratch = READ_SCRATCH.get();
         try {
@@ -405,7 +407,7 @@ public final class PartitionLog implements AutoCloseable {
                 if (position < 0) {
                     continue;
                 }
-                final int length = segment.sliceLength(position, maxBytes, maxOffsetExclusive, minOneBatch, scratch);
+                final int length = segment.sliceLength(position, maxBytes, bound, minOneBatch, scratch);
                 return length == 0 ? LogSlice.empty() : new LogSlice(segment.channel(), position, length);
             }
             return LogSlice.empty();
