@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** An in-process broker on an ephemeral port over a test's temp dir, with real kafka-clients to talk to it. */
-final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> overrides;
     private Broker broker;
@@ -27,7 +27,7 @@ final class TestBroker implements AutoCloseable {
         start();
     }
 
-    static TestBroker start(final Path dataDir, final String... overrides) throws Exception {
+    public static TestBroker start(final Path dataDir, final String... overrides) throws Exception {
         final Map<String, String> props = new HashMap<>();
         for (int i = 0; i < overrides.length; i += 2) {
             props.put(overrides[i], overrides[i + 1]);
@@ -37,49 +37,47 @@ final class TestBroker implements AutoCloseable {
 
     private void start() throws Exception {
         final Map<String, String> props = new HashMap<>();
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + (broker == null ? 0 : broker.port()));
-        props.put("advertised.listeners", props.get("listeners"));
+        if (!overrides.containsKey("listeners")) {
+            overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + freePort());
+        }
+        props.put("advertised.listeners", overrides.get("listeners"));
         props.put("log.dirs", dataDir.toString());
         props.putAll(overrides);
-        final Broker b = Broker.start(new BrokerConfig(props));
-        if (broker == null && b.port() != 0) {
-            // re-advertise the ephemeral port that was actually bound
-            b.close();
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + b.port());
-            props.put("advertised.listeners", props.get("listeners"));
-            overrides.putIfAbsent("listeners", props.get("listeners"));
-            overrides.putIfAbsent("advertised.listeners", props.get("listeners"));
-            broker = Broker.start(new BrokerConfig(props));
-        } else {
-            broker = b;
+        broker = Broker.start(new BrokerConfig(props));
+    }
+
+    /** A port nobody listens on right now; the broker keeps it across restarts. */
+    public static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
     /** Stops cleanly and starts again on the same port and data. */
-    void restart() throws Exception {
+    public void restart() throws Exception {
         broker.close();
         start();
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + broker.port();
     }
 
-    int port() {
+    public int port() {
         return broker.port();
     }
 
-    Broker broker() {
+    public Broker broker() {
         return broker;
     }
 
-    Admin admin() {
+    public Admin admin() {
         final Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         return Admin.create(p);
     }
 
-    KafkaProducer<byte[], byte[]> producer(final Object... config) {
+    public KafkaProducer<byte[], byte[]> producer(final Object... config) {
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -90,7 +88,7 @@ final class TestBroker implements AutoCloseable {
         return new KafkaProducer<>(p);
     }
 
-    KafkaConsumer<byte[], byte[]> consumer(final Object... config) {
+    public KafkaConsumer<byte[], byte[]> consumer(final Object... config) {
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
