@@ -84,13 +84,15 @@ public final class LogManager implements AutoCloseable {
         final Map<TopicPartition, Path> found = new HashMap<>();
         for (final Path configured : logDirs) {
             final Path path = configured.toAbsolutePath().normalize();
+            final boolean fresh = !Files.exists(path) || isEmpty(path);
             Files.createDirectories(path);
             final Path marker = path.resolve(CLEAN_SHUTDOWN_FILE);
-            final boolean clean = Files.exists(marker);
-            if (clean) {
+            // a directory with nothing in it has nothing to recover
+            final boolean clean = fresh || Files.exists(marker);
+            if (Files.exists(marker)) {
                 Files.delete(marker);
                 RecoveryPointCheckpoint.fsyncDirectory(path);
-            } else {
+            } else if (!clean) {
                 LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
             }
             dirs.add(new LogDir(path, clean, RecoveryPointCheckpoint.read(path)));
@@ -311,6 +313,12 @@ public final class LogManager implements AutoCloseable {
         logs.clear();
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private static boolean isEmpty(final Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 }

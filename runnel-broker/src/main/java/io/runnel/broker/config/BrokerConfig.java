@@ -1,6 +1,5 @@
 package io.runnel.broker.config;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,20 +43,29 @@ public final class BrokerConfig {
 
     /** A listener: name, host (empty means every interface) and port. */
     public record Endpoint(String listenerName, String host, int port) {
+        /** Parses the first entry of a listener list: {@code NAME://host:port}, host may be empty or [v6]. */
         static Endpoint parse(final String key, final String value) {
             final String first = value.split(",")[0].trim();
             final int sep = first.indexOf("://");
-            if (sep <= 0) {
+            final int colon = first.lastIndexOf(':');
+            if (sep <= 0 || colon < sep + 3) {
                 throw new ConfigException(key, value, "expected NAME://host:port");
             }
             final String name = first.substring(0, sep).toUpperCase(Locale.ROOT);
-            final URI uri = URI.create("kafka://" + first.substring(sep + 3));
-            final String host = first.substring(sep + 3, first.lastIndexOf(':'));
-            if (uri.getPort() < 0 || uri.getPort() > 65535) {
-                throw new ConfigException(key, value, "expected NAME://host:port with a port in 0..65535");
+            String host = first.substring(sep + 3, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
             }
-            return new Endpoint(name, host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
-                    uri.getPort());
+            final int port;
+            try {
+                port = Integer.parseInt(first.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, value, "expected NAME://host:port with a numeric port");
+            }
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(key, value, "expected a port in 0..65535");
+            }
+            return new Endpoint(name, host, port);
         }
     }
 

@@ -150,8 +150,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void write(final Pending slot) {
         final ApiKeys key = slot.header.apiKey();
-        final List<Object> parts = ResponseEncoder.encode(ctx.alloc(), slot.header.correlationId(),
-                key.responseHeaderVersion(slot.responseVersion), slot.response, slot.responseVersion);
+        final List<Object> parts;
+        try {
+            parts = ResponseEncoder.encode(ctx.alloc(), slot.header.correlationId(),
+                    key.responseHeaderVersion(slot.responseVersion), slot.response, slot.responseVersion);
+        } catch (RuntimeException e) {
+            // A response that cannot be encoded is a broker bug; the client must not wait for it forever.
+            LOG.error("Cannot encode the response to {}; closing the connection from {}", slot.header,
+                    ctx.channel().remoteAddress(), e);
+            ctx.close();
+            return;
+        }
         for (final Object part : parts) {
             ctx.write(part, ctx.voidPromise());
         }

@@ -58,7 +58,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                 final TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                 topicResponse.partitions().add(duplicates.contains(tp)
                         ? failed(p.partitionIndex(), Errors.INVALID_REQUEST)
-                        : lookUp(partitions.get(tp), p));
+                        : lookUp(partitions.get(tp), p, context.apiVersion()));
             }
             response.topics().add(topicResponse);
         }
@@ -66,7 +66,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     }
 
     private static ListOffsetsResponseData.ListOffsetsPartitionResponse lookUp(
-            final Partition partition, final ListOffsetsRequestData.ListOffsetsPartition p) {
+            final Partition partition, final ListOffsetsRequestData.ListOffsetsPartition p, final short version) {
         if (partition == null) {
             return failed(p.partitionIndex(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
@@ -97,7 +97,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     .setPartitionIndex(p.partitionIndex())
                     .setTimestamp(result.timestamp())
                     .setOffset(result.offset())
-                    .setLeaderEpoch(result.leaderEpoch());
+                    // the leader epoch exists in the response from v4 on
+                    .setLeaderEpoch(version >= 4 ? result.leaderEpoch() : -1);
         } catch (ApiException e) {
             return failed(p.partitionIndex(), Errors.forException(e));
         }

@@ -1,0 +1,60 @@
+package io.runnel.broker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class BrokerConfigTest {
+    @Test
+    void shouldListenOnEveryInterfaceOfPort9092AndAdvertiseLocalhostByDefault() {
+        final BrokerConfig config = BrokerConfig.defaults();
+        assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "", 9092));
+        assertThat(config.advertisedListener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "localhost", 9092));
+        assertThat(config.logDirs()).containsExactly(Path.of("./data").toAbsolutePath().normalize());
+        assertThat(config.nodeId()).isEqualTo(1);
+        assertThat(config.numPartitions()).isEqualTo(1);
+        assertThat(config.autoCreateTopics()).isTrue();
+        assertThat(config.socketRequestMaxBytes()).isEqualTo(100 * 1024 * 1024);
+        assertThat(config.connectionsMaxIdleMs()).isEqualTo(600_000L);
+    }
+
+    @Test
+    void shouldReadKafkaPropertyNames() {
+        final BrokerConfig config = new BrokerConfig(Map.of(
+                "listeners", "PLAINTEXT://127.0.0.1:19092,OTHER://:19093",
+                "advertised.listeners", "PLAINTEXT://broker.example:29092",
+                "log.dirs", "/a, /b",
+                "num.partitions", "6",
+                "auto.create.topics.enable", "false",
+                "node.id", "3"));
+        assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
+        assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
+        assertThat(config.logDirs()).containsExactly(Path.of("/a"), Path.of("/b"));
+        assertThat(config.numPartitions()).isEqualTo(6);
+        assertThat(config.autoCreateTopics()).isFalse();
+        assertThat(config.nodeId()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldParseIpv6Listeners() {
+        assertThat(new BrokerConfig(Map.of("listeners", "PLAINTEXT://[::1]:9092")).listener().host()).isEqualTo("::1");
+    }
+
+    @Test
+    void shouldRejectBadValuesOfKnownNames() {
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("listeners", "localhost:9092")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("listeners", "PLAINTEXT://:99999")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("num.partitions", "0")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("auto.create.topics.enable", "yes")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("socket.request.max.bytes", "lots")))
+                .isInstanceOf(ConfigException.class);
+    }
+}
