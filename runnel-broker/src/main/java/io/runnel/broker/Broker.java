@@ -88,7 +88,7 @@ public final class Broker implements AutoCloseable {
 
             final List<ApiHandler<?>> handlers = new ArrayList<>();
             final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-            handlers.add(new ApiVersionsHandler(() -> dispatcher[0].handlers()));
+            handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions()));
             handlers.add(new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics()));
             handlers.add(new CreateTopicsHandler(controller));
             handlers.add(new DeleteTopicsHandler(controller));

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -30,9 +31,12 @@ public final class ApiDispatcher {
         }
     }
 
-    /** Every API served, with its version range, for ApiVersions. */
-    public Map<ApiKeys, ApiHandler<?>> handlers() {
-        return handlers;
+    /** Every API served with its advertised version range, as ApiVersions lists it. */
+    public ApiVersionsResponseData.ApiVersionCollection advertisedVersions() {
+        final ApiVersionsResponseData.ApiVersionCollection versions = new ApiVersionsResponseData.ApiVersionCollection();
+        handlers.forEach((key, handler) -> versions.add(new ApiVersionsResponseData.ApiVersion()
+                .setApiKey(key.id).setMinVersion(handler.advertisedMinVersion()).setMaxVersion(handler.maxVersion())));
+        return versions;
     }
 
     public boolean supports(final ApiKeys key, final short version) {

@@ -22,6 +22,11 @@ public interface ApiHandler<Q extends ApiMessage> {
         return apiKey().oldestVersion();
     }
 
+    /** The lowest version ApiVersions advertises; the served minimum unless a client needs to be told less. */
+    default short advertisedMinVersion() {
+        return minVersion();
+    }
+
     /** The highest version this handler serves; the default is kafka-clients' latest stable version. */
     default short maxVersion() {
         return apiKey().latestVersion(false);

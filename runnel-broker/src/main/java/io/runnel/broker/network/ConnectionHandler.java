@@ -1,6 +1,8 @@
 package io.runnel.broker.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -26,8 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread safety: every method runs on the connection's event loop, the only thread that touches
  * {@link #pending}; completions from other threads hop onto it.
  *
- * <p>Requests the broker cannot even read (a garbled header, an API key or version kafka-clients does not know,
- * a body that does not parse or leaves bytes over) close the connection, as Kafka does. An ApiVersions request
+ * <p>Requests the broker cannot even read (a frame size out of range, a garbled header, an API key or version
+ * kafka-clients does not know, a body that does not parse or leaves bytes over) close the connection, as Kafka
+ * does: the connection stops reading, drops every frame after the bad one unserved, answers the requests before
+ * it, and then closes. (Kafka reads a connection's next request only once the previous one is answered, so it too
+ * answers those and never serves anything after the bad bytes.) An ApiVersions request
  * newer than any served is answered at v0 with UNSUPPORTED_VERSION and the versions that are served, so the
  * client can retry lower. A known API the broker does not serve is answered with UNSUPPORTED_VERSION.
  */
@@ -40,6 +45,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ApiDispatcher dispatcher;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    /** Set by the first unreadable request: nothing after it is served, and the connection closes when drained. */
+    private boolean closing;
 
     ConnectionHandler(final ApiDispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -65,10 +72,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (msg instanceof FrameDecoder.BadFrameSize bad) {
+            closeOnBadRequest("request size " + bad.size() + " is outside 0.." + bad.maxFrameBytes()
+                    + " (socket.request.max.bytes)", null);
+            return;
+        }
         final ByteBuf frame = (ByteBuf) msg;
         boolean handedOff = false;
         try {
-            handedOff = onFrame(frame);
+            // Frames decoded from the same read as a bad one still arrive; they are not served.
+            handedOff = !closing && onFrame(frame);
         } finally {
             if (!handedOff) {
                 frame.release();
@@ -145,7 +158,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
-        updateReading();
+        if (closing) {
+            closeWhenDrained();
+        } else {
+            updateReading();
+        }
     }
 
     private void write(final Pending slot) {
@@ -167,15 +184,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private ApiMessage unsupportedApiVersions() {
-        final ApiVersionsResponseData data = new ApiVersionsResponseData()
-                .setErrorCode(Errors.UNSUPPORTED_VERSION.code());
-        dispatcher.handlers().forEach((key, handler) -> data.apiKeys().add(
-                new ApiVersionsResponseData.ApiVersion()
-                        .setApiKey(key.id).setMinVersion(handler.minVersion()).setMaxVersion(handler.maxVersion())));
-        return data;
+        return new ApiVersionsResponseData()
+                .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                .setApiKeys(dispatcher.advertisedVersions());
     }
 
     private void updateReading() {
+        if (closing) {
+            return;
+        }
         final boolean read = pending.size() < MAX_IN_FLIGHT && ctx.channel().isWritable();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
@@ -183,9 +200,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeOnBadRequest(final String why, final Throwable cause) {
+        if (closing) {
+            return;
+        }
         LOG.warn("Closing connection from {}: {}{}", ctx.channel().remoteAddress(), why,
                 cause == null ? "" : " (" + cause + ")");
-        ctx.close();
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        closeWhenDrained();
+    }
+
+    /** Closes once every request before the bad one is answered, after their responses reach the socket. */
+    private void closeWhenDrained() {
+        if (pending.isEmpty() && ctx.channel().isOpen()) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.runnel.broker.api.apiversions;
 
 import io.runnel.broker.api.ApiHandler;
 import io.runnel.broker.api.RequestContext;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -17,9 +16,9 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * or version gets INVALID_REQUEST, as KIP-511 says.
  */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
-    private final Supplier<Map<ApiKeys, ApiHandler<?>>> served;
+    private final Supplier<ApiVersionsResponseData.ApiVersionCollection> served;
 
-    public ApiVersionsHandler(final Supplier<Map<ApiKeys, ApiHandler<?>>> served) {
+    public ApiVersionsHandler(final Supplier<ApiVersionsResponseData.ApiVersionCollection> served) {
         this.served = served;
     }
 
@@ -35,8 +34,7 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
         if (!new ApiVersionsRequest(request, context.apiVersion()).isValid()) {
             response.setErrorCode(Errors.INVALID_REQUEST.code());
         }
-        served.get().forEach((key, handler) -> response.apiKeys().add(new ApiVersionsResponseData.ApiVersion()
-                .setApiKey(key.id).setMinVersion(handler.minVersion()).setMaxVersion(handler.maxVersion())));
+        response.setApiKeys(served.get());
         return CompletableFuture.completedFuture(response);
     }
 }

@@ -43,6 +43,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return ApiKeys.PRODUCE;
     }
 
+    /**
+     * Advertised from v0 although v0-v2 are refused (Kafka 4 does the same, KAFKA-18659): librdkafka before
+     * 2.11 takes "no Produce v0" to mean "no gzip, snappy or lz4" and silently stops compressing.
+     */
+    @Override
+    public short advertisedMinVersion() {
+        return ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION;
+    }
+
     @Override
     public CompletableFuture<ProduceResponseData> handle(final RequestContext context,
                                                          final ProduceRequestData request) {
