@@ -45,8 +45,8 @@ public final class ApiDispatcher {
     }
 
     /**
-     * Serves {@code request}; the future never completes exceptionally: failures arrive as the API's error
-     * response. Completes with {@code null} when no response is to be sent.
+     * Serves {@code request}. Failures arrive as the API's error response; the future completes exceptionally
+     * only with a {@link CloseConnectionException}. Completes with {@code null} when no response is to be sent.
      */
     public CompletableFuture<ApiMessage> dispatch(final RequestContext context, final AbstractRequest request) {
         final ApiHandler<?> handler = handlers.get(context.header().apiKey());
@@ -60,8 +60,16 @@ public final class ApiDispatcher {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.handle((response, failure) ->
-                failure == null ? response : errorResponse(context, request, unwrap(failure)));
+        return result.handle((response, failure) -> {
+            if (failure == null) {
+                return response;
+            }
+            final Throwable cause = unwrap(failure);
+            if (cause instanceof CloseConnectionException close) {
+                throw close;
+            }
+            return errorResponse(context, request, cause);
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -128,10 +128,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         dispatcher.dispatch(context, request).whenComplete((response, failure) -> {
             // The request's records may point into the frame, so the frame lives until the handler is done.
             frame.release();
+            final Runnable done = failure == null ? () -> complete(slot, response) : () -> {
+                closeOnBadRequest(failure.getMessage(), null);
+                complete(slot, null);
+            };
             if (ctx.executor().inEventLoop()) {
-                complete(slot, response);
+                done.run();
             } else {
-                ctx.executor().execute(() -> complete(slot, response));
+                ctx.executor().execute(done);
             }
         });
         return true;

@@ -69,8 +69,6 @@ class KafkaParityTest {
     }
 
     @Test
-    @Disabled("Runnel gap: ProduceHandler answers nothing for acks=0 even when a partition fails; Kafka closes the"
-            + " connection so the producer refreshes metadata")
     void shouldCloseConnectionWhenAcksZeroProduceFails() throws Exception {
         try (WireClient client = WireClient.connect(port)) {
             final ProduceRequestData produce = Requests.produce("acks0-missing", null, Requests.records("lost"),
@@ -81,8 +79,6 @@ class KafkaParityTest {
     }
 
     @Test
-    @Disabled("Runnel gap: MetadataHandler treats only a null topic list as 'all topics'; at v0 an empty list"
-            + " means all topics (kafka-clients MetadataRequest.isAllTopics)")
     void shouldListAllTopicsWhenMetadataV0TopicListIsEmpty() throws Exception {
         try (WireClient client = WireClient.connect(port)) {
             ProduceValidationTest.createTopic(client, "listed-by-v0", Map.of());

@@ -50,7 +50,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     public CompletableFuture<MetadataResponseData> handle(final RequestContext context,
                                                           final MetadataRequestData request) {
         final MetadataImage image = controller.image();
-        if (request.topics() == null) {
+        // "every topic" is a null list, and at v0 (which cannot say null) an empty one
+        if (request.topics() == null || (context.apiVersion() == 0 && request.topics().isEmpty())) {
             return CompletableFuture.completedFuture(respond(image, new ArrayList<>(image.topicsByName().keySet()),
                     List.of()));
         }

@@ -1,6 +1,7 @@
 package io.runnel.broker.api.produce;
 
 import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.CloseConnectionException;
 import io.runnel.broker.api.RequestContext;
 import io.runnel.broker.partition.Partition;
 import io.runnel.broker.partition.Partitions;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every partition succeeds or fails on its own, as in Kafka. With this broker as the only replica the data is
  * in the log (page cache) when the append returns, which satisfies acks=1 and acks=all alike, so no request
- * waits. acks=0 gets no response at all.
+ * waits. acks=0 gets no response at all; if a partition fails, the connection closes instead, as in Kafka, so
+ * the producer notices and refreshes its metadata.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
@@ -79,7 +81,24 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
             response.responses().add(topicResponse);
         }
-        return CompletableFuture.completedFuture(acks == 0 ? null : response);
+        if (acks != 0) {
+            return CompletableFuture.completedFuture(response);
+        }
+        final String failed = firstFailure(response);
+        return failed == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed: " + failed));
+    }
+
+    /** A description of the first failed partition, or null when every partition succeeded. */
+    private static String firstFailure(final ProduceResponseData response) {
+        for (final ProduceResponseData.TopicProduceResponse topic : response.responses()) {
+            for (final ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
+                if (p.errorCode() != Errors.NONE.code()) {
+                    return topic.name() + "-" + p.index() + ": " + Errors.forCode(p.errorCode()).name();
+                }
+            }
+        }
+        return null;
     }
 
     private static void append(final Partition partition, final MemoryRecords records,
