@@ -253,6 +253,12 @@ public final class PartitionLog implements AutoCloseable {
                 throw new InvalidRecordException("Record batch has record count " + recordCount
                         + " but last offset delta " + batch.lastOffsetDelta());
             }
+            // Uncompressed records are checked to add up to the batch (cheap: one varint each). Compressed ones
+            // are not decompressed here: that is the cost Runnel's produce path avoids (docs/architecture.md).
+            if (batch.compressionCodec() == 0 && !batch.recordsFillBatch()) {
+                throw new CorruptRecordException("Record batch declares " + recordCount
+                        + " records that do not exactly fill its " + size + " bytes");
+            }
             if (count == batchStarts.length) {
                 batchStarts = Arrays.copyOf(batchStarts, count * 2);
             }

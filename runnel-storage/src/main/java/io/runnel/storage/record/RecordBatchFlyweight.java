@@ -51,6 +51,9 @@ public final class RecordBatchFlyweight {
     public static final short TIMESTAMP_TYPE_MASK = 0x08;
     public static final short TRANSACTIONAL_MASK = 0x10;
     public static final short CONTROL_MASK = 0x20;
+    public static final int COMPRESSION_CODEC_MASK = 0x07;
+    /** Where the records start: right after the header. */
+    public static final int RECORDS_OFFSET = HEADER_SIZE;
 
     private ByteBuffer buffer;
     private int offset;
@@ -165,6 +168,39 @@ public final class RecordBatchFlyweight {
 
     public boolean isCrcValid(final CRC32C crc) {
         return computeCrc(crc) == crc();
+    }
+
+    public int compressionCodec() {
+        return attributes() & COMPRESSION_CODEC_MASK;
+    }
+
+    /**
+     * For an uncompressed batch: whether its records, each a varint length and that many bytes, are exactly
+     * {@link #recordCount()} and exactly fill the batch. Reads one varint per record and allocates nothing.
+     */
+    public boolean recordsFillBatch() {
+        final int end = offset + sizeInBytes();
+        int position = offset + RECORDS_OFFSET;
+        for (int i = recordCount(); i > 0; i--) {
+            // zig-zag varint, at most 5 bytes
+            int raw = 0;
+            int shift = 0;
+            byte b;
+            do {
+                if (position >= end || shift > 28) {
+                    return false;
+                }
+                b = buffer.get(position++);
+                raw |= (b & 0x7f) << shift;
+                shift += 7;
+            } while (b < 0);
+            final int length = (raw >>> 1) ^ -(raw & 1);
+            if (length < 0 || length > end - position) {
+                return false;
+            }
+            position += length;
+        }
+        return position == end;
     }
 
     public static int incrementSequence(final int sequence, final int increment) {
