@@ -40,16 +40,25 @@ class FrameDecoderTest {
     }
 
     @Test
-    void shouldCloseTheConnectionWhenAFrameIsLargerThanTheLimit() {
-        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 4, 1}));
+    void shouldReportAFrameLargerThanTheLimitAndDropEverythingAfterIt() {
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 7, 0, 0, 4, 1, 0, 0, 0, 1, 8}));
+        final ByteBuf good = channel.readInbound();
+        assertThat(good.readableBytes()).isEqualTo(1);
+        good.release();
+        assertThat((FrameDecoder.BadFrameSize) channel.readInbound())
+                .isEqualTo(new FrameDecoder.BadFrameSize(1025, 1024));
         assertThat(channel.inboundMessages()).isEmpty();
-        assertThat(channel.isOpen()).isFalse();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 9}));
+        assertThat(channel.inboundMessages()).as("nothing is decoded after a bad size").isEmpty();
+        channel.finishAndReleaseAll();
     }
 
     @Test
-    void shouldCloseTheConnectionWhenTheSizeIsNegative() {
+    void shouldReportANegativeSize() {
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, 0, 0, 0, 1, 2, 3}));
+        assertThat((FrameDecoder.BadFrameSize) channel.readInbound()).extracting(FrameDecoder.BadFrameSize::size)
+                .isEqualTo(0xff000000);
         assertThat(channel.inboundMessages()).isEmpty();
-        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
     }
 }
