@@ -2,10 +2,9 @@ package io.runnel.server.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.runnel.server.TestBroker;
+import io.runnel.server.TestBrokerExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -21,12 +20,10 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.utils.Crc32C;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Corners where Kafka's behaviour is easy to miss: acks=0 produce, Metadata v0, and batches whose CRC is right but
@@ -36,28 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaParityTest {
     private static final short PRODUCE_VERSION = 12;
 
-    @TempDir
-    static Path dir;
-
-    private static TestBroker broker;
-    private static int port;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir);
-        port = broker.port();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBrokerExtension BROKER = new TestBrokerExtension();
 
     @Test
     void shouldSendNoResponseAndKeepOrderWhenAcksZeroProduceSucceeds() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "acks0", Map.of());
             final ProduceRequestData produce = Requests.produce("acks0", null, Requests.records("fire-and-forget"),
                     PRODUCE_VERSION).setAcks((short) 0);
@@ -70,7 +51,7 @@ class KafkaParityTest {
 
     @Test
     void shouldCloseConnectionWhenAcksZeroProduceFails() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             final ProduceRequestData produce = Requests.produce("acks0-missing", null, Requests.records("lost"),
                     PRODUCE_VERSION).setAcks((short) 0);
             client.send(produce, PRODUCE_VERSION);
@@ -80,7 +61,7 @@ class KafkaParityTest {
 
     @Test
     void shouldListAllTopicsWhenMetadataV0TopicListIsEmpty() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "listed-by-v0", Map.of());
             final MetadataResponseData response = client.roundTrip(new MetadataRequestData(), (short) 0);
             assertThat(response.topics().find("listed-by-v0")).isNotNull();
@@ -89,7 +70,7 @@ class KafkaParityTest {
 
     @Test
     void shouldListNoTopicsWhenMetadataV1TopicListIsEmpty() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "not-listed-by-v1", Map.of());
             final MetadataResponseData response = client.roundTrip(new MetadataRequestData(), (short) 1);
             assertThat(response.topics()).isEmpty();
@@ -100,7 +81,7 @@ class KafkaParityTest {
 
     @Test
     void shouldRejectBatchWhenDeclaredRecordCountDisagreesWithItsRecords() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "miscounted", Map.of());
             final MemoryRecords records = Requests.records("only-one");
             final ByteBuffer buffer = records.buffer();
@@ -120,7 +101,7 @@ class KafkaParityTest {
             + " LogValidator decompresses and rejects a payload that does not decode. Revisit if a client is found"
             + " that produces such batches")
     void shouldRejectCompressedBatchWhenPayloadDoesNotDecompress() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "bad-gzip", Map.of());
             final MemoryRecords records = MemoryRecords.withRecords(Compression.gzip().build(),
                     new SimpleRecord("compressed-payload".getBytes(StandardCharsets.UTF_8)));
@@ -140,7 +121,7 @@ class KafkaParityTest {
     @Disabled("Issue #5 (compaction): a record without a key is appended to a cleanup.policy=compact topic; Kafka answers"
             + " INVALID_RECORD ('Compacted topic cannot accept message without key')")
     void shouldRejectRecordWithoutKeyWhenTopicIsCompacted() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "compacted", Map.of("cleanup.policy", "compact"));
             final ProduceResponseData.PartitionProduceResponse result = produce(client, "compacted",
                     Requests.records("no-key"));

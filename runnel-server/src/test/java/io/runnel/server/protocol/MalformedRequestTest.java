@@ -3,11 +3,10 @@ package io.runnel.server.protocol;
 import static io.runnel.server.protocol.WireClient.assertBrokerServes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.runnel.server.TestBroker;
+import io.runnel.server.TestBrokerExtension;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -25,11 +24,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,37 +38,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MalformedRequestTest {
     private static final int MAX_REQUEST_BYTES = 1 << 20;
 
-    @TempDir
-    static Path dir;
-
-    private static TestBroker broker;
-    private static int port;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir, "socket.request.max.bytes", Integer.toString(MAX_REQUEST_BYTES));
-        port = broker.port();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBrokerExtension BROKER =
+            new TestBrokerExtension("socket.request.max.bytes", Integer.toString(MAX_REQUEST_BYTES));
 
     @Test
     void shouldCloseConnectionWhenFrameSizeExceedsSocketRequestMaxBytes() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(sizeThen(MAX_REQUEST_BYTES + 1, new byte[16]));
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @Test
     void shouldServeRequestWhenFrameIsExactlySocketRequestMaxBytes() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             final CreateTopicsResponseData created = client.roundTrip(
                     Requests.createTopic("at-frame-limit", 1, Map.of("max.message.bytes", "2000000")), (short) 7);
             assertThat(created.topics().iterator().next().errorCode()).isZero();
@@ -88,7 +70,7 @@ class MalformedRequestTest {
             assertThat(response.responses().iterator().next().partitionResponses().get(0).errorCode())
                     .isEqualTo(Errors.NONE.code());
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     private static byte[] produceFrame(final int valueBytes, final short version) {
@@ -99,10 +81,10 @@ class MalformedRequestTest {
 
     @Test
     void shouldKeepServingWhenFrameIsTruncatedAndClientDisconnects() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(sizeThen(100, new byte[10]));
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @ParameterizedTest
@@ -113,11 +95,11 @@ class MalformedRequestTest {
         random.nextBytes(garbage);
         // Force the size field out of range so the frame is rejected at once rather than awaited.
         garbage[0] = (byte) (garbage[0] | 0x40);
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(garbage);
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @ParameterizedTest
@@ -126,50 +108,50 @@ class MalformedRequestTest {
         final Random random = new Random(seed);
         final byte[] garbage = new byte[64 + random.nextInt(512)];
         random.nextBytes(garbage);
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(sizeThen(garbage.length, garbage));
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @Test
     void shouldCloseConnectionWhenFrameIsEmpty() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(sizeThen(0, new byte[0]));
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {-1, -4, Integer.MIN_VALUE})
     void shouldCloseConnectionWhenFrameSizeIsNegative(final int size) throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(sizeThen(size, new byte[8]));
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @ParameterizedTest
     @ValueSource(shorts = {999, 32767, -1, -32768})
     void shouldCloseConnectionWhenApiKeyIsUnknown(final short apiKey) throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(rawRequest(apiKey, (short) 0, new byte[0]));
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @ParameterizedTest
     @ValueSource(shorts = {99, 14, Short.MAX_VALUE, -1})
     void shouldCloseConnectionWhenProduceVersionIsUnsupported(final short version) throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(rawRequest(ApiKeys.PRODUCE.id, version, new byte[32]));
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @Test
@@ -177,11 +159,11 @@ class MalformedRequestTest {
         final byte[] valid = WireClient.frame(ApiKeys.METADATA, (short) 12, 7, new MetadataRequestData());
         final byte[] padded = Arrays.copyOf(valid, valid.length + 3);
         ByteBuffer.wrap(padded).putInt(valid.length - 4 + 3);
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(padded);
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @Test
@@ -190,20 +172,20 @@ class MalformedRequestTest {
                 7, Requests.metadata("some-topic-name", false));
         final byte[] cut = Arrays.copyOf(valid, valid.length - 6);
         ByteBuffer.wrap(cut).putInt(cut.length - 4);
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(cut);
             assertThat(client.closedByPeer()).isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @Test
     void shouldAnswerUnsupportedVersionAtV0WhenApiVersionsVersionIsTooNew() throws Exception {
         final ApiVersionsResponseData supported;
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             supported = client.roundTrip(new ApiVersionsRequestData(), (short) 0);
         }
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             // The body of an ApiVersions request from the future is unknown; the broker must not need it.
             final ApiVersionsRequestData body = new ApiVersionsRequestData()
                     .setClientSoftwareName("future-client").setClientSoftwareVersion("99.0");
@@ -226,20 +208,20 @@ class MalformedRequestTest {
 
     @Test
     void shouldNotServeRequestThatFollowsUnreadableRequestWhenBothArriveTogether() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "after-bad", Map.of());
         }
         final short version = 12;
         final byte[] bad = rawRequest((short) 999, (short) 0, new byte[0]);
         final byte[] produce = WireClient.frame(ApiKeys.PRODUCE, version, 2,
                 Requests.produce("after-bad", null, Requests.records("must-not-be-stored"), version));
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(concat(bad, produce));
             assertThat(client.closedByPeer()).isTrue();
         }
         // A wrongly served request would run on the closed connection's event loop, possibly just after the close.
         Thread.sleep(200);
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             final ListOffsetsResponseData offsets = client.roundTrip(
                     Requests.listOffsets("after-bad", ListOffsetsRequest.LATEST_TIMESTAMP), (short) 9);
             assertThat(offsets.topics().get(0).partitions().get(0).offset())
@@ -250,7 +232,7 @@ class MalformedRequestTest {
     @ParameterizedTest
     @ValueSource(strings = {"unknown-api-key", "oversized-frame", "negative-size"})
     void shouldAnswerRequestsBeforeBadInputThenCloseWhenTheyArriveTogether(final String badInput) throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "before-bad-" + badInput, Map.of());
         }
         final short fetchVersion = 12;
@@ -264,7 +246,7 @@ class MalformedRequestTest {
             default -> sizeThen(-1, new byte[8]);
         };
         final byte[] after = WireClient.frame(ApiKeys.API_VERSIONS, (short) 0, 3, new ApiVersionsRequestData());
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(concat(fetch, apiVersions, bad, after));
             final FetchResponseData fetched = client.receive(ApiKeys.FETCH, fetchVersion, 1);
             assertThat(fetched.responses().get(0).partitions().get(0).errorCode()).isZero();
@@ -273,7 +255,7 @@ class MalformedRequestTest {
             assertThat(client.closedByPeer()).as("closed after the good requests, without answering the one after "
                     + "the bad input").isTrue();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     private static byte[] concat(final byte[]... parts) {
@@ -286,11 +268,11 @@ class MalformedRequestTest {
 
     @Test
     void shouldNotLeakFileDescriptorsWhenManyConnectionsSendBadInput() throws Exception {
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
         final long before = WireClient.openFileDescriptors();
         final Random random = new Random(7);
         for (int i = 0; i < 250; i++) {
-            try (WireClient client = WireClient.connect(port)) {
+            try (WireClient client = WireClient.connect(BROKER.port())) {
                 switch (i % 5) {
                     case 0 -> client.sendRaw(sizeThen(MAX_REQUEST_BYTES + 1, new byte[4]));
                     case 1 -> client.sendRaw(sizeThen(-1, new byte[4]));
@@ -309,7 +291,7 @@ class MalformedRequestTest {
                 assertThat(client.closedByPeer()).as("connection %d closed by the broker", i).isTrue();
             }
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
         long after = WireClient.openFileDescriptors();
         final long deadline = System.nanoTime() + 5_000_000_000L;
         while (after > before + 5 && System.nanoTime() < deadline) {
@@ -334,11 +316,11 @@ class MalformedRequestTest {
 
     @Test
     void shouldServeManyRequestsOnOneConnectionWhenEarlierConnectionsWereBad() throws IOException {
-        try (WireClient bad = WireClient.connect(port)) {
+        try (WireClient bad = WireClient.connect(BROKER.port())) {
             bad.sendRaw(sizeThen(-7, new byte[0]));
             assertThat(bad.closedByPeer()).isTrue();
         }
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             for (short v = 0; v <= ApiKeys.API_VERSIONS.latestVersion(); v++) {
                 final ApiVersionsResponseData response = client.roundTrip(new ApiVersionsRequestData()
                         .setClientSoftwareName("runnel-test").setClientSoftwareVersion("1.0"), v);

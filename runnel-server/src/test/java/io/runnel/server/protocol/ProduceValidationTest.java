@@ -4,10 +4,9 @@ import static io.runnel.server.protocol.WireClient.assertBrokerServes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.runnel.server.TestBroker;
+import io.runnel.server.TestBrokerExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +28,9 @@ import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Produce requests the broker must refuse per partition, and idempotent retries it must store once. */
 @Timeout(30)
@@ -42,28 +39,12 @@ class ProduceValidationTest {
     private static final short FETCH_VERSION = 12;
     private static final short LIST_OFFSETS_VERSION = 9;
 
-    @TempDir
-    static Path dir;
-
-    private static TestBroker broker;
-    private static int port;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = TestBroker.start(dir);
-        port = broker.port();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBrokerExtension BROKER = new TestBrokerExtension();
 
     @Test
     void shouldAnswerCorruptMessageAndAppendNothingWhenBatchCrcIsWrong() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             createTopic(client, "crc", Map.of());
             final MemoryRecords records = Requests.records("payload-to-corrupt");
             final ByteBuffer buffer = records.buffer();
@@ -85,12 +66,12 @@ class ProduceValidationTest {
             // The partition still takes a good batch, at offset 0.
             assertThat(produce(client, "crc", Requests.records("good")).baseOffset()).isZero();
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @Test
     void shouldAnswerMessageTooLargeWhenBatchExceedsTopicMaxMessageBytes() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             createTopic(client, "small-messages", Map.of("max.message.bytes", "1000"));
             final MemoryRecords big = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[2000]));
             final ProduceResponseData.PartitionProduceResponse result = produce(client, "small-messages", big);
@@ -100,7 +81,7 @@ class ProduceValidationTest {
             final MemoryRecords small = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[500]));
             assertThat(produce(client, "small-messages", small).errorCode()).isZero();
         }
-        try (KafkaProducer<byte[], byte[]> producer = broker.producer("delivery.timeout.ms", 10_000,
+        try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer("delivery.timeout.ms", 10_000,
                 "request.timeout.ms", 5_000, "linger.ms", 0)) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("small-messages", new byte[2000])).get())
                     .isInstanceOf(ExecutionException.class)
@@ -108,12 +89,12 @@ class ProduceValidationTest {
             assertThat(producer.send(new ProducerRecord<>("small-messages", new byte[100])).get().offset())
                     .isEqualTo(1L);
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     @Test
     void shouldStoreIdempotentBatchOnceWhenSentTwiceAndRefuseSequenceGap() throws Exception {
-        try (WireClient client = WireClient.connect(port)) {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
             createTopic(client, "idempotent-raw", Map.of());
             final InitProducerIdResponseData init = client.roundTrip(new InitProducerIdRequestData()
                     .setTransactionalId(null).setTransactionTimeoutMs(-1), (short) 4);
@@ -142,7 +123,7 @@ class ProduceValidationTest {
             assertThat(next.errorCode()).isZero();
             assertThat(next.baseOffset()).isEqualTo(2L);
         }
-        assertBrokerServes(port);
+        assertBrokerServes(BROKER.port());
     }
 
     private static MemoryRecords idempotent(final long producerId, final int baseSequence, final String... values) {
