@@ -14,6 +14,22 @@ import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
 import io.runnel.broker.api.metadata.MetadataHandler;
 import io.runnel.broker.api.produce.ProduceHandler;
 import io.runnel.broker.config.BrokerConfig;
+import io.runnel.broker.api.deletegroups.DeleteGroupsHandler;
+import io.runnel.broker.api.describegroups.DescribeGroupsHandler;
+import io.runnel.broker.api.findcoordinator.FindCoordinatorHandler;
+import io.runnel.broker.api.heartbeat.HeartbeatHandler;
+import io.runnel.broker.api.joingroup.JoinGroupHandler;
+import io.runnel.broker.api.leavegroup.LeaveGroupHandler;
+import io.runnel.broker.api.listgroups.ListGroupsHandler;
+import io.runnel.broker.api.offsetcommit.OffsetCommitHandler;
+import io.runnel.broker.api.offsetdelete.OffsetDeleteHandler;
+import io.runnel.broker.api.offsetfetch.OffsetFetchHandler;
+import io.runnel.broker.api.syncgroup.SyncGroupHandler;
+import io.runnel.broker.group.ExecutorScheduler;
+import io.runnel.broker.group.GroupConfig;
+import io.runnel.broker.group.GroupCoordinator;
+import io.runnel.broker.group.store.OffsetsTopic;
+import io.runnel.broker.group.store.OffsetsTopicStore;
 import io.runnel.broker.network.NetworkServer;
 import io.runnel.broker.partition.Partitions;
 import io.runnel.broker.partition.PartitionsPublisher;
@@ -36,7 +52,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One Runnel broker: its logs, its metadata, its API handlers and its listener, started in that order and closed
  * in reverse. Threads: "runnel-acceptor" and "runnel-network-N" (Netty), "runnel-controller" (metadata),
- * "runnel-timer" (delayed operations).
+ * "runnel-group-coordinator" (groups and committed offsets), "runnel-timer" (delayed operations).
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -47,17 +63,19 @@ public final class Broker implements AutoCloseable {
     private final LogManager logs;
     private final LocalMetadataLog metadataLog;
     private final MetadataController controller;
+    private final GroupCoordinator groups;
     private final ScheduledThreadPoolExecutor timer;
     private final NetworkServer network;
     private volatile boolean closed;
 
     private Broker(final BrokerConfig config, final LogManager logs, final LocalMetadataLog metadataLog,
-                   final MetadataController controller, final ScheduledThreadPoolExecutor timer,
-                   final NetworkServer network) {
+                   final MetadataController controller, final GroupCoordinator groups,
+                   final ScheduledThreadPoolExecutor timer, final NetworkServer network) {
         this.config = config;
         this.logs = logs;
         this.metadataLog = metadataLog;
         this.controller = controller;
+        this.groups = groups;
         this.timer = timer;
         this.network = network;
     }
@@ -67,6 +85,7 @@ public final class Broker implements AutoCloseable {
         final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system());
         LocalMetadataLog metadataLog = null;
         MetadataController controller = null;
+        GroupCoordinator groupCoordinator = null;
         ScheduledThreadPoolExecutor timer = null;
         try {
             metadataLog = LocalMetadataLog.open(config.logDirs().get(0).resolve(METADATA_DIR));
@@ -78,6 +97,12 @@ public final class Broker implements AutoCloseable {
             controller.start().get();
             controller.registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions,
                     config.originals())).get();
+
+            final GroupCoordinator groups = new GroupCoordinator(new OffsetsTopicStore(partitions,
+                    OffsetsTopic.numPartitions(config.originals()), InstantSource.system()),
+                    GroupConfig.from(config.originals()), new ExecutorScheduler());
+            groupCoordinator = groups;
+            groups.load().get();
 
             timer = new ScheduledThreadPoolExecutor(1, r -> {
                 final Thread t = new Thread(r, "runnel-timer");
@@ -99,6 +124,18 @@ public final class Broker implements AutoCloseable {
             handlers.add(new DescribeConfigsHandler(controller::image, config.nodeId(), config.originals()));
             handlers.add(new DescribeClusterHandler(controller::image, config.nodeId()));
             handlers.add(new InitProducerIdHandler(controller));
+            handlers.add(new FindCoordinatorHandler(controller, config.nodeId(),
+                    OffsetsTopic.topicSpec(config.originals(), 1)));
+            handlers.add(new JoinGroupHandler(groups));
+            handlers.add(new SyncGroupHandler(groups));
+            handlers.add(new HeartbeatHandler(groups));
+            handlers.add(new LeaveGroupHandler(groups));
+            handlers.add(new OffsetCommitHandler(groups, partitions));
+            handlers.add(new OffsetFetchHandler(groups));
+            handlers.add(new OffsetDeleteHandler(groups));
+            handlers.add(new ListGroupsHandler(groups));
+            handlers.add(new DescribeGroupsHandler(groups));
+            handlers.add(new DeleteGroupsHandler(groups));
             dispatcher[0] = new ApiDispatcher(handlers);
 
             final BrokerConfig.Endpoint listener = config.listener();
@@ -106,17 +143,17 @@ public final class Broker implements AutoCloseable {
                     ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.host(), listener.port());
             final NetworkServer network = new NetworkServer(bind, config.numNetworkThreads(), dispatcher[0],
                     config.socketRequestMaxBytes(), config.connectionsMaxIdleMs());
-            final Broker broker = new Broker(config, logs, metadataLog, controller, timer, network);
+            final Broker broker = new Broker(config, logs, metadataLog, controller, groups, timer, network);
             LOG.info("Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
                     config.nodeId(), controller.image().clusterId(), network.boundAddress(),
                     advertised.host(), broker.port(), config.logDirs(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
             return broker;
         } catch (ExecutionException e) {
-            closeQuietly(timer, controller, metadataLog, logs);
+            closeQuietly(timer, groupCoordinator, controller, metadataLog, logs);
             throw new IOException("Metadata failed to load: " + e.getCause(), e.getCause());
         } catch (InterruptedException | RuntimeException e) {
-            closeQuietly(timer, controller, metadataLog, logs);
+            closeQuietly(timer, groupCoordinator, controller, metadataLog, logs);
             throw e;
         }
     }
@@ -143,17 +180,18 @@ public final class Broker implements AutoCloseable {
         closed = true;
         final long startNs = System.nanoTime();
         network.close();
-        closeQuietly(timer, controller, metadataLog, logs);
+        closeQuietly(timer, groups, controller, metadataLog, logs);
         LOG.info("Runnel broker {} stopped in {} ms", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
-    private static void closeQuietly(final ScheduledThreadPoolExecutor timer, final MetadataController controller,
-                                     final LocalMetadataLog metadataLog, final LogManager logs) {
+    private static void closeQuietly(final ScheduledThreadPoolExecutor timer, final GroupCoordinator groups,
+                                     final MetadataController controller, final LocalMetadataLog metadataLog,
+                                     final LogManager logs) {
         if (timer != null) {
             timer.shutdownNow();
         }
-        for (final AutoCloseable c : new AutoCloseable[] {controller, metadataLog, logs}) {
+        for (final AutoCloseable c : new AutoCloseable[] {groups, controller, metadataLog, logs}) {
             if (c == null) {
                 continue;
             }

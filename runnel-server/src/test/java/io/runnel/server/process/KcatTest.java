@@ -23,7 +23,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,7 +186,6 @@ class KcatTest {
     }
 
     /** librdkafka enables LZ4 only for brokers that advertise FindCoordinator v0 (its "LZ4" feature map). */
-    @Disabled("needs FindCoordinator, which comes with the group coordinator of issue #4")
     @Test
     void shouldStoreKcatBatchesWithLz4() throws Exception {
         assertKcatBatchesAreStoredWith("lz4");

@@ -60,7 +60,7 @@ class EveryApiVersionTest {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        broker = TestBroker.start(dir);
+        broker = TestBroker.start(dir, "group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "3");
         try (WireClient client = WireClient.connect(broker.port())) {
             ProduceValidationTest.createTopic(client, TOPIC, Map.of());
             topicId = describeTopic(client, TOPIC).topicId();
@@ -111,6 +111,17 @@ class EveryApiVersionTest {
                 case DESCRIBE_CLUSTER -> describeCluster(client, version);
                 case INIT_PRODUCER_ID -> initProducerId(client, version);
                 case DELETE_TOPICS -> deleteTopics(client, version);
+                case FIND_COORDINATOR -> GroupApiCases.findCoordinator(client, version);
+                case JOIN_GROUP -> GroupApiCases.joinGroup(client, version);
+                case SYNC_GROUP -> GroupApiCases.syncGroup(client, version);
+                case HEARTBEAT -> GroupApiCases.heartbeat(client, version);
+                case LEAVE_GROUP -> GroupApiCases.leaveGroup(client, version);
+                case OFFSET_COMMIT -> GroupApiCases.offsetCommit(client, version, TOPIC);
+                case OFFSET_FETCH -> GroupApiCases.offsetFetch(client, version, TOPIC);
+                case OFFSET_DELETE -> GroupApiCases.offsetDelete(client, version, TOPIC);
+                case LIST_GROUPS -> GroupApiCases.listGroups(client, version);
+                case DESCRIBE_GROUPS -> GroupApiCases.describeGroups(client, version);
+                case DELETE_GROUPS -> GroupApiCases.deleteGroups(client, version, TOPIC);
                 default -> fail("The broker advertises %s v%d but this test has no minimal request for it", key,
                         version);
             }
@@ -265,7 +276,7 @@ class EveryApiVersionTest {
 
     /** Round trip that also insists kafka-clients finds no error anywhere in the response. */
     @SuppressWarnings("unchecked")
-    private static <T extends ApiMessage> T exchange(final WireClient client, final ApiMessage request,
+    static <T extends ApiMessage> T exchange(final WireClient client, final ApiMessage request,
                                                      final short version) throws Exception {
         final AbstractResponse response = client.exchange(request, version);
         assertThat(response.errorCounts().keySet()).as("errors in %s v%d response %s",

@@ -1,0 +1,28 @@
+package io.runnel.broker.api.deletegroups;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.broker.group.GroupCoordinator;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** DeleteGroups: empty groups only; their committed offsets go with them. */
+public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public DeleteGroupsHandler(final GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DELETE_GROUPS;
+    }
+
+    @Override
+    public CompletableFuture<DeleteGroupsResponseData> handle(final RequestContext context, final DeleteGroupsRequestData request) {
+        return coordinator.deleteGroups(request, context.apiVersion());
+    }
+}

@@ -1,0 +1,28 @@
+package io.runnel.broker.api.heartbeat;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.broker.group.GroupCoordinator;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** Heartbeat of a classic group member: keeps its session alive and tells it when to rejoin. */
+public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public HeartbeatHandler(final GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.HEARTBEAT;
+    }
+
+    @Override
+    public CompletableFuture<HeartbeatResponseData> handle(final RequestContext context, final HeartbeatRequestData request) {
+        return coordinator.heartbeat(request, context.apiVersion());
+    }
+}

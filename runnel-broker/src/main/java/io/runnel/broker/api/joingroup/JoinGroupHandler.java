@@ -1,0 +1,35 @@
+package io.runnel.broker.api.joingroup;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.broker.group.GroupCoordinator;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** JoinGroup of the classic group protocol; the coordinator answers when the rebalance it joins completes. */
+public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public JoinGroupHandler(final GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.JOIN_GROUP;
+    }
+
+    @Override
+    public CompletableFuture<JoinGroupResponseData> handle(final RequestContext context, final JoinGroupRequestData request) {
+        return coordinator.joinGroup(context.clientId(), clientHost(context), request, context.apiVersion());
+    }
+
+    /** As Kafka reports it: the client's address with a leading slash. */
+    private static String clientHost(final RequestContext context) {
+        return context.clientAddress() instanceof InetSocketAddress address
+                ? "/" + address.getAddress().getHostAddress() : String.valueOf(context.clientAddress());
+    }
+}

@@ -1,0 +1,68 @@
+package io.runnel.broker.api.offsetcommit;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.broker.group.GroupCoordinator;
+import io.runnel.broker.partition.Partitions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * OffsetCommit: partitions of topics that do not exist get UNKNOWN_TOPIC_OR_PARTITION here, as in Kafka; the
+ * rest go to the coordinator, which checks the member and generation and makes the offsets durable.
+ */
+public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequestData> {
+    private final GroupCoordinator coordinator;
+    private final Partitions partitions;
+
+    public OffsetCommitHandler(final GroupCoordinator coordinator, final Partitions partitions) {
+        this.coordinator = coordinator;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_COMMIT;
+    }
+
+    @Override
+    public CompletableFuture<OffsetCommitResponseData> handle(final RequestContext context,
+                                                              final OffsetCommitRequestData request) {
+        final List<OffsetCommitResponseData.OffsetCommitResponseTopic> unknown = new ArrayList<>();
+        final List<OffsetCommitRequestData.OffsetCommitRequestTopic> known = new ArrayList<>();
+        for (final OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
+            final OffsetCommitRequestData.OffsetCommitRequestTopic kept =
+                    new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(topic.name());
+            final OffsetCommitResponseData.OffsetCommitResponseTopic refused =
+                    new OffsetCommitResponseData.OffsetCommitResponseTopic().setName(topic.name());
+            for (final OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
+                if (partitions.get(topic.name(), p.partitionIndex()) != null) {
+                    kept.partitions().add(p);
+                } else {
+                    refused.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
+                            .setPartitionIndex(p.partitionIndex())
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+                }
+            }
+            if (!kept.partitions().isEmpty()) {
+                known.add(kept);
+            }
+            if (!refused.partitions().isEmpty()) {
+                unknown.add(refused);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return coordinator.commitOffsets(request, context.apiVersion());
+        }
+        return coordinator.commitOffsets(request.duplicate().setTopics(known), context.apiVersion())
+                .thenApply(response -> {
+                    response.topics().addAll(unknown);
+                    return response;
+                });
+    }
+}

@@ -1,0 +1,28 @@
+package io.runnel.broker.api.offsetfetch;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.broker.group.GroupCoordinator;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** OffsetFetch, for one group or (from v8) a batch of groups. */
+public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public OffsetFetchHandler(final GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_FETCH;
+    }
+
+    @Override
+    public CompletableFuture<OffsetFetchResponseData> handle(final RequestContext context, final OffsetFetchRequestData request) {
+        return coordinator.fetchOffsets(request, context.apiVersion());
+    }
+}
