@@ -24,6 +24,8 @@ final class GroupMember implements AutoCloseable {
     final List<String> consumed = new CopyOnWriteArrayList<>();
     final Set<TopicPartition> assignment = ConcurrentHashMap.newKeySet();
     final List<TopicPartition> revoked = new CopyOnWriteArrayList<>();
+    /** Every onPartitionsAssigned call's partitions, in order (cooperative rebalances call it with only the new ones). */
+    final List<Set<TopicPartition>> assignedCalls = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -48,6 +50,7 @@ final class GroupMember implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+                    assignedCalls.add(Set.copyOf(partitions));
                     assignment.addAll(partitions);
                 }
 
