@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Runs kcat (librdkafka's command-line client) and hands back what it printed. kcat is required, not optional:
  * {@link #find()} fails the test when it is missing, so a CI image without it cannot pass by skipping.
  */
-final class Kcat {
+public final class Kcat {
     private static final long TIMEOUT_SECONDS = 30;
 
     private final Path executable;
@@ -28,7 +28,7 @@ final class Kcat {
     }
 
     /** kcat from the PATH, talking to {@code bootstrap}; its stdout and stderr are kept in {@code workDir}. */
-    static Kcat find(final String bootstrap, final Path workDir) {
+    public static Kcat find(final String bootstrap, final Path workDir) {
         for (final String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             final Path candidate = Path.of(entry.isEmpty() ? "." : entry, "kcat");
             if (Files.isExecutable(candidate)) {
@@ -44,6 +44,14 @@ final class Kcat {
         List<String> lines() {
             return stdout.isEmpty() ? List.of() : Arrays.asList(stdout.split("\n"));
         }
+    }
+
+    /** Starts {@code kcat -b <bootstrap> args...} in the background, its stdout going to {@code out}. */
+    public Process start(final Path out, final String... args) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(executable.toString(), "-b", bootstrap));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(workDir.resolve("kcat-background-err.txt").toFile()).start();
     }
 
     /** Runs {@code kcat -b <bootstrap> args...} with {@code stdin} as its input. */

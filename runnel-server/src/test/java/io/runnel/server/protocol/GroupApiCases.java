@@ -148,7 +148,7 @@ final class GroupApiCases {
     }
 
     /** What every client does before talking to a group: the first lookup creates __consumer_offsets. */
-    private static void lookUpCoordinator(final WireClient client, final String group) throws Exception {
+    static void lookUpCoordinator(final WireClient client, final String group) throws Exception {
         final FindCoordinatorResponseData response = exchange(client,
                 new FindCoordinatorRequestData().setCoordinatorKeys(List.of(group)),
                 ApiKeys.FIND_COORDINATOR.latestVersion());
@@ -156,7 +156,7 @@ final class GroupApiCases {
     }
 
     /** A "simple" commit: no member, no generation, as kafka-consumer-groups --reset-offsets makes. */
-    private static OffsetCommitRequestData commitRequest(final String group, final String topic, final long offset) {
+    static OffsetCommitRequestData commitRequest(final String group, final String topic, final long offset) {
         final OffsetCommitRequestData request = new OffsetCommitRequestData().setGroupId(group)
                 .setGenerationIdOrMemberEpoch(-1).setMemberId("");
         request.topics().add(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(topic)
@@ -166,13 +166,13 @@ final class GroupApiCases {
     }
 
     /** Joins {@code group} at {@code version} (asking again with the assigned id where v4+ requires one), then syncs. */
-    private static Member join(final WireClient client, final String group, final short version) throws Exception {
+    static Member join(final WireClient client, final String group, final short version) throws Exception {
         final Member member = joinOnly(client, group, version);
         exchange(client, syncRequest(member, SYNC_LATEST), SYNC_LATEST);
         return member;
     }
 
-    private static Member joinOnly(final WireClient client, final String group, final short version)
+    static Member joinOnly(final WireClient client, final String group, final short version)
             throws Exception {
         lookUpCoordinator(client, group);
         final JoinGroupRequestData request = new JoinGroupRequestData().setGroupId(group)
@@ -190,7 +190,7 @@ final class GroupApiCases {
         return new Member(group, response.memberId(), response.generationId());
     }
 
-    private static SyncGroupRequestData syncRequest(final Member member, final short version) {
+    static SyncGroupRequestData syncRequest(final Member member, final short version) {
         final SyncGroupRequestData request = new SyncGroupRequestData().setGroupId(member.group())
                 .setMemberId(member.memberId()).setGenerationId(member.generation());
         if (version >= 5) {
