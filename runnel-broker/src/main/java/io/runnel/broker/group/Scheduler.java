@@ -3,7 +3,7 @@ package io.runnel.broker.group;
 /**
  * Time and the owner thread of the group coordinator. Every task given to {@link #execute} or {@link #schedule}
  * runs on one thread, one at a time, so the coordinator's state needs no locks. The production implementation
- * is {@link ExecutorScheduler}; tests drive a {@link ManualScheduler} by hand.
+ * is {@link ExecutorScheduler}; tests drive a ManualScheduler (in the test tree) by hand.
  */
 public interface Scheduler extends AutoCloseable {
     /** Wall-clock time in milliseconds (it is persisted in commit and state timestamps). */
