@@ -5,7 +5,7 @@
 #   CASES="a b c e f" WARMUP_RECORDS=0 runnel-bench/bin/compare-with-kafka.sh
 #
 # Starts Kafka on 127.0.0.1:29092 (../shared/kafka/start.sh) and Runnel on 127.0.0.1:9092 with the same
-# heap (1 GiB) and fresh data dirs, runs compare.sh with both pids (so broker CPU and RSS are reported),
+# heap (1 GiB), fresh data dirs and the reference's group.initial.rebalance.delay.ms (0), runs compare.sh with both pids (so broker CPU and RSS are reported),
 # then stops both. Env: SHARED (default: ../shared beside the repository), RUNNEL_PORT, KAFKA_PORT,
 # and everything compare.sh / suite.sh read (ROUNDS, CASES, WARMUP_RECORDS, BENCH_LOGS).
 set -euo pipefail
@@ -25,6 +25,7 @@ wait_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/n
 KAFKA_PID=$("$SHARED/kafka/start.sh" "$KAFKA_PORT")
 RUNNEL_JVM_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" "$ROOT/bin/runnel" server \
   --override "listeners=PLAINTEXT://127.0.0.1:$RUNNEL_PORT" --override "log.dirs=$DATA" \
+  --override group.initial.rebalance.delay.ms=0 \
   >"$DATA.log" 2>&1 &
 RUNNEL_PID=$!
 trap 'kill "$RUNNEL_PID" "$KAFKA_PID" 2>/dev/null || true; wait "$RUNNEL_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT

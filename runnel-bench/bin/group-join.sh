@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Group join time, Runnel beside Apache Kafka 4.1.1: N members start together; how long until every one has
+# consumed a record. Members counts default to "10 100"; 3 rounds each, alternating brokers.
+#   runnel-bench/bin/group-join.sh [MEMBERS...]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SHARED=${SHARED:-$(cd "$ROOT/../shared" && pwd)}
+. "$ROOT/bin/find-jdk.sh"
+runnel_find_jdk
+cd "$ROOT"
+./mvnw -q -B -DskipTests install
+./mvnw -q -B -pl runnel-bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
+CP="runnel-bench/target/test-classes:$(cat runnel-bench/target/classpath.txt)"
+DATA=$(mktemp -d /tmp/runnel-join-XXXXXX)
+wait_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+KAFKA_PID=$("$SHARED/kafka/start.sh" 29092)
+# the same group.initial.rebalance.delay.ms as the reference Kafka's server.properties (0)
+RUNNEL_JVM_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" bin/runnel server --override listeners=PLAINTEXT://127.0.0.1:9092 \
+  --override "log.dirs=$DATA" --override group.initial.rebalance.delay.ms=0 >"$DATA.log" 2>&1 &
+RUNNEL_PID=$!
+trap 'kill "$RUNNEL_PID" "$KAFKA_PID" 2>/dev/null || true; wait "$RUNNEL_PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+wait_port 29092; wait_port 9092; sleep 3
+for n in ${*:-10 100}; do
+  for round in 1 2 3; do
+    for side in kafka-4.1.1:29092 runnel:9092; do
+      printf '%s ' "${side%%:*}"
+      flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -cp "$CP" io.runnel.bench.GroupJoinBenchmark "127.0.0.1:${side##*:}" "$n" 1 2>/dev/null
+    done
+  done
+done
