@@ -429,8 +429,9 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Number of bytes of whole batches starting at {@code position}, at most {@code maxBytes} (except one whole
-     * first batch when {@code minOneBatch}), only batches with base offset below {@code maxOffsetExclusive}.
+     * Number of bytes to send from {@code position}: whole batches with base offset below
+     * {@code maxOffsetExclusive}, at most {@code maxBytes}, the last of them possibly cut at {@code maxBytes} (the
+     * protocol allows a partial trailing batch); one whole first batch when {@code minOneBatch} even if larger.
      */
     public int sliceLength(final int position, final int maxBytes, final long maxOffsetExclusive,
                            final boolean minOneBatch, final ByteBuffer scratch) throws IOException {
@@ -449,6 +450,11 @@ public final class LogSegment implements AutoCloseable {
             if ((long) length + batchSize > maxBytes) {
                 if (length == 0 && minOneBatch) {
                     length = batchSize;
+                } else if (length > 0) {
+                    // Fill the budget with the start of the next batch, as Kafka does: clients keep the whole
+                    // batches and fetch the cut one again, so each round trip carries the full maxBytes. The
+                    // batch is wholly in the file and below the bound, so these bytes are committed data.
+                    length = maxBytes;
                 }
                 break;
             }
