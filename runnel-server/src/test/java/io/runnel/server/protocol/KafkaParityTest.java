@@ -9,7 +9,6 @@ import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -18,7 +17,6 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
-import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.utils.Crc32C;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -45,7 +43,7 @@ class KafkaParityTest {
             client.send(produce, PRODUCE_VERSION);
             final ApiVersionsResponseData next = client.roundTrip(new ApiVersionsRequestData(), (short) 0);
             assertThat(next.errorCode()).as("the request after an acks=0 produce is answered, and first").isZero();
-            assertThat(latestOffset(client, "acks0")).isEqualTo(1L);
+            assertThat(ProduceValidationTest.latestOffset(client, "acks0")).isEqualTo(1L);
         }
     }
 
@@ -89,9 +87,9 @@ class KafkaParityTest {
             buffer.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, 1);
             resealCrc(buffer);
             assertThat(records.batches().iterator().next().isValid()).as("CRC after resealing").isTrue();
-            final ProduceResponseData.PartitionProduceResponse result = produce(client, "miscounted", records);
+            final ProduceResponseData.PartitionProduceResponse result = ProduceValidationTest.produce(client, "miscounted", records);
             assertThat(result.errorCode()).isIn(Errors.CORRUPT_MESSAGE.code(), Errors.INVALID_RECORD.code());
-            assertThat(latestOffset(client, "miscounted")).isZero();
+            assertThat(ProduceValidationTest.latestOffset(client, "miscounted")).isZero();
         }
     }
 
@@ -110,10 +108,10 @@ class KafkaParityTest {
                 buffer.put(i, (byte) 0x5A);
             }
             resealCrc(buffer);
-            final ProduceResponseData.PartitionProduceResponse result = produce(client, "bad-gzip", records);
+            final ProduceResponseData.PartitionProduceResponse result = ProduceValidationTest.produce(client, "bad-gzip", records);
             // Kafka's decompression failure surfaces as a KafkaException, so the exact code varies by version.
             assertThat(result.errorCode()).isNotEqualTo(Errors.NONE.code());
-            assertThat(latestOffset(client, "bad-gzip")).isZero();
+            assertThat(ProduceValidationTest.latestOffset(client, "bad-gzip")).isZero();
         }
     }
 
@@ -123,10 +121,10 @@ class KafkaParityTest {
     void shouldRejectRecordWithoutKeyWhenTopicIsCompacted() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "compacted", Map.of("cleanup.policy", "compact"));
-            final ProduceResponseData.PartitionProduceResponse result = produce(client, "compacted",
+            final ProduceResponseData.PartitionProduceResponse result = ProduceValidationTest.produce(client, "compacted",
                     Requests.records("no-key"));
             assertThat(result.errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
-            assertThat(latestOffset(client, "compacted")).isZero();
+            assertThat(ProduceValidationTest.latestOffset(client, "compacted")).isZero();
         }
     }
 
@@ -134,18 +132,5 @@ class KafkaParityTest {
     private static void resealCrc(final ByteBuffer batch) {
         final int from = DefaultRecordBatch.CRC_OFFSET + 4;
         batch.putInt(DefaultRecordBatch.CRC_OFFSET, (int) Crc32C.compute(batch, from, batch.limit() - from));
-    }
-
-    private static ProduceResponseData.PartitionProduceResponse produce(final WireClient client, final String topic,
-                                                                        final MemoryRecords records) throws Exception {
-        final ProduceResponseData response = client.roundTrip(
-                Requests.produce(topic, null, records, PRODUCE_VERSION), PRODUCE_VERSION);
-        return response.responses().iterator().next().partitionResponses().get(0);
-    }
-
-    private static long latestOffset(final WireClient client, final String topic) throws Exception {
-        final ListOffsetsResponseData response = client.roundTrip(
-                Requests.listOffsets(topic, ListOffsetsRequest.LATEST_TIMESTAMP), (short) 9);
-        return response.topics().get(0).partitions().get(0).offset();
     }
 }

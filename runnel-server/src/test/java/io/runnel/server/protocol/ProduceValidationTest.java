@@ -141,14 +141,16 @@ class ProduceValidationTest {
         assertThat(result.errorCode()).as("create %s: %s", name, result.errorMessage()).isZero();
     }
 
-    private static ProduceResponseData.PartitionProduceResponse produce(final WireClient client, final String topic,
-                                                                        final MemoryRecords records) throws Exception {
+    /** One batch to partition 0 of {@code topic} (by name, v12); the partition's answer. */
+    static ProduceResponseData.PartitionProduceResponse produce(final WireClient client, final String topic,
+                                                                final MemoryRecords records) throws Exception {
         final ProduceResponseData response = client.roundTrip(
                 Requests.produce(topic, null, records, PRODUCE_VERSION), PRODUCE_VERSION);
         return response.responses().iterator().next().partitionResponses().get(0);
     }
 
-    private static long latestOffset(final WireClient client, final String topic) throws Exception {
+    /** The latest offset (log end) of partition 0 of {@code topic}. */
+    static long latestOffset(final WireClient client, final String topic) throws Exception {
         final ListOffsetsResponseData response = client.roundTrip(
                 Requests.listOffsets(topic, ListOffsetsRequest.LATEST_TIMESTAMP), LIST_OFFSETS_VERSION);
         final ListOffsetsResponseData.ListOffsetsPartitionResponse p = response.topics().get(0).partitions().get(0);
