@@ -138,6 +138,34 @@ class ClassicGroupTest {
     }
 
     @Test
+    void shouldKeepStaticMembersAndTheirAssignmentsAcrossABrokerRestart() throws Exception {
+        final String topic = createTopic("static-restart", 4);
+        try (GroupMember a = new GroupMember("a", groupConsumer("static-restart",
+                ConsumerConfig.CLIENT_ID_CONFIG, "a", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-a",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic);
+             GroupMember b = new GroupMember("b", groupConsumer("static-restart",
+                ConsumerConfig.CLIENT_ID_CONFIG, "b", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-b",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic)) {
+            awaitTrue(() -> a.assignment.size() == 2 && b.assignment.size() == 2, "2 partitions each");
+            produce(topic, 0, 100);
+            awaitTrue(() -> a.consumed.size() + b.consumed.size() >= 100, "first records consumed");
+            final int assignmentsA = a.assignedCalls.size();
+            final int assignmentsB = b.assignedCalls.size();
+
+            broker.restart();
+
+            // the group and its static members were loaded back: both carry on, nobody rebalances
+            produce(topic, 100, 200);
+            awaitTrue(() -> a.consumed.size() + b.consumed.size() >= 200, "records after the restart consumed");
+            assertThat(a.assignedCalls).hasSize(assignmentsA);
+            assertThat(b.assignedCalls).hasSize(assignmentsB);
+            final List<String> all = new ArrayList<>(a.consumed);
+            all.addAll(b.consumed);
+            assertThat(all).hasSize(200).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void shouldStartWhereAutoOffsetResetSaysWhenTheGroupHasNoCommits() throws Exception {
         final String topic = createTopic("reset", 1);
         produce(topic, 0, 10);
