@@ -11,6 +11,8 @@ import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
 import io.runnel.broker.api.fetch.FetchHandler;
 import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
 import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
+import io.runnel.broker.api.consumergroupdescribe.ConsumerGroupDescribeHandler;
+import io.runnel.broker.api.consumergroupheartbeat.ConsumerGroupHeartbeatHandler;
 import io.runnel.broker.api.metadata.MetadataHandler;
 import io.runnel.broker.api.produce.ProduceHandler;
 import io.runnel.broker.config.BrokerConfig;
@@ -28,6 +30,7 @@ import io.runnel.broker.api.syncgroup.SyncGroupHandler;
 import io.runnel.broker.group.ExecutorScheduler;
 import io.runnel.broker.group.GroupConfig;
 import io.runnel.broker.group.GroupCoordinator;
+import io.runnel.broker.group.consumer.ConsumerGroupConfig;
 import io.runnel.broker.group.store.OffsetsTopic;
 import io.runnel.broker.group.store.OffsetsTopicStore;
 import io.runnel.broker.network.NetworkServer;
@@ -40,6 +43,7 @@ import io.runnel.storage.LogManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +104,8 @@ public final class Broker implements AutoCloseable {
 
             final GroupCoordinator groups = new GroupCoordinator(new OffsetsTopicStore(partitions,
                     OffsetsTopic.numPartitions(config.originals()), InstantSource.system()),
-                    GroupConfig.from(config.originals()), new ExecutorScheduler());
+                    GroupConfig.from(config.originals()), ConsumerGroupConfig.from(config.originals()),
+                    controller::image, new ExecutorScheduler(), new SecureRandom());
             groupCoordinator = groups;
             groups.load().get();
 
@@ -136,6 +141,8 @@ public final class Broker implements AutoCloseable {
             handlers.add(new ListGroupsHandler(groups));
             handlers.add(new DescribeGroupsHandler(groups));
             handlers.add(new DeleteGroupsHandler(groups));
+            handlers.add(new ConsumerGroupHeartbeatHandler(groups));
+            handlers.add(new ConsumerGroupDescribeHandler(groups));
             dispatcher[0] = new ApiDispatcher(handlers);
 
             final BrokerConfig.Endpoint listener = config.listener();

@@ -1,5 +1,6 @@
 package io.runnel.broker.api;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.apache.kafka.common.requests.RequestHeader;
 
@@ -11,5 +12,11 @@ public record RequestContext(RequestHeader header, SocketAddress clientAddress) 
 
     public String clientId() {
         return header.clientId();
+    }
+
+    /** The client's address as Kafka reports it in group descriptions: with a leading slash. */
+    public String clientHost() {
+        return clientAddress instanceof InetSocketAddress address
+                ? "/" + address.getAddress().getHostAddress() : String.valueOf(clientAddress);
     }
 }

@@ -1,17 +1,28 @@
 package io.runnel.broker.group;
 
+import io.runnel.broker.group.classic.ClassicGroupDescriptions;
 import io.runnel.broker.group.classic.ClassicGroups;
-import io.runnel.broker.group.classic.GroupAdministration;
-import io.runnel.broker.group.classic.OffsetManager;
 import io.runnel.broker.group.classic.Rebalancer;
 import io.runnel.broker.group.classic.Responses;
+import io.runnel.broker.group.consumer.ConsumerGroupConfig;
+import io.runnel.broker.group.consumer.ConsumerGroupDescriptions;
+import io.runnel.broker.group.consumer.ConsumerGroups;
+import io.runnel.broker.group.consumer.ConsumerHeartbeats;
 import io.runnel.broker.group.store.GroupStore;
+import io.runnel.metadata.image.MetadataImage;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -37,8 +48,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classic group coordinator: group membership (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) and committed
- * offsets, with Kafka's semantics, made durable through a {@link GroupStore}.
+ * The group coordinator: membership of classic groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) and of
+ * KIP-848 consumer groups (ConsumerGroupHeartbeat), their committed offsets and their administration, with
+ * Kafka's semantics, made durable through a {@link GroupStore}. One group id names one group of either kind
+ * ({@link GroupDirectory}).
  *
  * <p><b>Threading.</b> All group and offset state is owned by the {@link Scheduler}'s thread (in production
  * {@link ExecutorScheduler}, named {@value ExecutorScheduler#THREAD_NAME}). Each public method may be called
@@ -55,8 +68,13 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private final GroupConfig config;
     private final Scheduler scheduler;
+    private final GroupDirectory directory = new GroupDirectory();
     private final ClassicGroups groups;
     private final Rebalancer rebalancer;
+    private final ClassicGroupDescriptions classicDescriptions;
+    private final ConsumerGroups consumerGroups;
+    private final ConsumerHeartbeats consumerHeartbeats;
+    private final ConsumerGroupDescriptions consumerDescriptions;
     private final OffsetManager offsets;
     private final GroupAdministration administration;
     private final GroupStore store;
@@ -68,16 +86,31 @@ public final class GroupCoordinator implements AutoCloseable {
         this(store, config, scheduler, new SecureRandom());
     }
 
-    /** With the source of member ids given, so tests can be replayed. */
+    /** With the source of member ids given, so tests can be replayed; consumer groups see no topics. */
     public GroupCoordinator(final GroupStore store, final GroupConfig config, final Scheduler scheduler,
+                            final RandomGenerator random) {
+        this(store, config, ConsumerGroupConfig.defaults(), () -> MetadataImage.EMPTY, scheduler, random);
+    }
+
+    /**
+     * @param image the current metadata, which consumer groups resolve their subscriptions against
+     */
+    public GroupCoordinator(final GroupStore store, final GroupConfig config, final ConsumerGroupConfig consumerConfig,
+                            final Supplier<MetadataImage> image, final Scheduler scheduler,
                             final RandomGenerator random) {
         this.store = store;
         this.config = config;
         this.scheduler = scheduler;
-        this.groups = new ClassicGroups(store, scheduler, config, random);
+        final GroupLog log = new GroupLog(store, scheduler);
+        this.groups = new ClassicGroups(directory, log, scheduler, config, random);
         this.rebalancer = new Rebalancer(groups);
-        this.offsets = new OffsetManager(groups, rebalancer);
-        this.administration = new GroupAdministration(groups);
+        this.classicDescriptions = new ClassicGroupDescriptions(groups);
+        this.consumerGroups = new ConsumerGroups(directory, log, scheduler, consumerConfig, image);
+        this.consumerHeartbeats = new ConsumerHeartbeats(consumerGroups);
+        this.consumerDescriptions = new ConsumerGroupDescriptions(directory, consumerGroups, consumerHeartbeats);
+        this.offsets = new OffsetManager(directory, log, scheduler, config, groups::createSimple,
+                rebalancer::onMemberCommit);
+        this.administration = new GroupAdministration(directory, log, scheduler);
     }
 
     /**
@@ -89,7 +122,9 @@ public final class GroupCoordinator implements AutoCloseable {
         try {
             scheduler.execute(() -> {
                 try {
-                    final int loadedGroups = rebalancer.load();
+                    final int loadedGroups = GroupLoader.load(store, directory, groups, consumerGroups);
+                    rebalancer.onLoaded();
+                    consumerHeartbeats.onLoaded();
                     loaded = true;
                     LOG.info("Loaded {} groups from {}", loadedGroups, store);
                     scheduleExpiry();
@@ -147,7 +182,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<DescribeGroupsResponseData> describeGroups(final DescribeGroupsRequestData request,
                                                                         final short version) {
-        return submit(response -> administration.describe(request, version, response),
+        return submit(response -> classicDescriptions.describe(request, version, response),
                 error -> Responses.describeError(request, version, error));
     }
 
@@ -155,6 +190,24 @@ public final class GroupCoordinator implements AutoCloseable {
                                                                     final short version) {
         return submit(response -> administration.delete(request, version, response),
                 error -> Responses.deleteGroupsError(request, error));
+    }
+
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            final String clientId, final String clientHost, final ConsumerGroupHeartbeatRequestData request,
+            final short version) {
+        return submit(response -> consumerHeartbeats.heartbeat(clientId, clientHost, request, version, response),
+                (error, message) -> new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code())
+                        .setErrorMessage(message));
+    }
+
+    public CompletableFuture<ConsumerGroupDescribeResponseData> consumerGroupDescribe(
+            final ConsumerGroupDescribeRequestData request) {
+        return submit(response -> consumerDescriptions.describe(request, response), (error, message) -> {
+            final ConsumerGroupDescribeResponseData result = new ConsumerGroupDescribeResponseData();
+            request.groupIds().forEach(id -> result.groups().add(new ConsumerGroupDescribeResponseData.DescribedGroup()
+                    .setGroupId(id).setErrorCode(error.code()).setErrorMessage(message)));
+            return result;
+        });
     }
 
     /** Answers parked requests with NOT_COORDINATOR, stops the timers and the scheduler. */
@@ -168,6 +221,7 @@ public final class GroupCoordinator implements AutoCloseable {
                     expiryTimer.cancel();
                 }
                 rebalancer.unload();
+                directory.all().forEach(g -> g.delete(scheduler.nowMs()));
                 unloaded.complete(null);
             });
             unloaded.get(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -203,13 +257,19 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     private <R> CompletableFuture<R> submit(final Consumer<CompletableFuture<R>> operation,
                                             final Function<Errors, R> errorResponse) {
+        return submit(operation, (error, message) -> errorResponse.apply(error));
+    }
+
+    /** As above, for the APIs whose error responses carry a message. */
+    private <R> CompletableFuture<R> submit(final Consumer<CompletableFuture<R>> operation,
+                                            final BiFunction<Errors, String, R> errorResponse) {
         final CompletableFuture<R> response = new CompletableFuture<>();
         try {
             scheduler.execute(() -> {
                 if (closed) {
-                    response.complete(errorResponse.apply(Errors.NOT_COORDINATOR));
+                    response.complete(errorResponse.apply(Errors.NOT_COORDINATOR, null));
                 } else if (!loaded) {
-                    response.complete(errorResponse.apply(Errors.COORDINATOR_LOAD_IN_PROGRESS));
+                    response.complete(errorResponse.apply(Errors.COORDINATOR_LOAD_IN_PROGRESS, null));
                 } else {
                     try {
                         operation.accept(response);
@@ -218,12 +278,12 @@ public final class GroupCoordinator implements AutoCloseable {
                         if (error == Errors.UNKNOWN_SERVER_ERROR) {
                             LOG.error("Group coordinator failed a request", e);
                         }
-                        response.complete(errorResponse.apply(error));
+                        response.complete(errorResponse.apply(error, e instanceof ApiException ? e.getMessage() : null));
                     }
                 }
             });
         } catch (final RejectedExecutionException e) {
-            response.complete(errorResponse.apply(Errors.NOT_COORDINATOR));
+            response.complete(errorResponse.apply(Errors.NOT_COORDINATOR, null));
         }
         return response;
     }

@@ -1,6 +1,6 @@
 package io.runnel.server.groups;
 
-import static io.runnel.server.groups.ClassicGroupTest.awaitTrue;
+import static io.runnel.server.groups.GroupContract.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.server.TestBrokerExtension;

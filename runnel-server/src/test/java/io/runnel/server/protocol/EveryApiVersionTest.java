@@ -122,6 +122,8 @@ class EveryApiVersionTest {
                 case LIST_GROUPS -> GroupApiCases.listGroups(client, version);
                 case DESCRIBE_GROUPS -> GroupApiCases.describeGroups(client, version);
                 case DELETE_GROUPS -> GroupApiCases.deleteGroups(client, version, TOPIC);
+                case CONSUMER_GROUP_HEARTBEAT -> ConsumerGroupApiCases.consumerGroupHeartbeat(client, version, TOPIC);
+                case CONSUMER_GROUP_DESCRIBE -> ConsumerGroupApiCases.consumerGroupDescribe(client, version, TOPIC);
                 default -> fail("The broker advertises %s v%d but this test has no minimal request for it", key,
                         version);
             }

@@ -175,11 +175,7 @@ final class GroupApiCases {
     static Member joinOnly(final WireClient client, final String group, final short version)
             throws Exception {
         lookUpCoordinator(client, group);
-        final JoinGroupRequestData request = new JoinGroupRequestData().setGroupId(group)
-                .setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(30_000).setMemberId("")
-                .setProtocolType("consumer");
-        request.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
-                .setMetadata(new byte[] {0}));
+        final JoinGroupRequestData request = joinRequest(group, "");
         JoinGroupResponseData response = (JoinGroupResponseData) client.exchange(request, version).data();
         if (response.errorCode() == Errors.MEMBER_ID_REQUIRED.code()) {
             request.setMemberId(response.memberId());
@@ -188,6 +184,16 @@ final class GroupApiCases {
         assertThat(response.errorCode()).isZero();
         assertThat(response.leader()).isEqualTo(response.memberId());
         return new Member(group, response.memberId(), response.generationId());
+    }
+
+    /** A classic consumer's JoinGroup with the range protocol. */
+    static JoinGroupRequestData joinRequest(final String group, final String memberId) {
+        final JoinGroupRequestData request = new JoinGroupRequestData().setGroupId(group)
+                .setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(30_000).setMemberId(memberId)
+                .setProtocolType("consumer");
+        request.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
+                .setMetadata(new byte[] {0}));
+        return request;
     }
 
     static SyncGroupRequestData syncRequest(final Member member, final short version) {

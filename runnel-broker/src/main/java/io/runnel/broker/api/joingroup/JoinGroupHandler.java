@@ -3,7 +3,6 @@ package io.runnel.broker.api.joingroup;
 import io.runnel.broker.api.ApiHandler;
 import io.runnel.broker.api.RequestContext;
 import io.runnel.broker.group.GroupCoordinator;
-import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -24,12 +23,6 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> 
 
     @Override
     public CompletableFuture<JoinGroupResponseData> handle(final RequestContext context, final JoinGroupRequestData request) {
-        return coordinator.joinGroup(context.clientId(), clientHost(context), request, context.apiVersion());
-    }
-
-    /** As Kafka reports it: the client's address with a leading slash. */
-    private static String clientHost(final RequestContext context) {
-        return context.clientAddress() instanceof InetSocketAddress address
-                ? "/" + address.getAddress().getHostAddress() : String.valueOf(context.clientAddress());
+        return coordinator.joinGroup(context.clientId(), context.clientHost(), request, context.apiVersion());
     }
 }

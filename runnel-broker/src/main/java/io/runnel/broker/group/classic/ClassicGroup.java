@@ -1,5 +1,7 @@
 package io.runnel.broker.group.classic;
 
+import io.runnel.broker.group.Group;
+import io.runnel.broker.group.GroupOffsets;
 import io.runnel.broker.group.Scheduler;
 import io.runnel.broker.group.store.GroupRecord;
 import java.nio.ByteBuffer;
@@ -29,7 +31,7 @@ import org.apache.kafka.common.protocol.Errors;
  * dynamic members asked to rejoin with their new id (KIP-394), the members yet to sync, and its committed
  * offsets. Owned by the group coordinator's thread; not thread-safe.
  */
-final class ClassicGroup {
+final class ClassicGroup implements Group {
     private final String groupId;
     private ClassicGroupState state;
     private ClassicGroupState previousState;
@@ -48,7 +50,7 @@ final class ClassicGroup {
     private Scheduler.Timeout syncTimeout;
     /** Topics the members subscribe to (consumer protocol only), or null when unknown. */
     private Set<String> subscribedTopics;
-    private final Map<String, TreeMap<Integer, CommittedOffset>> offsets = new TreeMap<>();
+    private final GroupOffsets offsets = new GroupOffsets();
 
     ClassicGroup(final String groupId, final long nowMs) {
         this.groupId = groupId;
@@ -102,8 +104,42 @@ final class ClassicGroup {
         return assignments;
     }
 
-    String groupId() {
+    @Override
+    public String groupId() {
         return groupId;
+    }
+
+    @Override
+    public String type() {
+        return CLASSIC_TYPE;
+    }
+
+    @Override
+    public String stateName() {
+        return state.toString();
+    }
+
+    @Override
+    public boolean isDead() {
+        return state == ClassicGroupState.DEAD;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return state == ClassicGroupState.EMPTY && pendingJoinMembers.isEmpty();
+    }
+
+    @Override
+    public GroupRecord tombstone() {
+        return new GroupRecord.GroupTombstone(groupId);
+    }
+
+    @Override
+    public void delete(final long nowMs) {
+        cancelTimers();
+        if (state != ClassicGroupState.DEAD) {
+            transitionTo(ClassicGroupState.DEAD, nowMs);
+        }
     }
 
     ClassicGroupState state() {
@@ -135,7 +171,8 @@ final class ClassicGroup {
         return generationId;
     }
 
-    String protocolType() {
+    @Override
+    public String protocolType() {
         return protocolType;
     }
 
@@ -268,7 +305,9 @@ final class ClassicGroup {
     }
 
     /** Kafka's rules for an OffsetCommit of a classic group that exists. */
-    void validateOffsetCommit(final String memberId, final String groupInstanceId, final int generation) {
+    @Override
+    public void validateOffsetCommit(final String memberId, final String groupInstanceId, final int generation,
+                                     final short version, final Map<String, Set<Integer>> partitions) {
         if (state == ClassicGroupState.DEAD) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
         }
@@ -476,7 +515,8 @@ final class ClassicGroup {
     }
 
     /** Whether the members subscribe to {@code topic}; null when that cannot be known (not the consumer protocol). */
-    Boolean isSubscribedTo(final String topic) {
+    @Override
+    public Boolean isSubscribedTo(final String topic) {
         return subscribedTopics == null ? null : subscribedTopics.contains(topic);
     }
 
@@ -505,30 +545,32 @@ final class ClassicGroup {
 
     // ---- offsets
 
-    Map<String, TreeMap<Integer, CommittedOffset>> offsets() {
+    @Override
+    public GroupOffsets offsets() {
         return offsets;
     }
 
-    CommittedOffset offset(final String topic, final int partition) {
-        final TreeMap<Integer, CommittedOffset> byPartition = offsets.get(topic);
-        return byPartition == null ? null : byPartition.get(partition);
+    @Override
+    public void validateOffsetFetch(final String memberId, final int memberEpoch) {
+        // Classic members do not name themselves in OffsetFetch; any client may read a classic group's offsets.
     }
 
-    void putOffset(final String topic, final int partition, final CommittedOffset offset) {
-        offsets.computeIfAbsent(topic, t -> new TreeMap<>()).put(partition, offset);
+    @Override
+    public boolean allowsOffsetDeletion() {
+        return state == ClassicGroupState.EMPTY || usesConsumerProtocol();
     }
 
-    void removeOffset(final String topic, final int partition) {
-        final TreeMap<Integer, CommittedOffset> byPartition = offsets.get(topic);
-        if (byPartition != null) {
-            byPartition.remove(partition);
-            if (byPartition.isEmpty()) {
-                offsets.remove(topic);
-            }
+    @Override
+    public Long offsetsRetentionBaseMs(final String topic) {
+        if (isSimple()) {
+            return -1L;
         }
-    }
-
-    boolean hasOffsets() {
-        return !offsets.isEmpty();
+        if (state == ClassicGroupState.EMPTY) {
+            return stateTimestampMs;
+        }
+        if (usesConsumerProtocol() && state == ClassicGroupState.STABLE && Boolean.FALSE.equals(isSubscribedTo(topic))) {
+            return -1L;
+        }
+        return null;
     }
 }

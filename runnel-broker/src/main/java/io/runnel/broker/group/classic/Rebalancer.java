@@ -1,6 +1,8 @@
 package io.runnel.broker.group.classic;
 
+import io.runnel.broker.group.Group;
 import io.runnel.broker.group.GroupConfig;
+import io.runnel.broker.group.GroupErrors;
 import io.runnel.broker.group.store.GroupRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,20 +39,16 @@ public final class Rebalancer {
     }
 
     /**
-     * Loads the groups from the store; then members must heartbeat again within their session, and a group
+     * Once the groups are loaded from the store, members must heartbeat again within their session, and a group
      * bigger than {@code group.max.size} rebalances.
-     *
-     * @return the number of groups loaded
      */
-    public int load() {
-        final List<ClassicGroup> loaded = groups.load();
-        for (final ClassicGroup group : loaded) {
+    public void onLoaded() {
+        for (final ClassicGroup group : groups.all()) {
             group.members().forEach(m -> rescheduleHeartbeat(group, m, m.sessionTimeoutMs()));
             if (group.size() > config.maxSize()) {
                 prepareRebalance(group);
             }
         }
-        return loaded.size();
     }
 
     // ---- JoinGroup
@@ -580,8 +578,14 @@ public final class Rebalancer {
         }
     }
 
-    /** A valid member's offset commit counts as a sign of life, as in Kafka. */
-    void onMemberActivity(final ClassicGroup group, final String memberId) {
+    /** A valid classic member's offset commit counts as a sign of life, as in Kafka. */
+    public void onMemberCommit(final Group group, final String memberId) {
+        if (group instanceof ClassicGroup classic) {
+            onMemberActivity(classic, memberId);
+        }
+    }
+
+    private void onMemberActivity(final ClassicGroup group, final String memberId) {
         final ClassicMember member = group.member(memberId);
         if (member != null && !group.isInState(ClassicGroupState.DEAD)) {
             rescheduleHeartbeat(group, member, member.sessionTimeoutMs());

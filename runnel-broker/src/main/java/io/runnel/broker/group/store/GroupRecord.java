@@ -1,10 +1,14 @@
 package io.runnel.broker.group.store;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.Uuid;
 
 /**
  * What the group coordinator writes to {@code __consumer_offsets} and reads back at start-up: committed
- * offsets and group metadata, each with a tombstone. Keyed records: for a given key the latest record wins,
+ * offsets, classic group metadata, and the metadata and members of KIP-848 consumer groups, each with a
+ * tombstone. Keyed records: for a given key the latest record wins,
  * which is what compaction of the topic keeps (issue #5).
  */
 public sealed interface GroupRecord {
@@ -37,5 +41,30 @@ public sealed interface GroupRecord {
 
     /** The group is gone (DeleteGroups, or expired while empty). */
     record GroupTombstone(String groupId) implements GroupRecord {
+    }
+
+    /** A consumer group's epochs; key (group). The members are records of their own. */
+    record ConsumerGroupMetadata(String groupId, int groupEpoch, int assignmentEpoch) implements GroupRecord {
+    }
+
+    /** The consumer group is gone (DeleteGroups, expiry, or the id now names a classic group). */
+    record ConsumerGroupTombstone(String groupId) implements GroupRecord {
+    }
+
+    /**
+     * One member of a consumer group as it stands after a heartbeat changed it; key (group, member). The
+     * partitions are by topic id: what the member owns, what it has yet to revoke, and its target. {@code state}
+     * is the member's reconciliation state (0 stable, 1 unrevoked partitions, 2 unreleased partitions).
+     * {@code subscribedTopicNames} and the nullable strings may be null.
+     */
+    record ConsumerMember(String groupId, String memberId, String instanceId, String rackId, String clientId,
+                          String clientHost, List<String> subscribedTopicNames, String subscribedTopicRegex,
+                          String serverAssignor, int rebalanceTimeoutMs, int memberEpoch, int previousMemberEpoch,
+                          byte state, Map<Uuid, Set<Integer>> assigned, Map<Uuid, Set<Integer>> pendingRevocation,
+                          Map<Uuid, Set<Integer>> target) implements GroupRecord {
+    }
+
+    /** The member left or was fenced. */
+    record ConsumerMemberTombstone(String groupId, String memberId) implements GroupRecord {
     }
 }

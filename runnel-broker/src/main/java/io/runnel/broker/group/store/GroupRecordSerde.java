@@ -27,9 +27,10 @@ import org.apache.kafka.common.errors.CorruptRecordException;
  * int32 length followed by that many bytes, -1 for null.
  * <pre>
  * key:
- *   int16  type                  1 = offset commit key, 2 = group metadata key
+ *   int16  type                  1 = offset commit, 2 = group metadata, 3 = consumer group, 4 = consumer member
  *   type 1:  string group, string topic, int32 partition
- *   type 2:  string group
+ *   type 2, 3:  string group
+ *   type 4:  string group, string member
  *
  * value of an offset commit key (absent for an OffsetTombstone):
  *   int16  version               1
@@ -38,6 +39,21 @@ import org.apache.kafka.common.errors.CorruptRecordException;
  *   nullable string metadata
  *   int64  commitTimestampMs
  *   int64  expireTimestampMs     -1 when not set
+ *
+ * value of a consumer group key (type 3; absent for a ConsumerGroupTombstone):
+ *   int16  version               1
+ *   int32  groupEpoch
+ *   int32  assignmentEpoch
+ *
+ * value of a consumer member key (type 4: string group, string member; absent for a ConsumerMemberTombstone):
+ *   int16  version               1
+ *   nullable string instanceId, rackId, clientId, clientHost
+ *   int32  topicNameCount        -1 for null, then that many strings
+ *   nullable string subscribedTopicRegex, serverAssignor
+ *   int32  rebalanceTimeoutMs, memberEpoch, previousMemberEpoch
+ *   int8   state
+ *   three partition sets (assigned, pendingRevocation, target), each:
+ *     int32 topicCount, then per topic: int64 uuid high, int64 uuid low, int32 count, count times int32
  *
  * value of a group metadata key (absent for a GroupTombstone):
  *   int16  version               1
@@ -63,7 +79,11 @@ public final class GroupRecordSerde {
     public static final short OFFSET_COMMIT_KEY = 1;
     /** Key type of {@link GroupRecord.GroupMetadata} and {@link GroupRecord.GroupTombstone}. */
     public static final short GROUP_METADATA_KEY = 2;
-    /** The only value version of either key type so far. */
+    /** Key type of {@link GroupRecord.ConsumerGroupMetadata} and {@link GroupRecord.ConsumerGroupTombstone}. */
+    public static final short CONSUMER_GROUP_KEY = 3;
+    /** Key type of {@link GroupRecord.ConsumerMember} and {@link GroupRecord.ConsumerMemberTombstone}. */
+    public static final short CONSUMER_MEMBER_KEY = 4;
+    /** The only value version of every key type so far. */
     public static final short VALUE_VERSION = 1;
 
     /** The fewest bytes a member takes: four null strings, two int32s, two null byte arrays. */
@@ -79,6 +99,10 @@ public final class GroupRecordSerde {
             case GroupRecord.OffsetTombstone r -> offsetKey(r.groupId(), r.topic(), r.partition());
             case GroupRecord.GroupMetadata r -> groupKey(r.groupId());
             case GroupRecord.GroupTombstone r -> groupKey(r.groupId());
+            case GroupRecord.ConsumerGroupMetadata r -> ConsumerRecordCodec.groupKey(r.groupId());
+            case GroupRecord.ConsumerGroupTombstone r -> ConsumerRecordCodec.groupKey(r.groupId());
+            case GroupRecord.ConsumerMember r -> ConsumerRecordCodec.memberKey(r.groupId(), r.memberId());
+            case GroupRecord.ConsumerMemberTombstone r -> ConsumerRecordCodec.memberKey(r.groupId(), r.memberId());
         };
     }
 
@@ -89,6 +113,10 @@ public final class GroupRecordSerde {
             case GroupRecord.GroupMetadata r -> groupValue(r);
             case GroupRecord.OffsetTombstone r -> null;
             case GroupRecord.GroupTombstone r -> null;
+            case GroupRecord.ConsumerGroupMetadata r -> ConsumerRecordCodec.groupValue(r);
+            case GroupRecord.ConsumerMember r -> ConsumerRecordCodec.memberValue(r);
+            case GroupRecord.ConsumerGroupTombstone r -> null;
+            case GroupRecord.ConsumerMemberTombstone r -> null;
         };
     }
 
@@ -118,6 +146,19 @@ public final class GroupRecordSerde {
                 k.expectEnd();
                 return value == null ? new GroupRecord.GroupTombstone(group)
                         : decodeGroupValue(group, new Reader(value, "group metadata value"));
+            }
+            case CONSUMER_GROUP_KEY -> {
+                final String group = k.string("group");
+                k.expectEnd();
+                return value == null ? new GroupRecord.ConsumerGroupTombstone(group)
+                        : ConsumerRecordCodec.decodeGroupValue(group, new Reader(value, "consumer group value"));
+            }
+            case CONSUMER_MEMBER_KEY -> {
+                final String group = k.string("group");
+                final String member = k.string("member");
+                k.expectEnd();
+                return value == null ? new GroupRecord.ConsumerMemberTombstone(group, member)
+                        : ConsumerRecordCodec.decodeMemberValue(group, member, new Reader(value, "consumer member value"));
             }
             default -> throw new CorruptRecordException("Unknown group record key type " + type);
         }
@@ -195,11 +236,11 @@ public final class GroupRecordSerde {
         return finish(out);
     }
 
-    private static byte[] keyString(final String value, final String field) {
+    static byte[] keyString(final String value, final String field) {
         return Objects.requireNonNull(utf8(Objects.requireNonNull(value, field), field));
     }
 
-    private static byte @Nullable [] utf8(final @Nullable String value, final String field) {
+    static byte @Nullable [] utf8(final @Nullable String value, final String field) {
         if (value == null) {
             return null;
         }
@@ -289,7 +330,7 @@ public final class GroupRecordSerde {
     }
 
     /** Bounds-checked big-endian reads over a duplicate of the input; every failure names the field. */
-    private static final class Reader {
+    static final class Reader {
         private final ByteBuffer buffer;
         private final String what;
         private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
@@ -303,6 +344,11 @@ public final class GroupRecordSerde {
 
         int remaining() {
             return buffer.remaining();
+        }
+
+        byte int8(final String field) {
+            need(1, field);
+            return buffer.get();
         }
 
         short int16(final String field) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,11 @@ class GroupRecordSerdeTest {
                             new byte[] {1, 2, 3}, new byte[] {4, 5}),
                     new GroupRecord.Member("member-2", "static-2", "", "/10.0.0.2", 60_000, 10_000,
                             new byte[0], null)));
+
+    static final GroupRecord.ConsumerMember MEMBER = new GroupRecord.ConsumerMember("g", "m-1", "instance-1",
+            "rack-a", "client-a", "/10.0.0.1", List.of("orders", "payments"), "pay.*", "uniform", 300_000, 7, 6,
+            (byte) 1, Map.of(new Uuid(1, 2), Set.of(0, 3)), Map.of(new Uuid(3, 4), Set.of(1)),
+            Map.of(new Uuid(1, 2), Set.of(0, 3, 4)));
 
     private static GroupRecord roundTrip(final GroupRecord record) {
         final byte[] value = GroupRecordSerde.value(record);
@@ -46,7 +54,13 @@ class GroupRecordSerdeTest {
                 new GroupRecord.GroupMetadata("g", "consumer", 6, null, null, 0L, List.of()),
                 new GroupRecord.GroupMetadata("g", null, 0, "", "", -1L,
                         List.of(new GroupRecord.Member(null, null, null, null, 0, 0, null, null))),
-                new GroupRecord.GroupTombstone("g"));
+                new GroupRecord.GroupTombstone("g"),
+                new GroupRecord.ConsumerGroupMetadata("g", 12, 11),
+                new GroupRecord.ConsumerGroupTombstone("g"),
+                MEMBER,
+                new GroupRecord.ConsumerMember("g", "m-2", null, null, null, null, null, null, null, -1, 0, 0,
+                        (byte) 0, Map.of(), Map.of(), Map.of()),
+                new GroupRecord.ConsumerMemberTombstone("g", "m-1"));
         for (final GroupRecord record : records) {
             assertThat(roundTrip(record)).as("%s", record).usingRecursiveComparison().isEqualTo(record);
         }
@@ -89,12 +103,36 @@ class GroupRecordSerdeTest {
     }
 
     @Test
+    void shouldKeepConsumerGroupAndMemberKeysApartFromClassicOnes() {
+        assertThat(GroupRecordSerde.key(new GroupRecord.ConsumerGroupTombstone("g")))
+                .isEqualTo(GroupRecordSerde.key(new GroupRecord.ConsumerGroupMetadata("g", 1, 1)))
+                .isNotEqualTo(GroupRecordSerde.key(GROUP));
+        assertThat(GroupRecordSerde.key(new GroupRecord.ConsumerMemberTombstone("g", "m-1")))
+                .isEqualTo(GroupRecordSerde.key(MEMBER));
+        assertThat(GroupRecordSerde.value(new GroupRecord.ConsumerMemberTombstone("g", "m-1"))).isNull();
+    }
+
+    @Test
+    void shouldRejectEveryTruncationOfAConsumerMember() {
+        final byte[] key = GroupRecordSerde.key(MEMBER);
+        final byte[] value = GroupRecordSerde.value(MEMBER);
+        for (int length = 0; length < value.length; length++) {
+            final ByteBuffer truncated = ByteBuffer.wrap(Arrays.copyOf(value, length));
+            assertThatThrownBy(() -> GroupRecordSerde.decode(ByteBuffer.wrap(key), truncated))
+                    .as("value cut to %d bytes", length).isInstanceOf(CorruptRecordException.class);
+        }
+        final byte[] longer = Arrays.copyOf(value, value.length + 1);
+        assertThatThrownBy(() -> GroupRecordSerde.decode(ByteBuffer.wrap(key), ByteBuffer.wrap(longer)))
+                .isInstanceOf(CorruptRecordException.class).hasMessageContaining("trailing");
+    }
+
+    @Test
     void shouldRejectAMissingOrUnknownKey() {
         assertThatThrownBy(() -> GroupRecordSerde.decode(null, null))
                 .isInstanceOf(CorruptRecordException.class).hasMessageContaining("no key");
         assertThatThrownBy(() -> GroupRecordSerde.decode(buffer(), null))
                 .isInstanceOf(CorruptRecordException.class).hasMessageContaining("truncated");
-        for (final int type : new int[] {0, 3, 0xff}) {
+        for (final int type : new int[] {0, 5, 0xff}) {
             assertThatThrownBy(() -> GroupRecordSerde.decode(buffer(0, type, 0, 1, 'g'), null))
                     .isInstanceOf(CorruptRecordException.class)
                     .hasMessageContaining("Unknown group record key type " + type);

@@ -1,10 +1,13 @@
-package io.runnel.broker.group.classic;
+package io.runnel.broker.group;
 
+import io.runnel.broker.group.classic.Responses;
 import io.runnel.broker.group.store.GroupRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
@@ -19,19 +22,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Committed offsets: OffsetCommit, OffsetFetch, OffsetDelete and expiry. A commit is answered once the store
- * has its records, and the offsets become visible to OffsetFetch at that moment. Every method runs on the group
- * coordinator's thread; not thread-safe.
+ * Committed offsets of every group, classic or consumer: OffsetCommit, OffsetFetch, OffsetDelete and expiry.
+ * Who may commit and fetch is the group's own rule ({@link Group#validateOffsetCommit}); a commit is answered
+ * once the store has its records, and the offsets become visible to OffsetFetch at that moment. Every method runs
+ * on the group coordinator's thread; not thread-safe.
  */
 public final class OffsetManager {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetManager.class);
 
-    private final ClassicGroups groups;
-    private final Rebalancer rebalancer;
+    private final GroupDirectory directory;
+    private final GroupLog log;
+    private final Scheduler clock;
+    private final GroupConfig config;
+    private final Function<String, Group> createSimpleGroup;
+    private final BiConsumer<Group, String> onMemberCommit;
 
-    public OffsetManager(final ClassicGroups groups, final Rebalancer rebalancer) {
-        this.groups = groups;
-        this.rebalancer = rebalancer;
+    /**
+     * @param createSimpleGroup makes the group that holds the offsets an admin or simple consumer commits to an
+     *                          id no group has
+     * @param onMemberCommit    told of a commit by a member, which counts as a sign of life for classic members
+     */
+    public OffsetManager(final GroupDirectory directory, final GroupLog log, final Scheduler clock,
+                         final GroupConfig config, final Function<String, Group> createSimpleGroup,
+                         final BiConsumer<Group, String> onMemberCommit) {
+        this.directory = directory;
+        this.log = log;
+        this.clock = clock;
+        this.config = config;
+        this.createSimpleGroup = createSimpleGroup;
+        this.onMemberCommit = onMemberCommit;
     }
 
     // ---- OffsetCommit
@@ -43,7 +62,7 @@ public final class OffsetManager {
             response.complete(Responses.commitError(request, version, Errors.INVALID_GROUP_ID));
             return;
         }
-        ClassicGroup group = groups.get(groupId);
+        Group group = directory.get(groupId);
         if (group == null) {
             if (request.generationIdOrMemberEpoch() >= 0) {
                 // A member of a generation that no longer exists (or never did).
@@ -51,19 +70,19 @@ public final class OffsetManager {
                         : new IllegalGenerationException("group " + groupId + " does not exist");
             }
             // A simple consumer or an admin: the group exists only to hold offsets.
-            group = groups.create(groupId);
+            group = createSimpleGroup.apply(groupId);
         } else {
             group.validateOffsetCommit(request.memberId(), request.groupInstanceId(),
-                    request.generationIdOrMemberEpoch());
+                    request.generationIdOrMemberEpoch(), version, committedPartitions(request));
             if (!request.memberId().isEmpty()) {
-                rebalancer.onMemberActivity(group, request.memberId());
+                onMemberCommit.accept(group, request.memberId());
             }
         }
 
-        final long nowMs = groups.nowMs();
+        final long nowMs = clock.nowMs();
         final long expireTimestampMs = version <= 4 && request.retentionTimeMs() >= 0
                 ? nowMs + request.retentionTimeMs() : -1L;
-        final int maxMetadata = groups.config().offsetMetadataMaxBytes();
+        final int maxMetadata = config.offsetMetadataMaxBytes();
         final List<GroupRecord> records = new ArrayList<>();
         final OffsetCommitResponseData result = new OffsetCommitResponseData();
         final List<OffsetCommitResponseData.OffsetCommitResponsePartition> written = new ArrayList<>();
@@ -90,20 +109,31 @@ public final class OffsetManager {
             response.complete(result);
             return;
         }
-        groups.append(groupId, records).whenComplete((ignored, failure) -> {
+        log.append(groupId, records).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 final Errors error = GroupErrors.fromStoreFailure(failure);
                 written.forEach(p -> p.setErrorCode(error.code()));
             } else {
-                final ClassicGroup target = groups.getOrCreate(groupId);
+                final Group current = directory.get(groupId);
+                final Group target = current != null ? current : createSimpleGroup.apply(groupId);
                 for (final GroupRecord record : records) {
                     final GroupRecord.OffsetCommit c = (GroupRecord.OffsetCommit) record;
-                    target.putOffset(c.topic(), c.partition(), new CommittedOffset(c.offset(), c.leaderEpoch(),
+                    target.offsets().put(c.topic(), c.partition(), new CommittedOffset(c.offset(), c.leaderEpoch(),
                             c.metadata(), c.commitTimestampMs(), c.expireTimestampMs()));
                 }
             }
             response.complete(result);
         });
+    }
+
+    private static Map<String, java.util.Set<Integer>> committedPartitions(final OffsetCommitRequestData request) {
+        final Map<String, java.util.Set<Integer>> partitions = new java.util.HashMap<>();
+        for (final OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
+            final java.util.Set<Integer> indexes = partitions.computeIfAbsent(topic.name(),
+                    t -> new java.util.HashSet<>());
+            topic.partitions().forEach(p -> indexes.add(p.partitionIndex()));
+        }
+        return partitions;
     }
 
     // ---- OffsetFetch
@@ -113,7 +143,7 @@ public final class OffsetManager {
         final OffsetFetchResponseData result = new OffsetFetchResponseData();
         if (version >= 8) {
             for (final OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
-                result.groups().add(fetchGroup(g.groupId(), g.topics()));
+                result.groups().add(fetchGroup(g.groupId(), g.memberId(), g.memberEpoch(), g.topics()));
             }
             response.complete(result);
             return;
@@ -128,7 +158,7 @@ public final class OffsetManager {
                         .setPartitionIndexes(t.partitionIndexes()));
             }
         }
-        final OffsetFetchResponseData.OffsetFetchResponseGroup group = fetchGroup(request.groupId(), topics);
+        final OffsetFetchResponseData.OffsetFetchResponseGroup group = fetchGroup(request.groupId(), null, -1, topics);
         if (version >= 2) {
             result.setErrorCode(group.errorCode());
         }
@@ -153,19 +183,27 @@ public final class OffsetManager {
 
     /**
      * The offsets of one group; {@code topics} null means all it has. An unknown group or partition is not an
-     * error in Kafka: it gets offset -1 and empty metadata.
+     * error in Kafka: it gets offset -1 and empty metadata. A member that names itself (v9+) must be one.
      */
     private OffsetFetchResponseData.OffsetFetchResponseGroup fetchGroup(
-            final String groupId, final List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
+            final String groupId, final String memberId, final int memberEpoch,
+            final List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
         final OffsetFetchResponseData.OffsetFetchResponseGroup result =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(groupId);
         if (groupId == null || groupId.isEmpty()) {
             return result.setErrorCode(Errors.INVALID_GROUP_ID.code());
         }
-        final ClassicGroup group = groups.get(groupId);
+        final Group group = directory.get(groupId);
+        if (group != null && (memberId != null || memberEpoch >= 0)) {
+            try {
+                group.validateOffsetFetch(memberId, memberEpoch);
+            } catch (final org.apache.kafka.common.errors.ApiException e) {
+                return result.setErrorCode(Errors.forException(e).code());
+            }
+        }
         if (topics == null) {
             if (group != null) {
-                for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e : group.offsets().entrySet()) {
+                for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e : group.offsets().all().entrySet()) {
                     final OffsetFetchResponseData.OffsetFetchResponseTopics topic =
                             new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(e.getKey());
                     e.getValue().forEach((partition, offset) -> topic.partitions().add(partition(partition, offset)));
@@ -178,7 +216,7 @@ public final class OffsetManager {
             final OffsetFetchResponseData.OffsetFetchResponseTopics topic =
                     new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(t.name()).setTopicId(t.topicId());
             for (final Integer partition : t.partitionIndexes()) {
-                topic.partitions().add(partition(partition, group == null ? null : group.offset(t.name(), partition)));
+                topic.partitions().add(partition(partition, group == null ? null : group.offsets().get(t.name(), partition)));
             }
             result.topics().add(topic);
         }
@@ -205,13 +243,13 @@ public final class OffsetManager {
             response.complete(Responses.deleteOffsetsError(request, Errors.INVALID_GROUP_ID));
             return;
         }
-        final ClassicGroup group = groups.get(groupId);
-        if (group == null || group.isInState(ClassicGroupState.DEAD)) {
+        final Group group = directory.get(groupId);
+        if (group == null || group.isDead()) {
             response.complete(Responses.deleteOffsetsError(request, Errors.GROUP_ID_NOT_FOUND));
             return;
         }
-        final boolean empty = group.isInState(ClassicGroupState.EMPTY);
-        if (!empty && !group.usesConsumerProtocol()) {
+        final boolean empty = group.isEmpty();
+        if (!group.allowsOffsetDeletion()) {
             response.complete(Responses.deleteOffsetsError(request, Errors.NON_EMPTY_GROUP));
             return;
         }
@@ -232,7 +270,7 @@ public final class OffsetManager {
                         new OffsetDeleteResponseData.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex());
                 if (blocked) {
                     partition.setErrorCode(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
-                } else if (group.offset(t.name(), p.partitionIndex()) != null) {
+                } else if (group.offsets().get(t.name(), p.partitionIndex()) != null) {
                     records.add(new GroupRecord.OffsetTombstone(groupId, t.name(), p.partitionIndex()));
                     written.add(partition);
                 }
@@ -245,14 +283,14 @@ public final class OffsetManager {
             response.complete(result);
             return;
         }
-        groups.append(groupId, records).whenComplete((ignored, failure) -> {
+        log.append(groupId, records).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 response.complete(Responses.deleteOffsetsError(request, GroupErrors.fromStoreFailure(failure)));
                 return;
             }
             records.forEach(r -> {
                 final GroupRecord.OffsetTombstone t = (GroupRecord.OffsetTombstone) r;
-                group.removeOffset(t.topic(), t.partition());
+                group.offsets().remove(t.topic(), t.partition());
             });
             response.complete(result);
         });
@@ -270,18 +308,18 @@ public final class OffsetManager {
      * @return the number of offsets and groups expired
      */
     public int expire() {
-        final long nowMs = groups.nowMs();
-        final long retentionMs = groups.config().offsetsRetentionMs();
+        final long nowMs = clock.nowMs();
+        final long retentionMs = config.offsetsRetentionMs();
         int work = 0;
-        for (final ClassicGroup group : groups.all()) {
-            if (group.isInState(ClassicGroupState.DEAD)) {
+        for (final Group group : directory.all()) {
+            if (group.isDead()) {
                 continue;
             }
             final List<GroupRecord> records = new ArrayList<>();
             int remaining = 0;
-            for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e : group.offsets().entrySet()) {
+            for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e : group.offsets().all().entrySet()) {
                 final String topic = e.getKey();
-                final Long base = baseTimestamp(group, topic);
+                final Long base = group.offsetsRetentionBaseMs(topic);
                 for (final Map.Entry<Integer, CommittedOffset> p : e.getValue().entrySet()) {
                     final CommittedOffset offset = p.getValue();
                     final boolean expired = offset.expireTimestampMs() >= 0 ? nowMs >= offset.expireTimestampMs()
@@ -293,46 +331,27 @@ public final class OffsetManager {
                     }
                 }
             }
-            final boolean deleteGroup = remaining == 0 && group.isInState(ClassicGroupState.EMPTY)
-                    && !group.hasPendingMembers();
-            if (deleteGroup) {
-                records.add(new GroupRecord.GroupTombstone(group.groupId()));
-                groups.remove(group);
+            if (remaining == 0 && group.isEmpty()) {
+                records.add(group.tombstone());
+                group.delete(nowMs);
+                directory.remove(group);
             }
             if (records.isEmpty()) {
                 continue;
             }
             work += records.size();
-            groups.append(group.groupId(), records).whenComplete((ignored, failure) -> {
+            log.append(group.groupId(), records).whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     LOG.warn("Could not expire offsets of group {}", group.groupId(), failure);
                     return;
                 }
                 for (final GroupRecord r : records) {
                     if (r instanceof GroupRecord.OffsetTombstone t) {
-                        group.removeOffset(t.topic(), t.partition());
+                        group.offsets().remove(t.topic(), t.partition());
                     }
                 }
             });
         }
         return work;
-    }
-
-    /**
-     * When retention of the group's offsets of {@code topic} starts: null if they do not expire now, -1 for "at
-     * each offset's commit", else the time the group became empty.
-     */
-    private static Long baseTimestamp(final ClassicGroup group, final String topic) {
-        if (group.isSimple()) {
-            return -1L;
-        }
-        if (group.isInState(ClassicGroupState.EMPTY)) {
-            return group.stateTimestampMs();
-        }
-        if (group.usesConsumerProtocol() && group.isInState(ClassicGroupState.STABLE)
-                && Boolean.FALSE.equals(group.isSubscribedTo(topic))) {
-            return -1L;
-        }
-        return null;
     }
 }

@@ -1,4 +1,4 @@
-package io.runnel.broker.group.classic;
+package io.runnel.broker.group;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -9,11 +9,11 @@ import org.apache.kafka.common.protocol.Errors;
  * write to {@code __consumer_offsets}: clients retry COORDINATOR_NOT_AVAILABLE and NOT_COORDINATOR by finding
  * the coordinator again.
  */
-final class GroupErrors {
+public final class GroupErrors {
     private GroupErrors() {
     }
 
-    static Errors fromStoreFailure(final Throwable failure) {
+    public static Errors fromStoreFailure(final Throwable failure) {
         final Errors error = Errors.forException(unwrap(failure));
         return switch (error) {
             case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
@@ -24,7 +24,7 @@ final class GroupErrors {
         };
     }
 
-    static Throwable unwrap(final Throwable failure) {
+    public static Throwable unwrap(final Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();

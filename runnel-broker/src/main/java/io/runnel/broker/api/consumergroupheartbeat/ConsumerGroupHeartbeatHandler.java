@@ -1,0 +1,33 @@
+package io.runnel.broker.api.consumergroupheartbeat;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.RequestContext;
+import io.runnel.broker.group.GroupCoordinator;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * ConsumerGroupHeartbeat of the KIP-848 consumer protocol: joins, keeps alive and leaves a consumer group, and
+ * carries the member's assignment back.
+ */
+public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerGroupHeartbeatRequestData> {
+    private final GroupCoordinator coordinator;
+
+    public ConsumerGroupHeartbeatHandler(final GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CONSUMER_GROUP_HEARTBEAT;
+    }
+
+    @Override
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> handle(final RequestContext context,
+                                                                       final ConsumerGroupHeartbeatRequestData request) {
+        return coordinator.consumerGroupHeartbeat(context.clientId(), context.clientHost(), request,
+                context.apiVersion());
+    }
+}

@@ -1,0 +1,25 @@
+package io.runnel.server.groups;
+
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+/**
+ * Consumer groups with kafka-clients' KIP-848 consumer protocol (ConsumerGroupHeartbeat, server-side assignor);
+ * the session and heartbeat timeouts are the broker's.
+ */
+class ConsumerProtocolGroupTest extends GroupContract {
+    @Override
+    List<String> brokerSettings() {
+        return List.of("group.consumer.session.timeout.ms", "6000", "group.consumer.heartbeat.interval.ms", "500");
+    }
+
+    @Override
+    List<Object> consumerSettings() {
+        return List.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+    }
+
+    @Override
+    boolean acceptsClientTimeouts() {
+        return false;
+    }
+}
