@@ -3,12 +3,16 @@ package io.runnel.broker.group;
 import io.runnel.broker.group.classic.Responses;
 import io.runnel.broker.group.store.GroupRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
@@ -126,11 +130,11 @@ public final class OffsetManager {
         });
     }
 
-    private static Map<String, java.util.Set<Integer>> committedPartitions(final OffsetCommitRequestData request) {
-        final Map<String, java.util.Set<Integer>> partitions = new java.util.HashMap<>();
+    private static Map<String, Set<Integer>> committedPartitions(final OffsetCommitRequestData request) {
+        final Map<String, Set<Integer>> partitions = new HashMap<>();
         for (final OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
-            final java.util.Set<Integer> indexes = partitions.computeIfAbsent(topic.name(),
-                    t -> new java.util.HashSet<>());
+            final Set<Integer> indexes = partitions.computeIfAbsent(topic.name(),
+                    t -> new HashSet<>());
             topic.partitions().forEach(p -> indexes.add(p.partitionIndex()));
         }
         return partitions;
@@ -197,7 +201,7 @@ public final class OffsetManager {
         if (group != null && (memberId != null || memberEpoch >= 0)) {
             try {
                 group.validateOffsetFetch(memberId, memberEpoch);
-            } catch (final org.apache.kafka.common.errors.ApiException e) {
+            } catch (final ApiException e) {
                 return result.setErrorCode(Errors.forException(e).code());
             }
         }

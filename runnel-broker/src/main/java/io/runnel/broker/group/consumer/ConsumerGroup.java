@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
@@ -262,14 +263,6 @@ final class ConsumerGroup implements Group {
         targets.put(memberId, Partitions.copy(target));
     }
 
-    /** Moves a target from one member id to another (a static member coming back under a new id). */
-    void moveTarget(final String fromMemberId, final String toMemberId) {
-        final Map<Uuid, Set<Integer>> target = targets.remove(fromMemberId);
-        if (target != null) {
-            targets.put(toMemberId, target);
-        }
-    }
-
     // ---- timers
 
     void sessionTimer(final String memberId, final Scheduler.Timeout timer) {
@@ -319,7 +312,7 @@ final class ConsumerGroup implements Group {
     }
 
     private void release(final ConsumerMember member) {
-        final java.util.function.BiConsumer<Uuid, Integer> drop = (topic, p) -> {
+        final BiConsumer<Uuid, Integer> drop = (topic, p) -> {
             final Map<Integer, String> byPartition = owners.get(topic);
             if (byPartition != null && member.memberId().equals(byPartition.get(p))) {
                 byPartition.remove(p);
@@ -333,7 +326,7 @@ final class ConsumerGroup implements Group {
     }
 
     private static void forEach(final Map<Uuid, Set<Integer>> partitions,
-                                final java.util.function.BiConsumer<Uuid, Integer> action) {
+                                final BiConsumer<Uuid, Integer> action) {
         partitions.forEach((topic, ps) -> ps.forEach(p -> action.accept(topic, p)));
     }
 }

@@ -83,12 +83,6 @@ public final class ConsumerGroups {
         return group;
     }
 
-    /** Forgets an empty group (a classic member takes its id); its offsets go to whoever takes them over. */
-    void remove(final ConsumerGroup group) {
-        group.delete(scheduler.nowMs());
-        directory.remove(group);
-    }
-
     /** Appends the records of one group; completes on the owner thread once the store has them. */
     CompletableFuture<Void> append(final String groupId, final List<GroupRecord> records) {
         return log.append(groupId, records);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -89,7 +90,7 @@ public final class ConsumerHeartbeats {
         final ConsumerMember base = existing != null ? existing : ConsumerMember.joining(memberId,
                 request.instanceId(), request.rackId(), clientId, clientHost, request.rebalanceTimeoutMs());
         final List<String> names = request.subscribedTopicNames() != null
-                ? new ArrayList<>(new java.util.TreeSet<>(request.subscribedTopicNames())) : base.subscribedTopicNames();
+                ? new ArrayList<>(new TreeSet<>(request.subscribedTopicNames())) : base.subscribedTopicNames();
         final String regex = request.subscribedTopicRegex() == null ? base.subscribedTopicRegex()
                 : request.subscribedTopicRegex().isEmpty() ? null : request.subscribedTopicRegex();
         final String assignor = request.serverAssignor() != null ? request.serverAssignor() : base.serverAssignor();

@@ -53,18 +53,6 @@ public record ConsumerMember(String memberId, String instanceId, String rackId, 
                 state, assigned, pendingRevocation);
     }
 
-    ConsumerMember withMemberId(final String newMemberId) {
-        return new ConsumerMember(newMemberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
-                subscribedTopicRegex, serverAssignor, rebalanceTimeoutMs, memberEpoch, previousMemberEpoch, state,
-                assigned, pendingRevocation);
-    }
-
-    ConsumerMember withEpoch(final int epoch) {
-        return new ConsumerMember(memberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
-                subscribedTopicRegex, serverAssignor, rebalanceTimeoutMs, epoch, memberEpoch, state, assigned,
-                pendingRevocation);
-    }
-
     /** The member after reconciliation: {@code epoch} becomes its epoch, the old one its previous epoch. */
     ConsumerMember reconciled(final MemberState newState, final int epoch, final Map<Uuid, Set<Integer>> newAssigned,
                               final Map<Uuid, Set<Integer>> newPending) {

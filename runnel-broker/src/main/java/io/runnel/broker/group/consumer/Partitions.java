@@ -50,14 +50,6 @@ final class Partitions {
         return copy(result);
     }
 
-    /** {@code a} ∪ {@code b}. */
-    static Map<Uuid, Set<Integer>> union(final Map<Uuid, Set<Integer>> a, final Map<Uuid, Set<Integer>> b) {
-        final Map<Uuid, Set<Integer>> result = new HashMap<>();
-        a.forEach((topic, ps) -> result.computeIfAbsent(topic, t -> new HashSet<>()).addAll(ps));
-        b.forEach((topic, ps) -> result.computeIfAbsent(topic, t -> new HashSet<>()).addAll(ps));
-        return copy(result);
-    }
-
     static boolean overlap(final Map<Uuid, Set<Integer>> a, final Map<Uuid, Set<Integer>> b) {
         for (final Map.Entry<Uuid, Set<Integer>> e : a.entrySet()) {
             final Set<Integer> other = b.get(e.getKey());
