@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Group join time, Runnel beside Apache Kafka 4.1.1: N members start together; how long until every one has
-# consumed a record. Members counts default to "10 100"; 3 rounds each, alternating brokers.
-#   runnel-bench/bin/group-join.sh [MEMBERS...]
+# consumed a record. Members counts default to "10 100"; 3 rounds each, alternating brokers. PROTOCOL is the
+# consumers' group.protocol: classic (default) or consumer (KIP-848).
+#   [PROTOCOL=consumer] runnel-bench/bin/group-join.sh [MEMBERS...]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$(cd "$ROOT/../shared" && pwd)}
@@ -24,7 +25,7 @@ for n in ${*:-10 100}; do
   for round in 1 2 3; do
     for side in kafka-4.1.1:29092 runnel:9092; do
       printf '%s ' "${side%%:*}"
-      flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -cp "$CP" io.runnel.bench.GroupJoinBenchmark "127.0.0.1:${side##*:}" "$n" 1 2>/dev/null
+      flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -cp "$CP" io.runnel.bench.GroupJoinBenchmark "127.0.0.1:${side##*:}" "$n" 1 "${PROTOCOL:-classic}" 2>/dev/null
     done
   done
 done

@@ -2,6 +2,7 @@ package io.runnel.server.groups;
 
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
 /** Consumer groups with kafka-clients' classic protocol (JoinGroup and SyncGroup, client-side assignors). */
 class ClassicGroupTest extends GroupContract {
@@ -15,6 +16,11 @@ class ClassicGroupTest extends GroupContract {
         return List.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+    }
+
+    @Override
+    List<Object> incrementalSettings() {
+        return List.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     }
 
     @Override

@@ -18,6 +18,12 @@ class ConsumerProtocolGroupTest extends GroupContract {
         return List.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
     }
 
+    /** The consumer protocol is incremental whatever the server-side assignor. */
+    @Override
+    List<Object> incrementalSettings() {
+        return List.of();
+    }
+
     @Override
     boolean acceptsClientTimeouts() {
         return false;

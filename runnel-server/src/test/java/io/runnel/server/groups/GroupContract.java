@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,6 +46,9 @@ abstract class GroupContract {
 
     /** The consumer settings of the protocol, as key-value pairs. */
     abstract List<Object> consumerSettings();
+
+    /** The consumer settings under which a rebalance moves only the partitions that change owner. */
+    abstract List<Object> incrementalSettings();
 
     /** Consumer settings that only the classic protocol accepts (the consumer protocol's are the broker's). */
     abstract boolean acceptsClientTimeouts();
@@ -96,6 +101,60 @@ abstract class GroupContract {
                 assertThat(m.failure()).isNull();
             }
         } finally {
+            for (final GroupMember m : members) {
+                m.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepConsumingThePartitionsAMemberKeepsWhileAnotherIsSlowToHandItsShareOver() throws Exception {
+        final String topic = createTopic("incremental", 6);
+        final List<GroupMember> members = new ArrayList<>();
+        final AtomicBoolean producing = new AtomicBoolean(true);
+        final AtomicInteger produced = new AtomicInteger();
+        final Thread producer = new Thread(() -> produceUntilStopped(topic, 6, producing, produced), "producer");
+        try {
+            final GroupMember slow = incrementalMember("slow", "incremental", topic);
+            final GroupMember steady = incrementalMember("steady", "incremental", topic);
+            members.add(slow);
+            members.add(steady);
+            awaitTrue(() -> slow.assignment.size() == 3 && steady.assignment.size() == 3, "3 partitions each");
+            final Set<TopicPartition> steadyBefore = Set.copyOf(steady.assignment);
+            final int steadyRevokedBefore = steady.revoked.size();
+            producer.start();
+
+            // the slow member takes 3 s to let its partition go, so the rebalance lasts at least that long
+            slow.revocationDelayMs = 3000;
+            final long joinedAt = System.nanoTime();
+            final GroupMember late = incrementalMember("late", "incremental", topic);
+            members.add(late);
+            awaitTrue(() -> late.assignment.size() == 2, "the late member gets its share");
+            final long settledAt = System.nanoTime();
+            slow.revocationDelayMs = 0;
+
+            final Set<TopicPartition> kept = new HashSet<>(steadyBefore);
+            kept.retainAll(steady.assignment);
+            assertThat(kept).as("the steady member keeps two partitions").hasSize(2);
+            assertThat(steady.revoked.subList(steadyRevokedBefore, steady.revoked.size()))
+                    .as("partitions kept are never revoked").doesNotContainAnyElementsOf(kept);
+            final long readDuringRebalance = steady.reads.stream()
+                    .filter(r -> kept.contains(r.partition()) && r.atNanos() > joinedAt && r.atNanos() < settledAt)
+                    .count();
+            assertThat(readDuringRebalance).as("records of kept partitions read while the rebalance went on")
+                    .isPositive();
+
+            producing.set(false);
+            producer.join();
+            awaitTrue(() -> total(members) >= produced.get(), "everything produced is consumed");
+            final List<String> all = new ArrayList<>();
+            members.forEach(m -> all.addAll(m.consumed));
+            assertThat(all).hasSize(produced.get()).doesNotHaveDuplicates();
+            for (final GroupMember m : members) {
+                assertThat(m.failure()).isNull();
+            }
+        } finally {
+            producing.set(false);
             for (final GroupMember m : members) {
                 m.close();
             }
@@ -244,6 +303,22 @@ abstract class GroupContract {
         }
     }
 
+    /** One record to each partition in turn every few milliseconds, values counting up from 0, until stopped. */
+    private void produceUntilStopped(final String topic, final int partitions, final AtomicBoolean producing,
+                                     final AtomicInteger produced) {
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
+            while (producing.get()) {
+                final int i = produced.get();
+                producer.send(new ProducerRecord<>(topic, i % partitions, null,
+                        Integer.toString(i).getBytes(StandardCharsets.UTF_8))).get();
+                produced.incrementAndGet();
+                Thread.sleep(5);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A group consumer of the protocol with short timeouts; later settings in {@code extra} win. */
     KafkaConsumer<byte[], byte[]> groupConsumer(final String group, final Object... extra) {
         final List<Object> config = new ArrayList<>(List.of(
@@ -263,6 +338,12 @@ abstract class GroupContract {
 
     GroupMember member(final String name, final String group, final String topic) {
         return new GroupMember(name, groupConsumer(group, ConsumerConfig.CLIENT_ID_CONFIG, name), topic);
+    }
+
+    private GroupMember incrementalMember(final String name, final String group, final String topic) {
+        final List<Object> config = new ArrayList<>(List.of(ConsumerConfig.CLIENT_ID_CONFIG, name));
+        config.addAll(incrementalSettings());
+        return new GroupMember(name, groupConsumer(group, config.toArray()), topic);
     }
 
     static int total(final List<GroupMember> members) {
