@@ -21,7 +21,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Time from N members starting to join one group until every one of them has consumed a record, over a topic
- * with one partition per member holding one record each. Any Kafka-protocol broker:
+ * with one partition per member holding one record each. Members commit nothing: a partition that moves is read
+ * again from the start by its new owner, so a member whose partition an early member read and handed over still
+ * gets a record to count (with commits it would wait for ever). Any Kafka-protocol broker:
  * {@code GroupJoinBenchmark BOOTSTRAP MEMBERS [ROUNDS] [PROTOCOL]}; prints one JSON line per round.
  */
 public final class GroupJoinBenchmark {
@@ -69,6 +71,7 @@ public final class GroupJoinBenchmark {
                         ConsumerConfig.GROUP_ID_CONFIG, topic + "-group",
                         ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
                     consumer.subscribe(List.of(topic));

@@ -4,6 +4,7 @@ import io.runnel.broker.group.classic.ClassicGroupDescriptions;
 import io.runnel.broker.group.classic.ClassicGroups;
 import io.runnel.broker.group.classic.Rebalancer;
 import io.runnel.broker.group.classic.Responses;
+import io.runnel.broker.group.consumer.ClassicMembers;
 import io.runnel.broker.group.consumer.ConsumerGroupConfig;
 import io.runnel.broker.group.consumer.ConsumerGroupDescriptions;
 import io.runnel.broker.group.consumer.ConsumerGroups;
@@ -74,6 +75,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final ClassicGroupDescriptions classicDescriptions;
     private final ConsumerGroups consumerGroups;
     private final ConsumerHeartbeats consumerHeartbeats;
+    private final ClassicMembers classicMembers;
     private final ConsumerGroupDescriptions consumerDescriptions;
     private final OffsetManager offsets;
     private final GroupAdministration administration;
@@ -107,7 +109,8 @@ public final class GroupCoordinator implements AutoCloseable {
         this.classicDescriptions = new ClassicGroupDescriptions(groups);
         this.consumerGroups = new ConsumerGroups(directory, log, scheduler, consumerConfig, image);
         this.consumerHeartbeats = new ConsumerHeartbeats(consumerGroups);
-        this.consumerDescriptions = new ConsumerGroupDescriptions(directory, consumerGroups, consumerHeartbeats);
+        this.classicMembers = new ClassicMembers(consumerGroups, config);
+        this.consumerDescriptions = new ConsumerGroupDescriptions(directory, consumerGroups);
         this.offsets = new OffsetManager(directory, log, scheduler, config, groups::createSimple,
                 rebalancer::onMemberCommit);
         this.administration = new GroupAdministration(directory, log, scheduler);
@@ -141,21 +144,43 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(final String clientId, final String clientHost,
                                                               final JoinGroupRequestData request, final short version) {
-        return submit(response -> rebalancer.join(clientId, clientHost, request, version, response),
-                error -> Responses.joinError(request, version, error));
+        return submit(response -> {
+            if (classicMembers.takesJoin(request.groupId())) {
+                classicMembers.join(clientId, clientHost, request, version, response);
+            } else {
+                rebalancer.join(clientId, clientHost, request, version, response);
+            }
+        }, error -> Responses.joinError(request, version, error));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(final SyncGroupRequestData request, final short version) {
-        return submit(response -> rebalancer.sync(request, version, response), Responses::syncError);
+        return submit(response -> {
+            if (classicMembers.holds(request.groupId())) {
+                classicMembers.sync(request, version, response);
+            } else {
+                rebalancer.sync(request, version, response);
+            }
+        }, Responses::syncError);
     }
 
     public CompletableFuture<HeartbeatResponseData> heartbeat(final HeartbeatRequestData request, final short version) {
-        return submit(response -> rebalancer.heartbeat(request, version, response), Responses::heartbeatError);
+        return submit(response -> {
+            if (classicMembers.holds(request.groupId())) {
+                classicMembers.heartbeat(request, version, response);
+            } else {
+                rebalancer.heartbeat(request, version, response);
+            }
+        }, Responses::heartbeatError);
     }
 
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(final LeaveGroupRequestData request, final short version) {
-        return submit(response -> rebalancer.leave(request, version, response),
-                error -> Responses.leaveError(request, version, error));
+        return submit(response -> {
+            if (classicMembers.holds(request.groupId())) {
+                classicMembers.leave(request, version, response);
+            } else {
+                rebalancer.leave(request, version, response);
+            }
+        }, error -> Responses.leaveError(request, version, error));
     }
 
     public CompletableFuture<OffsetCommitResponseData> commitOffsets(final OffsetCommitRequestData request,

@@ -11,16 +11,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
+import org.apache.kafka.common.GroupType;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** librdkafka (kcat -G) and kafka-clients in one classic group: they split the partitions and the records. */
+/**
+ * librdkafka (kcat -G, the classic protocol) and kafka-clients in one group: they split the partitions and the
+ * records, whether the Java member speaks the classic protocol or KIP-848's consumer protocol (a mixed group,
+ * where the server-side assignor decides for kcat too).
+ */
 @Timeout(120)
 class KcatGroupTest {
     @RegisterExtension
@@ -30,22 +37,34 @@ class KcatGroupTest {
     @TempDir
     Path work;
 
-    @Test
-    void shouldShareAGroupBetweenKcatAndAJavaMember() throws Exception {
-        final String topic = "mixed";
+    @ParameterizedTest(name = "Java member with group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void shouldShareAGroupBetweenKcatAndAJavaMember(final String javaProtocol) throws Exception {
+        final String topic = "mixed-" + javaProtocol;
+        final String group = topic + "-group";
         try (Admin admin = BROKER.broker().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
         }
         final Path kcatOut = work.resolve("kcat.out");
-        try (GroupMember java = new GroupMember("java", BROKER.broker().consumer(
-                ConsumerConfig.GROUP_ID_CONFIG, "mixed-group",
+        final List<Object> javaConfig = new ArrayList<>(List.of(ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500), topic)) {
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, javaProtocol));
+        if (javaProtocol.equals("classic")) {
+            javaConfig.addAll(List.of(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500));
+        }
+        try (GroupMember java = new GroupMember("java", BROKER.broker().consumer(javaConfig.toArray()), topic)) {
             awaitTrue(() -> java.assignment.size() == 4, "the Java member owns the topic alone");
             final Process kcat = Kcat.find(BROKER.broker().bootstrap(), work).start(kcatOut,
-                    "-G", "mixed-group", "-X", "auto.offset.reset=earliest", "-u", "-q", "-f", "%s\\n", topic);
+                    "-G", group, "-X", "auto.offset.reset=earliest", "-u", "-q", "-f", "%s\\n", topic);
             try {
                 awaitTrue(() -> java.assignment.size() == 2, "kcat joins and takes half the partitions");
+                try (Admin admin = BROKER.broker().admin()) {
+                    final ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group)).all()
+                            .get().get(group);
+                    assertThat(described.type()).isEqualTo(javaProtocol.equals("classic") ? GroupType.CLASSIC
+                            : GroupType.CONSUMER);
+                    assertThat(described.members()).hasSize(2);
+                }
                 try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer()) {
                     for (int i = 0; i < 400; i++) {
                         producer.send(new ProducerRecord<>(topic, i % 4, null,

@@ -107,11 +107,11 @@ class ConsumerGroupErrorTest {
     }
 
     @Test
-    void shouldNotLetAClassicMemberJoinAConsumerGroupWithMembers() throws Exception {
+    void shouldNotLetAClassicMemberOfAnotherProtocolTypeJoinAConsumerGroup() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             final ConsumerGroupApiCases.Member member = joinMember(client, "consumer-owned", null);
-            final JoinGroupResponseData join = client.roundTrip(GroupApiCases.joinRequest(member.group(), ""),
-                    ApiKeys.JOIN_GROUP.latestVersion());
+            final JoinGroupResponseData join = client.roundTrip(GroupApiCases.joinRequest(member.group(), "")
+                    .setProtocolType("connect"), ApiKeys.JOIN_GROUP.latestVersion());
             assertThat(Errors.forCode(join.errorCode())).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
             assertHealthy(client, member);
         }

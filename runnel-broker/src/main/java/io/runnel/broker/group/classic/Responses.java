@@ -28,7 +28,7 @@ public final class Responses {
     }
 
     /** JoinGroup below v7 has a non-nullable ProtocolName, and SkipAssignment exists from v9 only. */
-    static JoinGroupResponseData join(final JoinGroupResponseData response, final short version) {
+    public static JoinGroupResponseData join(final JoinGroupResponseData response, final short version) {
         if (version < 7 && response.protocolName() == null) {
             response.setProtocolName("");
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.StaleMemberEpochException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -30,6 +31,8 @@ final class ConsumerGroup implements Group {
     private final String groupId;
     private int groupEpoch;
     private int assignmentEpoch;
+    /** When the group epoch last moved on (scheduler time); never persisted, a loaded group starts settled. */
+    private long groupEpochChangedAtMs = Long.MIN_VALUE / 2;
     private boolean dead;
     private final Map<String, ConsumerMember> members = new LinkedHashMap<>();
     private final Map<String, Map<Uuid, Set<Integer>>> targets = new HashMap<>();
@@ -37,7 +40,11 @@ final class ConsumerGroup implements Group {
     /** Topic id to partition to the member that owns it or has yet to revoke it. */
     private final Map<Uuid, Map<Integer, String>> owners = new HashMap<>();
     private final Map<String, Scheduler.Timeout> sessionTimers = new HashMap<>();
-    private final Map<String, Scheduler.Timeout> revocationTimers = new HashMap<>();
+    /**
+     * A member's deadline in a rebalance: a consumer-protocol member's to revoke, a classic member's to rejoin
+     * or to sync after its join.
+     */
+    private final Map<String, Scheduler.Timeout> rebalanceTimers = new HashMap<>();
     private Map<String, TopicShape> subscribedTopics = Map.of();
     private final GroupOffsets offsets = new GroupOffsets();
 
@@ -90,14 +97,15 @@ final class ConsumerGroup implements Group {
     @Override
     public void delete(final long nowMs) {
         sessionTimers.values().forEach(Scheduler.Timeout::cancel);
-        revocationTimers.values().forEach(Scheduler.Timeout::cancel);
+        rebalanceTimers.values().forEach(Scheduler.Timeout::cancel);
         sessionTimers.clear();
-        revocationTimers.clear();
+        rebalanceTimers.clear();
         dead = true;
     }
 
     /**
-     * Kafka's rules: anyone may commit to an empty group; otherwise a member, from v9, at its current epoch. A
+     * Kafka's rules: anyone may commit to an empty group; otherwise a member: a classic one at its generation
+     * (its epoch) with any version, a consumer-protocol one from v9 at its current epoch. A
      * commit at the member's previous epoch is taken too when the member has owned every committed partition
      * since that epoch: the commit raced the heartbeat that moved the epoch on, and nobody else can have read
      * those partitions (the rule KIP-1251 brings to later Kafka versions).
@@ -109,6 +117,10 @@ final class ConsumerGroup implements Group {
             return;
         }
         final ConsumerMember member = requireMember(memberId);
+        if (member.isClassic()) {
+            requireGeneration(member, memberEpoch);
+            return;
+        }
         if (version < 9) {
             throw new UnsupportedVersionException("OffsetCommit version 9 or above must be used by members using "
                     + "the consumer group protocol");
@@ -139,7 +151,12 @@ final class ConsumerGroup implements Group {
         if (memberId == null && memberEpoch < 0) {
             return;
         }
-        requireEpoch(requireMember(memberId), memberEpoch);
+        final ConsumerMember member = requireMember(memberId);
+        if (member.isClassic()) {
+            requireGeneration(member, memberEpoch);
+        } else {
+            requireEpoch(member, memberEpoch);
+        }
     }
 
     @Override
@@ -184,6 +201,16 @@ final class ConsumerGroup implements Group {
 
     int assignmentEpoch() {
         return assignmentEpoch;
+    }
+
+    /** A change of membership, subscriptions or subscribed topics: the group epoch moves on. */
+    void bumpGroupEpoch(final long nowMs) {
+        groupEpoch++;
+        groupEpochChangedAtMs = nowMs;
+    }
+
+    long groupEpochChangedAtMs() {
+        return groupEpochChangedAtMs;
     }
 
     void epochs(final int newGroupEpoch, final int newAssignmentEpoch) {
@@ -245,8 +272,22 @@ final class ConsumerGroup implements Group {
             staticMembers.remove(member.instanceId());
         }
         cancel(sessionTimers.remove(memberId));
-        cancel(revocationTimers.remove(memberId));
+        cancel(rebalanceTimers.remove(memberId));
         return member;
+    }
+
+    /**
+     * A static member's instance back under a new member id: the newcomer takes the holder's place, its
+     * partitions and its target, at epoch 0.
+     */
+    ConsumerMember handOverStatic(final String holderId, final String newMemberId) {
+        final ConsumerMember holder = members.get(holderId);
+        final Map<Uuid, Set<Integer>> target = target(holderId);
+        removeMember(holderId);
+        target(newMemberId, target);
+        final ConsumerMember back = holder.rejoinedAs(newMemberId);
+        putMember(back);
+        return back;
     }
 
     /** The member that owns the partition or has yet to revoke it; null when it is free. */
@@ -269,16 +310,16 @@ final class ConsumerGroup implements Group {
         cancel(sessionTimers.put(memberId, timer));
     }
 
-    void revocationTimer(final String memberId, final Scheduler.Timeout timer) {
-        cancel(revocationTimers.put(memberId, timer));
+    void rebalanceTimer(final String memberId, final Scheduler.Timeout timer) {
+        cancel(rebalanceTimers.put(memberId, timer));
     }
 
-    boolean hasRevocationTimer(final String memberId) {
-        return revocationTimers.containsKey(memberId);
+    boolean hasRebalanceTimer(final String memberId) {
+        return rebalanceTimers.containsKey(memberId);
     }
 
-    void cancelRevocationTimer(final String memberId) {
-        cancel(revocationTimers.remove(memberId));
+    void cancelRebalanceTimer(final String memberId) {
+        cancel(rebalanceTimers.remove(memberId));
     }
 
     private static void cancel(final Scheduler.Timeout timer) {
@@ -300,6 +341,14 @@ final class ConsumerGroup implements Group {
     private void requireEpoch(final ConsumerMember member, final int memberEpoch) {
         if (memberEpoch != member.memberEpoch()) {
             throw new StaleMemberEpochException("The member epoch " + memberEpoch + " of " + member.memberId()
+                    + " is not the current " + member.memberEpoch() + ".");
+        }
+    }
+
+    /** A classic member's epoch is its generation, and a mismatch is what the classic protocol calls it. */
+    private void requireGeneration(final ConsumerMember member, final int generation) {
+        if (generation != member.memberEpoch()) {
+            throw new IllegalGenerationException("The generation " + generation + " of " + member.memberId()
                     + " is not the current " + member.memberEpoch() + ".");
         }
     }

@@ -17,18 +17,16 @@ import org.apache.kafka.common.protocol.Errors;
  * Runs on the group coordinator's thread; not thread-safe.
  */
 public final class ConsumerGroupDescriptions {
-    /** KIP-1099's member type of a member speaking the consumer protocol. */
+    /** KIP-1099's member types: a member speaking the classic protocol, and one speaking the consumer protocol. */
+    private static final byte CLASSIC_MEMBER_TYPE = 0;
     private static final byte CONSUMER_MEMBER_TYPE = 1;
 
     private final GroupDirectory directory;
     private final ConsumerGroups groups;
-    private final ConsumerHeartbeats heartbeats;
 
-    public ConsumerGroupDescriptions(final GroupDirectory directory, final ConsumerGroups groups,
-                                     final ConsumerHeartbeats heartbeats) {
+    public ConsumerGroupDescriptions(final GroupDirectory directory, final ConsumerGroups groups) {
         this.directory = directory;
         this.groups = groups;
-        this.heartbeats = heartbeats;
     }
 
     public void describe(final ConsumerGroupDescribeRequestData request,
@@ -58,7 +56,7 @@ public final class ConsumerGroupDescriptions {
                     .setErrorMessage("Group " + groupId + " is not a consumer group.");
         }
         described.setGroupState(group.stateName()).setGroupEpoch(group.groupEpoch())
-                .setAssignmentEpoch(group.assignmentEpoch()).setAssignorName(heartbeats.assignor(group).name());
+                .setAssignmentEpoch(group.assignmentEpoch()).setAssignorName(groups.changes().assignor(group).name());
         if (includeOperations) {
             // Without authorization every operation on a group is allowed: READ, DELETE, DESCRIBE.
             described.setAuthorizedOperations((1 << 3) | (1 << 6) | (1 << 8));
@@ -71,7 +69,7 @@ public final class ConsumerGroupDescriptions {
                     .setSubscribedTopicRegex(m.subscribedTopicRegex())
                     .setAssignment(assignment(m.assigned()))
                     .setTargetAssignment(assignment(group.target(m.memberId())))
-                    .setMemberType(CONSUMER_MEMBER_TYPE));
+                    .setMemberType(m.isClassic() ? CLASSIC_MEMBER_TYPE : CONSUMER_MEMBER_TYPE));
         }
         return described;
     }

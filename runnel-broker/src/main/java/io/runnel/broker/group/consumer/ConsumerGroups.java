@@ -22,6 +22,7 @@ public final class ConsumerGroups {
     private final Scheduler scheduler;
     private final ConsumerGroupConfig config;
     private final Subscriptions subscriptions;
+    private final MembershipChanges changes;
 
     public ConsumerGroups(final GroupDirectory directory, final GroupLog log, final Scheduler scheduler,
                           final ConsumerGroupConfig config, final Supplier<MetadataImage> image) {
@@ -30,6 +31,11 @@ public final class ConsumerGroups {
         this.scheduler = scheduler;
         this.config = config;
         this.subscriptions = new Subscriptions(image);
+        this.changes = new MembershipChanges(this);
+    }
+
+    MembershipChanges changes() {
+        return changes;
     }
 
     Scheduler scheduler() {

@@ -1,20 +1,13 @@
 package io.runnel.broker.group.consumer;
 
-import io.runnel.broker.group.GroupErrors;
-import io.runnel.broker.group.consumer.assignor.GroupAssignment;
-import io.runnel.broker.group.consumer.assignor.GroupSpec;
-import io.runnel.broker.group.consumer.assignor.MemberSpec;
-import io.runnel.broker.group.consumer.assignor.PartitionAssignor;
 import io.runnel.broker.group.store.GroupRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
@@ -29,8 +22,6 @@ import org.apache.kafka.common.errors.UnsupportedAssignorException;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.Errors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The KIP-848 consumer group protocol: ConsumerGroupHeartbeat joins, heartbeats and leaves, and the timers that
@@ -45,23 +36,23 @@ import org.slf4j.LoggerFactory;
  * not thread-safe.
  */
 public final class ConsumerHeartbeats {
-    private static final Logger LOG = LoggerFactory.getLogger(ConsumerHeartbeats.class);
-
     private final ConsumerGroups groups;
     private final ConsumerGroupConfig config;
     private final Subscriptions subscriptions;
+    private final MembershipChanges changes;
 
     public ConsumerHeartbeats(final ConsumerGroups groups) {
         this.groups = groups;
         this.config = groups.config();
         this.subscriptions = groups.subscriptions();
+        this.changes = groups.changes();
     }
 
     /** Starts the session of every loaded member: each must heartbeat again within its session timeout. */
     public void onLoaded() {
         for (final ConsumerGroup group : groups.all()) {
             for (final ConsumerMember m : group.members()) {
-                scheduleSession(group, m.memberId());
+                changes.scheduleSession(group, m.memberId());
             }
         }
     }
@@ -80,7 +71,6 @@ public final class ConsumerHeartbeats {
         // v0 lets the coordinator choose the id of a new member; from v1 the client always does (KIP-1082).
         final String memberId = request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
         final Map<Uuid, Set<Integer>> owned = owned(request);
-        final Set<String> dirty = new LinkedHashSet<>();
         final ConsumerMember existing = existingMember(group, memberId, request, owned, records);
         if (existing == null && group.size() >= config.maxSize()) {
             throw new GroupMaxSizeReachedException("The consumer group has reached its maximum capacity of "
@@ -98,47 +88,38 @@ public final class ConsumerHeartbeats {
                         clientId, clientHost, assignor,
                         request.rebalanceTimeoutMs() != -1 ? request.rebalanceTimeoutMs() : base.rebalanceTimeoutMs())
                 .withSubscription(names, regex);
-        boolean bump = existing == null || !names.equals(base.subscribedTopicNames())
+        final boolean bump = existing == null || !names.equals(base.subscribedTopicNames())
                 || !Objects.equals(regex, base.subscribedTopicRegex()) || !Objects.equals(assignor, base.serverAssignor());
-        group.putMember(updated);
-
-        final int groupEpochBefore = group.groupEpoch();
-        final int assignmentEpochBefore = group.assignmentEpoch();
-        bump |= refreshSubscribedTopics(group);
-        if (bump) {
-            group.epochs(group.groupEpoch() + 1, group.assignmentEpoch());
-        }
-        if (group.groupEpoch() > group.assignmentEpoch()) {
-            computeTargets(group, dirty);
-        }
-        final ConsumerMember reconciled = Reconciler.reconcile(updated, group.assignmentEpoch(),
-                group.target(memberId), owned, group::owner);
-        group.putMember(reconciled);
-        scheduleSession(group, memberId);
+        final ConsumerMember reconciled = changes.apply(group, existing, updated, bump, owned, records);
+        changes.scheduleSession(group, memberId);
         maybeScheduleRevocation(group, existing, reconciled);
-        if (!reconciled.equals(existing)) {
-            dirty.add(memberId);
-        }
-        if (group.groupEpoch() != groupEpochBefore || group.assignmentEpoch() != assignmentEpochBefore) {
-            records.add(group.metadataRecord());
-        }
-        for (final String id : dirty) {
-            final ConsumerMember m = group.member(id);
-            if (m != null) {
-                records.add(m.toRecord(group.groupId(), group.target(id)));
-            }
-        }
 
         final ConsumerGroupHeartbeatResponseData result = new ConsumerGroupHeartbeatResponseData()
                 .setMemberId(memberId).setMemberEpoch(reconciled.memberEpoch())
-                .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+                .setHeartbeatIntervalMs(heartbeatIntervalMs(group));
         final boolean fullRequest = request.rebalanceTimeoutMs() != -1
                 && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
                 && request.topicPartitions() != null;
         if (epoch == 0 || fullRequest || existing == null || !reconciled.assigned().equals(existing.assigned())) {
             result.setAssignment(assignment(reconciled.assigned()));
         }
-        respondAfter(group.groupId(), records, result, response);
+        changes.respondAfter(group.groupId(), records, result, ConsumerHeartbeats::error, response);
+    }
+
+    private static ConsumerGroupHeartbeatResponseData error(final Errors error) {
+        return new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code()).setErrorMessage(error.message());
+    }
+
+    /**
+     * How soon the member should come back. While the group settles (it is not stable, or its epoch moved within
+     * the last heartbeat interval, so more members may be on their way) members come back at the short rebalance
+     * interval: a partition moves in two round trips, its old owner's revocation and its new owner's
+     * assignment, and each waits for that member's next heartbeat. A settled group keeps the configured interval.
+     */
+    private int heartbeatIntervalMs(final ConsumerGroup group) {
+        final boolean settling = group.state() != ConsumerGroupState.STABLE
+                || groups.scheduler().nowMs() - group.groupEpochChangedAtMs() < config.heartbeatIntervalMs();
+        return settling ? config.rebalanceHeartbeatIntervalMs() : config.heartbeatIntervalMs();
     }
 
     // ---- leaving and fencing
@@ -162,64 +143,35 @@ public final class ConsumerHeartbeats {
         if (request.memberEpoch() == ConsumerMember.LEAVE_STATIC_EPOCH) {
             final ConsumerMember away = member.leftForNow();
             group.putMember(away);
-            group.cancelRevocationTimer(member.memberId());
+            group.cancelRebalanceTimer(member.memberId());
             records.add(away.toRecord(group.groupId(), group.target(member.memberId())));
         } else {
-            removeAndBump(group, member.memberId(), records);
+            changes.removeAndBump(group, List.of(member.memberId()), records);
         }
-        respondAfter(group.groupId(), records, new ConsumerGroupHeartbeatResponseData()
-                .setMemberId(member.memberId()).setMemberEpoch(request.memberEpoch()), response);
-    }
-
-    private void removeAndBump(final ConsumerGroup group, final String memberId, final List<GroupRecord> records) {
-        group.removeMember(memberId);
-        group.epochs(group.groupEpoch() + 1, group.assignmentEpoch());
-        group.subscribedTopics(subscriptions.topicsOf(group.members()));
-        records.add(new GroupRecord.ConsumerMemberTombstone(group.groupId(), memberId));
-        records.add(group.metadataRecord());
-    }
-
-    private void fence(final String groupId, final String memberId, final String why) {
-        final ConsumerGroup group = groups.get(groupId);
-        if (group == null || group.member(memberId) == null) {
-            return;
-        }
-        LOG.info("Member {} of consumer group {} is fenced: {}", memberId, groupId, why);
-        final List<GroupRecord> records = new ArrayList<>();
-        removeAndBump(group, memberId, records);
-        groups.append(groupId, records).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.warn("Could not persist the removal of member {} from consumer group {}", memberId, groupId,
-                        failure);
-            }
-        });
-    }
-
-    private void scheduleSession(final ConsumerGroup group, final String memberId) {
-        final String groupId = group.groupId();
-        group.sessionTimer(memberId, groups.scheduler().schedule(config.sessionTimeoutMs(),
-                () -> fence(groupId, memberId, "no heartbeat within " + config.sessionTimeoutMs() + " ms")));
+        changes.respondAfter(group.groupId(), records, new ConsumerGroupHeartbeatResponseData()
+                .setMemberId(member.memberId()).setMemberEpoch(request.memberEpoch()), ConsumerHeartbeats::error,
+                response);
     }
 
     /** A member that starts revoking gets its rebalance timeout to finish; one that no longer revokes, none. */
     private void maybeScheduleRevocation(final ConsumerGroup group, final ConsumerMember before,
                                          final ConsumerMember after) {
         if (after.state() != MemberState.UNREVOKED_PARTITIONS) {
-            group.cancelRevocationTimer(after.memberId());
+            group.cancelRebalanceTimer(after.memberId());
             return;
         }
         if (before != null && before.state() == MemberState.UNREVOKED_PARTITIONS
-                && before.memberEpoch() == after.memberEpoch() && group.hasRevocationTimer(after.memberId())) {
+                && before.memberEpoch() == after.memberEpoch() && group.hasRebalanceTimer(after.memberId())) {
             return;
         }
         final String groupId = group.groupId();
         final String memberId = after.memberId();
         final int epoch = after.memberEpoch();
-        group.revocationTimer(memberId, groups.scheduler().schedule(after.rebalanceTimeoutMs(), () -> {
+        group.rebalanceTimer(memberId, groups.scheduler().schedule(after.rebalanceTimeoutMs(), () -> {
             final ConsumerGroup current = groups.get(groupId);
             final ConsumerMember m = current == null ? null : current.member(memberId);
             if (m != null && m.state() == MemberState.UNREVOKED_PARTITIONS && m.memberEpoch() == epoch) {
-                fence(groupId, memberId, "it did not revoke its partitions within its rebalance timeout of "
+                changes.fence(groupId, memberId, "it did not revoke its partitions within its rebalance timeout of "
                         + after.rebalanceTimeoutMs() + " ms");
             }
         }));
@@ -260,13 +212,8 @@ public final class ConsumerHeartbeats {
             throw new UnreleasedInstanceIdException("Static member " + holderId + " with instance id "
                     + request.instanceId() + " is still active in group " + group.groupId() + ".");
         }
-        final Map<Uuid, Set<Integer>> target = group.target(holderId);
-        group.removeMember(holderId);
-        group.target(memberId, target);
         records.add(new GroupRecord.ConsumerMemberTombstone(group.groupId(), holderId));
-        final ConsumerMember back = holder.rejoinedAs(memberId);
-        group.putMember(back);
-        return back;
+        return group.handOverStatic(holderId, memberId);
     }
 
     private static String staticHolder(final ConsumerGroup group, final String instanceId, final String memberId) {
@@ -303,55 +250,6 @@ public final class ConsumerHeartbeats {
 
     // ---- assignment
 
-    /** Re-reads the subscribed topics from the metadata; true when they changed (created, deleted, grown). */
-    private boolean refreshSubscribedTopics(final ConsumerGroup group) {
-        final Map<String, ConsumerGroup.TopicShape> topics = subscriptions.topicsOf(group.members());
-        if (topics.equals(group.subscribedTopics())) {
-            return false;
-        }
-        group.subscribedTopics(topics);
-        return true;
-    }
-
-    /** Computes the target assignment of the group epoch; {@code dirty} gets the members whose target moved. */
-    private void computeTargets(final ConsumerGroup group, final Set<String> dirty) {
-        final Map<String, ConsumerGroup.TopicShape> topics = group.subscribedTopics();
-        final Map<String, MemberSpec> specs = new HashMap<>();
-        for (final ConsumerMember m : group.members()) {
-            specs.put(m.memberId(), new MemberSpec(subscriptions.topicIdsOf(m, topics), group.target(m.memberId())));
-        }
-        final Map<Uuid, Integer> partitionsPerTopic = new HashMap<>();
-        topics.values().forEach(t -> partitionsPerTopic.put(t.id(), t.partitions()));
-        final GroupAssignment assignment = assignor(group).assign(new GroupSpec(specs), partitionsPerTopic);
-        for (final ConsumerMember m : group.members()) {
-            final Map<Uuid, Set<Integer>> target = Partitions.copy(assignment.assignmentOf(m.memberId()));
-            if (!target.equals(group.target(m.memberId()))) {
-                group.target(m.memberId(), target);
-                dirty.add(m.memberId());
-            }
-        }
-        group.epochs(group.groupEpoch(), group.groupEpoch());
-    }
-
-    /** The assignor most members ask for, else the first configured (Kafka's choice). */
-    PartitionAssignor assignor(final ConsumerGroup group) {
-        final Map<String, Integer> votes = new TreeMap<>();
-        for (final ConsumerMember m : group.members()) {
-            if (m.serverAssignor() != null && config.assignor(m.serverAssignor()) != null) {
-                votes.merge(m.serverAssignor(), 1, Integer::sum);
-            }
-        }
-        String chosen = null;
-        int best = 0;
-        for (final Map.Entry<String, Integer> e : votes.entrySet()) {
-            if (e.getValue() > best) {
-                chosen = e.getKey();
-                best = e.getValue();
-            }
-        }
-        return chosen == null ? config.assignors().get(0) : config.assignor(chosen);
-    }
-
     private static ConsumerGroupHeartbeatResponseData.Assignment assignment(final Map<Uuid, Set<Integer>> assigned) {
         final ConsumerGroupHeartbeatResponseData.Assignment result = new ConsumerGroupHeartbeatResponseData.Assignment();
         assigned.forEach((topic, partitions) -> result.topicPartitions().add(
@@ -369,24 +267,6 @@ public final class ConsumerHeartbeats {
             owned.computeIfAbsent(t.topicId(), id -> new HashSet<>()).addAll(t.partitions());
         }
         return owned;
-    }
-
-    private void respondAfter(final String groupId, final List<GroupRecord> records,
-                              final ConsumerGroupHeartbeatResponseData result,
-                              final CompletableFuture<ConsumerGroupHeartbeatResponseData> response) {
-        if (records.isEmpty()) {
-            response.complete(result);
-            return;
-        }
-        groups.append(groupId, records).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                final Errors error = GroupErrors.fromStoreFailure(failure);
-                response.complete(new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code())
-                        .setErrorMessage(error.message()));
-            } else {
-                response.complete(result);
-            }
-        });
     }
 
     // ---- validation

@@ -95,6 +95,12 @@ final class Subscriptions {
         return ids;
     }
 
+    /** The id of a topic, or null when there is none of that name. */
+    Uuid topicId(final String name) {
+        final TopicImage topic = image.get().topic(name);
+        return topic == null ? null : topic.id();
+    }
+
     /** The topic name of an id, for responses that carry both; null when the topic is gone. */
     String topicName(final Uuid topicId) {
         final TopicImage topic = image.get().topic(topicId);

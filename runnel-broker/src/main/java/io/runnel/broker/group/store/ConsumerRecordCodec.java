@@ -70,6 +70,15 @@ final class ConsumerRecordCodec {
         out.partitions(r.assigned());
         out.partitions(r.pendingRevocation());
         out.partitions(r.target());
+        if (r.classic() != null) {
+            // optional tail: values written before classic members existed end at the target
+            out.int32(r.classic().sessionTimeoutMs());
+            out.int32(r.classic().protocols().size());
+            for (final GroupRecord.ClassicProtocol p : r.classic().protocols()) {
+                out.string(GroupRecordSerde.utf8(p.name(), "protocol"));
+                out.bytes(p.metadata());
+            }
+        }
         return out.bytes();
     }
 
@@ -108,10 +117,29 @@ final class ConsumerRecordCodec {
         final Map<Uuid, Set<Integer>> assigned = partitions(v, "assigned");
         final Map<Uuid, Set<Integer>> pending = partitions(v, "pendingRevocation");
         final Map<Uuid, Set<Integer>> target = partitions(v, "target");
+        final GroupRecord.ClassicMemberMetadata classic = v.remaining() == 0 ? null : classic(v);
         v.expectEnd();
         return new GroupRecord.ConsumerMember(group, member, instanceId, rackId, clientId, clientHost,
                 topics == null ? null : List.copyOf(topics), regex, assignor, rebalanceTimeoutMs, memberEpoch,
-                previousMemberEpoch, state, assigned, pending, target);
+                previousMemberEpoch, state, assigned, pending, target, classic);
+    }
+
+    private static GroupRecord.ClassicMemberMetadata classic(final GroupRecordSerde.Reader v) {
+        final int sessionTimeoutMs = v.int32("sessionTimeoutMs");
+        final int count = v.int32("protocol count");
+        if (count < 0 || count > v.remaining() / 6) {
+            throw new CorruptRecordException("Consumer member value declares " + count + " classic protocols");
+        }
+        final List<GroupRecord.ClassicProtocol> protocols = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            final String name = v.string("protocol");
+            final byte[] metadata = v.nullableBytes("protocol metadata");
+            if (metadata == null) {
+                throw new CorruptRecordException("Consumer member value has a null metadata for protocol " + name);
+            }
+            protocols.add(new GroupRecord.ClassicProtocol(name, metadata));
+        }
+        return new GroupRecord.ClassicMemberMetadata(sessionTimeoutMs, protocols);
     }
 
     private static void version(final GroupRecordSerde.Reader v) {
@@ -168,6 +196,13 @@ final class ConsumerRecordCodec {
                     out.writeShort(utf8.length);
                     out.write(utf8);
                 }
+            });
+        }
+
+        void bytes(final byte[] value) {
+            run(() -> {
+                out.writeInt(value.length);
+                out.write(value);
             });
         }
 

@@ -1,5 +1,6 @@
 package io.runnel.broker.group.store;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,13 +56,38 @@ public sealed interface GroupRecord {
      * One member of a consumer group as it stands after a heartbeat changed it; key (group, member). The
      * partitions are by topic id: what the member owns, what it has yet to revoke, and its target. {@code state}
      * is the member's reconciliation state (0 stable, 1 unrevoked partitions, 2 unreleased partitions).
-     * {@code subscribedTopicNames} and the nullable strings may be null.
+     * {@code subscribedTopicNames} and the nullable strings may be null; {@code classic} is null unless the
+     * member speaks the classic protocol.
      */
     record ConsumerMember(String groupId, String memberId, String instanceId, String rackId, String clientId,
                           String clientHost, List<String> subscribedTopicNames, String subscribedTopicRegex,
                           String serverAssignor, int rebalanceTimeoutMs, int memberEpoch, int previousMemberEpoch,
                           byte state, Map<Uuid, Set<Integer>> assigned, Map<Uuid, Set<Integer>> pendingRevocation,
-                          Map<Uuid, Set<Integer>> target) implements GroupRecord {
+                          Map<Uuid, Set<Integer>> target, ClassicMemberMetadata classic) implements GroupRecord {
+    }
+
+    /**
+     * What a member of a consumer group that speaks the classic protocol (JoinGroup, SyncGroup, Heartbeat) said
+     * when it joined: its own session timeout and the protocols it supports, in its order of preference.
+     */
+    record ClassicMemberMetadata(int sessionTimeoutMs, List<ClassicProtocol> protocols) {
+        public ClassicMemberMetadata {
+            protocols = List.copyOf(protocols);
+        }
+    }
+
+    /** One protocol of a JoinGroup: the assignor's name and the member's subscription in its encoding. */
+    record ClassicProtocol(String name, byte[] metadata) {
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof ClassicProtocol other && name.equals(other.name)
+                    && Arrays.equals(metadata, other.metadata);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(metadata);
+        }
     }
 
     /** The member left or was fenced. */

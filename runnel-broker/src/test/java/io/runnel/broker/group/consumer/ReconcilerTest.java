@@ -17,7 +17,7 @@ class ReconcilerTest {
 
     private static ConsumerMember member(final int epoch, final Set<Integer> assigned) {
         return new ConsumerMember("a", null, null, "client", "/host", List.of("t"), null, null, 30_000, epoch,
-                epoch - 1, MemberState.STABLE, Map.of(TOPIC, assigned), Map.of());
+                epoch - 1, MemberState.STABLE, Map.of(TOPIC, assigned), Map.of(), null);
     }
 
     private static Map<Uuid, Set<Integer>> partitions(final Integer... ps) {
