@@ -107,7 +107,8 @@ public final class GroupCoordinator implements AutoCloseable {
         this.groups = new ClassicGroups(directory, log, scheduler, config, random);
         this.rebalancer = new Rebalancer(groups);
         this.classicDescriptions = new ClassicGroupDescriptions(groups);
-        this.consumerGroups = new ConsumerGroups(directory, log, scheduler, consumerConfig, image);
+        this.consumerGroups = new ConsumerGroups(directory, log, scheduler, consumerConfig, image, groups,
+                config.maxSize(), rebalancer::adopt);
         this.consumerHeartbeats = new ConsumerHeartbeats(consumerGroups);
         this.classicMembers = new ClassicMembers(consumerGroups, config);
         this.consumerDescriptions = new ConsumerGroupDescriptions(directory, consumerGroups);

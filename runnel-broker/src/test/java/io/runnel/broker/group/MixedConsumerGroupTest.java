@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
@@ -24,7 +25,9 @@ import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -56,19 +59,24 @@ class MixedConsumerGroupTest {
         coordinator = newCoordinator();
     }
 
+    private GroupCoordinator newCoordinator() {
+        return newCoordinator(Map.of());
+    }
+
     @AfterEach
     void tearDown() {
         coordinator.close();
     }
 
-    private GroupCoordinator newCoordinator() {
+    private GroupCoordinator newCoordinator(final Map<String, String> consumerSettings) {
         MetadataImage image = MetadataImage.EMPTY.apply(new TopicRecord("t", TOPIC_ID));
         for (int p = 0; p < 4; p++) {
             image = image.apply(new PartitionRecord(TOPIC_ID, p, List.of(1), List.of(1), 1, 0, 0));
         }
         final MetadataImage topics = image;
-        final GroupCoordinator c = new GroupCoordinator(store, GroupConfig.from(Map.of()),
-                ConsumerGroupConfig.defaults(), () -> topics, scheduler, new Random(3));
+        final GroupCoordinator c = new GroupCoordinator(store, GroupConfig.from(Map.of(
+                GroupConfig.INITIAL_REBALANCE_DELAY_MS, "0")), ConsumerGroupConfig.from(consumerSettings),
+                () -> topics, scheduler, new Random(3));
         assertThat(c.load()).isCompleted();
         return c;
     }
@@ -170,7 +178,68 @@ class MixedConsumerGroupTest {
                 .as("the group carries on").isEqualTo(Errors.NONE);
     }
 
+    @Test
+    void shouldUpgradeAClassicGroupWhenAConsumerMemberJoinsAndDowngradeItWhenThatMemberLeaves() {
+        final String classicId = joinWithoutId();
+        final JoinGroupResponseData led = classicJoin(classicId);
+        assertThat(led.leader()).isEqualTo(classicId);
+        final List<TopicPartition> all = List.of(new TopicPartition("t", 0), new TopicPartition("t", 1),
+                new TopicPartition("t", 2), new TopicPartition("t", 3));
+        assertThat(sync(classicId, led.generationId(), Map.of(classicId, all))).hasSize(4);
+        assertThat(commit(classicId, led.generationId())).isEqualTo(Errors.NONE);
+
+        // a consumer-protocol member joins: the group becomes a consumer group and the classic member rejoins
+        assertThat(consumerHeartbeat(List.of()).memberEpoch()).isGreaterThan(led.generationId());
+        assertThat(listedType()).isEqualTo("consumer");
+        assertThat(heartbeat(classicId, led.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        final JoinGroupResponseData rejoined = join(classicId, List.of());
+        final List<TopicPartition> kept = sync(classicId, rejoined.generationId());
+        assertThat(kept).hasSize(2);
+        final List<Integer> taken = consumerHeartbeat(List.of()).assignment().topicPartitions().get(0).partitions();
+        assertThat(taken).hasSize(2).doesNotContainAnyElementsOf(kept.stream().map(TopicPartition::partition).toList());
+
+        // the consumer-protocol member leaves: a classic group again, rebalancing, with the offsets
+        coordinator.consumerGroupHeartbeat("java", "/127.0.0.1", new ConsumerGroupHeartbeatRequestData()
+                .setGroupId(GROUP).setMemberId("consumer-member").setMemberEpoch(-1), (short) 1).join();
+        assertThat(listedType()).isEqualTo("classic");
+        assertThat(heartbeat(classicId, rejoined.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+        final JoinGroupResponseData back = classicJoin(classicId);
+        assertThat(back.leader()).isEqualTo(classicId);
+        assertThat(back.generationId()).isGreaterThan(rejoined.generationId());
+        assertThat(coordinator.fetchOffsets(new OffsetFetchRequestData().setGroupId(GROUP).setTopics(null),
+                (short) 7).join().topics().get(0).partitions().get(0).committedOffset()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldLeaveAClassicGroupWithMembersAloneWhenThePolicyForbidsTheUpgrade() {
+        coordinator.close();
+        scheduler = new ManualScheduler(scheduler.nowMs());
+        coordinator = newCoordinator(Map.of(ConsumerGroupConfig.MIGRATION_POLICY, "downgrade"));
+        final String classicId = joinWithoutId();
+        final JoinGroupResponseData led = classicJoin(classicId);
+        sync(classicId, led.generationId(), Map.of(classicId, List.of(new TopicPartition("t", 0))));
+        assertThat(Errors.forCode(consumerHeartbeatRaw(0, List.of()).errorCode()))
+                .isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(listedType()).isEqualTo("classic");
+        assertThat(heartbeat(classicId, led.generationId())).isEqualTo(Errors.NONE);
+    }
+
     // ---- helpers
+
+    /** A JoinGroup that a classic group answers once its (zero) initial delay has passed. */
+    private JoinGroupResponseData classicJoin(final String memberId) {
+        final CompletableFuture<JoinGroupResponseData> joined = coordinator.joinGroup("java", "/127.0.0.3",
+                joinRequest(memberId, List.of()), (short) 9);
+        scheduler.advance(1);
+        final JoinGroupResponseData response = joined.join();
+        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NONE);
+        return response;
+    }
+
+    private String listedType() {
+        return coordinator.listGroups(new ListGroupsRequestData(), (short) 5).join().groups().stream()
+                .filter(g -> g.groupId().equals(GROUP)).findFirst().orElseThrow().groupType();
+    }
 
     private ConsumerGroupHeartbeatResponseData consumerHeartbeat(final List<Integer> owned) {
         final ConsumerGroupHeartbeatResponseData response = consumerHeartbeatRaw(consumerEpoch, owned);
@@ -215,9 +284,23 @@ class MixedConsumerGroupTest {
     }
 
     private List<TopicPartition> sync(final String memberId, final int generation) {
-        final SyncGroupResponseData response = coordinator.syncGroup(new SyncGroupRequestData().setGroupId(GROUP)
+        return sync(memberId, generation, Map.of());
+    }
+
+    private List<TopicPartition> sync(final String memberId, final int generation,
+                                      final Map<String, List<TopicPartition>> assignments) {
+        final SyncGroupRequestData request = new SyncGroupRequestData().setGroupId(GROUP)
                 .setMemberId(memberId).setGenerationId(generation).setProtocolType("consumer")
-                .setProtocolName("range"), (short) 5).join();
+                .setProtocolName("range");
+        assignments.forEach((id, partitions) -> {
+            final ByteBuffer encoded = ConsumerProtocol.serializeAssignment(
+                    new ConsumerPartitionAssignor.Assignment(partitions));
+            final byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            request.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(id)
+                    .setAssignment(bytes));
+        });
+        final SyncGroupResponseData response = coordinator.syncGroup(request, (short) 5).join();
         assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NONE);
         return new ArrayList<>(ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(response.assignment()))
                 .partitions());

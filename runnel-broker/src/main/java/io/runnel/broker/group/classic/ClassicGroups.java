@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.errors.InconsistentGroupProtocolException;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The classic groups, kept in the {@link GroupDirectory} beside the consumer groups, and what the operations on
@@ -97,6 +99,33 @@ public final class ClassicGroups {
     /** Appends the records of one group; completes on the owner thread once the store has them. */
     CompletableFuture<Void> append(final String groupId, final List<GroupRecord> records) {
         return log.append(groupId, records);
+    }
+
+    /**
+     * A classic group with members of the consumer protocol type, as its metadata record would persist it now
+     * (members, generation, selected protocol, each member's last assignment): what an upgrade to a consumer
+     * group starts from. Null when the id names no such group.
+     */
+    public GroupRecord.GroupMetadata snapshotForUpgrade(final String groupId) {
+        final ClassicGroup group = get(groupId);
+        if (group == null || group.isEmpty() || !group.usesConsumerProtocol() || group.protocolName() == null) {
+            return null;
+        }
+        return group.toRecord(group.currentAssignments());
+    }
+
+    /**
+     * Retires the classic group an upgrade replaces: its parked JoinGroups and SyncGroups are answered
+     * REBALANCE_IN_PROGRESS (the members rejoin the consumer group), its timers stop and it leaves the directory.
+     */
+    public void retire(final String groupId) {
+        final ClassicGroup group = get(groupId);
+        for (final ClassicMember m : group.members()) {
+            m.completeJoin(new JoinGroupResponseData().setMemberId(m.memberId())
+                    .setErrorCode(Errors.REBALANCE_IN_PROGRESS.code()));
+            m.completeSync(Responses.syncError(Errors.REBALANCE_IN_PROGRESS));
+        }
+        remove(group);
     }
 
     /** The group as last persisted (Stable with its members, or Empty), put in the directory. */

@@ -51,6 +51,18 @@ public final class Rebalancer {
         }
     }
 
+    /**
+     * A classic group made from a consumer group whose last consumer-protocol member left (Kafka's online
+     * downgrade): it takes the consumer group's offsets, its members' sessions start, and a rebalance begins so
+     * that a leader assigns with the client-side assignor again.
+     */
+    public void adopt(final GroupRecord.GroupMetadata record, final Group previous) {
+        final ClassicGroup group = (ClassicGroup) groups.restore(record);
+        group.offsets().takeOver(previous.offsets());
+        group.members().forEach(m -> rescheduleHeartbeat(group, m, m.sessionTimeoutMs()));
+        prepareRebalance(group);
+    }
+
     // ---- JoinGroup
 
     public void join(final String clientId, final String clientHost, final JoinGroupRequestData request,

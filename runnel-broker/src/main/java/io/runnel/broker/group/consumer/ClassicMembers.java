@@ -3,9 +3,7 @@ package io.runnel.broker.group.consumer;
 import io.runnel.broker.group.GroupConfig;
 import io.runnel.broker.group.classic.Responses;
 import io.runnel.broker.group.store.GroupRecord;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
-import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -109,7 +105,7 @@ public final class ClassicMembers {
                 .withClassic(new GroupRecord.ClassicMemberMetadata(request.sessionTimeoutMs(), protocols(request)));
         final boolean bump = existing == null || !topics.equals(base.subscribedTopicNames());
         final ConsumerMember reconciled = changes.apply(group, existing, updated, bump,
-                owned(subscription.ownedPartitions()), records);
+                ClassicProtocolCodec.byTopicId(subscription.ownedPartitions(), groups.subscriptions()), records);
 
         final String groupId = group.groupId();
         final JoinGroupResponseData result = Responses.join(new JoinGroupResponseData().setMemberId(memberId)
@@ -333,10 +329,9 @@ public final class ClassicMembers {
 
     private static ConsumerPartitionAssignor.Subscription subscription(final byte[] metadata) {
         try {
-            return ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(metadata));
-        } catch (final RuntimeException e) {
-            throw new InconsistentGroupProtocolException("The JoinGroup's metadata is not a consumer protocol "
-                    + "subscription: " + e.getMessage());
+            return ClassicProtocolCodec.subscription(metadata);
+        } catch (final IllegalArgumentException e) {
+            throw new InconsistentGroupProtocolException("The JoinGroup's metadata is " + e.getMessage());
         }
     }
 
@@ -346,33 +341,9 @@ public final class ClassicMembers {
         return protocols;
     }
 
-    /** The partitions the client says it owns, by topic id; those of unknown topics count for nothing. */
-    private Map<Uuid, Set<Integer>> owned(final List<TopicPartition> partitions) {
-        final Map<Uuid, Set<Integer>> owned = new HashMap<>();
-        for (final TopicPartition tp : partitions) {
-            final Uuid id = groups.subscriptions().topicId(tp.topic());
-            if (id != null) {
-                owned.computeIfAbsent(id, t -> new HashSet<>()).add(tp.partition());
-            }
-        }
-        return owned;
-    }
-
     /** What the member owns, in the ConsumerProtocol version its subscription was written in. */
     private byte[] assignment(final ConsumerMember member) {
-        final List<TopicPartition> partitions = new ArrayList<>();
-        member.assigned().forEach((topicId, ps) -> {
-            final String name = groups.subscriptions().topicName(topicId);
-            if (name != null) {
-                Partitions.sorted(ps).forEach(p -> partitions.add(new TopicPartition(name, p)));
-            }
-        });
-        final short version = ConsumerProtocol.deserializeVersion(
-                ByteBuffer.wrap(member.classic().protocols().get(0).metadata()));
-        final ByteBuffer encoded = ConsumerProtocol.serializeAssignment(
-                new ConsumerPartitionAssignor.Assignment(partitions), version);
-        final byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        return bytes;
+        return ClassicProtocolCodec.encodeAssignment(member.assigned(), member.classic().protocols().get(0).metadata(),
+                groups.subscriptions());
     }
 }

@@ -146,6 +146,12 @@ final class ConsumerGroup implements Group {
         return true;
     }
 
+    /**
+     * A member at its current epoch, or at its previous one: kafka-clients sends OffsetFetch with the epoch it
+     * knows, which is one behind while the heartbeat that moved it on is still on its way back, and does not
+     * retry a STALE_MEMBER_EPOCH (it fails the poll). Kafka avoids most of that race by reading its state as of
+     * the last write; reading offsets changes nothing, so the previous epoch is taken outright.
+     */
     @Override
     public void validateOffsetFetch(final String memberId, final int memberEpoch) {
         if (memberId == null && memberEpoch < 0) {
@@ -154,7 +160,7 @@ final class ConsumerGroup implements Group {
         final ConsumerMember member = requireMember(memberId);
         if (member.isClassic()) {
             requireGeneration(member, memberEpoch);
-        } else {
+        } else if (memberEpoch < 0 || memberEpoch != member.previousMemberEpoch()) {
             requireEpoch(member, memberEpoch);
         }
     }

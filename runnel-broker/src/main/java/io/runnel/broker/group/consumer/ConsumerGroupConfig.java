@@ -22,9 +22,10 @@ import java.util.Map;
  * @param maxSize                      {@code group.consumer.max.size}
  * @param assignors                    {@code group.consumer.assignors}: the server-side assignors, the first the
  *                                     default
+ * @param migrationPolicy              {@code group.consumer.migration.policy}
  */
 public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs, int rebalanceHeartbeatIntervalMs,
-                                  int maxSize, List<PartitionAssignor> assignors) {
+                                  int maxSize, List<PartitionAssignor> assignors, MigrationPolicy migrationPolicy) {
     public static final String SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String MIN_SESSION_TIMEOUT_MS = "group.consumer.min.session.timeout.ms";
     public static final String MAX_SESSION_TIMEOUT_MS = "group.consumer.max.session.timeout.ms";
@@ -34,10 +35,11 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
     public static final String REBALANCE_HEARTBEAT_INTERVAL_MS = "group.consumer.rebalance.heartbeat.interval.ms";
     public static final String MAX_SIZE = "group.consumer.max.size";
     public static final String ASSIGNORS = "group.consumer.assignors";
+    public static final String MIGRATION_POLICY = "group.consumer.migration.policy";
 
     public ConsumerGroupConfig {
         if (sessionTimeoutMs < 1 || heartbeatIntervalMs < 1 || heartbeatIntervalMs >= sessionTimeoutMs
-                || rebalanceHeartbeatIntervalMs < 1 || maxSize < 1 || assignors.isEmpty()) {
+                || rebalanceHeartbeatIntervalMs < 1 || maxSize < 1 || assignors.isEmpty() || migrationPolicy == null) {
             throw new IllegalArgumentException("invalid consumer group settings: session " + sessionTimeoutMs
                     + " ms, heartbeat " + heartbeatIntervalMs + " ms (must be less), rebalance heartbeat "
                     + rebalanceHeartbeatIntervalMs + " ms, max size " + maxSize + ", assignors " + assignors);
@@ -67,7 +69,8 @@ public record ConsumerGroupConfig(int sessionTimeoutMs, int heartbeatIntervalMs,
         }
         return new ConsumerGroupConfig(sessionTimeoutMs, heartbeatIntervalMs,
                 intValue(brokerProps, REBALANCE_HEARTBEAT_INTERVAL_MS, Math.min(500, heartbeatIntervalMs)),
-                intValue(brokerProps, MAX_SIZE, Integer.MAX_VALUE), assignors(brokerProps));
+                intValue(brokerProps, MAX_SIZE, Integer.MAX_VALUE), assignors(brokerProps),
+                MigrationPolicy.parse(brokerProps.getOrDefault(MIGRATION_POLICY, "bidirectional")));
     }
 
     private static List<PartitionAssignor> assignors(final Map<String, String> brokerProps) {

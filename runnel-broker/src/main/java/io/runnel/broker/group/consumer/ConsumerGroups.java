@@ -4,10 +4,12 @@ import io.runnel.broker.group.Group;
 import io.runnel.broker.group.GroupDirectory;
 import io.runnel.broker.group.GroupLog;
 import io.runnel.broker.group.Scheduler;
+import io.runnel.broker.group.classic.ClassicGroups;
 import io.runnel.broker.group.store.GroupRecord;
 import io.runnel.metadata.image.MetadataImage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
@@ -23,15 +25,28 @@ public final class ConsumerGroups {
     private final ConsumerGroupConfig config;
     private final Subscriptions subscriptions;
     private final MembershipChanges changes;
+    private final Migrations migrations;
 
+    /**
+     * @param classicGroups  the classic groups an upgrade replaces
+     * @param classicMaxSize {@code group.max.size}: a downgrade does not make a larger classic group
+     * @param adoptAsClassic makes the classic group of a downgrade from its record, taking the old group's offsets
+     */
     public ConsumerGroups(final GroupDirectory directory, final GroupLog log, final Scheduler scheduler,
-                          final ConsumerGroupConfig config, final Supplier<MetadataImage> image) {
+                          final ConsumerGroupConfig config, final Supplier<MetadataImage> image,
+                          final ClassicGroups classicGroups, final int classicMaxSize,
+                          final BiConsumer<GroupRecord.GroupMetadata, Group> adoptAsClassic) {
         this.directory = directory;
         this.log = log;
         this.scheduler = scheduler;
         this.config = config;
         this.subscriptions = new Subscriptions(image);
         this.changes = new MembershipChanges(this);
+        this.migrations = new Migrations(this, directory, classicGroups, classicMaxSize, adoptAsClassic);
+    }
+
+    Migrations migrations() {
+        return migrations;
     }
 
     MembershipChanges changes() {
@@ -61,18 +76,22 @@ public final class ConsumerGroups {
     /**
      * The consumer group of this id. When there is none and {@code create} is set, a new one: it takes the place
      * (and the offsets) of an empty classic group of that id, as Kafka converts an empty group to the protocol of
-     * the member that joins it; {@code records} gets what persists the change.
+     * the member that joins it, or upgrades a classic group with members ({@link Migrations}); {@code records}
+     * gets what persists the change.
      *
      * @throws GroupIdNotFoundException when there is no such group and none may be made, or the id names a
-     *                                  classic group with members
+     *                                  classic group that cannot be upgraded
      */
     ConsumerGroup getOrCreate(final String groupId, final boolean create, final List<GroupRecord> records) {
         final Group existing = directory.get(groupId);
         if (existing instanceof ConsumerGroup group) {
             return group;
         }
-        if (existing != null && (!existing.isEmpty() || !create)) {
+        if (existing != null && !create) {
             throw new GroupIdNotFoundException("Group " + groupId + " is not a consumer group.");
+        }
+        if (existing != null && !existing.isEmpty()) {
+            return migrations.upgrade(existing, records);
         }
         if (!create) {
             throw new GroupIdNotFoundException("Consumer group " + groupId + " not found.");

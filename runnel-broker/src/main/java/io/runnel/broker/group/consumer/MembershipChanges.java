@@ -77,11 +77,17 @@ final class MembershipChanges {
         return reconciled;
     }
 
-    /** Removes the members and moves the group epoch on once; {@code records} gets the tombstones. */
+    /**
+     * Removes the members and moves the group epoch on once, or downgrades the group to a classic one when only
+     * classic members remain ({@link Migrations}); {@code records} gets the tombstones.
+     */
     void removeAndBump(final ConsumerGroup group, final List<String> memberIds, final List<GroupRecord> records) {
         for (final String memberId : memberIds) {
             group.removeMember(memberId);
             records.add(new GroupRecord.ConsumerMemberTombstone(group.groupId(), memberId));
+        }
+        if (groups.migrations().maybeDowngrade(group, records)) {
+            return;
         }
         group.bumpGroupEpoch(groups.scheduler().nowMs());
         group.subscribedTopics(subscriptions.topicsOf(group.members()));

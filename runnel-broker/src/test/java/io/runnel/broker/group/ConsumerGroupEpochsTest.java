@@ -12,6 +12,8 @@ import java.util.Random;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The heartbeat interval a consumer group member is told: short while its group rebalances, so partitions move
- * in short round trips, and the configured one once the group has settled.
+ * What a consumer group tells its members and takes from them as its epochs move: the heartbeat interval (short
+ * while the group rebalances, so partitions move in short round trips; the configured one once settled) and
+ * the epochs an OffsetFetch may carry.
  */
 @Timeout(value = 5, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class ConsumerHeartbeatIntervalTest {
+class ConsumerGroupEpochsTest {
     private static final int HEARTBEAT_MS = 5000;
     private static final int REBALANCE_HEARTBEAT_MS = 400;
     private static final Uuid TOPIC_ID = Uuid.randomUuid();
@@ -76,6 +79,30 @@ class ConsumerHeartbeatIntervalTest {
         scheduler.advance(HEARTBEAT_MS);
         assertThat(heartbeat("a", released.memberEpoch(), revoking.assignment().topicPartitions().get(0).partitions())
                 .heartbeatIntervalMs()).isEqualTo(HEARTBEAT_MS);
+    }
+
+    @Test
+    void shouldFetchOffsetsForAMemberAtItsCurrentOrPreviousEpochOnly() {
+        final int first = heartbeat("a", 0, List.of()).memberEpoch();
+        heartbeat("b", 0, List.of());
+        final ConsumerGroupHeartbeatResponseData revoking = heartbeat("a", first, List.of(0, 1, 2, 3));
+        final int second = heartbeat("a", revoking.memberEpoch(), revoking.assignment().topicPartitions().get(0)
+                .partitions()).memberEpoch();
+        assertThat(second).isGreaterThan(first);
+
+        assertThat(fetchError("a", second)).isEqualTo(Errors.NONE);
+        assertThat(fetchError("a", first)).as("the heartbeat that moved it on may still be on its way back")
+                .isEqualTo(Errors.NONE);
+        assertThat(fetchError("a", first - 1)).isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(fetchError("a", second + 1)).isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(fetchError("nobody", second)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+    }
+
+    private Errors fetchError(final String memberId, final int epoch) {
+        final OffsetFetchResponseData response = coordinator.fetchOffsets(new OffsetFetchRequestData().setGroups(
+                List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("g").setMemberId(memberId)
+                        .setMemberEpoch(epoch).setTopics(null))), (short) 9).join();
+        return Errors.forCode(response.groups().get(0).errorCode());
     }
 
     private ConsumerGroupHeartbeatResponseData heartbeat(final String memberId, final int epoch,
