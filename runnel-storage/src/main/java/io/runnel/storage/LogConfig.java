@@ -13,10 +13,19 @@ import org.apache.kafka.common.record.TimestampType;
  * @param timestampType         {@code message.timestamp.type}: CREATE_TIME or LOG_APPEND_TIME
  * @param flushIntervalMessages {@code flush.messages}: fsync after this many records ({@link Long#MAX_VALUE} = never)
  * @param flushIntervalMs       {@code flush.ms}: fsync when this long has passed since the last one ({@link Long#MAX_VALUE} = never)
+ * @param retentionMs           {@code retention.ms}: delete a segment once its newest record is older than this
+ *                              (negative = unlimited)
+ * @param retentionBytes        {@code retention.bytes}: delete the oldest segments while the rest still hold this
+ *                              much (negative = unlimited)
+ * @param fileDeleteDelayMs     {@code file.delete.delay.ms}: how long a deleted segment's files stay open for readers
+ *                              that already hold them
+ * @param cleanupPolicyDelete   whether {@code cleanup.policy} contains {@code delete}: without it (a pure
+ *                              {@code compact} topic) retention by time and size does not apply
  */
 public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, int indexIntervalBytes,
                         int segmentIndexBytes, TimestampType timestampType,
-                        long flushIntervalMessages, long flushIntervalMs) {
+                        long flushIntervalMessages, long flushIntervalMs,
+                        long retentionMs, long retentionBytes, long fileDeleteDelayMs, boolean cleanupPolicyDelete) {
 
     public LogConfig {
         if (segmentBytes < 14) {
@@ -40,46 +49,73 @@ public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, i
         if (flushIntervalMessages < 1 || flushIntervalMs < 0) {
             throw new IllegalArgumentException("flush intervals must be positive");
         }
+        if (fileDeleteDelayMs < 0) {
+            throw new IllegalArgumentException("fileDeleteDelayMs must not be negative, was " + fileDeleteDelayMs);
+        }
     }
 
     /** Kafka's broker defaults. */
     public static LogConfig defaults() {
         return new LogConfig(1024 * 1024 * 1024, 7L * 24 * 60 * 60 * 1000, 1048588, 4096,
-                10 * 1024 * 1024, TimestampType.CREATE_TIME, Long.MAX_VALUE, Long.MAX_VALUE);
+                10 * 1024 * 1024, TimestampType.CREATE_TIME, Long.MAX_VALUE, Long.MAX_VALUE,
+                7L * 24 * 60 * 60 * 1000, -1, 60_000, true);
     }
 
     public LogConfig withSegmentBytes(final int bytes) {
         return new LogConfig(bytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs);
+                timestampType, flushIntervalMessages, flushIntervalMs,
+                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete);
     }
 
     public LogConfig withSegmentMs(final long ms) {
         return new LogConfig(segmentBytes, ms, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs);
+                timestampType, flushIntervalMessages, flushIntervalMs,
+                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete);
     }
 
     public LogConfig withMaxMessageBytes(final int bytes) {
         return new LogConfig(segmentBytes, segmentMs, bytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs);
+                timestampType, flushIntervalMessages, flushIntervalMs,
+                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete);
     }
 
     public LogConfig withIndexIntervalBytes(final int bytes) {
         return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, bytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs);
+                timestampType, flushIntervalMessages, flushIntervalMs,
+                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete);
     }
 
     public LogConfig withSegmentIndexBytes(final int bytes) {
         return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, bytes,
-                timestampType, flushIntervalMessages, flushIntervalMs);
+                timestampType, flushIntervalMessages, flushIntervalMs,
+                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete);
     }
 
     public LogConfig withTimestampType(final TimestampType type) {
         return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                type, flushIntervalMessages, flushIntervalMs);
+                type, flushIntervalMessages, flushIntervalMs,
+                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete);
     }
 
     public LogConfig withFlushInterval(final long messages, final long ms) {
         return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, messages, ms);
+                timestampType, messages, ms,
+                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete);
+    }
+
+    /** {@code retention.ms} and {@code retention.bytes}; negative values mean unlimited. */
+    public LogConfig withRetention(final long ms, final long bytes) {
+        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
+                timestampType, flushIntervalMessages, flushIntervalMs, ms, bytes, fileDeleteDelayMs, cleanupPolicyDelete);
+    }
+
+    public LogConfig withFileDeleteDelayMs(final long ms) {
+        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
+                timestampType, flushIntervalMessages, flushIntervalMs, retentionMs, retentionBytes, ms, cleanupPolicyDelete);
+    }
+
+    public LogConfig withCleanupPolicyDelete(final boolean delete) {
+        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
+                timestampType, flushIntervalMessages, flushIntervalMs, retentionMs, retentionBytes, fileDeleteDelayMs, delete);
     }
 }

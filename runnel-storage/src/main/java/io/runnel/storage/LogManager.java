@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.common.TopicPartition;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.runnel.storage.log.RecoveryPointCheckpoint;
+import io.runnel.storage.log.OffsetCheckpointFile;
 import io.runnel.storage.log.StorageIo;
 
 /**
@@ -34,7 +35,8 @@ import io.runnel.storage.log.StorageIo;
  * <p>Layout of each log directory:
  * <pre>
  *   .runnel_cleanshutdown              present only between a clean close and the next open
- *   recovery-point-offset-checkpoint   see {@link RecoveryPointCheckpoint}
+ *   recovery-point-offset-checkpoint   where recovery starts, see {@link OffsetCheckpointFile}
+ *   log-start-offset-checkpoint        the first offset of each log, written after retention deleted segments
  *   &lt;topic&gt;-&lt;partition&gt;/              one per partition, see {@link PartitionLog}
  *   &lt;topic&gt;-&lt;partition&gt;.&lt;uuid hex&gt;-delete/   a partition being deleted (removed again at open)
  * </pre>
@@ -42,13 +44,18 @@ import io.runnel.storage.log.StorageIo;
  * their recovery point when first opened. A directory is only marked clean again at close if every partition in
  * it was opened (and so recovered) or deleted during the run.
  *
- * <p>Thread safety: {@link #get} is lock-free; creation, deletion and close are serialised on this object.
+ * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}.
+ *
+ * <p>Thread safety: {@link #get} is lock-free; creation, deletion, checkpoints and close are serialised on this
+ * object.
  */
 public final class LogManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
     public static final String CLEAN_SHUTDOWN_FILE = ".runnel_cleanshutdown";
+    /** Kafka's default {@code log.retention.check.interval.ms}. */
+    public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000L;
     private static final Pattern DELETED_DIR = Pattern.compile("^.+-\\d+\\.[0-9a-f]{32}-delete$");
     private static final Pattern PARTITION_DIR = Pattern.compile("^(.+)-(\\d+)$");
 
@@ -56,11 +63,14 @@ public final class LogManager implements AutoCloseable {
         final Path path;
         final boolean cleanAtOpen;
         final Map<TopicPartition, Long> checkpointAtOpen;
+        final Map<TopicPartition, Long> logStartAtOpen;
 
-        LogDir(final Path path, final boolean cleanAtOpen, final Map<TopicPartition, Long> checkpointAtOpen) {
+        LogDir(final Path path, final boolean cleanAtOpen, final Map<TopicPartition, Long> checkpointAtOpen,
+               final Map<TopicPartition, Long> logStartAtOpen) {
             this.path = path;
             this.cleanAtOpen = cleanAtOpen;
             this.checkpointAtOpen = checkpointAtOpen;
+            this.logStartAtOpen = logStartAtOpen;
         }
     }
 
@@ -68,15 +78,27 @@ public final class LogManager implements AutoCloseable {
     private final InstantSource clock;
     private final Map<TopicPartition, Path> partitionDirs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final LogRetention retention;
     private boolean closed;
 
-    private LogManager(final List<LogDir> logDirs, final InstantSource clock) {
+    private LogManager(final List<LogDir> logDirs, final InstantSource clock, final long retentionCheckIntervalMs) {
         this.logDirs = logDirs;
         this.clock = clock;
+        this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock, retentionCheckIntervalMs,
+                this::checkpointLogStartOffsets);
     }
 
-    /** Opens the log directories (creating missing ones). Startup IO errors are thrown as they are. */
+    /** {@link #open(List, InstantSource, long)} with Kafka's retention check interval. */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock) throws IOException {
+        return open(logDirs, clock, DEFAULT_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    /**
+     * Opens the log directories (creating missing ones) and starts the retention thread, which first runs
+     * {@code retentionCheckIntervalMs} from now. Startup IO errors are thrown as they are.
+     */
+    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
+                                  final long retentionCheckIntervalMs) throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is needed");
         }
@@ -91,11 +113,12 @@ public final class LogManager implements AutoCloseable {
             final boolean clean = fresh || Files.exists(marker);
             if (Files.exists(marker)) {
                 Files.delete(marker);
-                RecoveryPointCheckpoint.fsyncDirectory(path);
+                OffsetCheckpointFile.fsyncDirectory(path);
             } else if (!clean) {
                 LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
             }
-            dirs.add(new LogDir(path, clean, RecoveryPointCheckpoint.read(path)));
+            dirs.add(new LogDir(path, clean, OffsetCheckpointFile.read(path, OffsetCheckpointFile.RECOVERY_POINT),
+                    OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET)));
             try (DirectoryStream<Path> children = Files.newDirectoryStream(path, Files::isDirectory)) {
                 for (final Path child : children) {
                     final String name = child.getFileName().toString();
@@ -115,7 +138,7 @@ public final class LogManager implements AutoCloseable {
                 }
             }
         }
-        final LogManager manager = new LogManager(dirs, clock);
+        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs);
         manager.partitionDirs.putAll(found);
         return manager;
     }
@@ -157,11 +180,12 @@ public final class LogManager implements AutoCloseable {
         final PartitionLog log;
         if (onDisk != null) {
             final LogDir dir = logDirOf(onDisk);
-            log = PartitionLog.open(tp, onDisk, config, clock, dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen);
+            log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
+                    dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen);
         } else {
             final LogDir dir = leastLoaded();
             final Path path = dir.path.resolve(tp.topic() + "-" + tp.partition());
-            log = PartitionLog.open(tp, path, config, clock, 0L, true);
+            log = PartitionLog.open(tp, path, config, clock, 0L, 0L, true);
             partitionDirs.put(tp, path);
         }
         logs.put(tp, log);
@@ -209,7 +233,7 @@ public final class LogManager implements AutoCloseable {
             final String uuid = UUID.randomUUID().toString().replace("-", "");
             final Path renamed = dir.resolveSibling(tp.topic() + "-" + tp.partition() + "." + uuid + "-delete");
             Files.move(dir, renamed, StandardCopyOption.ATOMIC_MOVE);
-            RecoveryPointCheckpoint.fsyncDirectory(dir.getParent());
+            OffsetCheckpointFile.fsyncDirectory(dir.getParent());
             deleteRecursively(renamed);
         });
     }
@@ -236,14 +260,51 @@ public final class LogManager implements AutoCloseable {
         });
     }
 
+    /**
+     * One retention pass over every open log now (the retention thread runs one every check interval).
+     *
+     * @return the number of segments removed from their logs
+     */
+    public int deleteOldSegments() {
+        return retention.runOnce();
+    }
+
+    /** Segments removed by retention whose files wait out {@code file.delete.delay.ms}. */
+    public int pendingSegmentDeletions() {
+        return retention.pendingDeletions();
+    }
+
     /** Recovery points of the open logs; partitions on disk that were never opened keep their old value. */
     public synchronized void checkpointRecoveryPoints() {
         for (final LogDir dir : logDirs) {
-            writeCheckpoint(dir);
+            writeRecoveryPoints(dir);
         }
     }
 
-    private void writeCheckpoint(final LogDir dir) {
+    /** Log start offsets of the open logs; partitions on disk that were never opened keep their old value. */
+    public synchronized void checkpointLogStartOffsets() {
+        if (closed) {
+            return;
+        }
+        for (final LogDir dir : logDirs) {
+            try {
+                writeLogStartOffsets(dir);
+            } catch (final KafkaStorageException e) {
+                // logged; the other directories still get theirs, and the next pass or close tries again
+            }
+        }
+    }
+
+    private void writeRecoveryPoints(final LogDir dir) {
+        writeCheckpoint(dir, OffsetCheckpointFile.RECOVERY_POINT, dir.checkpointAtOpen, PartitionLog::recoveryPoint);
+    }
+
+    private void writeLogStartOffsets(final LogDir dir) {
+        writeCheckpoint(dir, OffsetCheckpointFile.LOG_START_OFFSET, dir.logStartAtOpen, PartitionLog::logStartOffset);
+    }
+
+    private void writeCheckpoint(final LogDir dir, final String fileName, final Map<TopicPartition, Long> atOpen,
+                                 final ToLongFunction<PartitionLog> offsetOf) {
         final Map<TopicPartition, Long> offsets = new HashMap<>();
         partitionDirs.forEach((tp, path) -> {
             if (!path.getParent().equals(dir.path)) {
@@ -251,21 +312,28 @@ public final class LogManager implements AutoCloseable {
             }
             final PartitionLog log = logs.get(tp);
             if (log != null) {
-                offsets.put(tp, log.recoveryPoint());
-            } else if (dir.checkpointAtOpen.containsKey(tp)) {
-                offsets.put(tp, dir.checkpointAtOpen.get(tp));
+                offsets.put(tp, offsetOf.applyAsLong(log));
+            } else if (atOpen.containsKey(tp)) {
+                offsets.put(tp, atOpen.get(tp));
             }
         });
-        StorageIo.run("writing the recovery point checkpoint of " + dir.path,
-                () -> RecoveryPointCheckpoint.write(dir.path, offsets));
+        StorageIo.run("writing " + fileName + " of " + dir.path,
+                () -> OffsetCheckpointFile.write(dir.path, fileName, offsets));
     }
 
     /**
-     * Closes every log (flush, index trim, producer snapshot), writes the recovery-point checkpoints, then the
-     * clean-shutdown marker of each directory whose logs are all consistent.
+     * Stops the retention thread (deleting the segments it retired), closes every log (flush, index trim,
+     * producer snapshot), writes the checkpoints, then the clean-shutdown marker of each directory whose logs are
+     * all consistent.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        // outside this object's lock: a running pass may be waiting for it to write its checkpoint
+        retention.close();
+        closeLogs();
+    }
+
+    private synchronized void closeLogs() {
         if (closed) {
             return;
         }
@@ -285,7 +353,8 @@ public final class LogManager implements AutoCloseable {
                 continue;
             }
             try {
-                writeCheckpoint(dir);
+                writeRecoveryPoints(dir);
+                writeLogStartOffsets(dir);
                 boolean allConsistent = dir.cleanAtOpen;
                 if (!allConsistent) {
                     allConsistent = true;
@@ -302,7 +371,7 @@ public final class LogManager implements AutoCloseable {
                 }
                 if (allConsistent) {
                     StorageIo.run("writing the clean shutdown marker of " + dir.path,
-                            () -> RecoveryPointCheckpoint.writeAtomically(dir.path.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]));
+                            () -> OffsetCheckpointFile.writeAtomically(dir.path.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]));
                 } else {
                     LOG.warn("Not marking {} clean: it holds partitions that were not recovered", dir.path);
                 }

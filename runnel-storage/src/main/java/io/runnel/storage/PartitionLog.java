@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -34,11 +35,16 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * The log of one partition: an ordered list of {@link LogSegment}s in directory {@code <topic>-<partition>},
  * the last one active, plus the idempotent-producer state ({@link ProducerStateManager}).
  *
- * <p>Thread safety: appends, rolls, flushes, config changes, timestamp lookups and close are serialised by one
- * internal lock (the appender owns all mutable state). {@link #read} takes no lock and may run on any number of
- * threads concurrently with an append: an append writes its bytes, then its index entries, then publishes the
- * segment size and finally the log end offset with volatile writes, and a read only looks below what it saw
- * published, so it never sees a partial batch. The segment list is a copy-on-write array.
+ * <p>Thread safety: appends, rolls, flushes, config changes, timestamp lookups, retention and close are
+ * serialised by one internal lock (the appender owns all mutable state). {@link #read} takes no lock and may run
+ * on any number of threads concurrently with an append: an append writes its bytes, then its index entries, then
+ * publishes the segment size and finally the log end offset with volatile writes, and a read only looks below
+ * what it saw published, so it never sees a partial batch. The segment list is a copy-on-write array.
+ *
+ * <p>Retention ({@link #deleteOldSegments}) removes whole segments from the front of that array, see
+ * {@link RetentionRules}. A reader may still hold the old array, or a {@link LogSlice} of a removed segment that a
+ * fetch response is sending, so removed segments are not closed here: they are handed back with their files
+ * renamed, for closing once {@code file.delete.delay.ms} has passed.
  *
  * <p>Append path (no per-record work, no copies besides the one write to the file): every batch's 61-byte header
  * is checked through a flyweight (length, magic 2, size, CRC-32C, record count) before anything is written,
@@ -75,7 +81,7 @@ public final class PartitionLog implements AutoCloseable {
 
     private PartitionLog(final TopicPartition topicPartition, final Path dir, final LogConfig config,
                          final InstantSource clock, final ProducerStateManager producers,
-                         final LogLoader.LoadedLog loaded) {
+                         final LogLoader.LoadedLog loaded, final long logStartOffsetCheckpoint) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.config = config;
@@ -83,23 +89,28 @@ public final class PartitionLog implements AutoCloseable {
         this.producers = producers;
         this.segments = loaded.segments().toArray(new LogSegment[0]);
         this.logEndOffset = loaded.logEndOffset();
-        this.logStartOffset = segments[0].baseOffset();
+        // The checkpoint is ahead of the first segment when a crash undid a deletion (the next retention pass
+        // removes that segment again); it can never be past the end, as retention rolls before deleting the last
+        // segment, unless the files were tampered with.
+        this.logStartOffset = Math.min(Math.max(segments[0].baseOffset(), logStartOffsetCheckpoint), logEndOffset);
         this.recoveryPoint = loaded.logEndOffset();
         this.lastFlushMs = clock.millis();
     }
 
     /**
      * Opens (or creates) the log in {@code dir}. After an unclean shutdown, segments from the one holding
-     * {@code recoveryPoint} onwards are scanned and repaired; see {@link LogLoader}.
+     * {@code recoveryPoint} onwards are scanned and repaired; see {@link LogLoader}. The log starts at
+     * {@code logStartOffset} (the checkpointed value) or at its first segment, whichever is later.
      */
     public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
-                                    final InstantSource clock, final long recoveryPoint, final boolean cleanShutdown) {
+                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
+                                    final boolean cleanShutdown) {
         return StorageIo.call("opening log " + dir, () -> {
             Files.createDirectories(dir);
             final ProducerStateManager producers = new ProducerStateManager(dir);
             final LogLoader.LoadedLog loaded = LogLoader.load(dir, recoveryPoint, cleanShutdown,
                     config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis(), producers);
-            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded);
+            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded, logStartOffset);
         });
     }
 
@@ -129,6 +140,15 @@ public final class PartitionLog implements AutoCloseable {
 
     public int segmentCount() {
         return segments.length;
+    }
+
+    /** Bytes in all segments' log files (what {@code retention.bytes} limits). */
+    public long sizeInBytes() {
+        long size = 0;
+        for (final LogSegment segment : segments) {
+            size += segment.size();
+        }
+        return size;
     }
 
     /** Offset below which everything is known to be on disk (fsync'd). */
@@ -394,6 +414,9 @@ public final class PartitionLog implements AutoCloseable {
     public LogSlice read(final long fetchOffset, final int maxBytes, final long maxOffsetExclusive,
                          final boolean minOneBatch) {
         final long end = logEndOffset;
+        // The array before the start offset: retention publishes the new start before the shorter array, so a
+        // reader that sees the shorter array also sees the start that excludes what it lost.
+        final LogSegment[] segs = segments;
         final long start = logStartOffset;
         if (fetchOffset < start || fetchOffset > end) {
             throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + topicPartition
@@ -404,7 +427,6 @@ public final class PartitionLog implements AutoCloseable {
         }
         // Never expose more than the log end offset read above, even if a newer batch is already in the file.
         final long bound = Math.min(maxOffsetExclusive, end);
-        final LogSegment[] segs = segments;
         final ByteBuffer scratch = READ_SCRATCH.get();
         try {
             for (int i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
@@ -436,6 +458,57 @@ public final class PartitionLog implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    // ------------------------------------------------------------------------------------------- retention
+
+    /**
+     * Removes the oldest segments that retention allows at {@code nowMs} ({@link RetentionRules}) and advances
+     * the log start offset to the first remaining segment. When every segment goes, a new empty active segment is
+     * rolled first, so the log always has one.
+     *
+     * @return the removed segments, their files renamed to {@code .deleted} but still open: the caller must
+     *         {@link LogSegment#closeAndDelete} them after {@code file.delete.delay.ms}, when no reader can still
+     *         be using them. Empty when nothing was removed or the log is closed or offline.
+     * @throws KafkaStorageException disk failure (the log is then offline)
+     */
+    public List<LogSegment> deleteOldSegments(final long nowMs) {
+        lock.lock();
+        try {
+            if (closed || offline) {
+                return List.of();
+            }
+            final LogConfig cfg = config;
+            final int count;
+            try {
+                count = RetentionRules.deletableCount(segments, cfg, logStartOffset, nowMs);
+            } catch (final IOException e) {
+                offline = true;
+                throw StorageIo.failure("applying retention to " + topicPartition, e);
+            }
+            if (count == 0) {
+                return List.of();
+            }
+            if (count == segments.length) {
+                roll(nowMs, cfg);
+            }
+            final LogSegment[] all = segments;
+            final LogSegment[] kept = Arrays.copyOfRange(all, count, all.length);
+            logStartOffset = Math.max(logStartOffset, kept[0].baseOffset());
+            segments = kept;
+            final List<LogSegment> removed = List.of(Arrays.copyOfRange(all, 0, count));
+            try {
+                for (final LogSegment segment : removed) {
+                    segment.renameForDeletion();
+                }
+            } catch (final IOException e) {
+                offline = true;
+                throw StorageIo.failure("renaming deleted segments of " + topicPartition, e);
+            }
+            return removed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------ timestamp lookups

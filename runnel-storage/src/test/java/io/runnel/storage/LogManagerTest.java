@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.RecoveryPointCheckpoint;
+import io.runnel.storage.log.OffsetCheckpointFile;
 
 class LogManagerTest {
 
@@ -55,9 +55,9 @@ class LogManagerTest {
             manager.getOrCreate(A0, LogConfig.defaults()).appendAsLeader(batch(5, T0), 0);
             manager.getOrCreate(DASHED, LogConfig.defaults()).appendAsLeader(batch(3, T0), 0);
         }
-        final Map<TopicPartition, Long> checkpoint = RecoveryPointCheckpoint.read(d1);
+        final Map<TopicPartition, Long> checkpoint = OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT);
         assertThat(checkpoint).containsEntry(A0, 5L).containsEntry(DASHED, 3L);
-        assertThat(Files.readAllLines(d1.resolve(RecoveryPointCheckpoint.FILE_NAME), StandardCharsets.UTF_8))
+        assertThat(Files.readAllLines(d1.resolve(OffsetCheckpointFile.RECOVERY_POINT), StandardCharsets.UTF_8))
                 .startsWith("0", "2");
 
         Files.createDirectories(d1.resolve("not a partition"));
@@ -89,7 +89,7 @@ class LogManagerTest {
             // a recreated partition starts empty
             assertThat(manager.getOrCreate(A0, LogConfig.defaults()).logEndOffset()).isZero();
         }
-        assertThat(RecoveryPointCheckpoint.read(d1)).containsOnlyKeys(A0, A1);
+        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT)).containsOnlyKeys(A0, A1);
     }
 
     @Test
@@ -130,6 +130,6 @@ class LogManagerTest {
             manager.getOrCreate(A0, LogConfig.defaults());
         }
         assertThat(Files.exists(d1.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isFalse();
-        assertThat(RecoveryPointCheckpoint.read(d1)).containsEntry(A1, 5L);
+        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT)).containsEntry(A1, 5L);
     }
 }

@@ -69,7 +69,7 @@ class PartitionLogTest {
     }
 
     private PartitionLog open(final LogConfig config, final boolean clean, final long recoveryPoint) {
-        final PartitionLog log = PartitionLog.open(TP, dir, config, clock, recoveryPoint, clean);
+        final PartitionLog log = PartitionLog.open(TP, dir, config, clock, 0L, recoveryPoint, clean);
         opened.add(log);
         return log;
     }

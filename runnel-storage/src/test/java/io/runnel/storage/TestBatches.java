@@ -66,6 +66,17 @@ final class TestBatches {
         return builder.build().buffer();
     }
 
+    /** A batch whose records carry no timestamp (-1), as old clients may send. */
+    static ByteBuffer withoutTimestamps(final int records) {
+        final ByteBuffer buffer = ByteBuffer.allocate(256 + records * 64);
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        for (int i = 0; i < records; i++) {
+            builder.append(RecordBatch.NO_TIMESTAMP, ("k" + i).getBytes(StandardCharsets.UTF_8), new byte[10]);
+        }
+        return builder.build().buffer();
+    }
+
     static ByteBuffer idempotent(final int records, final long timestamp, final long producerId, final short epoch,
                                  final int baseSequence) {
         return batch(CompressionType.NONE, records, timestamp, producerId, epoch, baseSequence, 10);

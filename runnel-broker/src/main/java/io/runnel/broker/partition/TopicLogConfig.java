@@ -2,6 +2,9 @@ package io.runnel.broker.partition;
 
 import io.runnel.metadata.config.ResolvedConfig;
 import io.runnel.storage.LogConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.record.TimestampType;
 
@@ -20,7 +23,20 @@ final class TopicLogConfig {
                 "LogAppendTime".equals(value(effective, "message.timestamp.type"))
                         ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
                 longValue(effective, "flush.messages"),
-                longValue(effective, "flush.ms"));
+                longValue(effective, "flush.ms"),
+                longValue(effective, "retention.ms"),
+                longValue(effective, "retention.bytes"),
+                longValue(effective, "file.delete.delay.ms"),
+                cleanupPolicies(effective).contains("delete"));
+    }
+
+    /** {@code cleanup.policy} is a list: {@code delete}, {@code compact} or both. */
+    private static List<String> cleanupPolicies(final Map<String, ResolvedConfig> effective) {
+        final List<String> policies = new ArrayList<>();
+        for (final String policy : value(effective, "cleanup.policy").split(",")) {
+            policies.add(policy.trim().toLowerCase(Locale.ROOT));
+        }
+        return policies;
     }
 
     private static String value(final Map<String, ResolvedConfig> effective, final String name) {

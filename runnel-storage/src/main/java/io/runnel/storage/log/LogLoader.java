@@ -26,6 +26,9 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * deleted, and the scanned segments' indexes are rebuilt. Producer state is then loaded from the newest
  * snapshot at or below the log end offset and brought up to date by replaying batch headers after it.
  *
+ * <p>Leftovers of interrupted work are removed first: {@code .tmp} files of unfinished atomic writes and
+ * {@code .deleted} files of segments that retention removed but did not get to delete.
+ *
  * <p>Runs on the opening thread before the log is published, so it needs no locking; IO errors propagate as
  * {@link IOException} and the caller turns them into a storage error.
  */
@@ -47,7 +50,8 @@ public final class LogLoader {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (final Path file : files) {
                 final String name = file.getFileName().toString();
-                if (name.endsWith(".tmp")) {
+                // .deleted: segments retention removed, whose delayed deletion a crash or a close cut short
+                if (name.endsWith(".tmp") || name.endsWith(LogSegment.DELETED_SUFFIX)) {
                     Files.deleteIfExists(file);
                     continue;
                 }

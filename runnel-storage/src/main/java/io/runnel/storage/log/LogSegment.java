@@ -34,10 +34,12 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  *   <li>{@code .timeindex}: see {@link TimeIndex}.</li>
  * </ul>
  * The log file is the truth; both indexes are derived from it and rebuilt by {@link #recover} or when
- * they fail their sanity check on a trusted load.
+ * they fail their sanity check on a trusted load. A segment removed by retention has its three files renamed
+ * to {@code <name>.deleted} ({@link #renameForDeletion}) and stays open until {@link #closeAndDelete}.
  *
  * <p>Thread safety: mutators ({@code append}, {@code recover}, {@code truncateTo}, {@code onRolled},
- * {@code close}) are called by the owning {@code PartitionLog} under its append lock. The read helpers
+ * {@code renameForDeletion}, {@code close}) are called by the owning {@code PartitionLog} under its append lock;
+ * {@code closeAndDelete} of a renamed segment by whoever it was handed to, once no reader can still need it. The read helpers
  * are safe to call concurrently with an append: they only look at bytes below {@link #size()}, which is
  * a volatile field written after the bytes and index entries it covers.
  */
@@ -48,6 +50,8 @@ public final class LogSegment implements AutoCloseable {
     public static final String LOG_SUFFIX = ".log";
     public static final String INDEX_SUFFIX = ".index";
     public static final String TIME_INDEX_SUFFIX = ".timeindex";
+    /** Appended to the names of a segment's files once retention removed it from its log. */
+    public static final String DELETED_SUFFIX = ".deleted";
 
     private final Path dir;
     private final long baseOffset;
@@ -65,6 +69,7 @@ public final class LogSegment implements AutoCloseable {
     private int bytesSinceLastIndexEntry;
     private long rollingBasedTimestampMs;
     private boolean indexFilesExisted = true;
+    private volatile boolean renamedForDeletion;
 
     private LogSegment(final Path dir, final long baseOffset, final FileChannel channel, final OffsetIndex offsetIndex,
                        final TimeIndex timeIndex, final int size, final long rollingBasedTimestampMs) {
@@ -164,6 +169,17 @@ public final class LogSegment implements AutoCloseable {
 
     public long offsetOfMaxTimestamp() {
         return offsetOfMaxTimestamp;
+    }
+
+    /**
+     * The time retention judges this segment by: its largest record timestamp, or the log file's last-modified
+     * time when no record carries a timestamp (as Kafka does).
+     */
+    public long largestTimestamp() throws IOException {
+        if (maxTimestamp != RecordBatch.NO_TIMESTAMP) {
+            return maxTimestamp;
+        }
+        return Files.getLastModifiedTime(currentName(logFile)).toMillis();
     }
 
     public long rollingBasedTimestampMs() {
@@ -396,12 +412,39 @@ public final class LogSegment implements AutoCloseable {
         }
     }
 
-    /** Closes without flushing and deletes the segment's files (used by recovery for segments past a bad byte). */
+    /**
+     * Renames the segment's files to {@code <name>.deleted}, keeping them open: a reader that took this segment
+     * before it left the log keeps reading through the open channel (a rename does not disturb open files), and a
+     * crash before {@link #closeAndDelete} leaves names that the next open removes. The indexes go first, so a
+     * crash half way leaves either a log file whose indexes are rebuilt or nothing of the segment's data.
+     */
+    public void renameForDeletion() throws IOException {
+        if (renamedForDeletion) {
+            return;
+        }
+        Files.move(offsetIndex.file(), deletedName(offsetIndex.file()));
+        Files.move(timeIndex.file(), deletedName(timeIndex.file()));
+        Files.move(logFile, deletedName(logFile));
+        renamedForDeletion = true;
+    }
+
+    /**
+     * Closes without flushing and deletes the segment's files, under their {@code .deleted} names if it was
+     * renamed (used by retention after the delay, and by recovery for segments past a bad byte).
+     */
     public void closeAndDelete() throws IOException {
         channel.close();
-        Files.deleteIfExists(logFile);
-        Files.deleteIfExists(offsetIndex.file());
-        Files.deleteIfExists(timeIndex.file());
+        Files.deleteIfExists(currentName(logFile));
+        Files.deleteIfExists(currentName(offsetIndex.file()));
+        Files.deleteIfExists(currentName(timeIndex.file()));
+    }
+
+    private Path currentName(final Path file) {
+        return renamedForDeletion ? deletedName(file) : file;
+    }
+
+    private static Path deletedName(final Path file) {
+        return file.resolveSibling(file.getFileName() + DELETED_SUFFIX);
     }
 
     // ---------------------------------------------------------------- reads (lock-free)

@@ -15,7 +15,9 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The {@code recovery-point-offset-checkpoint} file of a log directory, in Kafka's text checkpoint format:
+ * A per-log-directory file of one offset per partition, in Kafka's text checkpoint format, used for
+ * {@value #RECOVERY_POINT} (where recovery after a crash starts) and {@value #LOG_START_OFFSET} (the first offset
+ * each log still serves, so a crash between deleting segments and the next start cannot move it back):
  * <pre>
  *   0                         (version)
  *   N                         (number of entries)
@@ -23,16 +25,17 @@ import org.apache.kafka.common.TopicPartition;
  * </pre>
  * Written to a temp file, fsync'd, then atomically renamed over the old one.
  */
-public final class RecoveryPointCheckpoint {
+public final class OffsetCheckpointFile {
 
-    public static final String FILE_NAME = "recovery-point-offset-checkpoint";
+    public static final String RECOVERY_POINT = "recovery-point-offset-checkpoint";
+    public static final String LOG_START_OFFSET = "log-start-offset-checkpoint";
 
-    private RecoveryPointCheckpoint() {
+    private OffsetCheckpointFile() {
     }
 
-    /** Reads the checkpoint; a missing file is empty, a malformed one is an {@link IOException}. */
-    public static Map<TopicPartition, Long> read(final Path logDir) throws IOException {
-        final Path file = logDir.resolve(FILE_NAME);
+    /** Reads the checkpoint {@code fileName} of {@code logDir}; a missing file is empty, a malformed one an {@link IOException}. */
+    public static Map<TopicPartition, Long> read(final Path logDir, final String fileName) throws IOException {
+        final Path file = logDir.resolve(fileName);
         final Map<TopicPartition, Long> offsets = new HashMap<>();
         if (!Files.exists(file)) {
             return offsets;
@@ -59,11 +62,12 @@ public final class RecoveryPointCheckpoint {
         return offsets;
     }
 
-    public static void write(final Path logDir, final Map<TopicPartition, Long> offsets) throws IOException {
+    public static void write(final Path logDir, final String fileName, final Map<TopicPartition, Long> offsets)
+            throws IOException {
         final StringBuilder text = new StringBuilder().append("0\n").append(offsets.size()).append('\n');
         offsets.forEach((tp, offset) -> text.append(tp.topic()).append(' ').append(tp.partition()).append(' ')
                 .append(offset).append('\n'));
-        writeAtomically(logDir.resolve(FILE_NAME), text.toString().getBytes(StandardCharsets.UTF_8));
+        writeAtomically(logDir.resolve(fileName), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Temp file, fsync, atomic rename, fsync of the directory. */

@@ -1,0 +1,126 @@
+package io.runnel.storage;
+
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.runnel.storage.log.LogSegment;
+
+/**
+ * The retention pass over every log of the broker (Kafka's {@code LogManager.cleanupLogs}): every
+ * {@code log.retention.check.interval.ms} each log deletes the old segments its config allows
+ * ({@link PartitionLog#deleteOldSegments}), and the segments it removed are closed and deleted
+ * {@code file.delete.delay.ms} later ({@link RetiredSegments}).
+ *
+ * <p>Threads: one daemon thread, {@value #THREAD_NAME}, runs both the passes and the delayed deletions. A log that
+ * fails (a disk error takes it offline) is logged and skipped; the others and later passes go on.
+ */
+final class LogRetention implements AutoCloseable {
+
+    static final String THREAD_NAME = "runnel-log-retention";
+    private static final Logger LOG = LoggerFactory.getLogger(LogRetention.class);
+
+    private final Supplier<Collection<PartitionLog>> logs;
+    private final InstantSource clock;
+    private final Runnable onLogStartOffsetsMoved;
+    private final RetiredSegments retired = new RetiredSegments();
+    private final ScheduledThreadPoolExecutor thread;
+
+    /**
+     * @param onLogStartOffsetsMoved called on the retention thread after a pass that deleted segments (to write
+     *                               the log start offset checkpoints)
+     */
+    LogRetention(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final long checkIntervalMs,
+                 final Runnable onLogStartOffsetsMoved) {
+        if (checkIntervalMs < 1) {
+            throw new IllegalArgumentException("the retention check interval must be positive, was " + checkIntervalMs);
+        }
+        this.logs = logs;
+        this.clock = clock;
+        this.onLogStartOffsetsMoved = onLogStartOffsetsMoved;
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            final Thread t = new Thread(r, THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+        });
+        // close waits for a running pass instead of interrupting it: an interrupt during file IO closes the channel
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        thread.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        thread.setRemoveOnCancelPolicy(true);
+        thread.scheduleWithFixedDelay(this::runScheduled, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One pass: deletes retired segments whose delay has passed, then applies retention to every log.
+     *
+     * @return the number of segments removed from their logs
+     */
+    int runOnce() {
+        final long now = clock.millis();
+        retired.deleteDue(now);
+        int removed = 0;
+        for (final PartitionLog log : logs.get()) {
+            try {
+                removed += retire(log, log.deleteOldSegments(now), now);
+            } catch (final RuntimeException e) {
+                LOG.error("Retention of {} failed; the other logs go on", log.topicPartition(), e);
+            }
+        }
+        if (removed > 0) {
+            onLogStartOffsetsMoved.run();
+        }
+        return removed;
+    }
+
+    private int retire(final PartitionLog log, final List<LogSegment> removed, final long now) {
+        if (removed.isEmpty()) {
+            return 0;
+        }
+        final long delayMs = log.config().fileDeleteDelayMs();
+        LOG.info("Deleted {} segment(s) of {} by retention; it now starts at offset {}; files go in {} ms",
+                removed.size(), log.topicPartition(), log.logStartOffset(), delayMs);
+        retired.add(removed, now + delayMs);
+        try {
+            thread.schedule(() -> retired.delete(removed), delayMs, TimeUnit.MILLISECONDS);
+        } catch (final RejectedExecutionException closing) {
+            // closing: the network is already down, so no reader is left to wait for
+            retired.delete(removed);
+        }
+        return removed.size();
+    }
+
+    /** Segments removed from their logs whose files are not deleted yet. */
+    int pendingDeletions() {
+        return retired.size();
+    }
+
+    private void runScheduled() {
+        try {
+            runOnce();
+        } catch (final RuntimeException e) {
+            // an exception would cancel the periodic task; the next pass may well succeed
+            LOG.error("Retention pass failed", e);
+        }
+    }
+
+    /** Stops the thread (waiting for a running pass) and deletes every retired segment still waiting. */
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("The retention pass did not finish within 30 s of close");
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        retired.deleteAll();
+    }
+}
