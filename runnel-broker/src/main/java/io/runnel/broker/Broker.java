@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One Runnel broker: its logs, its metadata, its API handlers and its listener, started in that order and closed
  * in reverse. Threads: "runnel-acceptor" and "runnel-network-N" (Netty), "runnel-controller" (metadata),
- * "runnel-group-coordinator" (groups and committed offsets), "runnel-timer" (delayed operations).
+ * "runnel-group-coordinator" (groups and committed offsets), "runnel-timer" (delayed operations),
+ * "runnel-log-retention" (deleting old segments).
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -86,7 +87,8 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
-        final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system());
+        final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(),
+                config.logRetentionCheckIntervalMs());
         LocalMetadataLog metadataLog = null;
         MetadataController controller = null;
         GroupCoordinator groupCoordinator = null;

@@ -27,6 +27,7 @@ public final class BrokerConfig {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String BROKER_RACK = "broker.rack";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
 
     private final Map<String, String> props;
     private final int nodeId;
@@ -40,6 +41,7 @@ public final class BrokerConfig {
     private final long connectionsMaxIdleMs;
     private final int numNetworkThreads;
     private final int fetchSessionCacheSlots;
+    private final long logRetentionCheckIntervalMs;
 
     /** A listener: name, host (empty means every interface) and port. */
     public record Endpoint(String listenerName, String host, int port) {
@@ -98,6 +100,8 @@ public final class BrokerConfig {
         numNetworkThreads = atLeast(NUM_NETWORK_THREADS, intValue(NUM_NETWORK_THREADS, 3), 1);
         fetchSessionCacheSlots = atLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
                 intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000), 0);
+        logRetentionCheckIntervalMs = atLeast(LOG_RETENTION_CHECK_INTERVAL_MS,
+                longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
     }
 
     public static BrokerConfig defaults() {
@@ -157,6 +161,11 @@ public final class BrokerConfig {
 
     public int fetchSessionCacheSlots() {
         return fetchSessionCacheSlots;
+    }
+
+    /** How often the logs delete segments that retention no longer keeps. */
+    public long logRetentionCheckIntervalMs() {
+        return logRetentionCheckIntervalMs;
     }
 
     public String rack() {

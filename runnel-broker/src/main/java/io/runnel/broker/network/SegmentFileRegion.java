@@ -8,7 +8,8 @@ import java.nio.channels.FileChannel;
  *
  * <p>It extends {@link DefaultFileRegion} because Netty's epoll transport sends only that type with
  * {@code sendfile(2)}; any other region is copied through user space. Unlike its parent, releasing it does not
- * close the channel: the channel belongs to the segment, which outlives every response that reads from it.
+ * close the channel: the channel belongs to the segment, which outlives every response that reads from it (a
+ * segment that retention removes stays open for {@code file.delete.delay.ms}, a minute by default).
  */
 final class SegmentFileRegion extends DefaultFileRegion {
     SegmentFileRegion(final FileChannel channel, final long position, final long count) {

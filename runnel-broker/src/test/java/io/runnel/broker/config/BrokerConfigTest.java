@@ -20,6 +20,7 @@ class BrokerConfigTest {
         assertThat(config.autoCreateTopics()).isTrue();
         assertThat(config.socketRequestMaxBytes()).isEqualTo(100 * 1024 * 1024);
         assertThat(config.connectionsMaxIdleMs()).isEqualTo(600_000L);
+        assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(300_000L);
     }
 
     @Test
@@ -30,6 +31,7 @@ class BrokerConfigTest {
                 "log.dirs", "/a, /b",
                 "num.partitions", "6",
                 "auto.create.topics.enable", "false",
+                "log.retention.check.interval.ms", "1000",
                 "node.id", "3"));
         assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
         assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
@@ -37,6 +39,7 @@ class BrokerConfigTest {
         assertThat(config.numPartitions()).isEqualTo(6);
         assertThat(config.autoCreateTopics()).isFalse();
         assertThat(config.nodeId()).isEqualTo(3);
+        assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(1_000L);
     }
 
     @Test
@@ -55,6 +58,8 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> new BrokerConfig(Map.of("auto.create.topics.enable", "yes")))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> new BrokerConfig(Map.of("socket.request.max.bytes", "lots")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.retention.check.interval.ms", "0")))
                 .isInstanceOf(ConfigException.class);
     }
 }
