@@ -13,6 +13,8 @@ cd "$ROOT"
 ./mvnw -q -B -pl runnel-bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
 CP="runnel-bench/target/test-classes:$(cat runnel-bench/target/classpath.txt)"
 DATA=$(mktemp -d /tmp/runnel-join-XXXXXX)
+CLIENT_LOG=${CLIENT_LOG:-/tmp/group-join-clients.log}   # the members' own logging, kept for when a round fails
+: >"$CLIENT_LOG"
 wait_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 KAFKA_PID=$("$SHARED/kafka/start.sh" 29092)
 # the same group.initial.rebalance.delay.ms as the reference Kafka's server.properties (0)
@@ -25,7 +27,8 @@ for n in ${*:-10 100}; do
   for round in 1 2 3; do
     for side in kafka-4.1.1:29092 runnel:9092; do
       printf '%s ' "${side%%:*}"
-      flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -cp "$CP" io.runnel.bench.GroupJoinBenchmark "127.0.0.1:${side##*:}" "$n" 1 "${PROTOCOL:-classic}" 2>/dev/null
+      flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -cp "$CP" io.runnel.bench.GroupJoinBenchmark "127.0.0.1:${side##*:}" "$n" 1 "${PROTOCOL:-classic}" 2>>"$CLIENT_LOG" ||
+        { echo "round failed; the members' log is $CLIENT_LOG" >&2; exit 1; }
     done
   done
 done
