@@ -10,6 +10,7 @@ import io.runnel.broker.api.describecluster.DescribeClusterHandler;
 import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
 import io.runnel.broker.api.fetch.FetchHandler;
 import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
+import io.runnel.broker.api.deleterecords.DeleteRecordsHandler;
 import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
 import io.runnel.broker.api.consumergroupdescribe.ConsumerGroupDescribeHandler;
 import io.runnel.broker.api.consumergroupheartbeat.ConsumerGroupHeartbeatHandler;
@@ -128,6 +129,7 @@ public final class Broker implements AutoCloseable {
             handlers.add(new ProduceHandler(partitions));
             handlers.add(new FetchHandler(partitions, config.fetchSessionCacheSlots(), timer));
             handlers.add(new ListOffsetsHandler(partitions));
+            handlers.add(new DeleteRecordsHandler(partitions, logs::checkpointLogStartOffsetsLater));
             handlers.add(new DescribeConfigsHandler(controller::image, config.nodeId(), config.originals()));
             handlers.add(new DescribeClusterHandler(controller::image, config.nodeId()));
             handlers.add(new InitProducerIdHandler(controller));

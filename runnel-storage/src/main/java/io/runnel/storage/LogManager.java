@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
@@ -279,6 +280,14 @@ public final class LogManager implements AutoCloseable {
         for (final LogDir dir : logDirs) {
             writeRecoveryPoints(dir);
         }
+    }
+
+    /**
+     * Writes the log start offset checkpoints on the retention thread, off the caller's (a network thread's)
+     * back; completes once they are on disk, or exceptionally if they could not be written.
+     */
+    public CompletableFuture<Void> checkpointLogStartOffsetsLater() {
+        return retention.runLater(this::checkpointLogStartOffsets);
     }
 
     /** Log start offsets of the open logs; partitions on disk that were never opened keep their old value. */

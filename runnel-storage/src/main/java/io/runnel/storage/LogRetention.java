@@ -3,6 +3,7 @@ package io.runnel.storage;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +95,15 @@ final class LogRetention implements AutoCloseable {
             retired.delete(removed);
         }
         return removed.size();
+    }
+
+    /** Runs {@code task} on the retention thread; the future fails if the task does or the thread is closed. */
+    CompletableFuture<Void> runLater(final Runnable task) {
+        try {
+            return CompletableFuture.runAsync(task, thread);
+        } catch (final RejectedExecutionException closing) {
+            return CompletableFuture.failedFuture(closing);
+        }
     }
 
     /** Segments removed from their logs whose files are not deleted yet. */

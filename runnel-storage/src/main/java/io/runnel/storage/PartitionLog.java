@@ -511,6 +511,29 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * DeleteRecords: moves the log start offset up to {@code offset} (never down), so nothing below it can be
+     * fetched any more; the next retention pass deletes the segments that then lie wholly below it.
+     *
+     * @return the log start offset after the call (DeleteRecords' low watermark)
+     * @throws OffsetOutOfRangeException when {@code offset} is past the log end offset
+     */
+    public long advanceLogStartOffset(final long offset) {
+        lock.lock();
+        try {
+            if (offset > logEndOffset) {
+                throw new OffsetOutOfRangeException("Cannot delete records of " + topicPartition + " before offset "
+                        + offset + ": the log ends at " + logEndOffset);
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+            }
+            return logStartOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------------------------ timestamp lookups
 
     /** The first record (by offset) whose timestamp is &gt;= {@code timestamp}. Decodes one batch. */

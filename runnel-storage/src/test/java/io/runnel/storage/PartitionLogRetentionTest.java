@@ -276,6 +276,22 @@ class PartitionLogRetentionTest {
     }
 
     @Test
+    void shouldMoveTheLogStartOffsetUpForDeleteRecordsButNeverDownOrPastTheEnd() throws IOException {
+        final PartitionLog log = open(oneBatchPerSegment(), 0);
+        appendBatches(log, T0, T0, T0);
+
+        assertThat(log.advanceLogStartOffset(15)).isEqualTo(15);
+        assertThat(log.advanceLogStartOffset(5)).as("never down").isEqualTo(15);
+        assertThatThrownBy(() -> log.advanceLogStartOffset(31)).isInstanceOf(OffsetOutOfRangeException.class);
+        assertThatThrownBy(() -> log.read(14, 10_000, Long.MAX_VALUE, true))
+                .isInstanceOf(OffsetOutOfRangeException.class);
+        // mid-segment: the segment holding 15 stays, the one wholly below goes at the next pass
+        assertThat(deleteOldSegments(log)).extracting(LogSegment::baseOffset).containsExactly(0L);
+        assertThat(log.logStartOffset()).isEqualTo(15);
+        assertThat(log.advanceLogStartOffset(30)).as("up to the log end").isEqualTo(30);
+    }
+
+    @Test
     void shouldStartAtTheFirstSegmentWhenTheCheckpointIsBehindIt() throws IOException {
         final PartitionLog first = open(oneBatchPerSegment().withRetention(-1, 0), 0);
         appendBatches(first, T0, T0, T0);

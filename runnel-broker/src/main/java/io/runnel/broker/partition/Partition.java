@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
 /**
  * A partition this broker leads: its log plus the replication state that sits above the log.
@@ -17,6 +18,9 @@ import org.apache.kafka.common.Uuid;
  * moves after the bytes below it are readable.
  */
 public final class Partition {
+    /** DeleteRecords' offset that stands for the high watermark. */
+    private static final long HIGH_WATERMARK = -1L;
+
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final PartitionLog log;
@@ -78,6 +82,23 @@ public final class Partition {
     /** Whole batches from {@code fetchOffset}, below the high watermark. */
     public LogSlice read(final long fetchOffset, final int maxBytes, final boolean minOneBatch) {
         return log.read(fetchOffset, maxBytes, highWatermark, minOneBatch);
+    }
+
+    /**
+     * DeleteRecords: nothing below {@code offset} can be read any more; -1 means the high watermark, as in Kafka.
+     *
+     * @return the log start offset after the call
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException when the offset is below -1 or past the
+     *                                                                    high watermark
+     */
+    public long deleteRecordsBefore(final long offset) {
+        final long hw = highWatermark;
+        final long target = offset == HIGH_WATERMARK ? hw : offset;
+        if (target < 0 || target > hw) {
+            throw new OffsetOutOfRangeException("Cannot delete records of " + topicPartition + " before offset "
+                    + offset + ": the high watermark is " + hw);
+        }
+        return log.advanceLogStartOffset(target);
     }
 
     public void addListener(final AppendListener listener) {

@@ -18,6 +18,8 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
@@ -107,6 +109,7 @@ class EveryApiVersionTest {
                 case PRODUCE -> produce(client, version);
                 case FETCH -> fetch(client, version);
                 case LIST_OFFSETS -> listOffsets(client, version);
+                case DELETE_RECORDS -> deleteRecords(client, version);
                 case DESCRIBE_CONFIGS -> describeConfigs(client, version);
                 case DESCRIBE_CLUSTER -> describeCluster(client, version);
                 case INIT_PRODUCER_ID -> initProducerId(client, version);
@@ -230,6 +233,18 @@ class EveryApiVersionTest {
         assertThat(earliest.topics().get(0).name()).isEqualTo(TOPIC);
         assertThat(earliest.topics().get(0).partitions().get(0).offset()).isZero();
         assertThat(latest.topics().get(0).partitions().get(0).offset()).isPositive();
+    }
+
+    /** Deletes nothing (before offset 0), so the other cases still see the topic from its first record. */
+    private static void deleteRecords(final WireClient client, final short version) throws Exception {
+        final DeleteRecordsRequestData request = new DeleteRecordsRequestData().setTimeoutMs(5000);
+        request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(TOPIC).setPartitions(List.of(
+                new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0))));
+        final DeleteRecordsResponseData response = exchange(client, request, version);
+        final DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
+                response.topics().find(TOPIC).partitions().find(0);
+        assertThat(result.errorCode()).isZero();
+        assertThat(result.lowWatermark()).isZero();
     }
 
     private static void describeConfigs(final WireClient client, final short version) throws Exception {

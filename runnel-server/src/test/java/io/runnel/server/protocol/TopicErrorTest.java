@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -89,6 +91,27 @@ class TopicErrorTest {
             final MetadataResponseData again = client.roundTrip(Requests.metadata("missing", true), (short) 12);
             assertThat(again.topics().find("missing").errorCode())
                     .as("still missing: auto-creation is off").isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+    }
+
+    @Test
+    void shouldAnswerUnknownTopicOrPartitionWhenDeletingRecordsOfAMissingPartition() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir, "auto.create.topics.enable", "false");
+             WireClient client = WireClient.connect(broker.port())) {
+            ProduceValidationTest.createTopic(client, "present", Map.of());
+            final DeleteRecordsRequestData request = new DeleteRecordsRequestData().setTimeoutMs(1000);
+            request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName("present").setPartitions(
+                    List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(7).setOffset(0))));
+            request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName("missing").setPartitions(
+                    List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0))));
+            final DeleteRecordsResponseData response = client.roundTrip(request, (short) 2);
+            for (final String topic : List.of("present", "missing")) {
+                final DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
+                        response.topics().find(topic).partitions().iterator().next();
+                assertThat(result.errorCode()).as(topic).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                assertThat(result.lowWatermark()).isEqualTo(-1);
+            }
+            assertBrokerServes(broker.port());
         }
     }
 
