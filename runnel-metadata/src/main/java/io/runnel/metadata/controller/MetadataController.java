@@ -220,8 +220,34 @@ public final class MetadataController implements AutoCloseable {
         });
     }
 
-    // AlterConfigs / IncrementalAlterConfigs go here: validate topic sets with TopicConfigs.validate,
-    // broker sets against the broker catalogue, then write ConfigRecords through runCommand.
+    /**
+     * IncrementalAlterConfigs: applies each resource's SET, DELETE, APPEND and SUBTRACT changes to its dynamic
+     * configs. One result per spec, in order; see {@link ConfigAlterations} for the checks. The resources that
+     * pass are written together in one batch, unless {@code validateOnly}, which writes nothing.
+     */
+    public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(final List<AlterConfigsSpec> resources,
+                                                                              final boolean validateOnly) {
+        final List<AlterConfigsSpec> specs = List.copyOf(resources);
+        return runCommand("incrementalAlterConfigs", () -> alterConfigsCommand(specs, true, validateOnly));
+    }
+
+    /**
+     * Legacy AlterConfigs: each resource's dynamic configs become exactly the ones given (every change is a
+     * SET; configs not named are deleted). Otherwise as {@link #incrementalAlterConfigs}.
+     */
+    public CompletableFuture<List<AlterConfigsResult>> alterConfigs(final List<AlterConfigsSpec> resources,
+                                                                   final boolean validateOnly) {
+        final List<AlterConfigsSpec> specs = List.copyOf(resources);
+        return runCommand("alterConfigs", () -> alterConfigsCommand(specs, false, validateOnly));
+    }
+
+    private Outcome<List<AlterConfigsResult>> alterConfigsCommand(final List<AlterConfigsSpec> specs,
+                                                                  final boolean incremental,
+                                                                  final boolean validateOnly) {
+        final ConfigAlterations alterations = new ConfigAlterations(image, incremental);
+        final List<AlterConfigsResult> results = alterations.run(specs);
+        return new Outcome<>(results, validateOnly ? List.of() : alterations.records());
+    }
 
     /** Stops accepting commands, finishes the queued ones and stops the controller thread. */
     @Override
