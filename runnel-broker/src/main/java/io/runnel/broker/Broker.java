@@ -2,6 +2,7 @@ package io.runnel.broker;
 
 import io.runnel.broker.api.ApiDispatcher;
 import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.alterconfigs.AlterConfigsHandler;
 import io.runnel.broker.api.apiversions.ApiVersionsHandler;
 import io.runnel.broker.api.createpartitions.CreatePartitionsHandler;
 import io.runnel.broker.api.createtopics.CreateTopicsHandler;
@@ -9,6 +10,7 @@ import io.runnel.broker.api.deletetopics.DeleteTopicsHandler;
 import io.runnel.broker.api.describecluster.DescribeClusterHandler;
 import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
 import io.runnel.broker.api.fetch.FetchHandler;
+import io.runnel.broker.api.incrementalalterconfigs.IncrementalAlterConfigsHandler;
 import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
 import io.runnel.broker.api.deleterecords.DeleteRecordsHandler;
 import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
@@ -131,6 +133,8 @@ public final class Broker implements AutoCloseable {
             handlers.add(new ListOffsetsHandler(partitions));
             handlers.add(new DeleteRecordsHandler(partitions, logs::checkpointLogStartOffsetsLater));
             handlers.add(new DescribeConfigsHandler(controller::image, config.nodeId(), config.originals()));
+            handlers.add(new IncrementalAlterConfigsHandler(controller));
+            handlers.add(new AlterConfigsHandler(controller));
             handlers.add(new DescribeClusterHandler(controller::image, config.nodeId()));
             handlers.add(new InitProducerIdHandler(controller));
             handlers.add(new FindCoordinatorHandler(controller, config.nodeId(),

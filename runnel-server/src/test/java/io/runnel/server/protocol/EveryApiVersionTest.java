@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -27,6 +29,8 @@ import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -111,6 +115,8 @@ class EveryApiVersionTest {
                 case LIST_OFFSETS -> listOffsets(client, version);
                 case DELETE_RECORDS -> deleteRecords(client, version);
                 case DESCRIBE_CONFIGS -> describeConfigs(client, version);
+                case INCREMENTAL_ALTER_CONFIGS -> incrementalAlterConfigs(client, version);
+                case ALTER_CONFIGS -> alterConfigs(client, version);
                 case DESCRIBE_CLUSTER -> describeCluster(client, version);
                 case INIT_PRODUCER_ID -> initProducerId(client, version);
                 case DELETE_TOPICS -> deleteTopics(client, version);
@@ -258,6 +264,49 @@ class EveryApiVersionTest {
         assertThat(result.resourceName()).isEqualTo(TOPIC);
         assertThat(result.configs()).extracting(DescribeConfigsResponseData.DescribeConfigsResourceResult::name)
                 .contains("cleanup.policy", "max.message.bytes", "retention.ms");
+    }
+
+    private static void incrementalAlterConfigs(final WireClient client, final short version) throws Exception {
+        final String name = "altered-v" + version;
+        ProduceValidationTest.createTopic(client, name, Map.of());
+        final IncrementalAlterConfigsRequestData.AlterConfigsResource resource =
+                new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+                        .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(name);
+        resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig()
+                .setName("retention.ms").setConfigOperation((byte) 0).setValue("3600000"));
+        final IncrementalAlterConfigsRequestData request = new IncrementalAlterConfigsRequestData();
+        request.resources().add(resource);
+        final IncrementalAlterConfigsResponseData response = exchange(client, request, version);
+        assertThat(response.responses()).singleElement().satisfies(r -> {
+            assertThat(r.resourceName()).isEqualTo(name);
+            assertThat(r.errorCode()).as(r.errorMessage()).isZero();
+        });
+        assertThat(topicConfig(client, name, "retention.ms")).isEqualTo("3600000");
+    }
+
+    private static void alterConfigs(final WireClient client, final short version) throws Exception {
+        final String name = "replaced-v" + version;
+        ProduceValidationTest.createTopic(client, name, Map.of());
+        final AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
+                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(name);
+        resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("7200000"));
+        final AlterConfigsRequestData request = new AlterConfigsRequestData();
+        request.resources().add(resource);
+        final AlterConfigsResponseData response = exchange(client, request, version);
+        assertThat(response.responses()).singleElement().satisfies(r -> {
+            assertThat(r.resourceName()).isEqualTo(name);
+            assertThat(r.errorCode()).as(r.errorMessage()).isZero();
+        });
+        assertThat(topicConfig(client, name, "retention.ms")).isEqualTo("7200000");
+    }
+
+    private static String topicConfig(final WireClient client, final String topic, final String key) throws Exception {
+        final DescribeConfigsRequestData request = new DescribeConfigsRequestData();
+        request.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource()
+                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(topic)
+                .setConfigurationKeys(List.of(key)));
+        final DescribeConfigsResponseData response = client.roundTrip(request, (short) 4);
+        return response.results().get(0).configs().get(0).value();
     }
 
     private static void describeCluster(final WireClient client, final short version) throws Exception {
