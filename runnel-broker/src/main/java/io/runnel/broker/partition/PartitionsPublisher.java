@@ -1,5 +1,6 @@
 package io.runnel.broker.partition;
 
+import io.runnel.metadata.config.BrokerConfigLayers;
 import io.runnel.metadata.config.TopicConfigs;
 import io.runnel.metadata.controller.MetadataListener;
 import io.runnel.metadata.image.MetadataImage;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies each new metadata image to this broker's logs: opens (or creates) the log of every partition it
- * leads, applies config changes, and deletes the logs of removed topics and stray directories. Runs on the
+ * leads, applies config changes (the topic's own and the dynamic broker defaults), and deletes the logs of removed topics and stray directories. Runs on the
  * controller's thread, the only writer of {@link Partitions}.
  */
 public final class PartitionsPublisher implements MetadataListener {
@@ -45,10 +46,13 @@ public final class PartitionsPublisher implements MetadataListener {
                 removeTopic(gone);
             }
         }
+        // A changed broker-level default (log.retention.ms, ...) reaches every topic that does not override it.
+        final boolean brokerConfigsChanged = !previous.brokerConfigs().equals(next.brokerConfigs());
+        final BrokerConfigLayers broker = BrokerConfigLayers.of(next.brokerConfigs(), nodeId, brokerProperties);
         for (final TopicImage topic : next.topicsById().values()) {
             final TopicImage before = previous.topic(topic.id());
-            if (before == null || !before.equals(topic)) {
-                publishTopic(topic, before);
+            if (before == null || !before.equals(topic) || brokerConfigsChanged) {
+                publishTopic(topic, before, broker, brokerConfigsChanged);
             }
         }
         if (!strayCheckDone) {
@@ -57,10 +61,12 @@ public final class PartitionsPublisher implements MetadataListener {
         }
     }
 
-    private void publishTopic(final TopicImage topic, final TopicImage before) {
+    private void publishTopic(final TopicImage topic, final TopicImage before, final BrokerConfigLayers broker,
+                              final boolean brokerConfigsChanged) {
         partitions.addTopic(topic.name(), topic.id());
-        final LogConfig config = TopicLogConfig.of(TopicConfigs.resolve(topic.configs(), brokerProperties));
-        final boolean configChanged = before != null && !before.configs().equals(topic.configs());
+        final LogConfig config = TopicLogConfig.of(TopicConfigs.resolve(topic.configs(), broker));
+        final boolean configChanged = before != null
+                && (brokerConfigsChanged || !before.configs().equals(topic.configs()));
         for (final Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
             final TopicPartition tp = new TopicPartition(topic.name(), entry.getKey());
             final PartitionImage image = entry.getValue();

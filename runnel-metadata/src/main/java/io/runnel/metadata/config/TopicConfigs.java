@@ -29,8 +29,8 @@ import static io.runnel.metadata.config.ConfigValidator.oneOf;
  * <p>Precedence when resolving, highest first: the topic's own override ({@code TOPIC_CONFIG}),
  * then the broker synonyms in the order listed here ({@code STATIC_BROKER_CONFIG}; e.g.
  * {@code log.retention.ms} before {@code log.retention.minutes} before {@code log.retention.hours}),
- * then the default ({@code DEFAULT_CONFIG}). Dynamic broker configs slot in between topic and
- * static broker configs once AlterConfigs exists.
+ * each looked up in this broker's dynamic configs, the cluster-wide dynamic default and the static
+ * properties ({@link BrokerConfigLayers}), then the default ({@code DEFAULT_CONFIG}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -39,6 +39,9 @@ public final class TopicConfigs {
 
     private static final String LONG_MAX = Long.toString(Long.MAX_VALUE);
     private static final Pattern THROTTLED_REPLICA = Pattern.compile("[0-9]+:[0-9]+");
+    /** Where a broker synonym's value may come from, highest priority first. */
+    private static final List<ConfigSource> BROKER_LAYERS = List.of(ConfigSource.DYNAMIC_BROKER_CONFIG,
+        ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, ConfigSource.STATIC_BROKER_CONFIG);
 
     private static final Map<String, TopicConfigDef> DEFS;
 
@@ -195,15 +198,25 @@ public final class TopicConfigs {
 
     /**
      * Resolves every topic config for a topic with the given overrides on a broker with the given
-     * static properties (Kafka names, e.g. {@code log.retention.hours}).
+     * static properties (Kafka names, e.g. {@code log.retention.hours}) and no dynamic broker configs.
      *
      * @return one entry per topic config, in name order
      */
     public static Map<String, ResolvedConfig> resolve(final Map<String, String> topicConfigs,
                                                       final Map<String, String> brokerProperties) {
+        return resolve(topicConfigs, BrokerConfigLayers.staticOnly(brokerProperties));
+    }
+
+    /**
+     * Resolves every topic config for a topic with the given overrides against the broker's layers.
+     *
+     * @return one entry per topic config, in name order
+     */
+    public static Map<String, ResolvedConfig> resolve(final Map<String, String> topicConfigs,
+                                                      final BrokerConfigLayers broker) {
         final Map<String, ResolvedConfig> resolved = new LinkedHashMap<>();
         for (final TopicConfigDef def : DEFS.values()) {
-            resolved.put(def.name(), resolve(def, topicConfigs, brokerProperties));
+            resolved.put(def.name(), resolve(def, topicConfigs, broker));
         }
         return Collections.unmodifiableMap(resolved);
     }
@@ -211,6 +224,16 @@ public final class TopicConfigs {
     /** Resolves one topic config; see {@link #resolve(Map, Map)}. */
     public static ResolvedConfig resolve(final TopicConfigDef def, final Map<String, String> topicConfigs,
                                          final Map<String, String> brokerProperties) {
+        return resolve(def, topicConfigs, BrokerConfigLayers.staticOnly(brokerProperties));
+    }
+
+    /**
+     * Resolves one topic config. Broker values are looked up synonym by synonym, highest priority first, and
+     * for each synonym per broker, then cluster default, then static, as Kafka merges dynamic configs into its
+     * properties before reading them: a static {@code log.retention.ms} beats a dynamic {@code log.retention.hours}.
+     */
+    public static ResolvedConfig resolve(final TopicConfigDef def, final Map<String, String> topicConfigs,
+                                         final BrokerConfigLayers broker) {
         final List<ConfigSynonym> synonyms = new ArrayList<>();
         String value = null;
         ConfigSource source = null;
@@ -222,21 +245,23 @@ public final class TopicConfigs {
             source = ConfigSource.TOPIC_CONFIG;
         }
         for (final BrokerSynonym synonym : def.synonyms()) {
-            final String brokerValue = brokerProperties.get(synonym.name());
-            if (brokerValue == null) {
-                continue;
-            }
-            final String converted;
-            try {
-                converted = synonym.unit().toTopicValue(brokerValue);
-            } catch (final NumberFormatException e) {
-                LOG.warn("Ignoring broker property {}={}: not an integer", synonym.name(), brokerValue);
-                continue;
-            }
-            synonyms.add(new ConfigSynonym(synonym.name(), brokerValue, ConfigSource.STATIC_BROKER_CONFIG));
-            if (value == null) {
-                value = converted;
-                source = ConfigSource.STATIC_BROKER_CONFIG;
+            for (final ConfigSource layer : BROKER_LAYERS) {
+                final String brokerValue = layer(broker, layer).get(synonym.name());
+                if (brokerValue == null) {
+                    continue;
+                }
+                final String converted;
+                try {
+                    converted = synonym.unit().toTopicValue(brokerValue);
+                } catch (final NumberFormatException e) {
+                    LOG.warn("Ignoring broker property {}={}: not an integer", synonym.name(), brokerValue);
+                    continue;
+                }
+                synonyms.add(new ConfigSynonym(synonym.name(), brokerValue, layer));
+                if (value == null) {
+                    value = converted;
+                    source = layer;
+                }
             }
         }
         synonyms.add(defaultSynonym(def));
@@ -246,6 +271,14 @@ public final class TopicConfigs {
         }
         return new ResolvedConfig(def.name(), value, source, def.type(), def.sensitive(), false,
             def.documentation(), synonyms);
+    }
+
+    private static Map<String, String> layer(final BrokerConfigLayers broker, final ConfigSource source) {
+        return switch (source) {
+            case DYNAMIC_BROKER_CONFIG -> broker.perBroker();
+            case DYNAMIC_DEFAULT_BROKER_CONFIG -> broker.clusterDefault();
+            default -> broker.staticProperties();
+        };
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.Nullable;
+import io.runnel.metadata.config.BrokerDynamicConfigs;
 import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.config.ConfigOperation;
 import io.runnel.metadata.config.TopicConfigDef;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Validates AlterConfigs and IncrementalAlterConfigs against an image and turns what passes into
@@ -42,6 +44,8 @@ import java.util.TreeMap;
  *   <li>the resulting configs as a whole: INVALID_CONFIG for an unknown name or a bad value;</li>
  *   <li>the resource exists: UNKNOWN_TOPIC_OR_PARTITION.</li>
  * </ol>
+ * BROKER resources are this broker's id or {@code ""} (the cluster-wide default) and hold only
+ * {@link BrokerDynamicConfigs}; anything else, or a bad value, is INVALID_REQUEST as in Kafka.
  * Each resource succeeds or fails alone. Only values that change are written. Runs on the controller thread;
  * one instance per command.
  */
@@ -50,14 +54,17 @@ final class ConfigAlterations {
     private static final int MAX_VALUE_LENGTH = Short.MAX_VALUE;
 
     private final MetadataImage current;
+    private final int brokerId;
     private final boolean incremental;
     private final List<MetadataRecord> records = new ArrayList<>();
 
     /**
+     * @param brokerId this broker, the only one whose own configs may be altered here
      * @param incremental true for IncrementalAlterConfigs, false for the legacy full replacement
      */
-    ConfigAlterations(final MetadataImage current, final boolean incremental) {
+    ConfigAlterations(final MetadataImage current, final int brokerId, final boolean incremental) {
         this.current = current;
+        this.brokerId = brokerId;
         this.incremental = incremental;
     }
 
@@ -96,10 +103,13 @@ final class ConfigAlterations {
 
     private List<MetadataRecord> alter(final AlterConfigsSpec spec) {
         checkShape(spec.changes());
-        if (spec.type() != ConfigResourceType.TOPIC) {
-            throw new InvalidRequestException("Altering configs of resource type " + spec.type()
-                + " is not supported by Runnel yet.");
-        }
+        return switch (spec.type()) {
+            case TOPIC -> alterTopic(spec);
+            case BROKER -> alterBroker(spec);
+        };
+    }
+
+    private List<MetadataRecord> alterTopic(final AlterConfigsSpec spec) {
         final String topicName = spec.resourceName();
         if (topicName.isEmpty()) {
             throw new InvalidRequestException("Default topic resources are not allowed.");
@@ -107,10 +117,46 @@ final class ConfigAlterations {
         Topic.validate(topicName);
         final TopicImage topic = current.topic(topicName);
         final Map<String, String> before = topic == null ? Map.of() : topic.configs();
-        final Map<String, @Nullable String> altered = incremental
-            ? incrementalChanges(before, spec.changes())
-            : replacementChanges(before, spec.changes());
+        final Map<String, @Nullable String> altered = changes(before, spec.changes(), TopicConfigs::get);
+        final Map<String, String> errors = TopicConfigs.validate(after(before, altered));
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigurationException(errors.values().iterator().next());
+        }
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("The topic '" + topicName + "' does not exist.");
+        }
+        return records(ConfigResourceType.TOPIC, topicName, altered);
+    }
 
+    /** {@code ""} is the cluster-wide default; otherwise only this broker's own id, as Kafka's forwarding broker checks. */
+    private List<MetadataRecord> alterBroker(final AlterConfigsSpec spec) {
+        final String name = spec.resourceName();
+        if (!name.isEmpty()) {
+            final int id;
+            try {
+                id = Integer.parseInt(name);
+            } catch (final NumberFormatException e) {
+                throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
+            }
+            if (id != brokerId) {
+                throw new InvalidRequestException("Unexpected broker id, expected " + brokerId + ", but received " + name);
+            }
+        }
+        final Map<String, String> before = current.brokerConfigs().getOrDefault(name, Map.of());
+        final Map<String, @Nullable String> altered = changes(before, spec.changes(), BrokerDynamicConfigs::topicConfigOf);
+        final Map<String, String> errors = BrokerDynamicConfigs.validate(after(before, altered));
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors.values().iterator().next());
+        }
+        return records(ConfigResourceType.BROKER, name, altered);
+    }
+
+    private Map<String, @Nullable String> changes(final Map<String, String> before, final List<ConfigChange> changes,
+                                                  final Function<String, @Nullable TopicConfigDef> defs) {
+        return incremental ? incrementalChanges(before, changes, defs) : replacementChanges(before, changes);
+    }
+
+    private static Map<String, String> after(final Map<String, String> before, final Map<String, @Nullable String> altered) {
         final Map<String, String> after = new TreeMap<>(before);
         altered.forEach((name, value) -> {
             if (value == null) {
@@ -122,15 +168,13 @@ final class ConfigAlterations {
                 after.put(name, value);
             }
         });
-        final Map<String, String> errors = TopicConfigs.validate(after);
-        if (!errors.isEmpty()) {
-            throw new InvalidConfigurationException(errors.values().iterator().next());
-        }
-        if (topic == null) {
-            throw new UnknownTopicOrPartitionException("The topic '" + topicName + "' does not exist.");
-        }
+        return after;
+    }
+
+    private static List<MetadataRecord> records(final ConfigResourceType type, final String resourceName,
+                                                final Map<String, @Nullable String> altered) {
         final List<MetadataRecord> out = new ArrayList<>(altered.size());
-        altered.forEach((name, value) -> out.add(new ConfigRecord(ConfigResourceType.TOPIC, topicName, name, value)));
+        altered.forEach((name, value) -> out.add(new ConfigRecord(type, resourceName, name, value)));
         return out;
     }
 
@@ -155,8 +199,9 @@ final class ConfigAlterations {
     }
 
     /** Name to new value (null: delete) for every config whose dynamic value changes. */
-    private static Map<String, @Nullable String> incrementalChanges(final Map<String, String> before,
-                                                                    final List<ConfigChange> changes) {
+    private static Map<String, @Nullable String> incrementalChanges(
+        final Map<String, String> before, final List<ConfigChange> changes,
+        final Function<String, @Nullable TopicConfigDef> defs) {
         final Map<String, @Nullable String> altered = new LinkedHashMap<>();
         for (final ConfigChange change : changes) {
             final String name = change.name();
@@ -164,7 +209,7 @@ final class ConfigAlterations {
             final String newValue = switch (change.operation()) {
                 case SET -> change.value();
                 case DELETE -> null;
-                case APPEND, SUBTRACT -> editList(name, currentValue, change);
+                case APPEND, SUBTRACT -> editList(defs.apply(name), name, currentValue, change);
             };
             if (!Objects.equals(currentValue, newValue)) {
                 altered.put(name, newValue);
@@ -177,8 +222,8 @@ final class ConfigAlterations {
      * Kafka's list arithmetic: elements are split on commas, not trimmed; APPEND skips elements already there,
      * SUBTRACT removes every one named; an absent value starts from the config's default.
      */
-    private static String editList(final String name, final @Nullable String currentValue, final ConfigChange change) {
-        final TopicConfigDef def = TopicConfigs.get(name);
+    private static String editList(final @Nullable TopicConfigDef def, final String name,
+                                   final @Nullable String currentValue, final ConfigChange change) {
         if (def == null || def.type() != ConfigType.LIST) {
             throw new InvalidConfigurationException("Can't " + change.operation() + " to key " + name
                 + " because its type is not LIST.");

@@ -1,6 +1,7 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.Nullable;
+import io.runnel.metadata.config.BrokerConfigLayers;
 import io.runnel.metadata.config.TopicConfigs;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
@@ -244,7 +245,7 @@ public final class MetadataController implements AutoCloseable {
     private Outcome<List<AlterConfigsResult>> alterConfigsCommand(final List<AlterConfigsSpec> specs,
                                                                   final boolean incremental,
                                                                   final boolean validateOnly) {
-        final ConfigAlterations alterations = new ConfigAlterations(image, incremental);
+        final ConfigAlterations alterations = new ConfigAlterations(image, self.brokerId(), incremental);
         final List<AlterConfigsResult> results = alterations.run(specs);
         return new Outcome<>(results, validateOnly ? List.of() : alterations.records());
     }
@@ -400,7 +401,8 @@ public final class MetadataController implements AutoCloseable {
                 configs.forEach((key, value) -> records.add(new ConfigRecord(ConfigResourceType.TOPIC, name, key, value)));
             }
             return new CreateTopicResult(name, ApiError.NONE, topicId, assignment.size(),
-                (short) assignment.get(0).size(), TopicConfigs.resolve(configs, brokerProperties));
+                (short) assignment.get(0).size(), TopicConfigs.resolve(configs,
+                BrokerConfigLayers.of(current.brokerConfigs(), self.brokerId(), brokerProperties)));
         }
 
         private List<List<Integer>> placeReplicas(final CreateTopicSpec spec) {

@@ -156,6 +156,33 @@ class TopicConfigsTest {
     }
 
     @Test
+    void shouldPreferThisBrokersDynamicValueOverTheClusterDefaultOverStaticProperties() {
+        final BrokerConfigLayers layers = new BrokerConfigLayers(Map.of("log.retention.ms", "1000"),
+            Map.of("log.retention.ms", "2000"), Map.of("log.retention.ms", "3000", "log.retention.hours", "4"));
+
+        final ResolvedConfig retention = TopicConfigs.resolve(Map.of(), layers).get("retention.ms");
+
+        assertThat(retention.value()).isEqualTo("1000");
+        assertThat(retention.source()).isEqualTo(ConfigSource.DYNAMIC_BROKER_CONFIG);
+        assertThat(retention.synonyms()).containsExactly(
+            new ConfigSynonym("log.retention.ms", "1000", ConfigSource.DYNAMIC_BROKER_CONFIG),
+            new ConfigSynonym("log.retention.ms", "2000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+            new ConfigSynonym("log.retention.ms", "3000", ConfigSource.STATIC_BROKER_CONFIG),
+            new ConfigSynonym("log.retention.hours", "4", ConfigSource.STATIC_BROKER_CONFIG),
+            new ConfigSynonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG));
+    }
+
+    @Test
+    void shouldResolveTheClusterDefaultBelowATopicOverride() {
+        final BrokerConfigLayers layers = BrokerConfigLayers.of(Map.of("", Map.of("message.max.bytes", "5000")), 1, Map.of());
+
+        assertThat(TopicConfigs.resolve(Map.of(), layers).get("max.message.bytes").source())
+            .isEqualTo(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+        assertThat(TopicConfigs.resolve(Map.of("max.message.bytes", "100"), layers).get("max.message.bytes").value())
+            .isEqualTo("100");
+    }
+
+    @Test
     void shouldUseKafkaBrokerNamesForSynonyms() {
         assertThat(synonymNames("max.message.bytes")).containsExactly("message.max.bytes");
         assertThat(synonymNames("cleanup.policy")).containsExactly("log.cleanup.policy");

@@ -220,11 +220,49 @@ class AlterConfigsControllerTest {
         assertThat(configs("orders")).isEmpty();
     }
 
-    @Test
-    void shouldRefuseBrokerResourcesUntilTheyAreSupported() {
-        final ApiError error = incremental(new AlterConfigsSpec(ConfigResourceType.BROKER, "",
-            List.of(ConfigChange.set("log.retention.ms", "1000"))));
+    private static AlterConfigsSpec broker(final String name, final ConfigChange... changes) {
+        return new AlterConfigsSpec(ConfigResourceType.BROKER, name, List.of(changes));
+    }
 
-        assertError(error, Errors.INVALID_REQUEST, "BROKER");
+    @Test
+    void shouldStoreDynamicBrokerConfigsForTheClusterDefaultAndThisBroker() {
+        assertThat(incremental(broker("", ConfigChange.set("log.retention.ms", "1000")))).isEqualTo(ApiError.NONE);
+        assertThat(incremental(broker("1", op("log.cleanup.policy", ConfigOperation.APPEND, "compact"))))
+            .isEqualTo(ApiError.NONE);
+
+        assertThat(controller.image().brokerConfigs()).containsOnly(
+            Map.entry("", Map.of("log.retention.ms", "1000")),
+            Map.entry("1", Map.of("log.cleanup.policy", "delete,compact")));
+
+        assertThat(incremental(broker("", op("log.retention.ms", ConfigOperation.DELETE, null)))).isEqualTo(ApiError.NONE);
+        assertThat(controller.image().brokerConfigs()).doesNotContainKey("");
+    }
+
+    @Test
+    void shouldRefuseOtherBrokersStaticConfigsAndBadValuesWithInvalidRequest() {
+        assertError(incremental(broker("2", ConfigChange.set("log.retention.ms", "1"))),
+            Errors.INVALID_REQUEST, "Unexpected broker id, expected 1, but received 2");
+        assertError(incremental(broker("one", ConfigChange.set("log.retention.ms", "1"))),
+            Errors.INVALID_REQUEST, "Node id must be an integer, but it is: one");
+        assertError(incremental(broker("", ConfigChange.set("log.dirs", "/tmp"))),
+            Errors.INVALID_REQUEST, "Cannot update these configs dynamically: log.dirs");
+        assertError(incremental(broker("", ConfigChange.set("log.retention.hours", "1"))),
+            Errors.INVALID_REQUEST, "Cannot update these configs dynamically: log.retention.hours");
+        assertError(incremental(broker("", ConfigChange.set("log.segment.bytes", "10"))),
+            Errors.INVALID_REQUEST, "Invalid value 10 for configuration log.segment.bytes");
+
+        assertThat(controller.image().brokerConfigs()).isEmpty();
+    }
+
+    @Test
+    void shouldShowDynamicBrokerConfigsInTheEffectiveConfigsOfNewTopics() {
+        incremental(broker("", ConfigChange.set("log.retention.ms", "1000")));
+
+        final CreateTopicResult created = controller.createTopics(List.of(
+            new CreateTopicSpec("late", 1, (short) 1, Map.of(), Map.of())), false).join().get(0);
+
+        assertThat(created.configs().get("retention.ms").value()).isEqualTo("1000");
+        assertThat(created.configs().get("retention.ms").source())
+            .isEqualTo(org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
     }
 }

@@ -2,6 +2,9 @@ package io.runnel.broker.api.describeconfigs;
 
 import io.runnel.broker.api.ApiHandler;
 import io.runnel.broker.api.RequestContext;
+import io.runnel.metadata.config.BrokerConfigLayers;
+import io.runnel.metadata.config.BrokerDynamicConfigs;
+import io.runnel.metadata.config.BrokerSynonym;
 import io.runnel.metadata.config.ConfigSynonym;
 import io.runnel.metadata.config.ResolvedConfig;
 import io.runnel.metadata.config.TopicConfigDef;
@@ -25,7 +28,8 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * DescribeConfigs for topics (every topic config, with its effective value, source and synonyms) and for this
- * broker (its static properties, and the broker-level defaults of every topic config).
+ * broker or the cluster default {@code ""} (its static properties, and the broker-level defaults of every topic
+ * config with their dynamic, static or default source).
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
     private final Supplier<MetadataImage> image;
@@ -61,7 +65,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                             .setErrorMessage("Topic " + resource.resourceName() + " does not exist");
                 } else {
-                    result.setConfigs(entries(TopicConfigs.resolve(topic.configs(), brokerProperties).values(),
+                    result.setConfigs(entries(TopicConfigs.resolve(topic.configs(), layers(current, true)).values(),
                             resource.configurationKeys(), request));
                 }
             } else if (type == ConfigResource.Type.BROKER) {
@@ -69,7 +73,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     result.setErrorCode(Errors.INVALID_REQUEST.code())
                             .setErrorMessage("This is broker " + nodeId + ", not " + resource.resourceName());
                 } else {
-                    result.setConfigs(entries(brokerConfigs(), resource.configurationKeys(), request));
+                    result.setConfigs(entries(brokerConfigs(layers(current, !resource.resourceName().isEmpty())),
+                            resource.configurationKeys(), request));
                 }
             } else {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
@@ -80,23 +85,51 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
         return CompletableFuture.completedFuture(response);
     }
 
-    /** The broker's static properties, plus the broker-level name of every topic config at its effective value. */
-    private Collection<ResolvedConfig> brokerConfigs() {
+    /** The broker layers a topic sees; the cluster-default resource ({@code ""}) leaves out this broker's own. */
+    private BrokerConfigLayers layers(final MetadataImage current, final boolean includePerBroker) {
+        final BrokerConfigLayers all = BrokerConfigLayers.of(current.brokerConfigs(), nodeId, brokerProperties);
+        return includePerBroker ? all : new BrokerConfigLayers(Map.of(), all.clusterDefault(), all.staticProperties());
+    }
+
+    /**
+     * The broker's static properties, plus the broker-level names of every topic config: each synonym that is
+     * set somewhere (its value where it has the highest priority, with the others as synonyms), and the
+     * lowest-priority one always, at its default if nothing sets it. Only {@link BrokerDynamicConfigs} are
+     * not read-only.
+     */
+    private static Collection<ResolvedConfig> brokerConfigs(final BrokerConfigLayers layers) {
         final Map<String, ResolvedConfig> configs = new TreeMap<>();
         for (final TopicConfigDef def : TopicConfigs.all().values()) {
-            if (def.synonyms().isEmpty()) {
-                continue;
+            for (int i = 0; i < def.synonyms().size(); i++) {
+                final BrokerSynonym synonym = def.synonyms().get(i);
+                final List<ConfigSynonym> chain = new ArrayList<>();
+                addIfSet(chain, synonym.name(), layers.perBroker(), ConfigSource.DYNAMIC_BROKER_CONFIG);
+                addIfSet(chain, synonym.name(), layers.clusterDefault(), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+                addIfSet(chain, synonym.name(), layers.staticProperties(), ConfigSource.STATIC_BROKER_CONFIG);
+                if (i == def.synonyms().size() - 1) {
+                    chain.add(new ConfigSynonym(synonym.name(), synonym.unit().fromTopicValue(def.defaultValue()),
+                            ConfigSource.DEFAULT_CONFIG));
+                }
+                if (chain.isEmpty()) {
+                    continue;
+                }
+                configs.put(synonym.name(), new ResolvedConfig(synonym.name(), chain.get(0).value(),
+                        chain.get(0).source(), def.type(), def.sensitive(), !BrokerDynamicConfigs.isDynamic(synonym.name()),
+                        def.documentation(), chain));
             }
-            final String name = def.synonyms().get(def.synonyms().size() - 1).name();
-            final String set = brokerProperties.get(name);
-            final ResolvedConfig topicLevel = TopicConfigs.resolve(def, Map.of(), brokerProperties);
-            configs.put(name, new ResolvedConfig(name, set != null ? set : topicLevel.value(),
-                    set != null ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG,
-                    topicLevel.type(), def.sensitive(), true, def.documentation(), List.of()));
         }
-        brokerProperties.forEach((name, value) -> configs.putIfAbsent(name, new ResolvedConfig(name, value,
-                ConfigSource.STATIC_BROKER_CONFIG, ConfigType.STRING, false, true, "", List.of())));
+        layers.staticProperties().forEach((name, value) -> configs.putIfAbsent(name, new ResolvedConfig(name, value,
+                ConfigSource.STATIC_BROKER_CONFIG, ConfigType.STRING, false, true, "",
+                List.of(new ConfigSynonym(name, value, ConfigSource.STATIC_BROKER_CONFIG)))));
         return configs.values();
+    }
+
+    private static void addIfSet(final List<ConfigSynonym> chain, final String name, final Map<String, String> layer,
+                                 final ConfigSource source) {
+        final String value = layer.get(name);
+        if (value != null) {
+            chain.add(new ConfigSynonym(name, value, source));
+        }
     }
 
     private static List<DescribeConfigsResponseData.DescribeConfigsResourceResult> entries(
