@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies each new metadata image to this broker's logs: opens (or creates) the log of every partition it
- * leads, applies config changes (the topic's own and the dynamic broker defaults), and deletes the logs of removed topics and stray directories. Runs on the
- * controller's thread, the only writer of {@link Partitions}.
+ * leads, applies config changes (the topic's own and the dynamic broker defaults), and deletes the logs of
+ * removed topics and stray directories. Runs on the controller's thread, the only writer of {@link Partitions}.
  */
 public final class PartitionsPublisher implements MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionsPublisher.class);
