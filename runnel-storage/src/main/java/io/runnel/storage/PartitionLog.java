@@ -536,14 +536,18 @@ public final class PartitionLog implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ timestamp lookups
 
-    /** The first record (by offset) whose timestamp is &gt;= {@code timestamp}. Decodes one batch. */
+    /**
+     * The first record (by offset) at or after the log start offset whose timestamp is &gt;= {@code timestamp}.
+     * Decodes one batch.
+     */
     public Optional<TimestampAndOffset> offsetForTimestamp(final long timestamp) {
         lock.lock();
         try {
+            final long start = logStartOffset;
             for (final LogSegment segment : segments) {
                 if (segment.maxTimestamp() >= timestamp) {
                     final Optional<TimestampAndOffset> found = StorageIo.call("searching " + topicPartition
-                            + " by timestamp", () -> segment.findByTimestamp(timestamp));
+                            + " by timestamp", () -> segment.findByTimestamp(timestamp, start));
                     if (found.isPresent()) {
                         return found;
                     }

@@ -288,7 +288,10 @@ class PartitionLogRetentionTest {
         // mid-segment: the segment holding 15 stays, the one wholly below goes at the next pass
         assertThat(deleteOldSegments(log)).extracting(LogSegment::baseOffset).containsExactly(0L);
         assertThat(log.logStartOffset()).isEqualTo(15);
+        assertThat(log.offsetForTimestamp(T0)).as("time lookups skip what is deleted")
+                .map(TimestampAndOffset::offset).contains(15L);
         assertThat(log.advanceLogStartOffset(30)).as("up to the log end").isEqualTo(30);
+        assertThat(log.offsetForTimestamp(T0)).isEmpty();
     }
 
     @Test

@@ -48,6 +48,8 @@ class DeleteRecordsTest {
                 assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(2))).lowWatermarks()
                         .get(tp).get().lowWatermark()).as("never backwards").isEqualTo(4);
                 assertThat(earliest(admin, tp)).isEqualTo(4);
+                assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.forTimestamp(0))).partitionResult(tp).get()
+                        .offset()).as("offsetsForTimes skips the deleted records").isEqualTo(4);
             }
             assertThat(readFromEarliest(broker, tp)).containsExactly("4", "5", "6", "7", "8", "9");
             try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(

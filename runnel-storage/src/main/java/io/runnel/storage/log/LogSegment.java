@@ -509,12 +509,16 @@ public final class LogSegment implements AutoCloseable {
 
     // ---------------------------------------------------------------- control-plane lookups (under the lock)
 
-    /** First record with timestamp &gt;= {@code timestamp} in this segment. */
-    public Optional<TimestampAndOffset> findByTimestamp(final long timestamp) throws IOException {
+    /**
+     * First record with timestamp &gt;= {@code timestamp} and offset &gt;= {@code minOffset} in this segment (the
+     * log start offset: records below it are deleted, even while their segment remains).
+     */
+    public Optional<TimestampAndOffset> findByTimestamp(final long timestamp, final long minOffset)
+            throws IOException {
         if (maxTimestamp < timestamp) {
             return Optional.empty();
         }
-        final long startOffset = timeIndex.lookup(timestamp);
+        final long startOffset = Math.max(timeIndex.lookup(timestamp), minOffset);
         int position = offsetIndex.lookup(startOffset);
         final int end = size;
         final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
@@ -523,8 +527,10 @@ public final class LogSegment implements AutoCloseable {
                 break;
             }
             final int batchSize = header.getInt(RecordBatchFlyweight.BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
-            if (header.getLong(RecordBatchFlyweight.MAX_TIMESTAMP_OFFSET) >= timestamp) {
-                final Optional<TimestampAndOffset> found = scanBatch(position, batchSize, timestamp, false);
+            final long lastOffset = header.getLong(RecordBatchFlyweight.BASE_OFFSET_OFFSET)
+                    + header.getInt(RecordBatchFlyweight.LAST_OFFSET_DELTA_OFFSET);
+            if (lastOffset >= minOffset && header.getLong(RecordBatchFlyweight.MAX_TIMESTAMP_OFFSET) >= timestamp) {
+                final Optional<TimestampAndOffset> found = scanBatch(position, batchSize, timestamp, minOffset, false);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -546,18 +552,19 @@ public final class LogSegment implements AutoCloseable {
         final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         readFully(header, position, HEADER_SIZE);
         final int batchSize = header.getInt(RecordBatchFlyweight.BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
-        return scanBatch(position, batchSize, maxTimestamp, true);
+        return scanBatch(position, batchSize, maxTimestamp, Long.MIN_VALUE, true);
     }
 
     private Optional<TimestampAndOffset> scanBatch(final int position, final int batchSize, final long timestamp,
-                                                   final boolean exact) throws IOException {
+                                                   final long minOffset, final boolean exact) throws IOException {
         final ByteBuffer bytes = ByteBuffer.allocate(batchSize);
         if (!readFully(bytes, position, batchSize)) {
             return Optional.empty();
         }
         for (final RecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
             for (final Record record : batch) {
-                final boolean match = exact ? record.timestamp() == timestamp : record.timestamp() >= timestamp;
+                final boolean match = record.offset() >= minOffset
+                        && (exact ? record.timestamp() == timestamp : record.timestamp() >= timestamp);
                 if (match) {
                     return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
                             batch.partitionLeaderEpoch()));
