@@ -38,18 +38,24 @@ final class BrokerProcess implements AutoCloseable {
     private final String name;
     private final Path dataDir;
     private final int port;
+    private final List<String> overrides;
     private Process process;
     private Path logFile;
 
-    private BrokerProcess(final String name, final Path dataDir, final int port) {
+    private BrokerProcess(final String name, final Path dataDir, final int port, final List<String> overrides) {
         this.name = name;
         this.dataDir = dataDir;
         this.port = port;
+        this.overrides = List.copyOf(overrides);
     }
 
-    /** Starts a broker on a free port and waits until it answers a Metadata request. */
-    static BrokerProcess start(final String name, final Path dataDir) throws Exception {
-        final BrokerProcess broker = new BrokerProcess(name, dataDir, TestBroker.freePort());
+    /**
+     * Starts a broker on a free port and waits until it answers a Metadata request.
+     *
+     * @param overrides broker settings as name, value pairs, given on every start
+     */
+    static BrokerProcess start(final String name, final Path dataDir, final String... overrides) throws Exception {
+        final BrokerProcess broker = new BrokerProcess(name, dataDir, TestBroker.freePort(), List.of(overrides));
         broker.start();
         return broker;
     }
@@ -74,6 +80,10 @@ final class BrokerProcess implements AutoCloseable {
         command.add("listeners=PLAINTEXT://127.0.0.1:" + port);
         command.add("--override");
         command.add("log.dirs=" + dataDir);
+        for (int i = 0; i + 1 < overrides.size(); i += 2) {
+            command.add("--override");
+            command.add(overrides.get(i) + "=" + overrides.get(i + 1));
+        }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
