@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Storage restart time: how long opening every log takes after a clean shutdown and after a crash, for
+# PARTITIONS partitions of MIB MiB each (defaults: 1000 partitions, 1 and 10 MiB each).
+#   runnel-bench/bin/restart.sh [PARTITIONS [MIB...]]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/bin/find-jdk.sh"
+runnel_find_jdk
+cd "$ROOT"
+./mvnw -q -B -DskipTests install
+./mvnw -q -B -pl runnel-bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
+CP="runnel-bench/target/test-classes:$(cat runnel-bench/target/classpath.txt)"
+partitions=${1:-1000}
+shift || true
+for mib in ${*:-1 10}; do
+  flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -Xmx1g -cp "$CP" io.runnel.bench.RestartBenchmark "$partitions" "$mib" 2>/dev/null
+done

@@ -1,0 +1,94 @@
+package io.runnel.bench;
+
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogManager;
+import io.runnel.storage.PartitionLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+
+/**
+ * How long the storage layer takes to open all its logs after a clean shutdown and after a crash, against the
+ * number of partitions and the data they hold (issue #5's restart goal: 1,000 partitions and 10 GB clean in under
+ * a second). Writes the data through {@link LogManager}, closes it (clean) and times a reopen of every log, then
+ * removes the clean-shutdown marker (as a crash leaves it) and times the recovering reopen.
+ * {@code RestartBenchmark PARTITIONS MIB_PER_PARTITION [DIR]}; prints one JSON line.
+ */
+public final class RestartBenchmark {
+    private static final int BATCH_RECORDS = 100;
+    private static final int VALUE_BYTES = 1000;
+
+    private RestartBenchmark() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final int partitions = Integer.parseInt(args[0]);
+        final int mibPerPartition = Integer.parseInt(args[1]);
+        final Path root = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("runnel-restart");
+        final LogConfig config = LogConfig.defaults().withSegmentBytes(64 * 1024 * 1024);
+        final List<Path> dirs = List.of(root);
+        try {
+            final ByteBuffer batch = batch();
+            final long batchesPerPartition = (long) mibPerPartition * 1024 * 1024 / batch.remaining();
+            try (LogManager logs = LogManager.open(dirs, InstantSource.system())) {
+                for (int p = 0; p < partitions; p++) {
+                    final PartitionLog log = logs.getOrCreate(new TopicPartition("restart", p), config);
+                    for (long b = 0; b < batchesPerPartition; b++) {
+                        log.appendAsLeader(batch.duplicate(), 0);
+                    }
+                }
+            }
+            final long cleanMs = reopenMs(dirs, partitions, config);
+            Files.deleteIfExists(root.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
+            final long uncleanMs = reopenMs(dirs, partitions, config);
+            System.out.printf("{\"partitions\":%d,\"mib\":%d,\"clean_open_ms\":%d,\"unclean_open_ms\":%d}%n",
+                    partitions, (long) partitions * mibPerPartition, cleanMs, uncleanMs);
+        } finally {
+            if (args.length <= 2) {
+                deleteRecursively(root);
+            }
+        }
+    }
+
+    /** Opens the manager and every partition's log, as a broker's start-up does; closes cleanly after. */
+    private static long reopenMs(final List<Path> dirs, final int partitions, final LogConfig config)
+            throws IOException {
+        final long startNs = System.nanoTime();
+        try (LogManager logs = LogManager.open(dirs, InstantSource.system())) {
+            for (int p = 0; p < partitions; p++) {
+                logs.getOrCreate(new TopicPartition("restart", p), config);
+            }
+            return (System.nanoTime() - startNs) / 1_000_000;
+        }
+    }
+
+    private static ByteBuffer batch() {
+        final ByteBuffer buffer = ByteBuffer.allocate(BATCH_RECORDS * (VALUE_BYTES + 64) + 256);
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        final byte[] value = new byte[VALUE_BYTES];
+        for (int i = 0; i < BATCH_RECORDS; i++) {
+            builder.append(System.currentTimeMillis(), null, value);
+        }
+        return builder.build().buffer();
+    }
+
+    private static void deleteRecursively(final Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
