@@ -182,6 +182,35 @@ abstract class GroupContract {
     }
 
     @Test
+    void shouldNotRebalanceWhenAStaticMemberRestartsWithinItsSessionTimeout() throws Exception {
+        final String topic = createTopic("static-bounce", 4);
+        try (GroupMember steady = new GroupMember("steady", groupConsumer("static-bounce",
+                ConsumerConfig.CLIENT_ID_CONFIG, "steady", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "steady-instance",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic)) {
+            final GroupMember bouncing = new GroupMember("bouncing", groupConsumer("static-bounce",
+                    ConsumerConfig.CLIENT_ID_CONFIG, "bouncing", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                    "bouncing-instance", ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic);
+            awaitTrue(() -> steady.assignment.size() == 2 && bouncing.assignment.size() == 2, "2 partitions each");
+            final Set<TopicPartition> before = Set.copyOf(bouncing.assignment);
+            final int steadyAssignments = steady.assignedCalls.size();
+            final int steadyRevocations = steady.revoked.size();
+
+            // a static member does not leave the group when it closes; the same instance comes back at once
+            bouncing.close();
+            try (GroupMember back = new GroupMember("bouncing", groupConsumer("static-bounce",
+                    ConsumerConfig.CLIENT_ID_CONFIG, "bouncing", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                    "bouncing-instance", ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic)) {
+                awaitTrue(() -> back.assignment.size() == 2, "the instance gets its partitions back");
+                assertThat(back.assignment).isEqualTo(before);
+                produce(topic, 0, 200);
+                awaitTrue(() -> steady.consumed.size() + back.consumed.size() >= 200, "all consumed");
+                assertThat(steady.assignedCalls).as("no rebalance reached the other member").hasSize(steadyAssignments);
+                assertThat(steady.revoked).hasSize(steadyRevocations);
+            }
+        }
+    }
+
+    @Test
     void shouldResumeFromCommittedOffsetsAfterTheBrokerRestarts() throws Exception {
         final String topic = createTopic("restarted", 2);
         produce(topic, 0, 100);

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Rebalances that do not stop the world: cooperative-sticky assignment and static membership (KIP-345). */
+/**
+ * Cooperative-sticky assignment revokes only what moves (static membership and the consumer protocol's incremental
+ * rebalances are in {@link GroupContract}).
+ */
 @Timeout(120)
 class RebalanceProtocolTest {
     @RegisterExtension
@@ -60,32 +63,6 @@ class RebalanceProtocolTest {
         } finally {
             for (final GroupMember m : members) {
                 m.close();
-            }
-        }
-    }
-
-    @Test
-    void shouldNotRebalanceWhenAStaticMemberRestartsWithinItsSessionTimeout() throws Exception {
-        final String topic = topic("static", 4);
-        try (GroupMember steady = member("steady", "static", topic,
-                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "steady-instance")) {
-            final GroupMember restarting = member("restarting", "static", topic,
-                    ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "restarting-instance");
-            awaitTrue(() -> steady.assignment.size() == 2 && restarting.assignment.size() == 2, "2 partitions each");
-            final Set<TopicPartition> before = Set.copyOf(restarting.assignment);
-            final int steadyAssignments = steady.assignedCalls.size();
-            final int steadyRevocations = steady.revoked.size();
-
-            // a static member does not leave the group when it closes; the same instance id comes back at once
-            restarting.close();
-            try (GroupMember back = member("restarting", "static", topic,
-                    ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "restarting-instance")) {
-                awaitTrue(() -> back.assignment.size() == 2, "the restarted instance gets its partitions back");
-                assertThat(back.assignment).isEqualTo(before);
-                produce(topic, 200);
-                awaitTrue(() -> steady.consumed.size() + back.consumed.size() >= 200, "all consumed");
-                assertThat(steady.assignedCalls).as("no rebalance reached the other member").hasSize(steadyAssignments);
-                assertThat(steady.revoked).hasSize(steadyRevocations);
             }
         }
     }
