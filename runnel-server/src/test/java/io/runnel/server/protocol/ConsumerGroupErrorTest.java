@@ -55,6 +55,9 @@ class ConsumerGroupErrorTest {
                     .isEqualTo(Errors.UNSUPPORTED_ASSIGNOR);
             assertThat(error(client, join("malformed").setSubscribedTopicNames(null).setSubscribedTopicRegex("[")))
                     .isEqualTo(Errors.INVALID_REGULAR_EXPRESSION);
+            // RE2J's syntax, as Kafka's: no lookarounds
+            assertThat(error(client, join("malformed").setSubscribedTopicNames(null)
+                    .setSubscribedTopicRegex("orders(?!-dlq).*"))).isEqualTo(Errors.INVALID_REGULAR_EXPRESSION);
             assertThat(error(client, join("").setGroupId(""))).isEqualTo(Errors.INVALID_REQUEST);
             // none of that made a group
             assertThat(describe(client, "malformed").errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());

@@ -31,9 +31,8 @@ import org.apache.kafka.common.protocol.Errors;
  * the group epoch; a group epoch past the assignment epoch computes a new target assignment with the server-side
  * assignor; and the {@link Reconciler} moves the member towards its target. The records of what changed are
  * appended before the member hears the answer. Behaviour follows Kafka 4.1's group coordinator, except that a
- * known member rejoining at epoch 0 is taken back (as Kafka does from KAFKA-19233) and the subscription's
- * regular expression uses {@code java.util.regex} syntax. Every method runs on the group coordinator's thread;
- * not thread-safe.
+ * known member rejoining at epoch 0 is taken back (as Kafka does from KAFKA-19233). Every method runs on the
+ * group coordinator's thread; not thread-safe.
  */
 public final class ConsumerHeartbeats {
     private final ConsumerGroups groups;

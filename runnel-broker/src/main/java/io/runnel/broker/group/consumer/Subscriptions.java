@@ -1,5 +1,7 @@
 package io.runnel.broker.group.consumer;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.image.TopicImage;
 import java.util.Collection;
@@ -8,15 +10,14 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidRegularExpression;
 
 /**
  * Resolves what members subscribe to (topic names and a regular expression) against the current metadata image:
- * the topics that exist, with their ids and partition counts. Internal topics never match a regular expression,
- * as in Kafka. Owned by the group coordinator's thread; not thread-safe (it caches compiled expressions).
+ * the topics that exist, with their ids and partition counts. Expressions are RE2J's, as Kafka's (so lookarounds
+ * and back-references are INVALID_REGULAR_EXPRESSION). Internal topics never match a regular expression, as in
+ * Kafka. Owned by the group coordinator's thread; not thread-safe (it caches compiled expressions).
  */
 final class Subscriptions {
     private static final Set<String> INTERNAL_TOPICS = Set.of("__consumer_offsets", "__transaction_state");
