@@ -29,6 +29,7 @@ import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.StorageIo;
 import io.runnel.storage.producer.ProducerEntry;
 import io.runnel.storage.producer.ProducerStateManager;
+import io.runnel.storage.record.CompactedRecordKeys;
 import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
@@ -46,7 +47,7 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * fetch response is sending, so removed segments are not closed here: they are handed back with their files
  * renamed, for closing once {@code file.delete.delay.ms} has passed.
  *
- * <p>Append path (no per-record work, no copies besides the one write to the file): every batch's 61-byte header
+ * <p>Append path (no per-record work unless the topic is compacted, where every record must have a key, no copies besides the one write to the file): every batch's 61-byte header
  * is checked through a flyweight (length, magic 2, size, CRC-32C, record count) before anything is written,
  * idempotent producers' sequences are checked, then base offset and partition leader epoch (not covered by the
  * CRC) are rewritten in place (plus max timestamp and CRC for LOG_APPEND_TIME topics) and the whole request is
@@ -171,7 +172,8 @@ public final class PartitionLog implements AutoCloseable {
      * @throws CorruptRecordException               short, inconsistent or trailing bytes, or a CRC mismatch
      * @throws UnsupportedForMessageFormatException magic other than 2
      * @throws RecordTooLargeException              a batch larger than {@code maxMessageBytes}
-     * @throws InvalidRecordException               record count and last offset delta disagree
+     * @throws InvalidRecordException               record count and last offset delta disagree, or a record
+     *                                              without a key on a compacted topic
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException   idempotent sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException fenced producer epoch
      * @throws KafkaStorageException                disk failure (the log is then offline)
@@ -191,6 +193,9 @@ public final class PartitionLog implements AutoCloseable {
             final int count = validateBatches(buffer, cfg);
             if (count == 0) {
                 return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+            }
+            if (cfg.compacted()) {
+                CompactedRecordKeys.requireKeys(buffer, topicPartition);
             }
             final AppendResult duplicate = checkProducers(buffer, count, cfg);
             if (duplicate != null) {
