@@ -91,7 +91,7 @@ public final class Broker implements AutoCloseable {
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
         final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(),
-                config.logRetentionCheckIntervalMs());
+                config.logRetentionCheckIntervalMs(), config.logCleanerBackoffMs());
         LocalMetadataLog metadataLog = null;
         MetadataController controller = null;
         GroupCoordinator groupCoordinator = null;

@@ -80,13 +80,16 @@ public final class LogManager implements AutoCloseable {
     private final Map<TopicPartition, Path> partitionDirs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final LogRetention retention;
+    private final LogCleaner cleaner;
     private boolean closed;
 
-    private LogManager(final List<LogDir> logDirs, final InstantSource clock, final long retentionCheckIntervalMs) {
+    private LogManager(final List<LogDir> logDirs, final InstantSource clock, final long retentionCheckIntervalMs,
+                       final long cleanerBackoffMs) {
         this.logDirs = logDirs;
         this.clock = clock;
         this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock, retentionCheckIntervalMs,
                 this::checkpointLogStartOffsets);
+        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, cleanerBackoffMs);
     }
 
     /** {@link #open(List, InstantSource, long)} with Kafka's retention check interval. */
@@ -100,6 +103,15 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
                                   final long retentionCheckIntervalMs) throws IOException {
+        return open(logDirs, clock, retentionCheckIntervalMs, LogCleaner.DEFAULT_BACKOFF_MS);
+    }
+
+    /**
+     * Opens the log directories and starts the retention thread and the log cleaner, which checks the compacted
+     * logs every {@code cleanerBackoffMs} ({@code log.cleaner.backoff.ms}).
+     */
+    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
+                                  final long retentionCheckIntervalMs, final long cleanerBackoffMs) throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is needed");
         }
@@ -139,7 +151,7 @@ public final class LogManager implements AutoCloseable {
                 }
             }
         }
-        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs);
+        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerBackoffMs);
         manager.partitionDirs.putAll(found);
         return manager;
     }
@@ -270,6 +282,15 @@ public final class LogManager implements AutoCloseable {
         return retention.runOnce();
     }
 
+    /**
+     * One cleaner pass over every compacted log now (the cleaner thread runs one every {@code log.cleaner.backoff.ms}).
+     *
+     * @return the number of segments replaced by cleaned copies
+     */
+    public int cleanLogs() {
+        return cleaner.runOnce();
+    }
+
     /** Segments removed by retention whose files wait out {@code file.delete.delay.ms}. */
     public int pendingSegmentDeletions() {
         return retention.pendingDeletions();
@@ -331,7 +352,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * Stops the retention thread (deleting the segments it retired), closes every log (flush, index trim,
+     * Stops the retention and cleaner threads (deleting the segments they retired), closes every log (flush, index trim,
      * producer snapshot), writes the checkpoints, then the clean-shutdown marker of each directory whose logs are
      * all consistent.
      */
@@ -339,6 +360,7 @@ public final class LogManager implements AutoCloseable {
     public void close() {
         // outside this object's lock: a running pass may be waiting for it to write its checkpoint
         retention.close();
+        cleaner.close();
         closeLogs();
     }
 

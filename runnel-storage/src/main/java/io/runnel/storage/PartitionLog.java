@@ -26,9 +26,11 @@ import org.apache.kafka.common.record.TimestampType;
 
 import io.runnel.storage.log.LogLoader;
 import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentSwap;
 import io.runnel.storage.log.StorageIo;
 import io.runnel.storage.producer.ProducerEntry;
 import io.runnel.storage.producer.ProducerStateManager;
+import io.runnel.storage.record.CompactedRecordKeys;
 import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
@@ -46,7 +48,10 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * fetch response is sending, so removed segments are not closed here: they are handed back with their files
  * renamed, for closing once {@code file.delete.delay.ms} has passed.
  *
- * <p>Append path (no per-record work, no copies besides the one write to the file): every batch's 61-byte header
+ * <p>Compaction ({@link LogCleaner}) rewrites closed segments off the lock and swaps each cleaned copy in under
+ * it ({@link #replaceWithCleaned}), handing the old one back for delayed closing just as retention does.
+ *
+ * <p>Append path (no per-record work unless the topic is compacted, where every record must have a key, no copies besides the one write to the file): every batch's 61-byte header
  * is checked through a flyweight (length, magic 2, size, CRC-32C, record count) before anything is written,
  * idempotent producers' sequences are checked, then base offset and partition leader epoch (not covered by the
  * CRC) are rewritten in place (plus max timestamp and CRC for LOG_APPEND_TIME topics) and the whole request is
@@ -68,6 +73,8 @@ public final class PartitionLog implements AutoCloseable {
     private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile boolean offline;
+    /** Where the part of the log the cleaner has not seen yet starts (Kafka's cleaner checkpoint; not persisted). */
+    private volatile long firstDirtyOffset;
 
     // Guarded by lock.
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
@@ -93,6 +100,7 @@ public final class PartitionLog implements AutoCloseable {
         // removes that segment again); it can never be past the end, as retention rolls before deleting the last
         // segment, unless the files were tampered with.
         this.logStartOffset = Math.min(Math.max(segments[0].baseOffset(), logStartOffsetCheckpoint), logEndOffset);
+        this.firstDirtyOffset = logStartOffset;
         this.recoveryPoint = loaded.logEndOffset();
         this.lastFlushMs = clock.millis();
     }
@@ -171,7 +179,8 @@ public final class PartitionLog implements AutoCloseable {
      * @throws CorruptRecordException               short, inconsistent or trailing bytes, or a CRC mismatch
      * @throws UnsupportedForMessageFormatException magic other than 2
      * @throws RecordTooLargeException              a batch larger than {@code maxMessageBytes}
-     * @throws InvalidRecordException               record count and last offset delta disagree
+     * @throws InvalidRecordException               record count and last offset delta disagree, or a record
+     *                                              without a key on a compacted topic
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException   idempotent sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException fenced producer epoch
      * @throws KafkaStorageException                disk failure (the log is then offline)
@@ -191,6 +200,9 @@ public final class PartitionLog implements AutoCloseable {
             final int count = validateBatches(buffer, cfg);
             if (count == 0) {
                 return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+            }
+            if (cfg.compacted()) {
+                CompactedRecordKeys.requireKeys(buffer, topicPartition);
             }
             final AppendResult duplicate = checkProducers(buffer, count, cfg);
             if (duplicate != null) {
@@ -529,6 +541,63 @@ public final class PartitionLog implements AutoCloseable {
                 logStartOffset = offset;
             }
             return logStartOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ compaction
+
+    /** The current segment array, for the cleaner to read (it never changes an array it was handed). */
+    LogSegment[] segmentsForCleaning() {
+        return segments;
+    }
+
+    long firstDirtyOffset() {
+        return Math.max(firstDirtyOffset, logStartOffset);
+    }
+
+    void markCleanedUpTo(final long offset) {
+        firstDirtyOffset = Math.max(firstDirtyOffset, offset);
+    }
+
+    /**
+     * Puts the cleaned copy of {@code old} (its {@code .swap} files, see {@link SegmentSwap}) in its place, under the
+     * lock but doing only renames and an index-trusting open. Readers that took the old array or a slice of the old
+     * segment keep reading it: its files are renamed to {@code .deleted} and stay open.
+     *
+     * @return the replaced segment, for closing after {@code file.delete.delay.ms}; null when it is no longer in
+     *         the log (retention removed it, or the log closed), the cleaned files then deleted
+     * @throws KafkaStorageException disk failure (the log is then offline)
+     */
+    LogSegment replaceWithCleaned(final LogSegment old) {
+        lock.lock();
+        try {
+            final LogSegment[] current = segments;
+            int index = -1;
+            for (int i = 0; i < current.length - 1; i++) {
+                if (current[i] == old) {
+                    index = i;
+                }
+            }
+            try {
+                if (closed || offline || index < 0) {
+                    SegmentSwap.discard(dir, old.baseOffset());
+                    return null;
+                }
+                final LogConfig cfg = config;
+                old.renameForDeletion();
+                SegmentSwap.install(dir, old.baseOffset());
+                final LogSegment cleaned = LogSegment.open(dir, old.baseOffset(), cfg.segmentIndexBytes(), false);
+                cleaned.loadTrusted(cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), false);
+                final LogSegment[] next = current.clone();
+                next[index] = cleaned;
+                segments = next;
+                return old;
+            } catch (final IOException e) {
+                offline = true;
+                throw StorageIo.failure("swapping in the cleaned segment " + old.baseOffset() + " of " + topicPartition, e);
+            }
         } finally {
             lock.unlock();
         }

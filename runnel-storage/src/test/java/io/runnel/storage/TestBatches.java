@@ -77,6 +77,21 @@ final class TestBatches {
         return builder.build().buffer();
     }
 
+    /** One record per entry, {@code keyValues} alternating key and value; a null key or value is written as null. */
+    static ByteBuffer keyed(final CompressionType compression, final long timestamp, final String... keyValues) {
+        final ByteBuffer buffer = ByteBuffer.allocate(256 + keyValues.length * 64);
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
+                Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            builder.append(timestamp, bytes(keyValues[i]), bytes(keyValues[i + 1]));
+        }
+        return builder.build().buffer();
+    }
+
+    private static byte[] bytes(final String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
     static ByteBuffer idempotent(final int records, final long timestamp, final long producerId, final short epoch,
                                  final int baseSequence) {
         return batch(CompressionType.NONE, records, timestamp, producerId, epoch, baseSequence, 10);

@@ -28,6 +28,7 @@ public final class BrokerConfig {
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String BROKER_RACK = "broker.rack";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
 
     private final Map<String, String> props;
     private final int nodeId;
@@ -42,6 +43,7 @@ public final class BrokerConfig {
     private final int numNetworkThreads;
     private final int fetchSessionCacheSlots;
     private final long logRetentionCheckIntervalMs;
+    private final long logCleanerBackoffMs;
 
     /** A listener: name, host (empty means every interface) and port. */
     public record Endpoint(String listenerName, String host, int port) {
@@ -102,6 +104,7 @@ public final class BrokerConfig {
                 intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000), 0);
         logRetentionCheckIntervalMs = atLeast(LOG_RETENTION_CHECK_INTERVAL_MS,
                 longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
+        logCleanerBackoffMs = atLeast(LOG_CLEANER_BACKOFF_MS, longValue(LOG_CLEANER_BACKOFF_MS, 15_000L), 0L);
     }
 
     public static BrokerConfig defaults() {
@@ -161,6 +164,11 @@ public final class BrokerConfig {
 
     public int fetchSessionCacheSlots() {
         return fetchSessionCacheSlots;
+    }
+
+    /** {@code log.cleaner.backoff.ms}: how often the cleaner looks for compacted logs to clean. */
+    public long logCleanerBackoffMs() {
+        return Math.max(1, logCleanerBackoffMs);
     }
 
     /** How often the logs delete segments that retention no longer keeps. */

@@ -1,6 +1,7 @@
 package io.runnel.broker.partition;
 
 import io.runnel.metadata.config.ResolvedConfig;
+import io.runnel.storage.CompactionConfig;
 import io.runnel.storage.LogConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,12 @@ final class TopicLogConfig {
                 longValue(effective, "retention.ms"),
                 longValue(effective, "retention.bytes"),
                 longValue(effective, "file.delete.delay.ms"),
-                cleanupPolicies(effective).contains("delete"));
+                cleanupPolicies(effective).contains("delete"),
+                new CompactionConfig(cleanupPolicies(effective).contains("compact"),
+                        Double.parseDouble(value(effective, "min.cleanable.dirty.ratio")),
+                        longValue(effective, "delete.retention.ms"),
+                        longValue(effective, "min.compaction.lag.ms"),
+                        longValue(effective, "max.compaction.lag.ms")));
     }
 
     /** {@code cleanup.policy} is a list: {@code delete}, {@code compact} or both. */

@@ -62,4 +62,29 @@ class TopicLogConfigTest {
                 .cleanupPolicyDelete()).isTrue();
         assertThat(config(Map.of(), Map.of("log.cleanup.policy", "compact")).cleanupPolicyDelete()).isFalse();
     }
+
+    @Test
+    void shouldCompactWithKafkasCleanerDefaultsWhenTheCleanupPolicyContainsCompact() {
+        final LogConfig config = config(Map.of("cleanup.policy", "compact,delete"), Map.of());
+
+        assertThat(config.compacted()).isTrue();
+        assertThat(config.compaction().minCleanableDirtyRatio()).isEqualTo(0.5);
+        assertThat(config.compaction().deleteRetentionMs()).isEqualTo(86_400_000L);
+        assertThat(config.compaction().minCompactionLagMs()).isZero();
+        assertThat(config.compaction().maxCompactionLagMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config(Map.of(), Map.of()).compacted()).isFalse();
+    }
+
+    @Test
+    void shouldTakeTheCleanerSettingsFromTheTopicThenTheBroker() {
+        final LogConfig config = config(
+                Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "5"),
+                Map.of("log.cleaner.min.compaction.lag.ms", "7", "log.cleaner.max.compaction.lag.ms", "9",
+                        "log.cleaner.delete.retention.ms", "11"));
+
+        assertThat(config.compaction().minCleanableDirtyRatio()).isEqualTo(0.01);
+        assertThat(config.compaction().deleteRetentionMs()).isEqualTo(5);
+        assertThat(config.compaction().minCompactionLagMs()).isEqualTo(7);
+        assertThat(config.compaction().maxCompactionLagMs()).isEqualTo(9);
+    }
 }

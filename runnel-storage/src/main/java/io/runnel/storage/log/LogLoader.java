@@ -27,7 +27,8 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * snapshot at or below the log end offset and brought up to date by replaying batch headers after it.
  *
  * <p>Leftovers of interrupted work are removed first: {@code .tmp} files of unfinished atomic writes and
- * {@code .deleted} files of segments that retention removed but did not get to delete.
+ * {@code .deleted} files of segments that retention or the cleaner removed but did not get to delete, and the
+ * files of an interrupted cleaning ({@link SegmentSwap#recover}).
  *
  * <p>Runs on the opening thread before the log is published, so it needs no locking; IO errors propagate as
  * {@link IOException} and the caller turns them into a storage error.
@@ -46,6 +47,7 @@ public final class LogLoader {
     public static LoadedLog load(final Path dir, final long recoveryPoint, final boolean cleanShutdown,
                                  final int indexIntervalBytes, final int maxIndexSize, final long nowMs,
                                  final ProducerStateManager producers) throws IOException {
+        SegmentSwap.recover(dir);
         final List<Long> baseOffsets = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (final Path file : files) {

@@ -73,9 +73,15 @@ public final class LogSegment implements AutoCloseable {
 
     private LogSegment(final Path dir, final long baseOffset, final FileChannel channel, final OffsetIndex offsetIndex,
                        final TimeIndex timeIndex, final int size, final long rollingBasedTimestampMs) {
+        this(dir, baseOffset, "", channel, offsetIndex, timeIndex, size, rollingBasedTimestampMs);
+    }
+
+    private LogSegment(final Path dir, final long baseOffset, final String suffix, final FileChannel channel,
+                       final OffsetIndex offsetIndex, final TimeIndex timeIndex, final int size,
+                       final long rollingBasedTimestampMs) {
         this.dir = dir;
         this.baseOffset = baseOffset;
-        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
         this.channel = channel;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
@@ -112,6 +118,25 @@ public final class LogSegment implements AutoCloseable {
                 new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset, maxIndexSize, true),
                 new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset, maxIndexSize, true),
                 0, nowMs);
+    }
+
+    /**
+     * Creates the empty replacement the log cleaner writes a cleaned segment into: the usual three files with
+     * {@code suffix} ({@code .cleaned}) appended to their names, so nothing of them is mistaken for a segment of the
+     * log until {@link SegmentSwap} renames them.
+     */
+    public static LogSegment createReplacement(final Path dir, final long baseOffset, final int maxIndexSize,
+                                               final String suffix) throws IOException {
+        final Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
+        final Path index = dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + suffix);
+        final Path timeIndex = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + suffix);
+        Files.deleteIfExists(index);
+        Files.deleteIfExists(timeIndex);
+        final FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new LogSegment(dir, baseOffset, suffix, channel,
+                new OffsetIndex(index, baseOffset, maxIndexSize, true),
+                new TimeIndex(timeIndex, baseOffset, maxIndexSize, true), 0, -1);
     }
 
     /**
@@ -298,6 +323,11 @@ public final class LogSegment implements AutoCloseable {
         if (active) {
             rollingBasedTimestampMs = firstBatchMaxTimestamp(header, batch);
         }
+    }
+
+    /** The max timestamp of the first batch (how old the oldest records are), or -1 when empty. */
+    public long firstBatchTimestamp() throws IOException {
+        return firstBatchMaxTimestamp(ByteBuffer.allocate(HEADER_SIZE), new RecordBatchFlyweight());
     }
 
     private long firstBatchMaxTimestamp(final ByteBuffer header, final RecordBatchFlyweight batch) throws IOException {

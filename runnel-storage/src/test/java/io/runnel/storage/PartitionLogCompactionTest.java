@@ -1,0 +1,246 @@
+package io.runnel.storage;
+
+import static io.runnel.storage.TestBatches.batchesOf;
+import static io.runnel.storage.TestBatches.keyed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentSwap;
+
+/**
+ * Compaction of one partition log ({@link LogCleaner#clean}): the latest record of each key survives at its offset,
+ * tombstones go only once cleaned and older than {@code delete.retention.ms}, the active segment is left alone,
+ * readers of a replaced segment keep reading it, and a crash at any step of the swap reopens as a consistent log.
+ *
+ * <p>Segments are so small that every append gets a segment of its own; the last append is the active segment.
+ */
+class PartitionLogCompactionTest {
+
+    private static final TopicPartition TP = new TopicPartition("table", 0);
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long DELETE_RETENTION_MS = 60_000;
+
+    @TempDir
+    Path tmp;
+    private Path dir;
+    private TestBatches.ManualClock clock;
+    private final RetiredSegments retired = new RetiredSegments();
+    private final List<PartitionLog> opened = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        dir = tmp.resolve("table-0");
+        clock = new TestBatches.ManualClock(T0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        retired.deleteAll();
+        for (final PartitionLog log : opened) {
+            log.closeForDelete();
+        }
+    }
+
+    private static LogConfig compactedOneBatchPerSegment() {
+        return LogConfig.defaults().withSegmentBytes(100).withIndexIntervalBytes(0).withSegmentIndexBytes(4096)
+                .withCompaction(new CompactionConfig(true, 0.0, DELETE_RETENTION_MS, 0, Long.MAX_VALUE));
+    }
+
+    private PartitionLog open(final boolean cleanShutdown) {
+        final PartitionLog log = PartitionLog.open(TP, dir, compactedOneBatchPerSegment(), clock, 0, 0, cleanShutdown);
+        opened.add(log);
+        return log;
+    }
+
+    /** Appends one batch per array, each {@code key, value, key, value...}; a null value is a tombstone. */
+    private void append(final PartitionLog log, final String[]... batches) {
+        for (final String[] keyValues : batches) {
+            log.appendAsLeader(keyed(CompressionType.LZ4, clock.millis(), keyValues), 0);
+        }
+    }
+
+    private static String[] kv(final String... keyValues) {
+        return keyValues;
+    }
+
+    private int clean(final PartitionLog log) throws IOException {
+        return LogCleaner.clean(log, clock.millis(), retired, () -> { });
+    }
+
+    /** Every record of the log as {@code offset:key=value} ({@code null} for a tombstone). */
+    private static List<String> contents(final PartitionLog log) throws IOException {
+        final List<String> out = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            final List<RecordBatch> batches = batchesOf(log.read(next, Integer.MAX_VALUE, Long.MAX_VALUE, true));
+            if (batches.isEmpty()) {
+                break;
+            }
+            for (final RecordBatch batch : batches) {
+                for (final Record record : batch) {
+                    out.add(record.offset() + ":" + text(record));
+                }
+                next = batch.nextOffset();
+            }
+        }
+        return out;
+    }
+
+    private static String text(final Record record) {
+        final String key = StandardCharsets.UTF_8.decode(record.key()).toString();
+        return key + "=" + (record.hasValue() ? new String(Utils.toArray(record.value()), StandardCharsets.UTF_8) : "null");
+    }
+
+    @Test
+    void shouldKeepTheLatestRecordPerKeyAtItsOffsetAndLeaveTheActiveSegmentAlone() throws IOException {
+        final PartitionLog log = open(true);
+        append(log, kv("a", "1", "b", "1"), kv("a", "2", "c", "1"), kv("b", "2"), kv("a", "3", "d", "1"));
+
+        assertThat(clean(log)).as("only the first segment loses records").isEqualTo(1);
+
+        assertThat(contents(log)).containsExactly("2:a=2", "3:c=1", "4:b=2", "5:a=3", "6:d=1");
+        assertThat(log.logEndOffset()).isEqualTo(7);
+        assertThat(log.segmentCount()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldNotCleanAgainUntilNewSegmentsAreDirty() throws IOException {
+        final PartitionLog log = open(true);
+        append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
+        assertThat(clean(log)).isEqualTo(1);
+
+        assertThat(clean(log)).isZero();
+
+        append(log, kv("b", "2"), kv("c", "1"));
+        assertThat(clean(log)).isEqualTo(1);
+        assertThat(contents(log)).containsExactly("1:a=2", "3:b=2", "4:c=1");
+    }
+
+    @Test
+    void shouldRemoveATombstoneOnlyOnceCleanedAndOlderThanDeleteRetention() throws IOException {
+        final PartitionLog log = open(true);
+        append(log, kv("a", "1"), kv("a", null), kv("b", "1"));
+        clean(log);
+        assertThat(contents(log)).containsExactly("1:a=null", "2:b=1");
+
+        clock.advance(DELETE_RETENTION_MS - 1);
+        append(log, kv("c", "1"));
+        clean(log);
+        assertThat(contents(log)).containsExactly("1:a=null", "2:b=1", "3:c=1");
+
+        clock.advance(2);
+        append(log, kv("d", "1"));
+        clean(log);
+        assertThat(contents(log)).containsExactly("2:b=1", "3:c=1", "4:d=1");
+    }
+
+    @Test
+    void shouldNotCleanSegmentsYoungerThanMinCompactionLag() throws IOException {
+        final PartitionLog log = open(true);
+        log.updateConfig(log.config().withCompaction(new CompactionConfig(true, 0.0, DELETE_RETENTION_MS, 1_000,
+                Long.MAX_VALUE)));
+        append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
+
+        assertThat(clean(log)).isZero();
+
+        clock.advance(1_000);
+        assertThat(clean(log)).isEqualTo(1);
+        assertThat(contents(log)).containsExactly("1:a=2", "2:b=1");
+    }
+
+    @Test
+    void shouldWaitForTheDirtyRatioUnlessTheMaxCompactionLagHasPassed() throws IOException {
+        final PartitionLog log = open(true);
+        log.updateConfig(log.config().withCompaction(new CompactionConfig(true, 0.9, DELETE_RETENTION_MS, 0,
+                10_000)));
+        append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
+        clean(log);
+        append(log, kv("b", "2"), kv("c", "1"));
+
+        assertThat(clean(log)).as("2 dirty segments of 3 are below the ratio 0.9").isZero();
+
+        clock.advance(10_001);
+        assertThat(clean(log)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLetAReaderOfTheReplacedSegmentFinishReadingIt() throws IOException {
+        final PartitionLog log = open(true);
+        append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
+        final LogSlice before = log.read(0, Integer.MAX_VALUE, Long.MAX_VALUE, true);
+
+        clean(log);
+
+        final List<String> read = new ArrayList<>();
+        for (final RecordBatch batch : batchesOf(before)) {
+            for (final Record record : batch) {
+                read.add(record.offset() + ":" + text(record));
+            }
+        }
+        assertThat(read).containsExactly("0:a=1");
+        assertThat(contents(log)).containsExactly("1:a=2", "2:b=1");
+        assertThat(retired.size()).isEqualTo(1);
+    }
+
+    /** How far the swap of the first segment got before the crash. */
+    private enum Step { CLEANED, SWAP, OLD_RENAMED }
+
+    private List<String> crashDuringSwapAt(final Step step) throws IOException {
+        final PartitionLog log = open(true);
+        append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
+        final LogSegment first = log.segmentsForCleaning()[0];
+        final CleanerOffsetMap map = new CleanerOffsetMap();
+        for (final Record record : batchesOf(log.read(1, Integer.MAX_VALUE, 2, true)).get(0)) {
+            map.put(record);
+        }
+        assertThat(SegmentCleaner.rewrite(first, map, Long.MIN_VALUE, log.config(), clock.millis()).changed()).isTrue();
+        if (step != Step.CLEANED) {
+            SegmentSwap.markForSwap(dir, 0);
+        }
+        if (step == Step.OLD_RENAMED) {
+            first.renameForDeletion();
+        }
+        log.closeForDelete();
+        opened.remove(log);
+        final PartitionLog reopened = open(false);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .noneMatch(name -> name.endsWith(".cleaned") || name.endsWith(".swap") || name.endsWith(".deleted"));
+        }
+        assertThat(reopened.logEndOffset()).isEqualTo(3);
+        return contents(reopened);
+    }
+
+    @Test
+    void shouldReopenWithTheOldSegmentWhenTheCrashCameBeforeTheSwapFiles() throws IOException {
+        assertThat(crashDuringSwapAt(Step.CLEANED)).containsExactly("0:a=1", "1:a=2", "2:b=1");
+    }
+
+    @Test
+    void shouldReopenWithTheCleanedSegmentWhenItsSwapFilesWereComplete() throws IOException {
+        assertThat(crashDuringSwapAt(Step.SWAP)).containsExactly("1:a=2", "2:b=1");
+    }
+
+    @Test
+    void shouldReopenWithTheCleanedSegmentWhenTheOldOneWasAlreadyRenamed() throws IOException {
+        assertThat(crashDuringSwapAt(Step.OLD_RENAMED)).containsExactly("1:a=2", "2:b=1");
+    }
+}
