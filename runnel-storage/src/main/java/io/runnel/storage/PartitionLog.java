@@ -51,7 +51,8 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * <p>Compaction ({@link LogCleaner}) rewrites closed segments off the lock and swaps each cleaned copy in under
  * it ({@link #replaceWithCleaned}), handing the old one back for delayed closing just as retention does.
  *
- * <p>Append path (no per-record work unless the topic is compacted, where every record must have a key, no copies besides the one write to the file): every batch's 61-byte header
+ * <p>Append path (no per-record work unless the topic is compacted, where every record must have a key; no copies
+ * besides the one write to the file): every batch's 61-byte header
  * is checked through a flyweight (length, magic 2, size, CRC-32C, record count) before anything is written,
  * idempotent producers' sequences are checked, then base offset and partition leader epoch (not covered by the
  * CRC) are rewritten in place (plus max timestamp and CRC for LOG_APPEND_TIME topics) and the whole request is
