@@ -5,9 +5,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.record.Record;
@@ -42,7 +39,7 @@ final class LogCleaner implements AutoCloseable {
     private final Supplier<Collection<PartitionLog>> logs;
     private final InstantSource clock;
     private final RetiredSegments retired = new RetiredSegments();
-    private final ScheduledThreadPoolExecutor thread;
+    private final StorageThread thread;
 
     LogCleaner(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final long backoffMs) {
         if (backoffMs < 1) {
@@ -50,16 +47,7 @@ final class LogCleaner implements AutoCloseable {
         }
         this.logs = logs;
         this.clock = clock;
-        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
-            final Thread t = new Thread(r, THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        });
-        // close waits for a running pass instead of interrupting it: an interrupt during file IO closes the channel
-        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        thread.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
-        thread.setRemoveOnCancelPolicy(true);
-        thread.scheduleWithFixedDelay(this::runScheduled, backoffMs, backoffMs, TimeUnit.MILLISECONDS);
+        this.thread = new StorageThread(THREAD_NAME, backoffMs, this::runOnce);
     }
 
     /**
@@ -138,13 +126,8 @@ final class LogCleaner implements AutoCloseable {
 
     private int clean(final PartitionLog log, final long now) throws IOException {
         final long delayMs = log.config().fileDeleteDelayMs();
-        return clean(log, now, retired, () -> {
-            try {
-                thread.schedule(() -> retired.deleteDue(clock.millis()), delayMs, TimeUnit.MILLISECONDS);
-            } catch (final RejectedExecutionException closing) {
-                // closing: close deletes whatever is still waiting
-            }
-        });
+        // when the thread is closing, close deletes whatever is still waiting
+        return clean(log, now, retired, () -> thread.schedule(() -> retired.deleteDue(clock.millis()), delayMs));
     }
 
     /** Replaced segments whose files are not deleted yet. */
@@ -152,26 +135,10 @@ final class LogCleaner implements AutoCloseable {
         return retired.size();
     }
 
-    private void runScheduled() {
-        try {
-            runOnce();
-        } catch (final RuntimeException e) {
-            // an exception would cancel the periodic task; the next pass may well succeed
-            LOG.error("Cleaner pass failed", e);
-        }
-    }
-
     /** Stops the thread (waiting for a running pass) and deletes every replaced segment still waiting. */
     @Override
     public void close() {
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("The cleaner pass did not finish within 30 s of close");
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
         retired.deleteAll();
     }
 }

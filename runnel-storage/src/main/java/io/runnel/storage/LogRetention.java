@@ -4,9 +4,6 @@ import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -32,7 +29,7 @@ final class LogRetention implements AutoCloseable {
     private final InstantSource clock;
     private final Runnable onLogStartOffsetsMoved;
     private final RetiredSegments retired = new RetiredSegments();
-    private final ScheduledThreadPoolExecutor thread;
+    private final StorageThread thread;
 
     /**
      * @param onLogStartOffsetsMoved called on the retention thread after a pass that deleted segments (to write
@@ -46,16 +43,7 @@ final class LogRetention implements AutoCloseable {
         this.logs = logs;
         this.clock = clock;
         this.onLogStartOffsetsMoved = onLogStartOffsetsMoved;
-        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
-            final Thread t = new Thread(r, THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        });
-        // close waits for a running pass instead of interrupting it: an interrupt during file IO closes the channel
-        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        thread.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
-        thread.setRemoveOnCancelPolicy(true);
-        thread.scheduleWithFixedDelay(this::runScheduled, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
+        this.thread = new StorageThread(THREAD_NAME, checkIntervalMs, this::runOnce);
     }
 
     /**
@@ -88,9 +76,7 @@ final class LogRetention implements AutoCloseable {
         LOG.info("Deleted {} segment(s) of {} by retention; it now starts at offset {}; files go in {} ms",
                 removed.size(), log.topicPartition(), log.logStartOffset(), delayMs);
         retired.add(removed, now + delayMs);
-        try {
-            thread.schedule(() -> retired.delete(removed), delayMs, TimeUnit.MILLISECONDS);
-        } catch (final RejectedExecutionException closing) {
+        if (!thread.schedule(() -> retired.delete(removed), delayMs)) {
             // closing: the network is already down, so no reader is left to wait for
             retired.delete(removed);
         }
@@ -99,11 +85,7 @@ final class LogRetention implements AutoCloseable {
 
     /** Runs {@code task} on the retention thread; the future fails if the task does or the thread is closed. */
     CompletableFuture<Void> runLater(final Runnable task) {
-        try {
-            return CompletableFuture.runAsync(task, thread);
-        } catch (final RejectedExecutionException closing) {
-            return CompletableFuture.failedFuture(closing);
-        }
+        return thread.runLater(task);
     }
 
     /** Segments removed from their logs whose files are not deleted yet. */
@@ -111,26 +93,10 @@ final class LogRetention implements AutoCloseable {
         return retired.size();
     }
 
-    private void runScheduled() {
-        try {
-            runOnce();
-        } catch (final RuntimeException e) {
-            // an exception would cancel the periodic task; the next pass may well succeed
-            LOG.error("Retention pass failed", e);
-        }
-    }
-
     /** Stops the thread (waiting for a running pass) and deletes every retired segment still waiting. */
     @Override
     public void close() {
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("The retention pass did not finish within 30 s of close");
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
         retired.deleteAll();
     }
 }
