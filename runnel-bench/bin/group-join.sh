@@ -6,12 +6,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$(cd "$ROOT/../shared" && pwd)}
-. "$ROOT/bin/find-jdk.sh"
-runnel_find_jdk
-cd "$ROOT"
-./mvnw -q -B -DskipTests install
-./mvnw -q -B -pl runnel-bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
-CP="runnel-bench/target/test-classes:$(cat runnel-bench/target/classpath.txt)"
+. "$ROOT/runnel-bench/bin/bench-classpath.sh"
 DATA=$(mktemp -d /tmp/runnel-join-XXXXXX)
 CLIENT_LOG=${CLIENT_LOG:-/tmp/group-join-clients.log}   # the members' own logging, kept for when a round fails
 : >"$CLIENT_LOG"

@@ -3,10 +3,5 @@
 #   runnel-bench/bin/jmh.sh [JMH ARGS...]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-. "$ROOT/bin/find-jdk.sh"
-runnel_find_jdk
-cd "$ROOT"
-./mvnw -q -B -DskipTests install -pl runnel-bench -am
-./mvnw -q -B -pl runnel-bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
-exec "$JAVA_HOME/bin/java" -cp "runnel-bench/target/test-classes:$(cat runnel-bench/target/classpath.txt)" \
-  org.openjdk.jmh.Main "$@"
+. "$ROOT/runnel-bench/bin/bench-classpath.sh"
+exec "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main "$@"

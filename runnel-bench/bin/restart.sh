@@ -4,12 +4,7 @@
 #   runnel-bench/bin/restart.sh [PARTITIONS [MIB...]]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-. "$ROOT/bin/find-jdk.sh"
-runnel_find_jdk
-cd "$ROOT"
-./mvnw -q -B -DskipTests install
-./mvnw -q -B -pl runnel-bench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/classpath.txt
-CP="runnel-bench/target/test-classes:$(cat runnel-bench/target/classpath.txt)"
+. "$ROOT/runnel-bench/bin/bench-classpath.sh"
 partitions=${1:-1000}
 shift || true
 for mib in ${*:-1 10}; do
