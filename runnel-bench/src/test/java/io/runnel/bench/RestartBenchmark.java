@@ -3,6 +3,7 @@ package io.runnel.bench;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.PartitionLog;
+import io.runnel.storage.log.OffsetCheckpointFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -22,8 +23,11 @@ import org.apache.kafka.common.record.TimestampType;
  * How long the storage layer takes to open all its logs after a clean shutdown and after a crash, against the
  * number of partitions and the data they hold (issue #5's restart goal: 1,000 partitions and 10 GB clean in under
  * a second). Writes the data through {@link LogManager}, closes it (clean) and times a reopen of every log, then
- * removes the clean-shutdown marker (as a crash leaves it) and times the recovering reopen.
- * {@code RestartBenchmark PARTITIONS MIB_PER_PARTITION [DIR]}; prints one JSON line.
+ * removes the clean-shutdown marker (as a crash leaves it) and times the recovering reopen (from the recovery points
+ * the close wrote: only each log's active segment is scanned), and last without the recovery point checkpoint
+ * either (a crash before the first checkpoint: every segment is scanned).
+ * {@code RestartBenchmark PARTITIONS MIB_PER_PARTITION [SEGMENT_MIB [DIR]]} (segments of 64 MiB unless given, so
+ * a small SEGMENT_MIB gives logs of thousands of segments); prints one JSON line.
  */
 public final class RestartBenchmark {
     private static final int BATCH_RECORDS = 100;
@@ -35,8 +39,9 @@ public final class RestartBenchmark {
     public static void main(final String[] args) throws Exception {
         final int partitions = Integer.parseInt(args[0]);
         final int mibPerPartition = Integer.parseInt(args[1]);
-        final Path root = args.length > 2 ? Path.of(args[2]) : Files.createTempDirectory("runnel-restart");
-        final LogConfig config = LogConfig.defaults().withSegmentBytes(64 * 1024 * 1024);
+        final int segmentMib = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        final Path root = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("runnel-restart");
+        final LogConfig config = LogConfig.defaults().withSegmentBytes(segmentMib * 1024 * 1024);
         final List<Path> dirs = List.of(root);
         try {
             final ByteBuffer batch = batch();
@@ -49,13 +54,19 @@ public final class RestartBenchmark {
                     }
                 }
             }
+            final long segments = segmentCount(dirs, partitions, config);
             final long cleanMs = reopenMs(dirs, partitions, config);
             Files.deleteIfExists(root.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
             final long uncleanMs = reopenMs(dirs, partitions, config);
-            System.out.printf("{\"partitions\":%d,\"mib\":%d,\"clean_open_ms\":%d,\"unclean_open_ms\":%d}%n",
-                    partitions, (long) partitions * mibPerPartition, cleanMs, uncleanMs);
+            // a crash before the first recovery point checkpoint: every segment is scanned
+            Files.deleteIfExists(root.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
+            Files.deleteIfExists(root.resolve(OffsetCheckpointFile.RECOVERY_POINT));
+            final long fullRecoveryMs = reopenMs(dirs, partitions, config);
+            System.out.printf("{\"partitions\":%d,\"mib\":%d,\"segments\":%d,\"clean_open_ms\":%d,"
+                    + "\"unclean_open_ms\":%d,\"unclean_no_checkpoint_ms\":%d}%n", partitions,
+                    (long) partitions * mibPerPartition, segments, cleanMs, uncleanMs, fullRecoveryMs);
         } finally {
-            if (args.length <= 2) {
+            if (args.length <= 3) {
                 deleteRecursively(root);
             }
         }
@@ -71,6 +82,17 @@ public final class RestartBenchmark {
             }
             return (System.nanoTime() - startNs) / 1_000_000;
         }
+    }
+
+    private static long segmentCount(final List<Path> dirs, final int partitions, final LogConfig config)
+            throws IOException {
+        long count = 0;
+        try (LogManager logs = LogManager.open(dirs, InstantSource.system())) {
+            for (int p = 0; p < partitions; p++) {
+                count += logs.getOrCreate(new TopicPartition("restart", p), config).segmentCount();
+            }
+        }
+        return count;
     }
 
     private static ByteBuffer batch() {

@@ -2,11 +2,15 @@ package io.runnel.storage.index;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Common machinery of the sparse, memory-mapped, fixed-entry-size segment indexes.
@@ -22,21 +26,35 @@ import java.nio.file.Path;
  * volatile write of {@code entries}; readers read {@code entries} first and only touch entries below
  * it, so they never see a half-written entry. Trimming installs a new (smaller) mapping; readers still
  * holding the old one stay inside the part of the file that remains.
+ *
+ * <p>Lazy loading: an index opened read-only (an inactive segment's) is not opened or mapped until its first use,
+ * so a start-up with thousands of segments maps nothing but the active segments' indexes (and stays far below
+ * {@code vm.max_map_count}, which caps the number of mappings). Its sanity check runs at that first use; an index
+ * that fails it is ignored (lookups then scan the segment from its start, which is slower but correct).
  */
 public abstract class MappedIndex implements AutoCloseable {
 
-    protected final Path file;
+    private static final Logger LOG = LoggerFactory.getLogger(MappedIndex.class);
+
     protected final long baseOffset;
     private final int entrySize;
+    /** What {@link #isSane} is checked against when a lazily opened index is first used. */
+    private final long lazyBound;
+    private volatile Path file;
+    /** Null until a lazily opened index is first used. */
     private volatile MappedByteBuffer mmap;
     private volatile int entries;
     private int maxEntries;
 
+    /**
+     * Opens and maps the index now; a {@code writable} one is preallocated to {@code maxIndexSize} for appends.
+     */
     protected MappedIndex(final Path file, final long baseOffset, final int maxIndexSize, final int entrySize,
                           final boolean writable) throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
+        this.lazyBound = -1;
         final boolean existed = Files.exists(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             final long existingLength = existed ? raf.length() : 0;
@@ -53,6 +71,51 @@ public abstract class MappedIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * An existing, read-only index that is opened and mapped at its first use, when it is also checked against
+     * {@code bound} (see {@link #isSane(long)}).
+     */
+    protected MappedIndex(final Path file, final long baseOffset, final int entrySize, final long bound) {
+        this.file = file;
+        this.baseOffset = baseOffset;
+        this.entrySize = entrySize;
+        this.lazyBound = bound;
+    }
+
+    private MappedByteBuffer mapped() {
+        final MappedByteBuffer current = mmap;
+        return current != null ? current : load();
+    }
+
+    private synchronized MappedByteBuffer load() {
+        if (mmap != null) {
+            return mmap;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            final int count = (int) Math.min(Integer.MAX_VALUE, raf.length() / entrySize);
+            final long length = (long) count * entrySize;
+            if (raf.length() != length) {
+                raf.setLength(length);
+            }
+            final MappedByteBuffer buffer = map(raf, length);
+            maxEntries = count;
+            if (isSane(buffer, count, lazyBound)) {
+                entries = count;
+            } else {
+                LOG.warn("Ignoring index {}: it does not match its segment; lookups scan the segment", file);
+                entries = 0;
+            }
+            mmap = buffer;
+            return buffer;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("opening index " + file, e);
+        }
+    }
+
+    /** Whether the index was mapped (an index opened lazily is mapped at its first use). */
+    public boolean isLoaded() {
+        return mmap != null;
+    }
     private static MappedByteBuffer map(final RandomAccessFile raf, final long length) throws IOException {
         final MappedByteBuffer buffer = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
         buffer.order(ByteOrder.BIG_ENDIAN);
@@ -67,25 +130,33 @@ public abstract class MappedIndex implements AutoCloseable {
         return file;
     }
 
+    /** Moves the index file to {@code target}; a mapping in use stays valid, a lazy index maps it from there. */
+    public synchronized void renameTo(final Path target) throws IOException {
+        Files.move(file, target);
+        file = target;
+    }
+
     public int entries() {
+        mapped();
         return entries;
     }
 
     public int maxEntries() {
+        mapped();
         return maxEntries;
     }
 
     public boolean isFull() {
-        return entries >= maxEntries;
+        return entries() >= maxEntries;
     }
 
     public long sizeInBytes() {
-        return (long) entries * entrySize;
+        return (long) entries() * entrySize;
     }
 
     /** The current mapping; read {@link #entries()} before calling this. */
     protected final MappedByteBuffer buffer() {
-        return mmap;
+        return mapped();
     }
 
     protected final int entrySize() {
@@ -99,6 +170,7 @@ public abstract class MappedIndex implements AutoCloseable {
 
     /** Drops all entries (before a rebuild); call {@link #ensureCapacity} before appending again. */
     public void reset() {
+        mapped();
         entries = 0;
     }
 
@@ -112,13 +184,15 @@ public abstract class MappedIndex implements AutoCloseable {
 
     /** Shrinks the file and mapping to exactly the valid entries. */
     public void trimToValidSize() throws IOException {
-        resize(sizeInBytes());
+        if (isLoaded()) {
+            resize(sizeInBytes());
+        }
     }
 
-    private void resize(final long length) throws IOException {
+    private synchronized void resize(final long length) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             if (length < raf.length()) {
-                mmap.force();
+                mapped().force();
             }
             raf.setLength(length);
             final MappedByteBuffer fresh = map(raf, length);
@@ -128,7 +202,10 @@ public abstract class MappedIndex implements AutoCloseable {
     }
 
     public void flush() {
-        mmap.force();
+        final MappedByteBuffer current = mmap;
+        if (current != null) {
+            current.force();
+        }
     }
 
     @Override
@@ -140,7 +217,12 @@ public abstract class MappedIndex implements AutoCloseable {
      * Whether the index can be trusted against the log: a monotonic tail whose last entry points inside
      * the log ({@code bound} is the log file size for the offset index, the log end offset for the time index).
      */
-    public abstract boolean isSane(long bound);
+    public final boolean isSane(final long bound) {
+        return isSane(buffer(), entries(), bound);
+    }
+
+    /** {@link #isSane(long)} of the first {@code entries} entries of {@code buffer}. */
+    protected abstract boolean isSane(MappedByteBuffer buffer, int entries, long bound);
 
     protected final int relativeOffset(final long offset) {
         final long relative = offset - baseOffset;

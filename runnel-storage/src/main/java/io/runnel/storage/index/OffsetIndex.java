@@ -27,17 +27,26 @@ public final class OffsetIndex extends MappedIndex {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE, writable);
     }
 
+    private OffsetIndex(final Path file, final long baseOffset, final long logSizeInBytes) {
+        super(file, baseOffset, ENTRY_SIZE, logSizeInBytes);
+    }
+
+    /** An inactive segment's existing index, mapped at its first use and checked then against its log's size. */
+    public static OffsetIndex lazy(final Path file, final long baseOffset, final long logSizeInBytes) {
+        return new OffsetIndex(file, baseOffset, logSizeInBytes);
+    }
+
     /** Appends an entry; {@code offset} must be greater than the last indexed offset. */
     public void append(final long offset, final int position) {
         final int n = entries();
         if (n >= maxEntries()) {
-            throw new IllegalStateException("offset index " + file + " is full");
+            throw new IllegalStateException("offset index " + file() + " is full");
         }
         final int relative = relativeOffset(offset);
         final MappedByteBuffer buffer = buffer();
         if (n > 0 && relative <= buffer.getInt((n - 1) * ENTRY_SIZE)) {
             throw new IllegalArgumentException("offset " + offset + " not above the last indexed offset "
-                    + lastOffset() + " in " + file);
+                    + lastOffset() + " in " + file());
         }
         buffer.putInt(n * ENTRY_SIZE, relative);
         buffer.putInt(n * ENTRY_SIZE + 4, position);
@@ -77,12 +86,10 @@ public final class OffsetIndex extends MappedIndex {
     }
 
     @Override
-    public boolean isSane(final long logSizeInBytes) {
-        final int n = entries();
+    protected boolean isSane(final MappedByteBuffer buffer, final int n, final long logSizeInBytes) {
         if (n == 0) {
             return true;
         }
-        final MappedByteBuffer buffer = buffer();
         final int lastRelative = buffer.getInt((n - 1) * ENTRY_SIZE);
         final int lastPosition = buffer.getInt((n - 1) * ENTRY_SIZE + 4);
         if (lastRelative < 0 || lastPosition < 0 || lastPosition >= logSizeInBytes) {

@@ -27,6 +27,18 @@ public final class TimeIndex extends MappedIndex {
         super(file, baseOffset, maxIndexSize, ENTRY_SIZE, writable);
     }
 
+    private TimeIndex(final Path file, final long baseOffset, final long logEndOffset) {
+        super(file, baseOffset, ENTRY_SIZE, logEndOffset);
+    }
+
+    /**
+     * An inactive segment's existing index, mapped at its first use and checked then against the segment's end
+     * offset (exclusive).
+     */
+    public static TimeIndex lazy(final Path file, final long baseOffset, final long logEndOffset) {
+        return new TimeIndex(file, baseOffset, logEndOffset);
+    }
+
     /** Appends (timestamp, offset) when the timestamp is above the last entry's and there is room. */
     public boolean maybeAppend(final long timestamp, final long offset) {
         final int n = entries();
@@ -73,12 +85,10 @@ public final class TimeIndex extends MappedIndex {
 
     /** Sanity against the log end offset (exclusive). */
     @Override
-    public boolean isSane(final long logEndOffset) {
-        final int n = entries();
+    protected boolean isSane(final MappedByteBuffer buffer, final int n, final long logEndOffset) {
         if (n == 0) {
             return true;
         }
-        final MappedByteBuffer buffer = buffer();
         final int lastRelative = buffer.getInt((n - 1) * ENTRY_SIZE + 8);
         if (lastRelative < 0 || baseOffset + lastRelative >= logEndOffset) {
             return false;

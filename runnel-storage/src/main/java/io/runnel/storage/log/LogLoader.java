@@ -19,8 +19,10 @@ import io.runnel.storage.record.RecordBatchFlyweight;
 /**
  * Opens a partition directory at startup.
  *
- * <p>After a clean shutdown the files are trusted: each segment only steps over the batch headers after its
- * last index entry, and an index that is missing or does not match the log is rebuilt. After an unclean
+ * <p>After a clean shutdown the files are trusted: inactive segments are opened without reading them, their indexes
+ * mapped at first use ({@link LogSegment#openTrusted}), so opening a log costs about the same whatever it holds;
+ * the active segment steps over the batch headers after its last index entry; an index that is missing, or the
+ * active segment's that does not match the log, is rebuilt. After an unclean
  * shutdown every segment from the one holding the recovery point onwards is scanned batch by batch (length,
  * magic, increasing offsets, CRC-32C); the first bad byte truncates its segment, every later segment is
  * deleted, and the scanned segments' indexes are rebuilt. Producer state is then loaded from the newest
@@ -69,10 +71,17 @@ public final class LogLoader {
             if (baseOffsets.isEmpty()) {
                 segments.add(LogSegment.create(dir, 0, maxIndexSize, nowMs));
             } else {
-                for (int i = 0; i < baseOffsets.size(); i++) {
-                    segments.add(LogSegment.open(dir, baseOffsets.get(i), maxIndexSize, i == baseOffsets.size() - 1));
+                final int firstToRecover = firstToRecover(baseOffsets, recoveryPoint, cleanShutdown);
+                final int last = baseOffsets.size() - 1;
+                for (int i = 0; i <= last; i++) {
+                    final long base = baseOffsets.get(i);
+                    final boolean lazy = i < firstToRecover && i < last;
+                    segments.add(lazy
+                            ? LogSegment.openTrusted(dir, base, baseOffsets.get(i + 1), indexIntervalBytes,
+                                    maxIndexSize)
+                            : LogSegment.open(dir, base, maxIndexSize, i == last));
                 }
-                loadSegments(segments, recoveryPoint, cleanShutdown, indexIntervalBytes, maxIndexSize);
+                loadSegments(segments, firstToRecover, cleanShutdown, indexIntervalBytes, maxIndexSize);
             }
             final long logEndOffset = segments.get(segments.size() - 1).nextOffset();
             rebuildProducerState(segments, logEndOffset, producers);
@@ -89,23 +98,32 @@ public final class LogLoader {
         }
     }
 
-    private static void loadSegments(final List<LogSegment> segments, final long recoveryPoint,
-                                     final boolean cleanShutdown, final int indexIntervalBytes,
-                                     final int maxIndexSize) throws IOException {
-        int firstToRecover = segments.size();
-        if (!cleanShutdown) {
-            firstToRecover = 0;
-            for (int i = 0; i < segments.size(); i++) {
-                if (segments.get(i).baseOffset() <= recoveryPoint) {
-                    firstToRecover = i;
-                }
+    /** Index of the first segment to scan: none after a clean shutdown, else the one holding the recovery point. */
+    private static int firstToRecover(final List<Long> baseOffsets, final long recoveryPoint,
+                                      final boolean cleanShutdown) {
+        if (cleanShutdown) {
+            return baseOffsets.size();
+        }
+        int first = 0;
+        for (int i = 0; i < baseOffsets.size(); i++) {
+            if (baseOffsets.get(i) <= recoveryPoint) {
+                first = i;
             }
         }
+        return first;
+    }
+
+    /** Segments before {@code firstToRecover} are trusted (the inactive ones were opened lazily), the rest scanned. */
+    private static void loadSegments(final List<LogSegment> segments, final int firstToRecover,
+                                     final boolean cleanShutdown, final int indexIntervalBytes,
+                                     final int maxIndexSize) throws IOException {
         for (int i = 0; i < segments.size(); i++) {
             final LogSegment segment = segments.get(i);
             final boolean active = i == segments.size() - 1;
             if (i < firstToRecover) {
-                segment.loadTrusted(indexIntervalBytes, maxIndexSize, active);
+                if (active) {
+                    segment.loadTrusted(indexIntervalBytes, maxIndexSize, true);
+                }
                 continue;
             }
             final int truncated = segment.recover(Integer.MAX_VALUE, indexIntervalBytes, maxIndexSize, active, true);

@@ -4,6 +4,7 @@ import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -69,6 +70,8 @@ public final class LogSegment implements AutoCloseable {
     private int bytesSinceLastIndexEntry;
     private long rollingBasedTimestampMs;
     private boolean indexFilesExisted = true;
+    /** False for a segment opened by {@link #openTrusted} until its max timestamp is first asked for. */
+    private volatile boolean timestampsLoaded = true;
     private volatile boolean renamedForDeletion;
 
     private LogSegment(final Path dir, final long baseOffset, final FileChannel channel, final OffsetIndex offsetIndex,
@@ -146,12 +149,8 @@ public final class LogSegment implements AutoCloseable {
     public static LogSegment open(final Path dir, final long baseOffset, final int maxIndexSize, final boolean active)
             throws IOException {
         final Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
-        final FileChannel channel = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final FileChannel channel = openExisting(log);
         final long fileSize = channel.size();
-        if (fileSize > Integer.MAX_VALUE) {
-            channel.close();
-            throw new IOException("segment " + log + " is larger than 2 GiB");
-        }
         final boolean indexesExist = Files.exists(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)))
                 && Files.exists(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)));
         final LogSegment segment = new LogSegment(dir, baseOffset, channel,
@@ -160,6 +159,41 @@ public final class LogSegment implements AutoCloseable {
                 (int) fileSize, -1);
         segment.indexFilesExisted = indexesExist;
         return segment;
+    }
+
+    /**
+     * Opens an inactive segment after a clean shutdown without reading it or mapping its indexes: they are mapped
+     * and checked at their first use, and the max timestamp is read from the time index then. The segment ends
+     * where the next one begins ({@code nextBaseOffset}); a compacted segment may stop short of that, which reads
+     * handle as they handle any gap. Missing indexes are rebuilt now, as in {@link #loadTrusted}.
+     */
+    public static LogSegment openTrusted(final Path dir, final long baseOffset, final long nextBaseOffset,
+                                         final int indexIntervalBytes, final int maxIndexSize) throws IOException {
+        final Path index = dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
+        final Path timeIndex = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX));
+        if (!Files.exists(index) || !Files.exists(timeIndex)) {
+            final LogSegment segment = open(dir, baseOffset, maxIndexSize, false);
+            segment.loadTrusted(indexIntervalBytes, maxIndexSize, false);
+            return segment;
+        }
+        final Path log = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        final FileChannel channel = openExisting(log);
+        final long fileSize = channel.size();
+        final LogSegment segment = new LogSegment(dir, baseOffset, channel,
+                OffsetIndex.lazy(index, baseOffset, fileSize), TimeIndex.lazy(timeIndex, baseOffset, nextBaseOffset),
+                (int) fileSize, -1);
+        segment.lastOffset = nextBaseOffset - 1;
+        segment.timestampsLoaded = false;
+        return segment;
+    }
+
+    private static FileChannel openExisting(final Path log) throws IOException {
+        final FileChannel channel = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (channel.size() > Integer.MAX_VALUE) {
+            channel.close();
+            throw new IOException("segment " + log + " is larger than 2 GiB");
+        }
+        return channel;
     }
 
     public long baseOffset() {
@@ -189,11 +223,51 @@ public final class LogSegment implements AutoCloseable {
     }
 
     public long maxTimestamp() {
+        loadTimestamps();
         return maxTimestamp;
     }
 
     public long offsetOfMaxTimestamp() {
+        loadTimestamps();
         return offsetOfMaxTimestamp;
+    }
+
+    /** A segment from {@link #openTrusted} learns its max timestamp from the time index (or its batches). */
+    private void loadTimestamps() {
+        if (timestampsLoaded) {
+            return;
+        }
+        synchronized (this) {
+            if (timestampsLoaded) {
+                return;
+            }
+            if (timeIndex.entries() > 0) {
+                maxTimestamp = timeIndex.lastTimestamp();
+                offsetOfMaxTimestamp = timeIndex.lastOffset();
+            } else {
+                // no record has a timestamp, or the time index did not match the log and is ignored
+                scanMaxTimestamp();
+            }
+            timestampsLoaded = true;
+        }
+    }
+
+    private void scanMaxTimestamp() {
+        final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        final RecordBatchFlyweight batch = new RecordBatchFlyweight();
+        int position = 0;
+        try {
+            while (position + HEADER_SIZE <= size && readFully(header, position, HEADER_SIZE)) {
+                batch.wrap(header, 0);
+                if (batch.maxTimestamp() > maxTimestamp) {
+                    maxTimestamp = batch.maxTimestamp();
+                    offsetOfMaxTimestamp = batch.baseOffset();
+                }
+                position += batch.sizeInBytes();
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("reading the timestamps of " + logFile, e);
+        }
     }
 
     /**
@@ -201,6 +275,7 @@ public final class LogSegment implements AutoCloseable {
      * time when no record carries a timestamp (as Kafka does).
      */
     public long largestTimestamp() throws IOException {
+        loadTimestamps();
         if (maxTimestamp != RecordBatch.NO_TIMESTAMP) {
             return maxTimestamp;
         }
@@ -452,8 +527,8 @@ public final class LogSegment implements AutoCloseable {
         if (renamedForDeletion) {
             return;
         }
-        Files.move(offsetIndex.file(), deletedName(offsetIndex.file()));
-        Files.move(timeIndex.file(), deletedName(timeIndex.file()));
+        offsetIndex.renameTo(deletedName(offsetIndex.file()));
+        timeIndex.renameTo(deletedName(timeIndex.file()));
         Files.move(logFile, deletedName(logFile));
         renamedForDeletion = true;
     }
@@ -465,8 +540,9 @@ public final class LogSegment implements AutoCloseable {
     public void closeAndDelete() throws IOException {
         channel.close();
         Files.deleteIfExists(currentName(logFile));
-        Files.deleteIfExists(currentName(offsetIndex.file()));
-        Files.deleteIfExists(currentName(timeIndex.file()));
+        // the indexes know their current names (renameTo)
+        Files.deleteIfExists(offsetIndex.file());
+        Files.deleteIfExists(timeIndex.file());
     }
 
     private Path currentName(final Path file) {
@@ -545,6 +621,7 @@ public final class LogSegment implements AutoCloseable {
      */
     public Optional<TimestampAndOffset> findByTimestamp(final long timestamp, final long minOffset)
             throws IOException {
+        loadTimestamps();
         if (maxTimestamp < timestamp) {
             return Optional.empty();
         }
@@ -572,6 +649,7 @@ public final class LogSegment implements AutoCloseable {
 
     /** The first record carrying this segment's max timestamp. */
     public Optional<TimestampAndOffset> maxTimestampRecord() throws IOException {
+        loadTimestamps();
         if (offsetOfMaxTimestamp < 0) {
             return Optional.empty();
         }
