@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.server.TestBroker;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,7 +164,27 @@ class LogDirFailureTest {
             final Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(node)).allDescriptions()
                     .get(30, TimeUnit.SECONDS).get(node);
             assertThat(dirs.get(d2.toAbsolutePath().toString()).error()).isInstanceOf(KafkaStorageException.class);
+
+            final String described = kafkaLogDirs(broker, "--describe");
+            assertThat(described).contains("\"logDir\":\"" + d1.toAbsolutePath() + "\"")
+                    .contains("\"logDir\":\"" + d2.toAbsolutePath() + "\"")
+                    .contains("\"partition\":\"second-0\"")
+                    .contains(KafkaStorageException.class.getName());
         }
+    }
+
+    /** Runs kafka-log-dirs.sh (kafka-tools is on the test classpath) and returns what it prints. */
+    private static String kafkaLogDirs(final TestBroker broker, final String... args) throws Exception {
+        final List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"),
+                "org.apache.kafka.tools.LogDirsCommand", "--bootstrap-server", broker.bootstrap()));
+        command.addAll(List.of(args));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("kafka-log-dirs %s:%n%s", String.join(" ", args), output).isZero();
+        return output;
     }
 
     /** Produce, Fetch, ListOffsets and DeleteRecords of partition 0 of {@code topic} all fail with the disk. */
