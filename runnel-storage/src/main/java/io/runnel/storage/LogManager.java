@@ -136,7 +136,7 @@ public final class LogManager implements AutoCloseable {
             try {
                 dirs.add(openDir(path, partitions));
             } catch (final IOException e) {
-                LOG.error("Log directory {} cannot be opened; it is offline", path, e);
+                // reported (and logged) once the manager exists
                 dirs.add(new LogDir(path, false, Map.of(), Map.of()));
                 unusable.put(path, e);
                 continue;

@@ -135,6 +135,10 @@ class LogDirFailureTest {
 
             try (WireClient client = WireClient.connect(broker.port())) {
                 assertStorageErrorEverywhere(client, "stranded");
+                final MetadataResponseData.MetadataResponsePartition stranded = client.<MetadataResponseData>roundTrip(
+                        Requests.metadata("stranded", false), V12).topics().find("stranded").partitions().get(0);
+                assertThat(stranded.errorCode()).isEqualTo(Errors.LEADER_NOT_AVAILABLE.code());
+                assertThat(stranded.offlineReplicas()).containsExactly(node);
                 final ProduceResponseData.PartitionProduceResponse stays = produce(client, "stays");
                 assertThat(stays.errorCode()).isZero();
                 assertThat(stays.baseOffset()).as("the data of the usable directory survived").isEqualTo(1);
