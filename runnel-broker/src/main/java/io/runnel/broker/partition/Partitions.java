@@ -44,6 +44,12 @@ public final class Partitions {
         return partitions.values();
     }
 
+    /** True when this broker leads {@code tp}, whether its log is online or offline. */
+    public boolean hosts(final String topic, final int partition) {
+        final TopicPartition tp = new TopicPartition(topic, partition);
+        return partitions.containsKey(tp) || unopened.contains(tp);
+    }
+
     /** True when this broker leads {@code tp} but its log directory has failed. */
     public boolean isOffline(final TopicPartition tp) {
         if (unopened.contains(tp)) {

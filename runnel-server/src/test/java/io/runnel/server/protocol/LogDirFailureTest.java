@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -111,6 +112,7 @@ class LogDirFailureTest {
             assertThat(partitionsIn(admin, node, d1)).contains(new TopicPartition("newcomer", 0));
             assertThat(consumeAll(broker, new TopicPartition("healthy", 0), 3)).hasSize(3);
             assertThat(consumeAll(broker, new TopicPartition("newcomer", 0), 1)).hasSize(1);
+
             assertBrokerServes(broker.port());
         }
     }
@@ -119,7 +121,7 @@ class LogDirFailureTest {
     void shouldStartWithTheUsableDirectoryAndKeepThePartitionsOfTheOtherOffline() throws Exception {
         final Path d1 = tmp.resolve("d1");
         final Path d2 = tmp.resolve("d2");
-        try (TestBroker broker = TestBroker.start(tmp, "log.dirs", d1 + "," + d2);
+        try (TestBroker broker = TestBroker.start(tmp, "log.dirs", d1 + "," + d2, "offsets.topic.num.partitions", "1");
              Admin admin = broker.admin();
              KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             createTopic(admin, "stays");
@@ -148,6 +150,13 @@ class LogDirFailureTest {
             assertThat(dirs.get(d2.toAbsolutePath().toString()).error()).isInstanceOf(KafkaStorageException.class);
             createTopic(admin, "later");
             assertThat(partitionsIn(admin, node, d1)).contains(new TopicPartition("later", 0));
+
+            // committed offsets live in __consumer_offsets (created now, in d1): the offline partition still has them
+            final TopicPartition strandedPartition = new TopicPartition("stranded", 0);
+            admin.alterConsumerGroupOffsets("reader", Map.of(strandedPartition, new OffsetAndMetadata(1)))
+                    .all().get(30, TimeUnit.SECONDS);
+            assertThat(admin.listConsumerGroupOffsets("reader").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(strandedPartition).offset()).isEqualTo(1);
         }
     }
 
