@@ -9,6 +9,7 @@ import io.runnel.broker.api.createtopics.CreateTopicsHandler;
 import io.runnel.broker.api.deletetopics.DeleteTopicsHandler;
 import io.runnel.broker.api.describecluster.DescribeClusterHandler;
 import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
+import io.runnel.broker.api.describelogdirs.DescribeLogDirsHandler;
 import io.runnel.broker.api.fetch.FetchHandler;
 import io.runnel.broker.api.incrementalalterconfigs.IncrementalAlterConfigsHandler;
 import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
@@ -124,7 +125,8 @@ public final class Broker implements AutoCloseable {
             final List<ApiHandler<?>> handlers = new ArrayList<>();
             final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
             handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions()));
-            handlers.add(new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics()));
+            handlers.add(new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics(),
+                    partitions::isOffline));
             handlers.add(new CreateTopicsHandler(controller));
             handlers.add(new DeleteTopicsHandler(controller));
             handlers.add(new CreatePartitionsHandler(controller));
@@ -136,6 +138,7 @@ public final class Broker implements AutoCloseable {
             handlers.add(new IncrementalAlterConfigsHandler(controller));
             handlers.add(new AlterConfigsHandler(controller));
             handlers.add(new DescribeClusterHandler(controller::image, config.nodeId()));
+            handlers.add(new DescribeLogDirsHandler(logs, partitions));
             handlers.add(new InitProducerIdHandler(controller));
             handlers.add(new FindCoordinatorHandler(controller, config.nodeId(),
                     OffsetsTopic.topicSpec(config.originals(), 1)));

@@ -60,12 +60,15 @@ final class LogCleaner implements AutoCloseable {
         retired.deleteDue(now);
         int replaced = 0;
         for (final PartitionLog log : logs.get()) {
-            if (!log.config().compacted()) {
+            if (!log.config().compacted() || log.isOffline()) {
                 continue;
             }
             try {
                 replaced += clean(log, now);
-            } catch (final RuntimeException | IOException e) {
+            } catch (final IOException e) {
+                // reading the segments or writing their cleaned copies: the disk of this log failed (logged there)
+                log.reportDiskError("cleaning " + log.topicPartition(), e);
+            } catch (final RuntimeException e) {
                 LOG.error("Cleaning {} failed; the other logs go on", log.topicPartition(), e);
             }
         }

@@ -2,6 +2,7 @@ package io.runnel.storage;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,14 @@ import io.runnel.storage.log.StorageIo;
  * their recovery point when first opened. A directory is only marked clean again at close if every partition in
  * it was opened (and so recovered) or deleted during the run.
  *
+ * <p>Disk errors are isolated per directory ({@link LogDirFailures}, Kafka's KIP-112 model): a directory that
+ * cannot be opened at start, or whose files or logs meet any IO error later, is offline until restart. Its logs
+ * stop (no writes, no reads, closed without writing at close), no partition is placed in it, and its checkpoints
+ * and clean-shutdown marker are not written again; the other directories go on. Only when no directory can be
+ * opened does {@link #open} fail. When every directory has failed at run time, the broker stays up and every
+ * partition answers KAFKA_STORAGE_ERROR (Kafka halts instead, so that its partitions move to other brokers; a single
+ * node has nowhere to move them, and staying up keeps DescribeLogDirs and Metadata saying what failed).
+ *
  * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}.
  *
  * <p>Thread safety: {@link #get} is lock-free; creation, deletion, checkpoints and close are serialised on this
@@ -76,6 +85,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     private final List<LogDir> logDirs;
+    private final LogDirFailures failures = new LogDirFailures(this::onLogDirFailure);
     private final InstantSource clock;
     private final Map<TopicPartition, Path> partitionDirs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
@@ -99,7 +109,9 @@ public final class LogManager implements AutoCloseable {
 
     /**
      * Opens the log directories (creating missing ones) and starts the retention thread, which first runs
-     * {@code retentionCheckIntervalMs} from now. Startup IO errors are thrown as they are.
+     * {@code retentionCheckIntervalMs} from now. A directory that cannot be opened is offline from the start.
+     *
+     * @throws IOException when no directory can be opened, or a partition has directories in two of them
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
                                   final long retentionCheckIntervalMs) throws IOException {
@@ -116,44 +128,69 @@ public final class LogManager implements AutoCloseable {
             throw new IllegalArgumentException("at least one log directory is needed");
         }
         final List<LogDir> dirs = new ArrayList<>();
+        final Map<Path, IOException> unusable = new LinkedHashMap<>();
         final Map<TopicPartition, Path> found = new HashMap<>();
         for (final Path configured : logDirs) {
             final Path path = configured.toAbsolutePath().normalize();
-            final boolean fresh = !Files.exists(path) || isEmpty(path);
-            Files.createDirectories(path);
-            final Path marker = path.resolve(CLEAN_SHUTDOWN_FILE);
-            // a directory with nothing in it has nothing to recover
-            final boolean clean = fresh || Files.exists(marker);
-            if (Files.exists(marker)) {
-                Files.delete(marker);
-                OffsetCheckpointFile.fsyncDirectory(path);
-            } else if (!clean) {
-                LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
+            final Map<TopicPartition, Path> partitions = new HashMap<>();
+            try {
+                dirs.add(openDir(path, partitions));
+            } catch (final IOException e) {
+                // reported (and logged) once the manager exists
+                dirs.add(new LogDir(path, false, Map.of(), Map.of()));
+                unusable.put(path, e);
+                continue;
             }
-            dirs.add(new LogDir(path, clean, OffsetCheckpointFile.read(path, OffsetCheckpointFile.RECOVERY_POINT),
-                    OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET)));
-            try (DirectoryStream<Path> children = Files.newDirectoryStream(path, Files::isDirectory)) {
-                for (final Path child : children) {
-                    final String name = child.getFileName().toString();
-                    if (DELETED_DIR.matcher(name).matches()) {
-                        LOG.info("Removing leftover of a deleted partition {}", child);
-                        deleteRecursively(child);
-                        continue;
-                    }
-                    final TopicPartition tp = parsePartitionDir(name);
-                    if (tp == null) {
-                        continue;
-                    }
-                    final Path previous = found.putIfAbsent(tp, child);
-                    if (previous != null) {
-                        throw new IOException("Partition " + tp + " has two directories: " + previous + " and " + child);
-                    }
+            for (final Map.Entry<TopicPartition, Path> e : partitions.entrySet()) {
+                final Path previous = found.putIfAbsent(e.getKey(), e.getValue());
+                if (previous != null) {
+                    throw new IOException("Partition " + e.getKey() + " has two directories: " + previous + " and "
+                            + e.getValue());
                 }
             }
         }
+        if (unusable.size() == dirs.size()) {
+            final IOException none = new IOException("None of the log directories " + unusable.keySet()
+                    + " can be opened");
+            unusable.values().forEach(none::addSuppressed);
+            throw none;
+        }
         final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerBackoffMs);
         manager.partitionDirs.putAll(found);
+        unusable.forEach(manager.failures::report);
         return manager;
+    }
+
+    /** Takes the clean-shutdown marker, reads the checkpoints, clears leftovers and finds the partitions. */
+    private static LogDir openDir(final Path path, final Map<TopicPartition, Path> partitions) throws IOException {
+        final boolean fresh = !Files.exists(path) || isEmpty(path);
+        Files.createDirectories(path);
+        final Path marker = path.resolve(CLEAN_SHUTDOWN_FILE);
+        // a directory with nothing in it has nothing to recover
+        final boolean clean = fresh || Files.exists(marker);
+        if (Files.exists(marker)) {
+            Files.delete(marker);
+            OffsetCheckpointFile.fsyncDirectory(path);
+        } else if (!clean) {
+            LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
+        }
+        final LogDir dir = new LogDir(path, clean, OffsetCheckpointFile.read(path, OffsetCheckpointFile.RECOVERY_POINT),
+                OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET));
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(path, Files::isDirectory)) {
+            for (final Path child : children) {
+                final String name = child.getFileName().toString();
+                if (DELETED_DIR.matcher(name).matches()) {
+                    LOG.info("Removing leftover of a deleted partition {}", child);
+                    deleteRecursively(child);
+                    continue;
+                }
+                final TopicPartition tp = parsePartitionDir(name);
+                if (tp != null) {
+                    partitions.put(tp, child);
+                }
+            }
+        }
+        return dir;
     }
 
     static TopicPartition parsePartitionDir(final String name) {
@@ -177,11 +214,23 @@ public final class LogManager implements AutoCloseable {
         return Optional.ofNullable(logs.get(tp));
     }
 
+    /** {@link #getOrCreate(TopicPartition, LogConfig, boolean)} of a new partition. */
+    public PartitionLog getOrCreate(final TopicPartition tp, final LogConfig config) throws IOException {
+        return getOrCreate(tp, config, true);
+    }
+
     /**
      * The log of {@code tp}: already open, opened from disk (recovering it if its directory was not shut down
-     * cleanly), or created in the log directory that holds the fewest partitions.
+     * cleanly), or created in the online log directory that holds the fewest partitions.
+     *
+     * @param isNew false when the partition existed before this broker started: if it is on no online directory
+     *              while some directory is offline, its data is most likely there, so (as in Kafka) no empty log
+     *              is created in its place
+     * @throws KafkaStorageException the partition is in an offline directory (or may be), no directory is online,
+     *                               or the disk failed while opening or creating it
      */
-    public synchronized PartitionLog getOrCreate(final TopicPartition tp, final LogConfig config) throws IOException {
+    public synchronized PartitionLog getOrCreate(final TopicPartition tp, final LogConfig config, final boolean isNew)
+            throws IOException {
         if (closed) {
             throw new KafkaStorageException("LogManager is closed");
         }
@@ -193,22 +242,98 @@ public final class LogManager implements AutoCloseable {
         final PartitionLog log;
         if (onDisk != null) {
             final LogDir dir = logDirOf(onDisk);
+            if (failures.isOffline(dir.path)) {
+                throw new KafkaStorageException("Cannot open the log of " + tp + ": log directory " + dir.path
+                        + " is offline");
+            }
             log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
-                    dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen);
+                    dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen, failures);
         } else {
+            final List<Path> offline = offlineDirs();
+            if (!isNew && !offline.isEmpty()) {
+                throw new KafkaStorageException("Cannot create the log of " + tp + " because log directories "
+                        + offline + " are offline");
+            }
             final LogDir dir = leastLoaded();
+            if (dir == null) {
+                throw new KafkaStorageException("Cannot create the log of " + tp + ": every log directory is offline");
+            }
             final Path path = dir.path.resolve(tp.topic() + "-" + tp.partition());
-            log = PartitionLog.open(tp, path, config, clock, 0L, 0L, true);
+            log = PartitionLog.open(tp, path, config, clock, 0L, 0L, true, failures);
             partitionDirs.put(tp, path);
         }
         logs.put(tp, log);
         return log;
     }
 
+    /** The configured log directories that are offline, in configuration order. */
+    public List<Path> offlineDirs() {
+        final List<Path> offline = new ArrayList<>();
+        for (final LogDir dir : logDirs) {
+            if (failures.isOffline(dir.path)) {
+                offline.add(dir.path);
+            }
+        }
+        return offline;
+    }
+
+    /**
+     * Every configured log directory as DescribeLogDirs reports it: its error, its file system's space and the open
+     * logs in it (none for an offline directory, whose logs no longer count).
+     */
+    public List<LogDirDescription> describeLogDirs() {
+        final List<LogDirDescription> result = new ArrayList<>();
+        for (final LogDir dir : logDirs) {
+            final IOException failure = failures.failure(dir.path);
+            if (failure != null) {
+                result.add(new LogDirDescription(dir.path, failure, -1, -1, List.of()));
+                continue;
+            }
+            long total = -1;
+            long usable = -1;
+            try {
+                final FileStore store = Files.getFileStore(dir.path);
+                total = spaceOf(store.getTotalSpace());
+                usable = spaceOf(store.getUsableSpace());
+            } catch (final IOException e) {
+                LOG.warn("Cannot read the space of log directory {}", dir.path, e);
+            }
+            final List<PartitionLog> inDir = new ArrayList<>();
+            for (final PartitionLog log : logs.values()) {
+                if (log.dir().getParent().equals(dir.path)) {
+                    inDir.add(log);
+                }
+            }
+            result.add(new LogDirDescription(dir.path, null, total, usable, inDir));
+        }
+        return result;
+    }
+
+    /** Java reports a negative size for file systems over 8 EiB (JDK-8162520), as Kafka notes too. */
+    private static long spaceOf(final long bytes) {
+        return bytes < 0 ? Long.MAX_VALUE : bytes;
+    }
+
+    /**
+     * Told once per directory when it goes offline, on the thread that met the error (which may hold a log's
+     * lock, so this takes none): the logs of the directory already refuse work through {@link LogDirFailures}.
+     */
+    private void onLogDirFailure(final Path dir, final IOException cause) {
+        final List<Path> offline = offlineDirs();
+        if (offline.size() == logDirs.size()) {
+            LOG.error("Every log directory {} is offline: every partition answers KAFKA_STORAGE_ERROR until the disks "
+                    + "are repaired and the broker restarts", offline);
+        }
+    }
+
+    /** The online directory with the fewest partitions, or null when every directory is offline. */
     private LogDir leastLoaded() {
         LogDir best = null;
         int bestCount = Integer.MAX_VALUE;
         for (final LogDir dir : logDirs) {
+            if (failures.isOffline(dir.path)) {
+                continue;
+            }
             int count = 0;
             for (final Path p : partitionDirs.values()) {
                 if (p.getParent().equals(dir.path)) {
@@ -240,6 +365,11 @@ public final class LogManager implements AutoCloseable {
         }
         final Path dir = partitionDirs.remove(tp);
         if (dir == null) {
+            return;
+        }
+        if (failures.isOffline(dir.getParent())) {
+            // the next start, if the directory is readable again, deletes it as a stray
+            LOG.warn("Not deleting {}: its log directory is offline", dir);
             return;
         }
         StorageIo.run("deleting " + dir, () -> {
@@ -335,6 +465,9 @@ public final class LogManager implements AutoCloseable {
 
     private void writeCheckpoint(final LogDir dir, final String fileName, final Map<TopicPartition, Long> atOpen,
                                  final ToLongFunction<PartitionLog> offsetOf) {
+        if (failures.isOffline(dir.path)) {
+            return;
+        }
         final Map<TopicPartition, Long> offsets = new HashMap<>();
         partitionDirs.forEach((tp, path) -> {
             if (!path.getParent().equals(dir.path)) {
@@ -347,8 +480,12 @@ public final class LogManager implements AutoCloseable {
                 offsets.put(tp, atOpen.get(tp));
             }
         });
-        StorageIo.run("writing " + fileName + " of " + dir.path,
-                () -> OffsetCheckpointFile.write(dir.path, fileName, offsets));
+        try {
+            OffsetCheckpointFile.write(dir.path, fileName, offsets);
+        } catch (final IOException e) {
+            failures.report(dir.path, e);
+            throw StorageIo.failure("writing " + fileName + " of " + dir.path, e);
+        }
     }
 
     /**
@@ -370,17 +507,17 @@ public final class LogManager implements AutoCloseable {
         }
         closed = true;
         KafkaStorageException failure = null;
-        final Set<Path> failedDirs = new HashSet<>();
         for (final PartitionLog log : logs.values()) {
             try {
                 log.close();
             } catch (final KafkaStorageException e) {
-                failedDirs.add(log.dir().getParent());
+                // the log reported its directory offline, so nothing more is written there
                 failure = failure == null ? e : failure;
             }
         }
         for (final LogDir dir : logDirs) {
-            if (failedDirs.contains(dir.path)) {
+            if (failures.isOffline(dir.path)) {
+                LOG.warn("Not marking {} clean: it is offline after a disk error", dir.path);
                 continue;
             }
             try {
@@ -401,8 +538,7 @@ public final class LogManager implements AutoCloseable {
                     }
                 }
                 if (allConsistent) {
-                    StorageIo.run("writing the clean shutdown marker of " + dir.path,
-                            () -> OffsetCheckpointFile.writeAtomically(dir.path.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]));
+                    writeCleanShutdownMarker(dir);
                 } else {
                     LOG.warn("Not marking {} clean: it holds partitions that were not recovered", dir.path);
                 }
@@ -413,6 +549,15 @@ public final class LogManager implements AutoCloseable {
         logs.clear();
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private void writeCleanShutdownMarker(final LogDir dir) {
+        try {
+            OffsetCheckpointFile.writeAtomically(dir.path.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+        } catch (final IOException e) {
+            failures.report(dir.path, e);
+            throw StorageIo.failure("writing the clean shutdown marker of " + dir.path, e);
         }
     }
 

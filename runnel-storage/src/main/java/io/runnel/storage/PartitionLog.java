@@ -68,6 +68,9 @@ public final class PartitionLog implements AutoCloseable {
     private final InstantSource clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final ProducerStateManager producers;
+    /** Where this log reports a disk error, and learns that another log's error took its directory offline. */
+    private final LogDirFailures dirFailures;
+    private final Path logDir;
 
     private volatile LogConfig config;
     private volatile LogSegment[] segments;
@@ -89,9 +92,12 @@ public final class PartitionLog implements AutoCloseable {
 
     private PartitionLog(final TopicPartition topicPartition, final Path dir, final LogConfig config,
                          final InstantSource clock, final ProducerStateManager producers,
-                         final LogLoader.LoadedLog loaded, final long logStartOffsetCheckpoint) {
+                         final LogLoader.LoadedLog loaded, final long logStartOffsetCheckpoint,
+                         final LogDirFailures dirFailures) {
         this.topicPartition = topicPartition;
         this.dir = dir;
+        this.dirFailures = dirFailures;
+        this.logDir = dir.getParent();
         this.config = config;
         this.clock = clock;
         this.producers = producers;
@@ -114,13 +120,28 @@ public final class PartitionLog implements AutoCloseable {
     public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
                                     final InstantSource clock, final long logStartOffset, final long recoveryPoint,
                                     final boolean cleanShutdown) {
-        return StorageIo.call("opening log " + dir, () -> {
+        return open(topicPartition, dir, config, clock, logStartOffset, recoveryPoint, cleanShutdown,
+                LogDirFailures.unobserved());
+    }
+
+    /**
+     * {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean)} in a log directory whose
+     * disk errors are reported to {@code dirFailures}: a failure to open takes the directory offline, and so does
+     * any later disk error of this log, which then stops with every other log of the directory.
+     */
+    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
+                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
+                                    final boolean cleanShutdown, final LogDirFailures dirFailures) {
+        try {
             Files.createDirectories(dir);
             final ProducerStateManager producers = new ProducerStateManager(dir);
             final LogLoader.LoadedLog loaded = LogLoader.load(dir, recoveryPoint, cleanShutdown,
                     config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis(), producers);
-            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded, logStartOffset);
-        });
+            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded, logStartOffset, dirFailures);
+        } catch (final IOException e) {
+            dirFailures.report(dir.getParent(), e);
+            throw StorageIo.failure("opening log " + dir, e);
+        }
     }
 
     public TopicPartition topicPartition() {
@@ -229,8 +250,7 @@ public final class PartitionLog implements AutoCloseable {
             try {
                 segment.append(buffer, batchStarts, count, batch, cfg.indexIntervalBytes(), now);
             } catch (final IOException e) {
-                offline = true;
-                throw StorageIo.failure("appending to " + topicPartition, e);
+                throw diskError("appending to " + topicPartition, e);
             }
             for (int i = 0; i < count; i++) {
                 batch.wrap(buffer, batchStarts[i]);
@@ -367,8 +387,7 @@ public final class PartitionLog implements AutoCloseable {
             recoveryPoint = newBase;
             return fresh;
         } catch (final IOException e) {
-            offline = true;
-            throw StorageIo.failure("rolling a new segment of " + topicPartition + " at offset " + newBase, e);
+            throw diskError("rolling a new segment of " + topicPartition + " at offset " + newBase, e);
         }
     }
 
@@ -398,8 +417,7 @@ public final class PartitionLog implements AutoCloseable {
         try {
             segments[segments.length - 1].flush();
         } catch (final IOException e) {
-            offline = true;
-            throw StorageIo.failure("flushing " + topicPartition, e);
+            throw diskError("flushing " + topicPartition, e);
         }
         recoveryPoint = end;
         unflushedMessages = 0;
@@ -410,9 +428,29 @@ public final class PartitionLog implements AutoCloseable {
         if (closed) {
             throw new KafkaStorageException("Log of " + topicPartition + " is closed");
         }
-        if (offline) {
-            throw new KafkaStorageException("Log of " + topicPartition + " is offline after a disk error");
+        ensureOnline();
+    }
+
+    private void ensureOnline() {
+        if (isOffline()) {
+            throw new KafkaStorageException("Log of " + topicPartition + " is offline after a disk error in "
+                    + (offline ? "it" : "its log directory " + logDir));
         }
+    }
+
+    /**
+     * Marks this log offline and its whole log directory with it (the one place that does, so a half-done write
+     * is never followed by another in any log of a failing disk).
+     */
+    private KafkaStorageException diskError(final String what, final IOException cause) {
+        offline = true;
+        dirFailures.report(logDir, cause);
+        return StorageIo.failure(what, cause);
+    }
+
+    /** A disk error met outside this class while working on this log's files (the cleaner's rewrites). */
+    KafkaStorageException reportDiskError(final String what, final IOException cause) {
+        return diskError(what, cause);
     }
 
     // ------------------------------------------------------------------------------------------------- read
@@ -426,6 +464,7 @@ public final class PartitionLog implements AutoCloseable {
      */
     public LogSlice read(final long fetchOffset, final int maxBytes, final long maxOffsetExclusive,
                          final boolean minOneBatch) {
+        ensureOnline();
         final long end = logEndOffset;
         // The array before the start offset: retention publishes the new start before the shorter array, so a
         // reader that sees the shorter array also sees the start that excludes what it lost.
@@ -453,7 +492,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             return LogSlice.empty();
         } catch (final IOException e) {
-            throw StorageIo.failure("reading " + topicPartition + " at offset " + fetchOffset, e);
+            throw diskError("reading " + topicPartition + " at offset " + fetchOffset, e);
         }
     }
 
@@ -488,7 +527,7 @@ public final class PartitionLog implements AutoCloseable {
     public List<LogSegment> deleteOldSegments(final long nowMs) {
         lock.lock();
         try {
-            if (closed || offline) {
+            if (closed || isOffline()) {
                 return List.of();
             }
             final LogConfig cfg = config;
@@ -496,8 +535,7 @@ public final class PartitionLog implements AutoCloseable {
             try {
                 count = RetentionRules.deletableCount(segments, cfg, logStartOffset, nowMs);
             } catch (final IOException e) {
-                offline = true;
-                throw StorageIo.failure("applying retention to " + topicPartition, e);
+                throw diskError("applying retention to " + topicPartition, e);
             }
             if (count == 0) {
                 return List.of();
@@ -515,8 +553,7 @@ public final class PartitionLog implements AutoCloseable {
                     segment.renameForDeletion();
                 }
             } catch (final IOException e) {
-                offline = true;
-                throw StorageIo.failure("renaming deleted segments of " + topicPartition, e);
+                throw diskError("renaming deleted segments of " + topicPartition, e);
             }
             return removed;
         } finally {
@@ -534,6 +571,7 @@ public final class PartitionLog implements AutoCloseable {
     public long advanceLogStartOffset(final long offset) {
         lock.lock();
         try {
+            ensureWritable();
             if (offset > logEndOffset) {
                 throw new OffsetOutOfRangeException("Cannot delete records of " + topicPartition + " before offset "
                         + offset + ": the log ends at " + logEndOffset);
@@ -582,7 +620,7 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
             try {
-                if (closed || offline || index < 0) {
+                if (closed || isOffline() || index < 0) {
                     SegmentSwap.discard(dir, old.baseOffset());
                     return null;
                 }
@@ -596,8 +634,7 @@ public final class PartitionLog implements AutoCloseable {
                 segments = next;
                 return old;
             } catch (final IOException e) {
-                offline = true;
-                throw StorageIo.failure("swapping in the cleaned segment " + old.baseOffset() + " of " + topicPartition, e);
+                throw diskError("swapping in the cleaned segment " + old.baseOffset() + " of " + topicPartition, e);
             }
         } finally {
             lock.unlock();
@@ -613,17 +650,19 @@ public final class PartitionLog implements AutoCloseable {
     public Optional<TimestampAndOffset> offsetForTimestamp(final long timestamp) {
         lock.lock();
         try {
+            ensureOnline();
             final long start = logStartOffset;
             for (final LogSegment segment : segments) {
                 if (segment.maxTimestamp() >= timestamp) {
-                    final Optional<TimestampAndOffset> found = StorageIo.call("searching " + topicPartition
-                            + " by timestamp", () -> segment.findByTimestamp(timestamp, start));
+                    final Optional<TimestampAndOffset> found = segment.findByTimestamp(timestamp, start);
                     if (found.isPresent()) {
                         return found;
                     }
                 }
             }
             return Optional.empty();
+        } catch (final IOException e) {
+            throw diskError("searching " + topicPartition + " by timestamp", e);
         } finally {
             lock.unlock();
         }
@@ -633,6 +672,7 @@ public final class PartitionLog implements AutoCloseable {
     public Optional<TimestampAndOffset> maxTimestampOffset() {
         lock.lock();
         try {
+            ensureOnline();
             LogSegment best = null;
             for (final LogSegment segment : segments) {
                 if (segment.offsetOfMaxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
@@ -642,8 +682,9 @@ public final class PartitionLog implements AutoCloseable {
             if (best == null) {
                 return Optional.empty();
             }
-            final LogSegment found = best;
-            return StorageIo.call("searching " + topicPartition + " for the max timestamp", found::maxTimestampRecord);
+            return best.maxTimestampRecord();
+        } catch (final IOException e) {
+            throw diskError("searching " + topicPartition + " for the max timestamp", e);
         } finally {
             lock.unlock();
         }
@@ -651,7 +692,10 @@ public final class PartitionLog implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ close
 
-    /** Flushes, writes the final index entries and trims the indexes, snapshots producer state, closes files. */
+    /**
+     * Flushes, writes the final index entries and trims the indexes, snapshots producer state, closes files. An
+     * offline log writes nothing: it only closes its files.
+     */
     @Override
     public void close() {
         lock.lock();
@@ -660,12 +704,14 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (isOffline()) {
+                closeFiles();
+                return;
+            }
             final long end = logEndOffset;
-            StorageIo.run("closing log of " + topicPartition, () -> {
-                IOException failure = null;
-                if (!offline) {
-                    producers.writeSnapshot(end);
-                }
+            IOException failure = null;
+            try {
+                producers.writeSnapshot(end);
                 for (final LogSegment segment : segments) {
                     try {
                         segment.close();
@@ -677,13 +723,14 @@ public final class PartitionLog implements AutoCloseable {
                         }
                     }
                 }
-                if (failure != null) {
-                    throw failure;
-                }
-            });
-            if (!offline) {
-                recoveryPoint = end;
+            } catch (final IOException e) {
+                failure = e;
             }
+            if (failure != null) {
+                closeFiles();
+                throw diskError("closing log of " + topicPartition, failure);
+            }
+            recoveryPoint = end;
         } finally {
             lock.unlock();
         }
@@ -697,20 +744,26 @@ public final class PartitionLog implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (final LogSegment segment : segments) {
-                try {
-                    segment.channel().close();
-                } catch (final IOException ignored) {
-                    // the files are about to be deleted
-                }
-            }
+            closeFiles();
         } finally {
             lock.unlock();
         }
     }
 
-    boolean isOffline() {
-        return offline;
+    /** Closes every segment's file without writing (the log is offline or about to be deleted). */
+    private void closeFiles() {
+        for (final LogSegment segment : segments) {
+            try {
+                segment.channel().close();
+            } catch (final IOException ignored) {
+                // nothing more is written to these files
+            }
+        }
+    }
+
+    /** True after a disk error in this log or in another log of its directory: it takes no more writes or reads. */
+    public boolean isOffline() {
+        return offline || dirFailures.isOffline(logDir);
     }
 
     @Override

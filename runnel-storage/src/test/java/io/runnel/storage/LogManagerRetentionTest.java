@@ -116,9 +116,11 @@ class LogManagerRetentionTest {
     }
 
     @Test
-    void shouldApplyRetentionToTheOtherLogsWhenOneFails() throws IOException {
+    void shouldApplyRetentionToTheLogsOfTheOtherDirectoriesWhenOneFails() throws IOException {
         final Path d1 = tmp.resolve("d1");
-        try (LogManager manager = LogManager.open(List.of(d1), clock)) {
+        final Path d2 = tmp.resolve("d2");
+        // one directory each: a disk error takes the failing log's whole directory offline
+        try (LogManager manager = LogManager.open(List.of(d1, d2), clock)) {
             final PartitionLog broken = manager.getOrCreate(A0, CONFIG);
             final PartitionLog healthy = manager.getOrCreate(B0, CONFIG);
             appendBatches(broken, T0, T0 + 9_000);
@@ -130,8 +132,9 @@ class LogManagerRetentionTest {
             assertThat(manager.deleteOldSegments()).isEqualTo(1);
 
             assertThat(healthy.logStartOffset()).isEqualTo(10);
-            assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.LOG_START_OFFSET)).containsEntry(B0, 10L);
+            assertThat(OffsetCheckpointFile.read(d2, OffsetCheckpointFile.LOG_START_OFFSET)).containsEntry(B0, 10L);
             assertThat(broken.isOffline()).isTrue();
+            assertThat(manager.offlineDirs()).containsExactly(d1.toAbsolutePath());
         }
     }
 

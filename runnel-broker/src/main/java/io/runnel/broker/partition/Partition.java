@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
 /**
@@ -68,6 +69,16 @@ public final class Partition {
 
     public long logEndOffset() {
         return log.logEndOffset();
+    }
+
+    /**
+     * Throws KAFKA_STORAGE_ERROR when the log's directory has failed, for the requests that answer from the
+     * partition's offsets without touching the log (ListOffsets EARLIEST and LATEST).
+     */
+    public void ensureOnline() {
+        if (log.isOffline()) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is in an offline log directory");
+        }
     }
 
     /** Appends batches as received from a producer; the caller has checked the request's shape. */

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * Applies each new metadata image to this broker's logs: opens (or creates) the log of every partition it
  * leads, applies config changes (the topic's own and the dynamic broker defaults), and deletes the logs of
  * removed topics and stray directories. Runs on the controller's thread, the only writer of {@link Partitions}.
+ *
+ * <p>A log that cannot be opened because its log directory is offline leaves its partition offline (requests for
+ * it get KAFKA_STORAGE_ERROR). The partitions of the first image existed before this start, so if one is found
+ * in no online directory while a directory is offline, it is not created empty elsewhere (its data is most
+ * likely on the failed disk); partitions that appear later are new and go to an online directory.
  */
 public final class PartitionsPublisher implements MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionsPublisher.class);
@@ -52,7 +58,7 @@ public final class PartitionsPublisher implements MetadataListener {
         for (final TopicImage topic : next.topicsById().values()) {
             final TopicImage before = previous.topic(topic.id());
             if (before == null || !before.equals(topic) || brokerConfigsChanged) {
-                publishTopic(topic, before, broker, brokerConfigsChanged);
+                publishTopic(topic, before, broker, brokerConfigsChanged, strayCheckDone);
             }
         }
         if (!strayCheckDone) {
@@ -62,7 +68,7 @@ public final class PartitionsPublisher implements MetadataListener {
     }
 
     private void publishTopic(final TopicImage topic, final TopicImage before, final BrokerConfigLayers broker,
-                              final boolean brokerConfigsChanged) {
+                              final boolean brokerConfigsChanged, final boolean afterStart) {
         partitions.addTopic(topic.name(), topic.id());
         final LogConfig config = TopicLogConfig.of(TopicConfigs.resolve(topic.configs(), broker));
         final boolean configChanged = before != null
@@ -84,8 +90,12 @@ public final class PartitionsPublisher implements MetadataListener {
                 if (existing != null) {
                     deleteLog(tp);
                 }
-                final PartitionLog log = logs.getOrCreate(tp, config);
+                final boolean isNew = afterStart && (before == null || !before.partitions().containsKey(entry.getKey()));
+                final PartitionLog log = logs.getOrCreate(tp, config, isNew);
                 partitions.put(new Partition(tp, topic.id(), log, image.leaderEpoch()));
+            } catch (KafkaStorageException e) {
+                LOG.error("Cannot open the log of {}; it is offline: {}", tp, e.getMessage());
+                partitions.putOffline(tp);
             } catch (IOException | RuntimeException e) {
                 LOG.error("Cannot open the log of {}; it stays offline", tp, e);
             }
@@ -99,6 +109,8 @@ public final class PartitionsPublisher implements MetadataListener {
             final Partition partition = partitions.get(tp);
             if (partition != null && partition.topicId().equals(topic.id())) {
                 deleteLog(tp);
+            } else if (partition == null) {
+                partitions.remove(tp); // no longer offline: it is gone
             }
         }
         LOG.info("Deleted topic {} ({})", topic.name(), topic.id());

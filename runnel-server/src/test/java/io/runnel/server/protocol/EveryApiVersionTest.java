@@ -28,6 +28,8 @@ import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
@@ -118,6 +120,7 @@ class EveryApiVersionTest {
                 case INCREMENTAL_ALTER_CONFIGS -> incrementalAlterConfigs(client, version);
                 case ALTER_CONFIGS -> alterConfigs(client, version);
                 case DESCRIBE_CLUSTER -> describeCluster(client, version);
+                case DESCRIBE_LOG_DIRS -> describeLogDirs(client, version);
                 case INIT_PRODUCER_ID -> initProducerId(client, version);
                 case DELETE_TOPICS -> deleteTopics(client, version);
                 case FIND_COORDINATOR -> GroupApiCases.findCoordinator(client, version);
@@ -313,6 +316,24 @@ class EveryApiVersionTest {
         final DescribeClusterResponseData response = exchange(client, new DescribeClusterRequestData(), version);
         assertThat(response.clusterId()).isNotBlank();
         assertThat(response.brokers()).isNotEmpty();
+    }
+
+    private static void describeLogDirs(final WireClient client, final short version) throws Exception {
+        final DescribeLogDirsRequestData request = new DescribeLogDirsRequestData();
+        request.topics().add(new DescribeLogDirsRequestData.DescribableLogDirTopic().setTopic(TOPIC)
+                .setPartitions(List.of(0)));
+        final DescribeLogDirsResponseData response = exchange(client, request, version);
+        final DescribeLogDirsResponseData.DescribeLogDirsResult logDir = response.results().get(0);
+        assertThat(response.results()).hasSize(1);
+        assertThat(logDir.logDir()).isEqualTo(dir.toAbsolutePath().toString());
+        final DescribeLogDirsResponseData.DescribeLogDirsPartition partition = logDir.topics().get(0).partitions().get(0);
+        assertThat(logDir.topics().get(0).name()).isEqualTo(TOPIC);
+        assertThat(partition.partitionSize()).isPositive();
+        assertThat(partition.offsetLag()).isZero();
+        if (version >= 4) {
+            assertThat(logDir.totalBytes()).isPositive();
+            assertThat(logDir.usableBytes()).isPositive();
+        }
     }
 
     private static void initProducerId(final WireClient client, final short version) throws Exception {

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * The one chokepoint for disk failures: every disk action of the storage module runs through
  * {@link #call} or {@link #run}, which turn an {@link IOException} into a {@link KafkaStorageException}
  * (error code KAFKA_STORAGE_ERROR) after logging it once with what was being done.
- * Callers that own mutable state (a {@code PartitionLog}) additionally mark themselves offline so
- * that a half-done write is never followed by another.
+ * Callers that own mutable state (a {@code PartitionLog}) additionally report the failure to
+ * {@code LogDirFailures}, which takes their whole log directory offline, so that a half-done write is never
+ * followed by another on a failing disk.
  */
 public final class StorageIo {
 

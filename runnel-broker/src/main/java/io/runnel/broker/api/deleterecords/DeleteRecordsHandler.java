@@ -49,9 +49,10 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
             for (final DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
                 final DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
                         new DeleteRecordsResponseData.DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
-                final Partition partition = partitions.get(new TopicPartition(topic.name(), p.partitionIndex()));
+                final TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
+                final Partition partition = partitions.get(tp);
                 if (partition == null) {
-                    result.setLowWatermark(UNKNOWN).setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    result.setLowWatermark(UNKNOWN).setErrorCode(partitions.missingError(tp).code());
                 } else if (!partition.log().config().cleanupPolicyDelete()) {
                     result.setLowWatermark(UNKNOWN).setErrorCode(Errors.POLICY_VIOLATION.code());
                 } else {

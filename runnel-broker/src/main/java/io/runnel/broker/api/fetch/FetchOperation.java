@@ -137,7 +137,7 @@ final class FetchOperation implements Partition.AppendListener {
         }
         final Partition partition = partitions.get(topic, key.partition());
         if (partition == null) {
-            return new PartitionRead(target, null, Errors.UNKNOWN_TOPIC_OR_PARTITION, null, -1, -1);
+            return new PartitionRead(target, null, partitions.missingError(topic, key.partition()), null, -1, -1);
         }
         final long highWatermark = partition.highWatermark();
         final long logStartOffset = partition.logStartOffset();

@@ -58,7 +58,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                 final TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                 topicResponse.partitions().add(duplicates.contains(tp)
                         ? failed(p.partitionIndex(), Errors.INVALID_REQUEST)
-                        : lookUp(partitions.get(tp), p, context.apiVersion()));
+                        : lookUp(partitions.get(tp), partitions.missingError(tp), p, context.apiVersion()));
             }
             response.topics().add(topicResponse);
         }
@@ -66,9 +66,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     }
 
     private static ListOffsetsResponseData.ListOffsetsPartitionResponse lookUp(
-            final Partition partition, final ListOffsetsRequestData.ListOffsetsPartition p, final short version) {
+            final Partition partition, final Errors missing, final ListOffsetsRequestData.ListOffsetsPartition p,
+            final short version) {
         if (partition == null) {
-            return failed(p.partitionIndex(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            return failed(p.partitionIndex(), missing);
         }
         final int epoch = partition.leaderEpoch();
         if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() != epoch) {
@@ -76,6 +77,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     ? Errors.UNKNOWN_LEADER_EPOCH : Errors.FENCED_LEADER_EPOCH);
         }
         try {
+            partition.ensureOnline();
             final long target = p.timestamp();
             final Optional<TimestampAndOffset> found;
             if (target == ListOffsetsRequest.EARLIEST_TIMESTAMP || target == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {

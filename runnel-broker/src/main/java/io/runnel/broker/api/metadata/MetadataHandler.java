@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
@@ -22,6 +24,7 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataResponse;
 
 /**
  * Metadata: brokers, cluster id, controller, and topics with their partitions and leaders.
@@ -29,16 +32,24 @@ import org.apache.kafka.common.protocol.Errors;
  * <p>A null topic list asks for every topic; an empty one for none. A requested topic that does not exist is
  * created first (with the broker's defaults) when {@code auto.create.topics.enable} is on and the request allows
  * it, as in Kafka; the response then already carries the new topic, so the client needs no second round trip.
+ *
+ * <p>A partition whose log directory has failed is answered as Kafka's KRaft controller and metadata cache answer
+ * for a partition whose only replica is in an offline directory (KIP-858): no leader (-1) and LEADER_NOT_AVAILABLE,
+ * this broker still among the replicas and the ISR, and listed in {@code offline_replicas}. Clients then stop
+ * sending to it instead of retrying KAFKA_STORAGE_ERROR.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     private final MetadataController controller;
     private final int nodeId;
     private final boolean autoCreateTopics;
+    private final Predicate<TopicPartition> offline;
 
-    public MetadataHandler(final MetadataController controller, final int nodeId, final boolean autoCreateTopics) {
+    public MetadataHandler(final MetadataController controller, final int nodeId, final boolean autoCreateTopics,
+                           final Predicate<TopicPartition> offline) {
         this.controller = controller;
         this.nodeId = nodeId;
         this.autoCreateTopics = autoCreateTopics;
+        this.offline = offline;
     }
 
     @Override
@@ -130,20 +141,22 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         return Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
-    private static MetadataResponseData.MetadataResponseTopic describe(final TopicImage topic) {
+    private MetadataResponseData.MetadataResponseTopic describe(final TopicImage topic) {
         final MetadataResponseData.MetadataResponseTopic out = new MetadataResponseData.MetadataResponseTopic()
                 .setName(topic.name())
                 .setTopicId(topic.id())
                 .setIsInternal(Topic.isInternal(topic.name()));
         for (final Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
             final PartitionImage p = entry.getValue();
+            final boolean down = p.leader() == nodeId && offline.test(new TopicPartition(topic.name(), entry.getKey()));
             out.partitions().add(new MetadataResponseData.MetadataResponsePartition()
+                    .setErrorCode(down ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
                     .setPartitionIndex(entry.getKey())
-                    .setLeaderId(p.leader())
+                    .setLeaderId(down ? MetadataResponse.NO_LEADER_ID : p.leader())
                     .setLeaderEpoch(p.leaderEpoch())
                     .setReplicaNodes(new ArrayList<>(p.replicas()))
                     .setIsrNodes(new ArrayList<>(p.isr()))
-                    .setOfflineReplicas(new ArrayList<>()));
+                    .setOfflineReplicas(down ? new ArrayList<>(List.of(nodeId)) : new ArrayList<>()));
         }
         return out;
     }

@@ -41,7 +41,8 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
             final OffsetCommitResponseData.OffsetCommitResponseTopic refused =
                     new OffsetCommitResponseData.OffsetCommitResponseTopic().setName(topic.name());
             for (final OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
-                if (partitions.get(topic.name(), p.partitionIndex()) != null) {
+                // a partition whose log dir failed still exists: its offsets are the group's, not the disk's
+                if (partitions.hosts(topic.name(), p.partitionIndex())) {
                     kept.partitions().add(p);
                 } else {
                     refused.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition()

@@ -75,7 +75,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (name == null) {
                     fail(result, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    append(partitions.get(name, data.index()), (MemoryRecords) data.records(), result);
+                    append(partitions.get(name, data.index()), partitions.missingError(name, data.index()),
+                            (MemoryRecords) data.records(), result);
                 }
                 topicResponse.partitionResponses().add(result);
             }
@@ -101,10 +102,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return null;
     }
 
-    private static void append(final Partition partition, final MemoryRecords records,
+    private static void append(final Partition partition, final Errors missing, final MemoryRecords records,
                                final ProduceResponseData.PartitionProduceResponse result) {
         if (partition == null) {
-            fail(result, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            fail(result, missing, null);
             return;
         }
         try {
