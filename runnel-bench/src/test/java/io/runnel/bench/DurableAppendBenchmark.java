@@ -2,6 +2,7 @@ package io.runnel.bench;
 
 import io.runnel.storage.AppendResult;
 import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogManager;
 import io.runnel.storage.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -32,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Appends to a {@code flush.messages=1} log, each one acknowledged only once it is fsync'd: the opt-in "fsync
  * before acknowledging" mode. Several producers (JMH threads, {@code -t}) append 1 KiB batches of 100-byte records
- * to one partition, as producer connections on different network threads would. The log lives under
+ * to one partition, as producer connections on different network threads would; the log is the broker's (opened by
+ * {@link LogManager}), so its fsyncs run on the log flusher thread, group-committed. The log lives under
  * {@code java.io.tmpdir}, which must be a real disk for the figures to mean anything.
  */
 @State(Scope.Benchmark)
@@ -44,6 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(4)
 public class DurableAppendBenchmark {
     private Path dir;
+    private LogManager logs;
     private PartitionLog log;
 
     /** Each producer's own batch: an append rewrites the base offset in place. */
@@ -66,20 +70,21 @@ public class DurableAppendBenchmark {
     @Setup(Level.Iteration)
     public void open() throws IOException {
         dir = Files.createTempDirectory("runnel-durable-append-bench");
-        log = PartitionLog.open(new TopicPartition("bench", 0), dir,
-                LogConfig.defaults().withFlushInterval(1, Long.MAX_VALUE), InstantSource.system(), 0L, 0L, true);
+        logs = LogManager.open(List.of(dir), InstantSource.system());
+        log = logs.getOrCreate(new TopicPartition("bench", 0), LogConfig.defaults().withFlushInterval(1, Long.MAX_VALUE));
     }
 
     /** Returns once the append is acknowledged, which with flush.messages=1 means fsync'd. */
     @Benchmark
     public AppendResult appendDurably(final Producer producer) {
-        // before the flusher: the append fsyncs inline under the log's lock
-        return log.appendAsLeader(producer.batch.duplicate(), 0);
+        final AppendResult appended = log.appendAsLeader(producer.batch.duplicate(), 0);
+        appended.flushed().join();
+        return appended;
     }
 
     @TearDown(Level.Iteration)
     public void close() throws IOException {
-        log.close();
+        logs.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
