@@ -200,6 +200,23 @@ class LogFlusherTest {
     }
 
     @Test
+    void shouldFlushOnTheSchedulerALogWhoseLastFlushIsOlderThanFlushMs() throws Exception {
+        manager = LogManager.open(List.of(tmp.resolve("d1")), clock, LogManager.DEFAULT_RETENTION_CHECK_INTERVAL_MS,
+                LogCleaner.DEFAULT_BACKOFF_MS, new LogManager.FlushIntervals(5, 60_000));
+        final PartitionLog log = manager.getOrCreate(A0, LogConfig.defaults().withFlushInterval(Long.MAX_VALUE, 1_000));
+        log.appendAsLeader(batch(5, T0), 0);
+        awaitFlusher();
+        assertThat(log.recoveryPoint()).as("flush.ms has not passed yet").isZero();
+
+        clock.advance(1_000);
+        while (log.recoveryPoint() == 0) {
+            Thread.sleep(5); // the scheduler looks every 5 ms
+        }
+        assertThat(log.recoveryPoint()).isEqualTo(5);
+        assertThat(log.lastFlushMs()).isEqualTo(T0 + 1_000);
+    }
+
+    @Test
     void shouldRescanOnlyWhatFollowsThePeriodicCheckpointAfterACrash() throws Exception {
         final Path d1 = tmp.resolve("d1");
         manager = open(d1, 5);
