@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * One Runnel broker: its logs, its metadata, its API handlers and its listener, started in that order and closed
  * in reverse. Threads: "runnel-acceptor" and "runnel-network-N" (Netty), "runnel-controller" (metadata),
  * "runnel-group-coordinator" (groups and committed offsets), "runnel-timer" (delayed operations),
- * "runnel-log-retention" (deleting old segments).
+ * "runnel-log-retention" (deleting old segments), "runnel-log-cleaner" (compaction), "runnel-log-flusher" (fsyncs and
+ * recovery-point checkpoints).
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -92,7 +93,9 @@ public final class Broker implements AutoCloseable {
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
         final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(),
-                config.logRetentionCheckIntervalMs(), config.logCleanerBackoffMs());
+                config.logRetentionCheckIntervalMs(), config.logCleanerBackoffMs(),
+                new LogManager.FlushIntervals(config.logFlushSchedulerIntervalMs(),
+                        config.logFlushOffsetCheckpointIntervalMs()));
         LocalMetadataLog metadataLog = null;
         MetadataController controller = null;
         GroupCoordinator groupCoordinator = null;
@@ -179,6 +182,11 @@ public final class Broker implements AutoCloseable {
     /** The port the listener is bound to (useful when configured as 0). */
     public int port() {
         return network.boundAddress().getPort();
+    }
+
+    /** The partition logs (for tests and tools that look at the storage underneath). */
+    public LogManager logs() {
+        return logs;
     }
 
     public BrokerConfig config() {

@@ -54,7 +54,8 @@ import io.runnel.storage.log.StorageIo;
  * partition answers KAFKA_STORAGE_ERROR (Kafka halts instead, so that its partitions move to other brokers; a single
  * node has nowhere to move them, and staying up keeps DescribeLogDirs and Metadata saying what failed).
  *
- * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}.
+ * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}. The
+ * logs' fsyncs and the periodic recovery-point checkpoints run on another ({@link LogFlusher}).
  *
  * <p>Thread safety: {@link #get} is lock-free; creation, deletion, checkpoints and close are serialised on this
  * object.
@@ -91,15 +92,33 @@ public final class LogManager implements AutoCloseable {
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final LogRetention retention;
     private final LogCleaner cleaner;
+    private final LogFlusher flusher;
     private boolean closed;
 
     private LogManager(final List<LogDir> logDirs, final InstantSource clock, final long retentionCheckIntervalMs,
-                       final long cleanerBackoffMs) {
+                       final long cleanerBackoffMs, final FlushIntervals flushIntervals) {
         this.logDirs = logDirs;
         this.clock = clock;
         this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock, retentionCheckIntervalMs,
                 this::checkpointLogStartOffsets);
         this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, cleanerBackoffMs);
+        this.flusher = new LogFlusher(() -> List.copyOf(logs.values()), clock, flushIntervals.schedulerIntervalMs(),
+                flushIntervals.checkpointIntervalMs(), this::checkpointRecoveryPointsIfOpen);
+    }
+
+    /**
+     * The broker-wide flush settings.
+     *
+     * @param schedulerIntervalMs  {@code log.flush.scheduler.interval.ms}: how often logs are checked against their
+     *                             {@code flush.ms} ({@link Long#MAX_VALUE}, Kafka's default: never)
+     * @param checkpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms}: how often the recovery points are
+     *                             written to disk
+     */
+    public record FlushIntervals(long schedulerIntervalMs, long checkpointIntervalMs) {
+        /** Kafka's defaults. */
+        public static FlushIntervals defaults() {
+            return new FlushIntervals(LogFlusher.DEFAULT_SCHEDULER_INTERVAL_MS, LogFlusher.DEFAULT_CHECKPOINT_INTERVAL_MS);
+        }
     }
 
     /** {@link #open(List, InstantSource, long)} with Kafka's retention check interval. */
@@ -124,6 +143,16 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
                                   final long retentionCheckIntervalMs, final long cleanerBackoffMs) throws IOException {
+        return open(logDirs, clock, retentionCheckIntervalMs, cleanerBackoffMs, FlushIntervals.defaults());
+    }
+
+    /**
+     * Opens the log directories and starts the retention, cleaner and flusher threads; the flusher checks logs
+     * against their {@code flush.ms} and writes the recovery-point checkpoints as {@code flushIntervals} say.
+     */
+    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
+                                  final long retentionCheckIntervalMs, final long cleanerBackoffMs,
+                                  final FlushIntervals flushIntervals) throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is needed");
         }
@@ -155,7 +184,8 @@ public final class LogManager implements AutoCloseable {
             unusable.values().forEach(none::addSuppressed);
             throw none;
         }
-        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerBackoffMs);
+        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerBackoffMs,
+                flushIntervals);
         manager.partitionDirs.putAll(found);
         unusable.forEach(manager.failures::report);
         return manager;
@@ -247,7 +277,7 @@ public final class LogManager implements AutoCloseable {
                         + " is offline");
             }
             log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
-                    dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen, failures);
+                    dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen, failures, flusher);
         } else {
             final List<Path> offline = offlineDirs();
             if (!isNew && !offline.isEmpty()) {
@@ -259,7 +289,7 @@ public final class LogManager implements AutoCloseable {
                 throw new KafkaStorageException("Cannot create the log of " + tp + ": every log directory is offline");
             }
             final Path path = dir.path.resolve(tp.topic() + "-" + tp.partition());
-            log = PartitionLog.open(tp, path, config, clock, 0L, 0L, true, failures);
+            log = PartitionLog.open(tp, path, config, clock, 0L, 0L, true, failures, flusher);
             partitionDirs.put(tp, path);
         }
         logs.put(tp, log);
@@ -433,6 +463,30 @@ public final class LogManager implements AutoCloseable {
         }
     }
 
+    /** The flusher's periodic checkpoint: each directory on its own, none once closing has written the final ones. */
+    private synchronized void checkpointRecoveryPointsIfOpen() {
+        if (closed) {
+            return;
+        }
+        for (final LogDir dir : logDirs) {
+            try {
+                writeRecoveryPoints(dir);
+            } catch (final KafkaStorageException e) {
+                // logged; the other directories still get theirs, and the next pass or close tries again
+            }
+        }
+    }
+
+    /** How many log flushes the flusher thread has done (each one fsync per segment it covered). */
+    public long flushCount() {
+        return flusher.flushCount();
+    }
+
+    /** The flusher, for tests that need its thread busy. */
+    LogFlusher flusher() {
+        return flusher;
+    }
+
     /**
      * Writes the log start offset checkpoints on the retention thread, off the caller's (a network thread's)
      * back; completes once they are on disk, or exceptionally if they could not be written.
@@ -489,15 +543,16 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * Stops the retention and cleaner threads (deleting the segments they retired), closes every log (flush, index trim,
-     * producer snapshot), writes the checkpoints, then the clean-shutdown marker of each directory whose logs are
-     * all consistent.
+     * Stops the retention, cleaner and flusher threads (deleting the segments they retired), closes every log (flush,
+     * index trim, producer snapshot, appends waiting for a flush completed), writes the checkpoints, then the
+     * clean-shutdown marker of each directory whose logs are all consistent.
      */
     @Override
     public void close() {
         // outside this object's lock: a running pass may be waiting for it to write its checkpoint
         retention.close();
         cleaner.close();
+        flusher.close();
         closeLogs();
     }
 

@@ -9,9 +9,12 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -37,7 +40,7 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * The log of one partition: an ordered list of {@link LogSegment}s in directory {@code <topic>-<partition>},
  * the last one active, plus the idempotent-producer state ({@link ProducerStateManager}).
  *
- * <p>Thread safety: appends, rolls, flushes, config changes, timestamp lookups, retention and close are
+ * <p>Thread safety: appends, rolls, config changes, timestamp lookups, retention and close are
  * serialised by one internal lock (the appender owns all mutable state). {@link #read} takes no lock and may run
  * on any number of threads concurrently with an append: an append writes its bytes, then its index entries, then
  * publishes the segment size and finally the log end offset with volatile writes, and a read only looks below
@@ -57,8 +60,32 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * idempotent producers' sequences are checked, then base offset and partition leader epoch (not covered by the
  * CRC) are rewritten in place (plus max timestamp and CRC for LOG_APPEND_TIME topics) and the whole request is
  * written with one positional write.
+ *
+ * <p>Flushing: an append never fsyncs. When it crosses {@code flush.messages}, or {@code flush.ms} has passed since
+ * the last flush, or it rolled a segment, the log asks its {@link Flusher} (the broker's {@link LogFlusher} thread)
+ * to call {@link #flushUnflushed}, which fsyncs every segment from the recovery point on without holding the append
+ * lock, then moves the recovery point to the end offset it read before the fsync. An append that crossed
+ * {@code flush.messages} is durable only then: its {@link AppendResult#flushed} completes on the flusher's thread
+ * (or fails with {@link KafkaStorageException}, the log then offline). A second lock serialises flushes with each
+ * other and with close; it is always taken before the append lock, never while holding it.
  */
 public final class PartitionLog implements AutoCloseable {
+
+    /** Who fsyncs a log when it asks ({@link Flusher#requestFlush} is called without the log's locks held). */
+    @FunctionalInterface
+    public interface Flusher {
+        void requestFlush(PartitionLog log);
+    }
+
+    /**
+     * Flushes on the appending thread right after the append, as Kafka does inline: for logs opened on their own
+     * (tests, tools); the broker's logs use {@link LogFlusher}.
+     */
+    public static final Flusher CALLER_FLUSHES = PartitionLog::flushUnflushed;
+
+    /** An append waiting for the recovery point to pass its last offset. */
+    private record FlushWaiter(long lastOffset, CompletableFuture<Void> flushed) {
+    }
 
     private static final ThreadLocal<ByteBuffer> READ_SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HEADER_SIZE));
@@ -67,16 +94,22 @@ public final class PartitionLog implements AutoCloseable {
     private final Path dir;
     private final InstantSource clock;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Held for a whole flush (the fsync included) and by close; taken before {@link #lock}, never after it. */
+    private final ReentrantLock flushLock = new ReentrantLock();
     private final ProducerStateManager producers;
     /** Where this log reports a disk error, and learns that another log's error took its directory offline. */
     private final LogDirFailures dirFailures;
     private final Path logDir;
+    private final Flusher flusher;
 
     private volatile LogConfig config;
     private volatile LogSegment[] segments;
     private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile boolean offline;
+    /** Offset below which everything is fsync'd; written under the lock. */
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
     /** Where the part of the log the cleaner has not seen yet starts (Kafka's cleaner checkpoint; not persisted). */
     private volatile long firstDirtyOffset;
 
@@ -85,15 +118,18 @@ public final class PartitionLog implements AutoCloseable {
     private final RecordBatchFlyweight earlier = new RecordBatchFlyweight();
     private final CRC32C crc = new CRC32C();
     private int[] batchStarts = new int[8];
-    private long recoveryPoint;
+    /** Records appended since the last flush was asked for by count. */
     private long unflushedMessages;
-    private long lastFlushMs;
+    /** A flush was asked for and has not started yet: the next one will cover every append until it starts. */
+    private boolean flushRequested;
+    /** In offset order, as appends are. */
+    private final ArrayDeque<FlushWaiter> waiters = new ArrayDeque<>();
     private boolean closed;
 
     private PartitionLog(final TopicPartition topicPartition, final Path dir, final LogConfig config,
                          final InstantSource clock, final ProducerStateManager producers,
                          final LogLoader.LoadedLog loaded, final long logStartOffsetCheckpoint,
-                         final LogDirFailures dirFailures) {
+                         final LogDirFailures dirFailures, final Flusher flusher) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.dirFailures = dirFailures;
@@ -101,6 +137,7 @@ public final class PartitionLog implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.producers = producers;
+        this.flusher = flusher;
         this.segments = loaded.segments().toArray(new LogSegment[0]);
         this.logEndOffset = loaded.logEndOffset();
         // The checkpoint is ahead of the first segment when a crash undid a deletion (the next retention pass
@@ -113,31 +150,53 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the log in {@code dir}. After an unclean shutdown, segments from the one holding
-     * {@code recoveryPoint} onwards are scanned and repaired; see {@link LogLoader}. The log starts at
-     * {@code logStartOffset} (the checkpointed value) or at its first segment, whichever is later.
+     * {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean, Flusher)} with a log that
+     * flushes on the appending thread ({@link #CALLER_FLUSHES}).
      */
     public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
                                     final InstantSource clock, final long logStartOffset, final long recoveryPoint,
                                     final boolean cleanShutdown) {
         return open(topicPartition, dir, config, clock, logStartOffset, recoveryPoint, cleanShutdown,
-                LogDirFailures.unobserved());
+                LogDirFailures.unobserved(), CALLER_FLUSHES);
     }
 
-    /**
-     * {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean)} in a log directory whose
-     * disk errors are reported to {@code dirFailures}: a failure to open takes the directory offline, and so does
-     * any later disk error of this log, which then stops with every other log of the directory.
-     */
+    /** {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean, LogDirFailures, Flusher)}
+     * outside any log directory's failure tracking. */
+    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
+                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
+                                    final boolean cleanShutdown, final Flusher flusher) {
+        return open(topicPartition, dir, config, clock, logStartOffset, recoveryPoint, cleanShutdown,
+                LogDirFailures.unobserved(), flusher);
+    }
+
+    /** {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean, LogDirFailures, Flusher)}
+     * with a log that flushes on the appending thread. */
     public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
                                     final InstantSource clock, final long logStartOffset, final long recoveryPoint,
                                     final boolean cleanShutdown, final LogDirFailures dirFailures) {
+        return open(topicPartition, dir, config, clock, logStartOffset, recoveryPoint, cleanShutdown, dirFailures,
+                CALLER_FLUSHES);
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}. After an unclean shutdown, segments from the one holding
+     * {@code recoveryPoint} onwards are scanned and repaired; see {@link LogLoader}. The log starts at
+     * {@code logStartOffset} (the checkpointed value) or at its first segment, whichever is later. The log asks
+     * {@code flusher} to flush it when its {@code flush.*} configs or a roll call for it. Disk errors are reported
+     * to {@code dirFailures}: a failure to open takes the directory offline, and so does any later disk error of
+     * this log, which then stops with every other log of the directory.
+     */
+    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
+                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
+                                    final boolean cleanShutdown, final LogDirFailures dirFailures,
+                                    final Flusher flusher) {
         try {
             Files.createDirectories(dir);
             final ProducerStateManager producers = new ProducerStateManager(dir);
             final LogLoader.LoadedLog loaded = LogLoader.load(dir, recoveryPoint, cleanShutdown,
                     config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis(), producers);
-            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded, logStartOffset, dirFailures);
+            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded, logStartOffset, dirFailures,
+                    flusher);
         } catch (final IOException e) {
             dirFailures.report(dir.getParent(), e);
             throw StorageIo.failure("opening log " + dir, e);
@@ -183,12 +242,12 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Offset below which everything is known to be on disk (fsync'd). */
     public long recoveryPoint() {
-        lock.lock();
-        try {
-            return recoveryPoint;
-        } finally {
-            lock.unlock();
-        }
+        return recoveryPoint;
+    }
+
+    /** When the last flush finished (or the log opened), for {@code flush.ms}. */
+    long lastFlushMs() {
+        return lastFlushMs;
     }
 
     // ----------------------------------------------------------------------------------------------- append
@@ -206,6 +265,8 @@ public final class PartitionLog implements AutoCloseable {
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException   idempotent sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException fenced producer epoch
      * @throws KafkaStorageException                disk failure (the log is then offline)
+     * @return the offsets; its {@link AppendResult#flushed} completes once the records are fsync'd if this append
+     *         crossed {@code flush.messages}, and is already complete otherwise
      */
     public AppendResult appendAsLeader(final ByteBuffer records, final int leaderEpoch) {
         ByteBuffer buffer = records.order() == ByteOrder.BIG_ENDIAN ? records
@@ -215,13 +276,15 @@ public final class PartitionLog implements AutoCloseable {
             copy.put(buffer.duplicate()).flip();
             buffer = copy;
         }
+        final AppendResult result;
+        final boolean askFlusher;
         lock.lock();
         try {
             ensureWritable();
             final LogConfig cfg = config;
             final int count = validateBatches(buffer, cfg);
             if (count == 0) {
-                return new AppendResult(-1, -1, -1, logStartOffset, 0, false);
+                return new AppendResult(-1, -1, -1, logStartOffset, 0, false, AppendResult.NOTHING_TO_AWAIT);
             }
             if (cfg.compacted()) {
                 CompactedRecordKeys.requireKeys(buffer, topicPartition);
@@ -246,6 +309,7 @@ public final class PartitionLog implements AutoCloseable {
                 nextOffset += batch.lastOffsetDelta() + 1L;
                 recordCount += batch.recordCount();
             }
+            final LogSegment active = segments[segments.length - 1];
             final LogSegment segment = maybeRoll(buffer.remaining(), nextOffset - 1, now, cfg);
             try {
                 segment.append(buffer, batchStarts, count, batch, cfg.indexIntervalBytes(), now);
@@ -261,12 +325,38 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
             logEndOffset = nextOffset;
-            maybeFlush(recordCount, now, cfg);
-            return new AppendResult(firstOffset, nextOffset - 1, logAppendTime ? now : -1, logStartOffset,
-                    recordCount, false);
+            final CompletableFuture<Void> flushed = awaitFlushIfDue(recordCount, nextOffset - 1, cfg);
+            final boolean wanted = flushed != AppendResult.NOTHING_TO_AWAIT || segment != active
+                    || (cfg.flushIntervalMs() != Long.MAX_VALUE && now - lastFlushMs >= cfg.flushIntervalMs());
+            askFlusher = wanted && !flushRequested;
+            flushRequested |= wanted;
+            result = new AppendResult(firstOffset, nextOffset - 1, logAppendTime ? now : -1, logStartOffset,
+                    recordCount, false, flushed);
         } finally {
             lock.unlock();
         }
+        // outside the lock: the caller-flushes flusher takes the flush lock, which is never taken after this one
+        if (askFlusher) {
+            flusher.requestFlush(this);
+        }
+        return result;
+    }
+
+    /**
+     * Counts the appended records against {@code flush.messages}; when they reach it (Kafka flushes inline then),
+     * the append waits for a flush: returns its future, else {@link AppendResult#NOTHING_TO_AWAIT}.
+     */
+    private CompletableFuture<Void> awaitFlushIfDue(final int appendedRecords, final long lastOffset,
+                                                    final LogConfig cfg) {
+        unflushedMessages += appendedRecords;
+        if (cfg.flushIntervalMessages() == Long.MAX_VALUE || unflushedMessages < cfg.flushIntervalMessages()) {
+            return AppendResult.NOTHING_TO_AWAIT;
+        }
+        // the flush this asks for covers these records, so the count starts again now
+        unflushedMessages = 0;
+        final CompletableFuture<Void> flushed = new CompletableFuture<>();
+        waiters.addLast(new FlushWaiter(lastOffset, flushed));
+        return flushed;
     }
 
     /** Checks every batch of the request before anything is written; returns the number of batches. */
@@ -353,7 +443,9 @@ public final class PartitionLog implements AutoCloseable {
                 final long last = entry.lastOffsetAt(duplicate);
                 final long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME
                         ? entry.timestampAt(duplicate) : -1;
-                return new AppendResult(first, last, appendTime, logStartOffset, (int) (last - first + 1), true);
+                // as in Kafka, a retry is answered at once, without waiting for the original's flush
+                return new AppendResult(first, last, appendTime, logStartOffset, (int) (last - first + 1), true,
+                        AppendResult.NOTHING_TO_AWAIT);
             }
             ProducerStateManager.checkSequence(producerId, entry.batchCount() > 0, entry.epoch(), entry.lastSeq(),
                     epoch, firstSeq);
@@ -384,44 +476,133 @@ public final class PartitionLog implements AutoCloseable {
             final LogSegment[] next = Arrays.copyOf(segments, segments.length + 1);
             next[next.length - 1] = fresh;
             segments = next;
-            recoveryPoint = newBase;
+            // the recovery point stays: the old segment is fsync'd by the flush the append asks for
             return fresh;
         } catch (final IOException e) {
             throw diskError("rolling a new segment of " + topicPartition + " at offset " + newBase, e);
         }
     }
 
-    private void maybeFlush(final int appendedRecords, final long now, final LogConfig cfg) {
-        unflushedMessages += appendedRecords;
-        final boolean byCount = cfg.flushIntervalMessages() != Long.MAX_VALUE
-                && unflushedMessages >= cfg.flushIntervalMessages();
-        final boolean byTime = cfg.flushIntervalMs() != Long.MAX_VALUE && now - lastFlushMs >= cfg.flushIntervalMs();
-        if (byCount || byTime) {
-            flushLocked(now);
-        }
-    }
-
-    /** fsyncs the active segment and advances the recovery point to the log end. */
+    /**
+     * fsyncs everything appended so far (and the segments rolled since the last flush) on the calling thread, and
+     * advances the recovery point to the log end.
+     *
+     * @throws KafkaStorageException the log is closed or offline, or the fsync failed (the log is then offline)
+     */
     public void flush() {
         lock.lock();
         try {
             ensureWritable();
-            flushLocked(clock.millis());
         } finally {
             lock.unlock();
         }
+        flushUnflushed();
+        if (isOffline()) {
+            throw new KafkaStorageException("Log of " + topicPartition + " is offline after a disk error");
+        }
     }
 
-    private void flushLocked(final long now) {
-        final long end = logEndOffset;
+    /**
+     * One flush: reads the end offset, fsyncs every segment from the one holding the recovery point to the active
+     * one without the append lock (appends go on meanwhile and wait for the next flush), then moves the recovery
+     * point to that end offset and completes the appends waiting for it, on this thread. Does nothing on a closed
+     * or offline log (closing completed or failed the waiters). A failed fsync takes the log offline and fails
+     * every waiter with {@link KafkaStorageException}, which it then throws.
+     *
+     * @return whether anything was fsync'd
+     */
+    boolean flushUnflushed() {
+        final List<FlushWaiter> done = new ArrayList<>();
+        flushLock.lock();
         try {
-            segments[segments.length - 1].flush();
-        } catch (final IOException e) {
-            throw diskError("flushing " + topicPartition, e);
+            if (!flushLocked(done)) {
+                return false;
+            }
+        } finally {
+            flushLock.unlock();
         }
-        recoveryPoint = end;
-        unflushedMessages = 0;
-        lastFlushMs = now;
+        // outside both locks: completing runs the waiters' continuations (the produce responses)
+        for (final FlushWaiter waiter : done) {
+            waiter.flushed().complete(null);
+        }
+        return true;
+    }
+
+    /** The body of {@link #flushUnflushed}, under the flush lock; adds the waiters it satisfied to {@code done}. */
+    private boolean flushLocked(final List<FlushWaiter> done) {
+        final long end;
+        final LogSegment[] toFlush;
+        final boolean wasOffline;
+        lock.lock();
+        try {
+            // appends from here on ask for another flush, which will cover them
+            flushRequested = false;
+            if (closed) {
+                return false;
+            }
+            wasOffline = isOffline();
+            end = logEndOffset;
+            final long from = recoveryPoint;
+            final LogSegment[] segs = segments;
+            toFlush = end > from ? Arrays.copyOfRange(segs, floorSegment(segs, from), segs.length) : null;
+        } finally {
+            lock.unlock();
+        }
+        if (wasOffline) {
+            // an append failed after these waiters asked for their flush
+            failWaiters(new KafkaStorageException("Log of " + topicPartition + " is offline after a disk error"));
+            return false;
+        }
+        if (toFlush == null) {
+            lastFlushMs = clock.millis();
+            return false;
+        }
+        try {
+            for (final LogSegment segment : toFlush) {
+                flushUnlessRetired(segment);
+            }
+        } catch (final IOException e) {
+            final KafkaStorageException failure = diskError("flushing " + topicPartition, e);
+            failWaiters(failure);
+            throw failure;
+        }
+        lock.lock();
+        try {
+            recoveryPoint = Math.max(recoveryPoint, end);
+            lastFlushMs = clock.millis();
+            while (!waiters.isEmpty() && waiters.peekFirst().lastOffset() < end) {
+                done.add(waiters.pollFirst());
+            }
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** A segment that retention or compaction removed meanwhile may be closed already; it needs no fsync. */
+    private static void flushUnlessRetired(final LogSegment segment) throws IOException {
+        try {
+            segment.flush();
+        } catch (final IOException e) {
+            if (!segment.isRenamedForDeletion()) {
+                throw e;
+            }
+        }
+    }
+
+    /** Fails every waiting append (the log went offline or was closed before its flush). */
+    private void failWaiters(final KafkaStorageException failure) {
+        final List<FlushWaiter> failed;
+        lock.lock();
+        try {
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (final FlushWaiter waiter : failed) {
+            waiter.flushed().completeExceptionally(failure);
+        }
     }
 
     private void ensureWritable() {
@@ -693,11 +874,43 @@ public final class PartitionLog implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ close
 
     /**
-     * Flushes, writes the final index entries and trims the indexes, snapshots producer state, closes files. An
-     * offline log writes nothing: it only closes its files.
+     * Flushes, writes the final index entries and trims the indexes, snapshots producer state, closes files; then
+     * completes the appends waiting for a flush (or fails them, if the log is offline or closing failed). An offline
+     * log writes nothing: it only closes its files.
      */
     @Override
     public void close() {
+        flushLock.lock();
+        try {
+            closeLocked();
+        } catch (final KafkaStorageException e) {
+            failWaiters(e);
+            throw e;
+        } finally {
+            flushLock.unlock();
+        }
+        if (isOffline()) {
+            failWaiters(new KafkaStorageException("Log of " + topicPartition + " is offline after a disk error"));
+        } else {
+            completeWaiters();
+        }
+    }
+
+    private void completeWaiters() {
+        final List<FlushWaiter> done;
+        lock.lock();
+        try {
+            done = new ArrayList<>(waiters);
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (final FlushWaiter waiter : done) {
+            waiter.flushed().complete(null);
+        }
+    }
+
+    private void closeLocked() {
         lock.lock();
         try {
             if (closed) {
@@ -736,18 +949,24 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** Closes the files without flushing anything (the log is about to be deleted). */
+    /** Closes the files without flushing anything (the log is about to be deleted); waiting appends fail. */
     void closeForDelete() {
-        lock.lock();
+        flushLock.lock();
         try {
-            if (closed) {
-                return;
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                closeFiles();
+            } finally {
+                lock.unlock();
             }
-            closed = true;
-            closeFiles();
         } finally {
-            lock.unlock();
+            flushLock.unlock();
         }
+        failWaiters(new KafkaStorageException("Log of " + topicPartition + " was deleted before its flush"));
     }
 
     /** Closes every segment's file without writing (the log is offline or about to be deleted). */

@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one daemon thread of a storage background job (retention, cleaning). It runs the job's pass every interval
- * and keeps going when a pass fails. It also runs the job's delayed tasks, such as deleting retired segments. At
- * close it waits for a running pass instead of interrupting it, because an interrupt during file IO closes the
- * channel.
+ * The one daemon thread of a storage background job (retention, cleaning, flushing). It runs the job's passes
+ * every interval and keeps going when a pass fails. It also runs the job's delayed and requested tasks, such as
+ * deleting retired segments or fsyncing a log. At close it waits for a running pass instead of interrupting it,
+ * because an interrupt during file IO closes the channel.
  */
 final class StorageThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageThread.class);
@@ -22,6 +22,12 @@ final class StorageThread implements AutoCloseable {
 
     /** Starts the thread; the first pass runs {@code intervalMs} from now. */
     StorageThread(final String name, final long intervalMs, final Runnable pass) {
+        this(name);
+        repeat(intervalMs, pass);
+    }
+
+    /** Starts the thread with no periodic pass yet. */
+    StorageThread(final String name) {
         this.name = name;
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             final Thread t = new Thread(r, name);
@@ -31,6 +37,10 @@ final class StorageThread implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         executor.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Runs {@code pass} every {@code intervalMs}, the first time {@code intervalMs} from now. */
+    void repeat(final long intervalMs, final Runnable pass) {
         executor.scheduleWithFixedDelay(() -> {
             try {
                 pass.run();
@@ -45,6 +55,16 @@ final class StorageThread implements AutoCloseable {
     boolean schedule(final Runnable task, final long delayMs) {
         try {
             executor.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (final RejectedExecutionException closing) {
+            return false;
+        }
+    }
+
+    /** Runs {@code task} on the thread as soon as it is free; false when the thread is closing. */
+    boolean execute(final Runnable task) {
+        try {
+            executor.execute(task);
             return true;
         } catch (final RejectedExecutionException closing) {
             return false;

@@ -29,6 +29,8 @@ public final class BrokerConfig {
     public static final String BROKER_RACK = "broker.rack";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
 
     private final Map<String, String> props;
     private final int nodeId;
@@ -44,6 +46,8 @@ public final class BrokerConfig {
     private final int fetchSessionCacheSlots;
     private final long logRetentionCheckIntervalMs;
     private final long logCleanerBackoffMs;
+    private final long logFlushSchedulerIntervalMs;
+    private final long logFlushOffsetCheckpointIntervalMs;
 
     /** A listener: name, host (empty means every interface) and port. */
     public record Endpoint(String listenerName, String host, int port) {
@@ -105,6 +109,10 @@ public final class BrokerConfig {
         logRetentionCheckIntervalMs = atLeast(LOG_RETENTION_CHECK_INTERVAL_MS,
                 longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
         logCleanerBackoffMs = atLeast(LOG_CLEANER_BACKOFF_MS, longValue(LOG_CLEANER_BACKOFF_MS, 15_000L), 0L);
+        logFlushSchedulerIntervalMs = atLeast(LOG_FLUSH_SCHEDULER_INTERVAL_MS,
+                longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Long.MAX_VALUE), 1L);
+        logFlushOffsetCheckpointIntervalMs = atLeast(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
+                longValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, 60_000L), 1L);
     }
 
     public static BrokerConfig defaults() {
@@ -169,6 +177,19 @@ public final class BrokerConfig {
     /** {@code log.cleaner.backoff.ms}: how often the cleaner looks for compacted logs to clean. */
     public long logCleanerBackoffMs() {
         return Math.max(1, logCleanerBackoffMs);
+    }
+
+    /**
+     * {@code log.flush.scheduler.interval.ms}: how often logs are flushed whose last flush is older than their
+     * {@code flush.ms}; Kafka's default, {@link Long#MAX_VALUE}, means never.
+     */
+    public long logFlushSchedulerIntervalMs() {
+        return logFlushSchedulerIntervalMs;
+    }
+
+    /** {@code log.flush.offset.checkpoint.interval.ms}: how often the recovery points are written to disk. */
+    public long logFlushOffsetCheckpointIntervalMs() {
+        return logFlushOffsetCheckpointIntervalMs;
     }
 
     /** How often the logs delete segments that retention no longer keeps. */

@@ -29,7 +29,7 @@ public final class Partition {
     private final CopyOnWriteArrayList<AppendListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long highWatermark;
 
-    /** Told after records become visible; runs on the appending thread, so it must be quick. */
+    /** Told after records become visible; runs on the appending (or log flusher) thread, so it must be quick. */
     public interface AppendListener {
         void onAppend(Partition partition);
     }
@@ -81,13 +81,25 @@ public final class Partition {
         }
     }
 
-    /** Appends batches as received from a producer; the caller has checked the request's shape. */
+    /**
+     * Appends batches as received from a producer; the caller has checked the request's shape. When the append
+     * has to wait for its fsync ({@code flush.messages}), so do its records' visibility, as in Kafka, where the
+     * high watermark moves after the inline flush: the high watermark passes them on the flusher's thread, before
+     * the returned {@link AppendResult#flushed} completes.
+     */
     public AppendResult appendAsLeader(final ByteBuffer records) {
         final AppendResult result = log.appendAsLeader(records, leaderEpoch);
-        if (!result.duplicate()) {
-            advanceHighWatermark(log.logEndOffset());
+        if (result.duplicate()) {
+            return result;
         }
-        return result;
+        if (!result.awaitsFlush()) {
+            advanceHighWatermark(log.logEndOffset());
+            return result;
+        }
+        final long end = result.lastOffset() + 1;
+        return new AppendResult(result.firstOffset(), result.lastOffset(), result.logAppendTime(),
+                result.logStartOffset(), result.recordCount(), false,
+                result.flushed().thenRun(() -> advanceHighWatermark(end)));
     }
 
     /** Whole batches from {@code fetchOffset}, below the high watermark. */

@@ -21,6 +21,8 @@ class BrokerConfigTest {
         assertThat(config.socketRequestMaxBytes()).isEqualTo(100 * 1024 * 1024);
         assertThat(config.connectionsMaxIdleMs()).isEqualTo(600_000L);
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(300_000L);
+        assertThat(config.logFlushSchedulerIntervalMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(config.logFlushOffsetCheckpointIntervalMs()).isEqualTo(60_000L);
     }
 
     @Test
@@ -32,6 +34,8 @@ class BrokerConfigTest {
                 "num.partitions", "6",
                 "auto.create.topics.enable", "false",
                 "log.retention.check.interval.ms", "1000",
+                "log.flush.scheduler.interval.ms", "2000",
+                "log.flush.offset.checkpoint.interval.ms", "3000",
                 "node.id", "3"));
         assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
         assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
@@ -40,6 +44,8 @@ class BrokerConfigTest {
         assertThat(config.autoCreateTopics()).isFalse();
         assertThat(config.nodeId()).isEqualTo(3);
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(1_000L);
+        assertThat(config.logFlushSchedulerIntervalMs()).isEqualTo(2_000L);
+        assertThat(config.logFlushOffsetCheckpointIntervalMs()).isEqualTo(3_000L);
     }
 
     @Test
@@ -60,6 +66,8 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> new BrokerConfig(Map.of("socket.request.max.bytes", "lots")))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.retention.check.interval.ms", "0")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.flush.offset.checkpoint.interval.ms", "0")))
                 .isInstanceOf(ConfigException.class);
     }
 }

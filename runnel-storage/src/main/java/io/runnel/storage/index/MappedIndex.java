@@ -190,10 +190,9 @@ public abstract class MappedIndex implements AutoCloseable {
     }
 
     private synchronized void resize(final long length) throws IOException {
+        // No msync first: the pages that stay are written back like any other, and a roll (which trims) runs on
+        // the appending thread, which must never wait for the disk; the log flusher fsyncs the index afterwards.
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            if (length < raf.length()) {
-                mapped().force();
-            }
             raf.setLength(length);
             final MappedByteBuffer fresh = map(raf, length);
             maxEntries = (int) (length / entrySize);

@@ -42,7 +42,8 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * {@code renameForDeletion}, {@code close}) are called by the owning {@code PartitionLog} under its append lock;
  * {@code closeAndDelete} of a renamed segment by whoever it was handed to, once no reader can still need it. The read helpers
  * are safe to call concurrently with an append: they only look at bytes below {@link #size()}, which is
- * a volatile field written after the bytes and index entries it covers.
+ * a volatile field written after the bytes and index entries it covers. So is {@code flush}, which the log flusher
+ * calls off the lock.
  */
 public final class LogSegment implements AutoCloseable {
 
@@ -475,6 +476,7 @@ public final class LogSegment implements AutoCloseable {
         rollingBasedTimestampMs = active ? firstMaxTimestamp : -1;
         if (!active) {
             onRolled();
+            flush();
         }
         return truncated;
     }
@@ -492,16 +494,23 @@ public final class LogSegment implements AutoCloseable {
         size = position;
     }
 
-    /** Called when this segment stops being the active one: final time-index entry, trim, fsync. */
+    /**
+     * Called when this segment stops being the active one: final time-index entry, trim. No fsync: a roll runs on
+     * the appending thread, and the log's flusher fsyncs the segment before the recovery point passes it.
+     */
     public void onRolled() throws IOException {
         if (maxTimestamp != RecordBatch.NO_TIMESTAMP && offsetOfMaxTimestamp >= baseOffset) {
             timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
         }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
-        flush();
     }
 
+    /**
+     * fsyncs the log file and both indexes. Safe to call without the append lock while appends go on
+     * ({@code FileChannel.force} and {@code msync} do not disturb concurrent writes); what it covers is at least what
+     * was written before the call.
+     */
     public void flush() throws IOException {
         channel.force(true);
         offsetIndex.flush();
@@ -512,6 +521,7 @@ public final class LogSegment implements AutoCloseable {
     public void close() throws IOException {
         try {
             onRolled();
+            flush();
         } finally {
             channel.close();
         }
@@ -543,6 +553,11 @@ public final class LogSegment implements AutoCloseable {
         // the indexes know their current names (renameTo)
         Files.deleteIfExists(offsetIndex.file());
         Files.deleteIfExists(timeIndex.file());
+    }
+
+    /** True once retention or compaction took the segment out of its log (its files then go after a delay). */
+    public boolean isRenamedForDeletion() {
+        return renamedForDeletion;
     }
 
     private Path currentName(final Path file) {

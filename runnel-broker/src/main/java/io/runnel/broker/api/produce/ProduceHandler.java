@@ -6,8 +6,11 @@ import io.runnel.broker.api.RequestContext;
 import io.runnel.broker.partition.Partition;
 import io.runnel.broker.partition.Partitions;
 import io.runnel.storage.AppendResult;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -27,9 +30,12 @@ import org.slf4j.LoggerFactory;
  * Produce: appends each partition's record batch to its log and answers with the assigned offsets.
  *
  * <p>Every partition succeeds or fails on its own, as in Kafka. With this broker as the only replica the data is
- * in the log (page cache) when the append returns, which satisfies acks=1 and acks=all alike, so no request
- * waits. acks=0 gets no response at all; if a partition fails, the connection closes instead, as in Kafka, so
- * the producer notices and refreshes its metadata.
+ * in the log (page cache) when the append returns, which satisfies acks=1 and acks=all alike, so a request waits
+ * only when an append crossed its topic's {@code flush.messages}: Kafka fsyncs that append before answering, so
+ * its partition is answered once the log flusher has fsync'd past it (the response then completes on the
+ * flusher's thread; a failed fsync answers KAFKA_STORAGE_ERROR). acks=0 gets no response at all and never waits;
+ * if a partition fails, the connection closes instead, as in Kafka, so the producer notices and refreshes its
+ * metadata.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
@@ -61,6 +67,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         final short acks = request.acks();
         final boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         final ProduceResponseData response = new ProduceResponseData();
+        final List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
         for (final ProduceRequestData.TopicProduceData topic : request.topicData()) {
             final boolean byId = version >= 13;
             final String name = byId ? partitions.topicName(topic.topicId()) : topic.name();
@@ -75,15 +82,19 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (name == null) {
                     fail(result, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    append(partitions.get(name, data.index()), partitions.missingError(name, data.index()),
-                            (MemoryRecords) data.records(), result);
+                    final CompletableFuture<Void> flushed = append(partitions.get(name, data.index()),
+                            partitions.missingError(name, data.index()), (MemoryRecords) data.records(), result);
+                    if (flushed != null && acks != 0) {
+                        flushes.add(flushed);
+                    }
                 }
                 topicResponse.partitionResponses().add(result);
             }
             response.responses().add(topicResponse);
         }
         if (acks != 0) {
-            return CompletableFuture.completedFuture(response);
+            return flushes.isEmpty() ? CompletableFuture.completedFuture(response)
+                    : CompletableFuture.allOf(flushes.toArray(CompletableFuture<?>[]::new)).thenApply(v -> response);
         }
         final String failed = firstFailure(response);
         return failed == null ? CompletableFuture.completedFuture(null)
@@ -102,11 +113,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return null;
     }
 
-    private static void append(final Partition partition, final Errors missing, final MemoryRecords records,
-                               final ProduceResponseData.PartitionProduceResponse result) {
+    /**
+     * Appends and fills in {@code result}; returns null when the partition can be answered now, else a future
+     * that completes (never exceptionally) once its flush has filled in the outcome.
+     */
+    private static CompletableFuture<Void> append(final Partition partition, final Errors missing,
+                                                  final MemoryRecords records,
+                                                  final ProduceResponseData.PartitionProduceResponse result) {
         if (partition == null) {
             fail(result, missing, null);
-            return;
+            return null;
         }
         try {
             checkOneV2Batch(records);
@@ -114,12 +130,24 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             result.setBaseOffset(appended.firstOffset())
                     .setLogAppendTimeMs(appended.logAppendTime())
                     .setLogStartOffset(appended.logStartOffset());
+            if (!appended.awaitsFlush()) {
+                return null;
+            }
+            return appended.flushed().handle((done, failure) -> {
+                if (failure != null) {
+                    final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    fail(result, Errors.forException(cause), cause.getMessage());
+                }
+                return null;
+            });
         } catch (ApiException e) {
             fail(result, Errors.forException(e), e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("Append to {} failed", partition.topicPartition(), e);
             fail(result, Errors.forException(new UnknownServerException(e)), null);
         }
+        return null;
     }
 
     /** Kafka's rule since Produce v3: exactly one record batch per partition, in the v2 format. */
