@@ -38,6 +38,7 @@ import io.runnel.storage.log.StorageIo;
  *   .runnel_cleanshutdown              present only between a clean close and the next open
  *   recovery-point-offset-checkpoint   where recovery starts, see {@link OffsetCheckpointFile}
  *   log-start-offset-checkpoint        the first offset of each log, written after retention deleted segments
+ *   cleaner-offset-checkpoint          where each compacted log's dirty part starts, written after the cleaner ran
  *   &lt;topic&gt;-&lt;partition&gt;/              one per partition, see {@link PartitionLog}
  *   &lt;topic&gt;-&lt;partition&gt;.&lt;uuid hex&gt;-delete/   a partition being deleted (removed again at open)
  * </pre>
@@ -45,7 +46,8 @@ import io.runnel.storage.log.StorageIo;
  * their recovery point when first opened. A directory is only marked clean again at close if every partition in
  * it was opened (and so recovered) or deleted during the run.
  *
- * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}.
+ * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}, the
+ * cleaner of compacted logs on another ({@link LogCleaner}) every {@code log.cleaner.backoff.ms}.
  *
  * <p>Thread safety: {@link #get} is lock-free; creation, deletion, checkpoints and close are serialised on this
  * object.
@@ -65,13 +67,15 @@ public final class LogManager implements AutoCloseable {
         final boolean cleanAtOpen;
         final Map<TopicPartition, Long> checkpointAtOpen;
         final Map<TopicPartition, Long> logStartAtOpen;
+        final Map<TopicPartition, Long> cleanerAtOpen;
 
         LogDir(final Path path, final boolean cleanAtOpen, final Map<TopicPartition, Long> checkpointAtOpen,
-               final Map<TopicPartition, Long> logStartAtOpen) {
+               final Map<TopicPartition, Long> logStartAtOpen, final Map<TopicPartition, Long> cleanerAtOpen) {
             this.path = path;
             this.cleanAtOpen = cleanAtOpen;
             this.checkpointAtOpen = checkpointAtOpen;
             this.logStartAtOpen = logStartAtOpen;
+            this.cleanerAtOpen = cleanerAtOpen;
         }
     }
 
@@ -84,12 +88,13 @@ public final class LogManager implements AutoCloseable {
     private boolean closed;
 
     private LogManager(final List<LogDir> logDirs, final InstantSource clock, final long retentionCheckIntervalMs,
-                       final long cleanerBackoffMs) {
+                       final CleanerConfig cleanerConfig) {
         this.logDirs = logDirs;
         this.clock = clock;
         this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock, retentionCheckIntervalMs,
                 this::checkpointLogStartOffsets);
-        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, cleanerBackoffMs);
+        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, cleanerConfig,
+                this::checkpointCleanerOffsets);
     }
 
     /** {@link #open(List, InstantSource, long)} with Kafka's retention check interval. */
@@ -103,7 +108,7 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
                                   final long retentionCheckIntervalMs) throws IOException {
-        return open(logDirs, clock, retentionCheckIntervalMs, LogCleaner.DEFAULT_BACKOFF_MS);
+        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults());
     }
 
     /**
@@ -112,6 +117,16 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
                                   final long retentionCheckIntervalMs, final long cleanerBackoffMs) throws IOException {
+        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults().withBackoffMs(cleanerBackoffMs));
+    }
+
+    /**
+     * Opens the log directories and starts the retention thread and the log cleaner with {@code cleanerConfig}
+     * ({@code log.cleaner.backoff.ms}, {@code log.cleaner.dedupe.buffer.size}, {@code log.cleaner.io.buffer.load.factor}).
+     */
+    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
+                                  final long retentionCheckIntervalMs, final CleanerConfig cleanerConfig)
+            throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is needed");
         }
@@ -131,7 +146,8 @@ public final class LogManager implements AutoCloseable {
                 LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
             }
             dirs.add(new LogDir(path, clean, OffsetCheckpointFile.read(path, OffsetCheckpointFile.RECOVERY_POINT),
-                    OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET)));
+                    OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET),
+                    OffsetCheckpointFile.read(path, OffsetCheckpointFile.CLEANER_OFFSET)));
             try (DirectoryStream<Path> children = Files.newDirectoryStream(path, Files::isDirectory)) {
                 for (final Path child : children) {
                     final String name = child.getFileName().toString();
@@ -151,7 +167,7 @@ public final class LogManager implements AutoCloseable {
                 }
             }
         }
-        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerBackoffMs);
+        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerConfig);
         manager.partitionDirs.putAll(found);
         return manager;
     }
@@ -195,6 +211,10 @@ public final class LogManager implements AutoCloseable {
             final LogDir dir = logDirOf(onDisk);
             log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
                     dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen);
+            final Long cleanedUpTo = dir.cleanerAtOpen.get(tp);
+            if (cleanedUpTo != null) {
+                log.restoreFirstDirtyOffset(cleanedUpTo);
+            }
         } else {
             final LogDir dir = leastLoaded();
             final Path path = dir.path.resolve(tp.topic() + "-" + tp.partition());
@@ -296,6 +316,23 @@ public final class LogManager implements AutoCloseable {
         return retention.pendingDeletions();
     }
 
+    /**
+     * Where each open compacted log's dirty part starts (after every cleaner pass that cleaned a log, and at
+     * close); partitions on disk that were never opened keep their old value, logs that are not compacted have none.
+     */
+    public synchronized void checkpointCleanerOffsets() {
+        if (closed) {
+            return;
+        }
+        for (final LogDir dir : logDirs) {
+            try {
+                writeCleanerOffsets(dir);
+            } catch (final KafkaStorageException e) {
+                // logged; the next pass or close tries again, and a lost checkpoint only costs a fuller cleaning
+            }
+        }
+    }
+
     /** Recovery points of the open logs; partitions on disk that were never opened keep their old value. */
     public synchronized void checkpointRecoveryPoints() {
         for (final LogDir dir : logDirs) {
@@ -333,6 +370,12 @@ public final class LogManager implements AutoCloseable {
         writeCheckpoint(dir, OffsetCheckpointFile.LOG_START_OFFSET, dir.logStartAtOpen, PartitionLog::logStartOffset);
     }
 
+    private void writeCleanerOffsets(final LogDir dir) {
+        writeCheckpoint(dir, OffsetCheckpointFile.CLEANER_OFFSET, dir.cleanerAtOpen,
+                log -> log.config().compacted() ? log.firstDirtyOffset() : -1);
+    }
+
+    /** {@code offsetOf} answers -1 for a log that has no entry in this checkpoint. */
     private void writeCheckpoint(final LogDir dir, final String fileName, final Map<TopicPartition, Long> atOpen,
                                  final ToLongFunction<PartitionLog> offsetOf) {
         final Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -342,7 +385,10 @@ public final class LogManager implements AutoCloseable {
             }
             final PartitionLog log = logs.get(tp);
             if (log != null) {
-                offsets.put(tp, offsetOf.applyAsLong(log));
+                final long offset = offsetOf.applyAsLong(log);
+                if (offset >= 0) {
+                    offsets.put(tp, offset);
+                }
             } else if (atOpen.containsKey(tp)) {
                 offsets.put(tp, atOpen.get(tp));
             }
@@ -386,6 +432,7 @@ public final class LogManager implements AutoCloseable {
             try {
                 writeRecoveryPoints(dir);
                 writeLogStartOffsets(dir);
+                writeCleanerOffsets(dir);
                 boolean allConsistent = dir.cleanAtOpen;
                 if (!allConsistent) {
                     allConsistent = true;

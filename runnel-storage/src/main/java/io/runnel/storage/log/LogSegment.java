@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.zip.CRC32C;
@@ -452,9 +453,12 @@ public final class LogSegment implements AutoCloseable {
         if (renamedForDeletion) {
             return;
         }
-        Files.move(offsetIndex.file(), deletedName(offsetIndex.file()));
-        Files.move(timeIndex.file(), deletedName(timeIndex.file()));
-        Files.move(logFile, deletedName(logFile));
+        // An older segment of the same base offset (replaced by the cleaner) may still wait under these names:
+        // replacing unlinks its files, which does not disturb its open channel, and its own delete then finds
+        // nothing or this segment's files, which are unlinked just as harmlessly.
+        Files.move(offsetIndex.file(), deletedName(offsetIndex.file()), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(timeIndex.file(), deletedName(timeIndex.file()), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(logFile, deletedName(logFile), StandardCopyOption.REPLACE_EXISTING);
         renamedForDeletion = true;
     }
 
