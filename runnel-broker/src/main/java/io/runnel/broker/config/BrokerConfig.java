@@ -29,6 +29,8 @@ public final class BrokerConfig {
     public static final String BROKER_RACK = "broker.rack";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
 
     private final Map<String, String> props;
     private final int nodeId;
@@ -44,6 +46,8 @@ public final class BrokerConfig {
     private final int fetchSessionCacheSlots;
     private final long logRetentionCheckIntervalMs;
     private final long logCleanerBackoffMs;
+    private final long logCleanerDedupeBufferSize;
+    private final double logCleanerIoBufferLoadFactor;
 
     /** A listener: name, host (empty means every interface) and port. */
     public record Endpoint(String listenerName, String host, int port) {
@@ -105,6 +109,13 @@ public final class BrokerConfig {
         logRetentionCheckIntervalMs = atLeast(LOG_RETENTION_CHECK_INTERVAL_MS,
                 longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
         logCleanerBackoffMs = atLeast(LOG_CLEANER_BACKOFF_MS, longValue(LOG_CLEANER_BACKOFF_MS, 15_000L), 0L);
+        logCleanerDedupeBufferSize = atLeast(LOG_CLEANER_DEDUPE_BUFFER_SIZE,
+                longValue(LOG_CLEANER_DEDUPE_BUFFER_SIZE, 128L * 1024 * 1024), 0L);
+        logCleanerIoBufferLoadFactor = doubleValue(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, 0.9);
+        if (!(logCleanerIoBufferLoadFactor > 0 && logCleanerIoBufferLoadFactor <= 1)) {
+            throw new ConfigException(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, logCleanerIoBufferLoadFactor,
+                    "must be above 0 and at most 1");
+        }
     }
 
     public static BrokerConfig defaults() {
@@ -171,6 +182,16 @@ public final class BrokerConfig {
         return Math.max(1, logCleanerBackoffMs);
     }
 
+    /** {@code log.cleaner.dedupe.buffer.size}: the memory the cleaner's offset map of one pass may take. */
+    public long logCleanerDedupeBufferSize() {
+        return logCleanerDedupeBufferSize;
+    }
+
+    /** {@code log.cleaner.io.buffer.load.factor}: how full the offset map gets before a pass stops reading. */
+    public double logCleanerIoBufferLoadFactor() {
+        return logCleanerIoBufferLoadFactor;
+    }
+
     /** How often the logs delete segments that retention no longer keeps. */
     public long logRetentionCheckIntervalMs() {
         return logRetentionCheckIntervalMs;
@@ -199,6 +220,15 @@ public final class BrokerConfig {
             return v == null ? dflt : Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new ConfigException(key, v, "expected a long");
+        }
+    }
+
+    private double doubleValue(final String key, final double dflt) {
+        final String v = props.get(key);
+        try {
+            return v == null ? dflt : Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "expected a double");
         }
     }
 

@@ -21,6 +21,8 @@ class BrokerConfigTest {
         assertThat(config.socketRequestMaxBytes()).isEqualTo(100 * 1024 * 1024);
         assertThat(config.connectionsMaxIdleMs()).isEqualTo(600_000L);
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(300_000L);
+        assertThat(config.logCleanerDedupeBufferSize()).isEqualTo(128L * 1024 * 1024);
+        assertThat(config.logCleanerIoBufferLoadFactor()).isEqualTo(0.9);
     }
 
     @Test
@@ -32,6 +34,8 @@ class BrokerConfigTest {
                 "num.partitions", "6",
                 "auto.create.topics.enable", "false",
                 "log.retention.check.interval.ms", "1000",
+                "log.cleaner.dedupe.buffer.size", "1048576",
+                "log.cleaner.io.buffer.load.factor", "0.5",
                 "node.id", "3"));
         assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
         assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
@@ -40,6 +44,8 @@ class BrokerConfigTest {
         assertThat(config.autoCreateTopics()).isFalse();
         assertThat(config.nodeId()).isEqualTo(3);
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(1_000L);
+        assertThat(config.logCleanerDedupeBufferSize()).isEqualTo(1_048_576L);
+        assertThat(config.logCleanerIoBufferLoadFactor()).isEqualTo(0.5);
     }
 
     @Test
@@ -60,6 +66,12 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> new BrokerConfig(Map.of("socket.request.max.bytes", "lots")))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.retention.check.interval.ms", "0")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.dedupe.buffer.size", "-1")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.buffer.load.factor", "0")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.buffer.load.factor", "half")))
                 .isInstanceOf(ConfigException.class);
     }
 }
