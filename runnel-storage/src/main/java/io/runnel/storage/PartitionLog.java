@@ -558,7 +558,9 @@ public final class PartitionLog implements AutoCloseable {
      * rebuilt from the newest snapshot at or below the new end, and the recovery point, the cleaner's first dirty
      * offset and the log start offset come down to the new end if they were above it. A log whose first segment
      * starts at or above {@code offset} is emptied and restarts at {@code offset}. Only whole batches are kept, as
-     * in Kafka: an offset inside a batch truncates the whole batch, and the log then ends at its base offset.
+     * in Kafka: an offset inside a batch truncates the whole batch, and the log then ends at its base offset. An
+     * offset in a gap the cleaner left ends the log at {@code offset}, as Kafka's does; like Kafka's, a log reopened
+     * before anything else was appended then ends after its last record again.
      * Nothing happens when {@code offset} is at or past the log end.
      *
      * @return the removed segments, renamed to {@code .deleted} but still open, for the caller to
@@ -580,6 +582,7 @@ public final class PartitionLog implements AutoCloseable {
             final LogConfig cfg = config;
             // readers first stop looking at what goes: they never read at or past the published end
             logEndOffset = Math.max(offset, all[0].baseOffset());
+            long end = offset;
             try {
                 final List<LogSegment> removed;
                 final LogSegment active;
@@ -598,14 +601,16 @@ public final class PartitionLog implements AutoCloseable {
                         segment.renameForDeletion();
                     }
                     active = all[keep];
-                    final int position = active.findBatchPosition(offset, ByteBuffer.allocate(HEADER_SIZE));
+                    final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+                    final int position = active.findBatchPosition(offset, header);
                     if (position >= 0) {
+                        // the batch holding the offset, or the first after it when the cleaner left a gap there
+                        end = Math.min(offset, header.getLong(RecordBatchFlyweight.BASE_OFFSET_OFFSET));
                         active.truncateTo(position);
                     }
                     active.recover(Integer.MAX_VALUE, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), true, false);
                     segments = Arrays.copyOf(all, keep + 1);
                 }
-                final long end = active.nextOffset();
                 LogLoader.rebuildProducerState(List.of(segments), end, producers);
                 logEndOffset = end;
                 logStartOffset = Math.min(logStartOffset, end);
