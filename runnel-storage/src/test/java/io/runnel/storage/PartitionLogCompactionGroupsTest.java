@@ -167,6 +167,27 @@ class PartitionLogCompactionGroupsTest {
         assertThat(contents(log)).containsExactly("1:a=2", "2:b=1");
     }
 
+    @Test
+    void shouldNotSwapInACleanedGroupWhenTheLogWasTruncatedWhileItWasCleaned() throws IOException {
+        final PartitionLog log = logOf("a", "1", "b", "1", "a", "2", "c", "1");
+        final long truncations = log.truncations();
+        final LogSegment[] segments = log.segmentsForCleaning();
+        final List<LogSegment> group = List.of(segments[0], segments[1]);
+        final CleanerOffsetMap map = new CleanerOffsetMap();
+        SegmentCleaner.rewrite(group, map, 0, Long.MIN_VALUE, config(1000), clock.millis());
+        SegmentSwap.markForSwap(dir, 0);
+
+        log.truncateTo(3);
+
+        assertThat(log.replaceWithCleaned(group, truncations)).as("refused").isEmpty();
+        log.markCleanedUpTo(3, truncations);
+        assertThat(log.firstDirtyOffset()).as("not moved by the stale pass").isZero();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".swap"));
+        }
+        assertThat(contents(log)).containsExactly("0:a=1", "1:b=1", "2:a=2");
+    }
+
     /** How far replacing the first three segments by their cleaned copy got before the crash. */
     private enum Step { CLEANED, SWAP, FIRST_OLD_RENAMED, ALL_OLD_RENAMED, INSTALLED }
 
