@@ -191,14 +191,17 @@ class PartitionLogCompactionGroupsTest {
     /** How far replacing the first three segments by their cleaned copy got before the crash. */
     private enum Step { CLEANED, SWAP, FIRST_OLD_RENAMED, ALL_OLD_RENAMED, INSTALLED }
 
-    private List<String> crashDuringGroupSwapAt(final Step step) throws IOException {
-        final PartitionLog log = logOf("a", "1", "b", "1", "a", "2", "c", "1");
+    /**
+     * Segments a1 | b1 | b2 | a2 | c1 (active); the group of the first three is cleaned with the offsets of all
+     * closed ones into one segment at 0 holding only b2 (at 2), so the old segments 1 and 2 must not survive it.
+     */
+    private PartitionLog crashDuringGroupSwapAt(final Step step) throws IOException {
+        final PartitionLog log = logOf("a", "1", "b", "1", "b", "2", "a", "2", "c", "1");
         final LogSegment[] segments = log.segmentsForCleaning();
         final List<LogSegment> group = List.of(segments[0], segments[1], segments[2]);
         final CleanerOffsetMap map = new CleanerOffsetMap();
-        for (final LogSegment segment : group) {
-            for (final Record record : batchesOf(log.read(segment.baseOffset(), Integer.MAX_VALUE, Long.MAX_VALUE, true))
-                    .get(0)) {
+        for (int i = 0; i < 4; i++) {
+            for (final Record record : batchesOf(log.read(i, Integer.MAX_VALUE, Long.MAX_VALUE, true)).get(0)) {
                 map.put(record);
             }
         }
@@ -226,32 +229,45 @@ class PartitionLogCompactionGroupsTest {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .noneMatch(name -> name.endsWith(".cleaned") || name.endsWith(".swap") || name.endsWith(".deleted"));
         }
-        assertThat(reopened.logEndOffset()).isEqualTo(4);
-        return contents(reopened);
+        assertThat(reopened.logEndOffset()).isEqualTo(5);
+        return reopened;
+    }
+
+    private static long firstOffsetReadAt(final PartitionLog log, final long offset) throws IOException {
+        return batchesOf(log.read(offset, Integer.MAX_VALUE, Long.MAX_VALUE, true)).get(0).iterator().next().offset();
     }
 
     @Test
     void shouldReopenWithTheOldSegmentsWhenTheCrashCameBeforeTheSwapFiles() throws IOException {
-        assertThat(crashDuringGroupSwapAt(Step.CLEANED)).containsExactly("0:a=1", "1:b=1", "2:a=2", "3:c=1");
+        final PartitionLog log = crashDuringGroupSwapAt(Step.CLEANED);
+
+        assertThat(contents(log)).containsExactly("0:a=1", "1:b=1", "2:b=2", "3:a=2", "4:c=1");
+        assertThat(baseOffsets(log)).containsExactly(0L, 1L, 2L, 3L, 4L);
+    }
+
+    private static void assertCleanedGroupInstalled(final PartitionLog log) throws IOException {
+        assertThat(contents(log)).containsExactly("2:b=2", "3:a=2", "4:c=1");
+        assertThat(baseOffsets(log)).as("the old segments 1 and 2 are gone").containsExactly(0L, 3L, 4L);
+        assertThat(firstOffsetReadAt(log, 1)).as("a fetch at 1 finds b2, not the superseded b1").isEqualTo(2);
     }
 
     @Test
     void shouldReopenWithTheCleanedGroupOnceItsSwapFilesWereComplete() throws IOException {
-        assertThat(crashDuringGroupSwapAt(Step.SWAP)).containsExactly("1:b=1", "2:a=2", "3:c=1");
+        assertCleanedGroupInstalled(crashDuringGroupSwapAt(Step.SWAP));
     }
 
     @Test
     void shouldReopenWithTheCleanedGroupWhenOnlySomeOldSegmentsWereRenamed() throws IOException {
-        assertThat(crashDuringGroupSwapAt(Step.FIRST_OLD_RENAMED)).containsExactly("1:b=1", "2:a=2", "3:c=1");
+        assertCleanedGroupInstalled(crashDuringGroupSwapAt(Step.FIRST_OLD_RENAMED));
     }
 
     @Test
     void shouldReopenWithTheCleanedGroupWhenAllOldSegmentsWereRenamed() throws IOException {
-        assertThat(crashDuringGroupSwapAt(Step.ALL_OLD_RENAMED)).containsExactly("1:b=1", "2:a=2", "3:c=1");
+        assertCleanedGroupInstalled(crashDuringGroupSwapAt(Step.ALL_OLD_RENAMED));
     }
 
     @Test
     void shouldReopenWithTheCleanedGroupWhenTheSwapWasInstalled() throws IOException {
-        assertThat(crashDuringGroupSwapAt(Step.INSTALLED)).containsExactly("1:b=1", "2:a=2", "3:c=1");
+        assertCleanedGroupInstalled(crashDuringGroupSwapAt(Step.INSTALLED));
     }
 }
