@@ -41,10 +41,6 @@ public record CleanerConfig(long backoffMs, long dedupeBufferSize, double loadFa
         return new CleanerConfig(ms, dedupeBufferSize, loadFactor);
     }
 
-    public CleanerConfig withDedupeBufferSize(final long bytes) {
-        return new CleanerConfig(backoffMs, bytes, loadFactor);
-    }
-
     /** The bytes of offset map entries one pass may hold: the buffer times the load factor. */
     long mapCapacityBytes() {
         return (long) (dedupeBufferSize * loadFactor);
