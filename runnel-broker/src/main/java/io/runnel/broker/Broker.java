@@ -43,6 +43,7 @@ import io.runnel.broker.partition.PartitionsPublisher;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.log.LocalMetadataLog;
+import io.runnel.storage.CleanerConfig;
 import io.runnel.storage.LogManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -93,7 +94,8 @@ public final class Broker implements AutoCloseable {
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
         final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(),
-                config.logRetentionCheckIntervalMs(), config.logCleanerBackoffMs(),
+                config.logRetentionCheckIntervalMs(), new CleanerConfig(config.logCleanerBackoffMs(),
+                        config.logCleanerDedupeBufferSize(), config.logCleanerIoBufferLoadFactor()),
                 new LogManager.FlushIntervals(config.logFlushSchedulerIntervalMs(),
                         config.logFlushOffsetCheckpointIntervalMs()));
         LocalMetadataLog metadataLog = null;

@@ -7,7 +7,8 @@ import io.runnel.storage.log.LogSegment;
 /**
  * Which segments of a compacted log the cleaner may rewrite now, and whether it should (Kafka's
  * {@code LogCleanerManager}): segments {@code [0, end)} are cleanable (never the active one, none holding records
- * younger than {@code min.compaction.lag.ms}), of which {@code [firstDirty, end)} were not cleaned yet. The log is
+ * younger than {@code min.compaction.lag.ms}), of which {@code [firstDirty, end)} hold records at or above the
+ * log's first dirty offset (the first of them may start below it, when the last pass stopped inside it). The log is
  * due when the dirty bytes are at least {@code min.cleanable.dirty.ratio} of the cleanable ones, or when its
  * oldest dirty record is older than {@code max.compaction.lag.ms}.
  *
@@ -30,7 +31,7 @@ record CleanableRange(LogSegment[] segments, int firstDirty, int end) {
         }
         int firstDirty = end;
         for (int i = 0; i < end; i++) {
-            if (segments[i].baseOffset() >= firstDirtyOffset) {
+            if (segments[i].nextOffset() > firstDirtyOffset) {
                 firstDirty = i;
                 break;
             }
@@ -55,7 +56,7 @@ record CleanableRange(LogSegment[] segments, int firstDirty, int end) {
         return ratioReached || lagExceeded ? new CleanableRange(segments, firstDirty, end) : null;
     }
 
-    /** Where the next dirty part starts once this range is cleaned. */
+    /** Where the next dirty part starts once this whole range is cleaned. */
     long cleanedUpTo() {
         return segments[end].baseOffset();
     }

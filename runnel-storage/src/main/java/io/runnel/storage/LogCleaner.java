@@ -20,34 +20,40 @@ import io.runnel.storage.log.SegmentSwap;
 /**
  * Log compaction for logs whose {@code cleanup.policy} contains {@code compact} (Kafka's {@code LogCleaner}, with
  * one cleaner thread): every {@code log.cleaner.backoff.ms} each such log that is due ({@link CleanableRange}) gets
- * an offset map of its dirty segments ({@link CleanerOffsetMap}), then every cleanable segment is rewritten without
- * its superseded records and expired tombstones ({@link SegmentCleaner}) and swapped in ({@link SegmentSwap},
- * {@link PartitionLog#replaceWithCleaned}); the old segment is closed and deleted {@code file.delete.delay.ms} later
- * ({@link RetiredSegments}), so readers that hold it finish undisturbed.
+ * an offset map of its dirty part ({@link CleanerOffsetMap}, bounded by {@code log.cleaner.dedupe.buffer.size}: a
+ * pass whose map fills covers the dirty part only up to that point), then the segments below that point are grouped
+ * ({@link SegmentGroups}), each group rewritten into one segment without its superseded records and expired
+ * tombstones ({@link SegmentCleaner}) and swapped in ({@link SegmentSwap}, {@link PartitionLog#replaceWithCleaned});
+ * the old segments are closed and deleted {@code file.delete.delay.ms} later ({@link RetiredSegments}), so readers
+ * that hold them finish undisturbed. Where the next dirty part starts is then checkpointed
+ * ({@code cleaner-offset-checkpoint}, written by the {@code LogManager}), so a restart does not clean it all again.
  *
  * <p>Threads: one daemon thread, {@value #THREAD_NAME}, runs the passes and the delayed deletions. Appends and
- * fetches never wait for it except for the swap of one segment, a few renames under the log's lock. A log that
+ * fetches never wait for it except for the swap of one group, a few renames under the log's lock. A log that
  * fails is logged and skipped; the others and later passes go on.
  */
 final class LogCleaner implements AutoCloseable {
 
     static final String THREAD_NAME = "runnel-log-cleaner";
-    /** Kafka's default {@code log.cleaner.backoff.ms}. */
-    static final long DEFAULT_BACKOFF_MS = 15_000L;
     private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
 
     private final Supplier<Collection<PartitionLog>> logs;
     private final InstantSource clock;
+    private final CleanerConfig config;
+    private final Runnable checkpoint;
     private final RetiredSegments retired = new RetiredSegments();
     private final StorageThread thread;
 
-    LogCleaner(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final long backoffMs) {
-        if (backoffMs < 1) {
-            throw new IllegalArgumentException("log.cleaner.backoff.ms must be positive, was " + backoffMs);
-        }
+    /**
+     * @param checkpoint writes the first dirty offsets of the logs; run after every pass that cleaned a log
+     */
+    LogCleaner(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final CleanerConfig config,
+               final Runnable checkpoint) {
         this.logs = logs;
         this.clock = clock;
-        this.thread = new StorageThread(THREAD_NAME, backoffMs, this::runOnce);
+        this.config = config;
+        this.checkpoint = checkpoint;
+        this.thread = new StorageThread(THREAD_NAME, config.backoffMs(), this::runOnce);
     }
 
     /**
@@ -59,12 +65,15 @@ final class LogCleaner implements AutoCloseable {
         final long now = clock.millis();
         retired.deleteDue(now);
         int replaced = 0;
+        boolean cleanedAny = false;
         for (final PartitionLog log : logs.get()) {
             if (!log.config().compacted() || log.isOffline()) {
                 continue;
             }
             try {
-                replaced += clean(log, now);
+                final Result result = clean(log, now);
+                replaced += result.replaced();
+                cleanedAny |= result.cleaned();
             } catch (final IOException e) {
                 // reading the segments or writing their cleaned copies: the disk of this log failed (logged there)
                 log.reportDiskError("cleaning " + log.topicPartition(), e);
@@ -72,65 +81,96 @@ final class LogCleaner implements AutoCloseable {
                 LOG.error("Cleaning {} failed; the other logs go on", log.topicPartition(), e);
             }
         }
+        if (cleanedAny) {
+            checkpoint.run();
+        }
         return replaced;
     }
 
-    /** Cleans one log if it is due; returns the number of segments replaced. */
-    static int clean(final PartitionLog log, final long now, final RetiredSegments retired,
-                     final Runnable scheduleDeletion) throws IOException {
+    /** What one log's cleaning did: whether it ran (and moved the first dirty offset), and segments replaced. */
+    record Result(boolean cleaned, int replaced) {
+        static final Result NOT_DUE = new Result(false, 0);
+    }
+
+    /** Cleans one log if it is due, with an offset map of at most {@code mapCapacityBytes}. */
+    static Result clean(final PartitionLog log, final long now, final long mapCapacityBytes,
+                        final RetiredSegments retired, final Runnable scheduleDeletion) throws IOException {
         final LogConfig config = log.config();
-        final CleanableRange range = CleanableRange.select(log.segmentsForCleaning(), log.firstDirtyOffset(),
+        final long truncations = log.truncations();
+        final long firstDirtyOffset = log.firstDirtyOffset();
+        final CleanableRange range = CleanableRange.select(log.segmentsForCleaning(), firstDirtyOffset,
                 config.compaction(), now);
         if (range == null) {
-            return 0;
+            return Result.NOT_DUE;
         }
-        final CleanerOffsetMap map = new CleanerOffsetMap();
-        for (int i = range.firstDirty(); i < range.end(); i++) {
-            SegmentBatches.forEach(range.segments()[i], (batch, bytes) -> {
-                try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-                    while (records.hasNext()) {
-                        final Record record = records.next();
-                        if (record.hasKey() && !batch.isControlBatch()) {
-                            map.put(record);
-                        }
-                    }
-                }
-            });
+        final CleanerOffsetMap map = new CleanerOffsetMap(mapCapacityBytes);
+        final long cleanedUpTo = fill(map, range, firstDirtyOffset);
+        int end = 0;
+        while (end < range.end() && range.segments()[end].baseOffset() < cleanedUpTo) {
+            end++;
         }
         final long tombstoneHorizon = now - config.compaction().deleteRetentionMs();
         final List<LogSegment> replaced = new ArrayList<>();
         long read = 0;
         long kept = 0;
-        for (int i = 0; i < range.end(); i++) {
-            final LogSegment source = range.segments()[i];
-            // tombstones survive their first cleaning, so consumers get delete.retention.ms to see them
-            final long dropTombstonesBefore = i < range.firstDirty() ? tombstoneHorizon : Long.MIN_VALUE;
-            final SegmentCleaner.Outcome outcome = SegmentCleaner.rewrite(source, map, dropTombstonesBefore, config, now);
+        int groups = 0;
+        for (final List<LogSegment> group : SegmentGroups.bySize(range.segments(), end, config.segmentBytes(),
+                config.segmentIndexBytes())) {
+            final SegmentCleaner.Outcome outcome = SegmentCleaner.rewrite(group, map, firstDirtyOffset,
+                    tombstoneHorizon, config, now);
             read += outcome.recordsRead();
             kept += outcome.recordsKept();
             if (!outcome.changed()) {
                 continue;
             }
-            SegmentSwap.markForSwap(source.dir(), source.baseOffset());
-            final LogSegment old = log.replaceWithCleaned(source);
-            if (old != null) {
-                replaced.add(old);
-            }
+            final LogSegment first = group.get(0);
+            SegmentSwap.markForSwap(first.dir(), first.baseOffset());
+            final List<LogSegment> old = log.replaceWithCleaned(group, truncations);
+            replaced.addAll(old);
+            groups += old.isEmpty() ? 0 : 1;
         }
-        log.markCleanedUpTo(range.cleanedUpTo());
-        LOG.info("Cleaned {} up to offset {}: {} keys in the dirty part, kept {} of {} records, replaced {} segment(s)",
-                log.topicPartition(), range.cleanedUpTo(), map.size(), kept, read, replaced.size());
+        log.markCleanedUpTo(cleanedUpTo, truncations);
+        LOG.info("Cleaned {} up to offset {}{}: {} keys in the dirty part ({} bytes of map), kept {} of {} records, "
+                        + "replaced {} segment(s) by {}", log.topicPartition(), cleanedUpTo,
+                cleanedUpTo < range.cleanedUpTo() ? " (offset map full)" : "", map.size(), map.usedBytes(), kept,
+                read, replaced.size(), groups);
         if (!replaced.isEmpty()) {
             retired.add(replaced, now + config.fileDeleteDelayMs());
             scheduleDeletion.run();
         }
-        return replaced.size();
+        return new Result(true, replaced.size());
     }
 
-    private int clean(final PartitionLog log, final long now) throws IOException {
+    /**
+     * Puts every keyed record of the dirty part in the map, from {@code firstDirtyOffset} until the map refuses a
+     * key; returns the first offset the map does not cover.
+     */
+    private static long fill(final CleanerOffsetMap map, final CleanableRange range, final long firstDirtyOffset)
+            throws IOException {
+        final long[] stoppedAt = {-1};
+        for (int i = range.firstDirty(); i < range.end() && stoppedAt[0] < 0; i++) {
+            SegmentBatches.forEach(range.segments()[i], (batch, bytes) -> {
+                if (stoppedAt[0] >= 0 || batch.lastOffset() < firstDirtyOffset || batch.isControlBatch()) {
+                    return;
+                }
+                try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                    while (records.hasNext() && stoppedAt[0] < 0) {
+                        final Record record = records.next();
+                        if (record.offset() >= firstDirtyOffset && record.hasKey() && !map.put(record)) {
+                            stoppedAt[0] = record.offset();
+                        }
+                    }
+                }
+            });
+        }
+        return stoppedAt[0] >= 0 ? stoppedAt[0] : range.cleanedUpTo();
+    }
+
+    private Result clean(final PartitionLog log, final long now) throws IOException {
         final long delayMs = log.config().fileDeleteDelayMs();
         // when the thread is closing, close deletes whatever is still waiting
-        return clean(log, now, retired, () -> thread.schedule(() -> retired.deleteDue(clock.millis()), delayMs));
+        return clean(log, now, config.mapCapacityBytes(), retired,
+                () -> thread.schedule(() -> retired.deleteDue(clock.millis()), delayMs));
     }
 
     /** Replaced segments whose files are not deleted yet. */

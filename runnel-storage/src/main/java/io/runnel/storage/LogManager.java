@@ -39,6 +39,7 @@ import io.runnel.storage.log.StorageIo;
  *   .runnel_cleanshutdown              present only between a clean close and the next open
  *   recovery-point-offset-checkpoint   where recovery starts, see {@link OffsetCheckpointFile}
  *   log-start-offset-checkpoint        the first offset of each log, written after retention deleted segments
+ *   cleaner-offset-checkpoint          where each compacted log's dirty part starts, written after the cleaner ran
  *   &lt;topic&gt;-&lt;partition&gt;/              one per partition, see {@link PartitionLog}
  *   &lt;topic&gt;-&lt;partition&gt;.&lt;uuid hex&gt;-delete/   a partition being deleted (removed again at open)
  * </pre>
@@ -55,7 +56,8 @@ import io.runnel.storage.log.StorageIo;
  * node has nowhere to move them, and staying up keeps DescribeLogDirs and Metadata saying what failed).
  *
  * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}. The
- * logs' fsyncs and the periodic recovery-point checkpoints run on another ({@link LogFlusher}).
+ * logs' fsyncs and the periodic recovery-point checkpoints run on another ({@link LogFlusher}), the cleaner of
+ * compacted logs on a third ({@link LogCleaner}) every {@code log.cleaner.backoff.ms}.
  *
  * <p>Thread safety: {@link #get} is lock-free; creation, deletion, checkpoints and close are serialised on this
  * object.
@@ -75,13 +77,15 @@ public final class LogManager implements AutoCloseable {
         final boolean cleanAtOpen;
         final Map<TopicPartition, Long> checkpointAtOpen;
         final Map<TopicPartition, Long> logStartAtOpen;
+        final Map<TopicPartition, Long> cleanerAtOpen;
 
         LogDir(final Path path, final boolean cleanAtOpen, final Map<TopicPartition, Long> checkpointAtOpen,
-               final Map<TopicPartition, Long> logStartAtOpen) {
+               final Map<TopicPartition, Long> logStartAtOpen, final Map<TopicPartition, Long> cleanerAtOpen) {
             this.path = path;
             this.cleanAtOpen = cleanAtOpen;
             this.checkpointAtOpen = checkpointAtOpen;
             this.logStartAtOpen = logStartAtOpen;
+            this.cleanerAtOpen = cleanerAtOpen;
         }
     }
 
@@ -96,12 +100,13 @@ public final class LogManager implements AutoCloseable {
     private boolean closed;
 
     private LogManager(final List<LogDir> logDirs, final InstantSource clock, final long retentionCheckIntervalMs,
-                       final long cleanerBackoffMs, final FlushIntervals flushIntervals) {
+                       final CleanerConfig cleanerConfig, final FlushIntervals flushIntervals) {
         this.logDirs = logDirs;
         this.clock = clock;
         this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock, retentionCheckIntervalMs,
                 this::checkpointLogStartOffsets);
-        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, cleanerBackoffMs);
+        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, cleanerConfig,
+                this::checkpointCleanerOffsets);
         this.flusher = new LogFlusher(() -> List.copyOf(logs.values()), clock, flushIntervals.schedulerIntervalMs(),
                 flushIntervals.checkpointIntervalMs(), this::checkpointRecoveryPointsIfOpen);
     }
@@ -134,7 +139,7 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
                                   final long retentionCheckIntervalMs) throws IOException {
-        return open(logDirs, clock, retentionCheckIntervalMs, LogCleaner.DEFAULT_BACKOFF_MS);
+        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults());
     }
 
     /**
@@ -143,15 +148,33 @@ public final class LogManager implements AutoCloseable {
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
                                   final long retentionCheckIntervalMs, final long cleanerBackoffMs) throws IOException {
-        return open(logDirs, clock, retentionCheckIntervalMs, cleanerBackoffMs, FlushIntervals.defaults());
+        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults().withBackoffMs(cleanerBackoffMs),
+                FlushIntervals.defaults());
+    }
+
+    /** {@link #open(List, InstantSource, long, CleanerConfig, FlushIntervals)} with Kafka's flush settings. */
+    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
+                                  final long retentionCheckIntervalMs, final CleanerConfig cleanerConfig)
+            throws IOException {
+        return open(logDirs, clock, retentionCheckIntervalMs, cleanerConfig, FlushIntervals.defaults());
+    }
+
+    /** {@link #open(List, InstantSource, long, CleanerConfig, FlushIntervals)} with Kafka's cleaner settings. */
+    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
+                                  final long retentionCheckIntervalMs, final long cleanerBackoffMs,
+                                  final FlushIntervals flushIntervals) throws IOException {
+        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults().withBackoffMs(cleanerBackoffMs),
+                flushIntervals);
     }
 
     /**
-     * Opens the log directories and starts the retention, cleaner and flusher threads; the flusher checks logs
-     * against their {@code flush.ms} and writes the recovery-point checkpoints as {@code flushIntervals} say.
+     * Opens the log directories and starts the retention thread, the log cleaner with {@code cleanerConfig}
+     * ({@code log.cleaner.backoff.ms}, {@code log.cleaner.dedupe.buffer.size}, {@code log.cleaner.io.buffer.load.factor})
+     * and the flusher, which checks logs against their {@code flush.ms} and writes the recovery-point checkpoints as
+     * {@code flushIntervals} say.
      */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock,
-                                  final long retentionCheckIntervalMs, final long cleanerBackoffMs,
+                                  final long retentionCheckIntervalMs, final CleanerConfig cleanerConfig,
                                   final FlushIntervals flushIntervals) throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is needed");
@@ -166,7 +189,7 @@ public final class LogManager implements AutoCloseable {
                 dirs.add(openDir(path, partitions));
             } catch (final IOException e) {
                 // reported (and logged) once the manager exists
-                dirs.add(new LogDir(path, false, Map.of(), Map.of()));
+                dirs.add(new LogDir(path, false, Map.of(), Map.of(), Map.of()));
                 unusable.put(path, e);
                 continue;
             }
@@ -184,7 +207,7 @@ public final class LogManager implements AutoCloseable {
             unusable.values().forEach(none::addSuppressed);
             throw none;
         }
-        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerBackoffMs,
+        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerConfig,
                 flushIntervals);
         manager.partitionDirs.putAll(found);
         unusable.forEach(manager.failures::report);
@@ -205,7 +228,8 @@ public final class LogManager implements AutoCloseable {
             LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
         }
         final LogDir dir = new LogDir(path, clean, OffsetCheckpointFile.read(path, OffsetCheckpointFile.RECOVERY_POINT),
-                OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET));
+                OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET),
+                OffsetCheckpointFile.read(path, OffsetCheckpointFile.CLEANER_OFFSET));
         try (DirectoryStream<Path> children = Files.newDirectoryStream(path, Files::isDirectory)) {
             for (final Path child : children) {
                 final String name = child.getFileName().toString();
@@ -278,6 +302,10 @@ public final class LogManager implements AutoCloseable {
             }
             log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
                     dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen, failures, flusher);
+            final Long cleanedUpTo = dir.cleanerAtOpen.get(tp);
+            if (cleanedUpTo != null) {
+                log.restoreFirstDirtyOffset(cleanedUpTo);
+            }
         } else {
             final List<Path> offline = offlineDirs();
             if (!isNew && !offline.isEmpty()) {
@@ -456,6 +484,23 @@ public final class LogManager implements AutoCloseable {
         return retention.pendingDeletions();
     }
 
+    /**
+     * Where each open compacted log's dirty part starts (after every cleaner pass that cleaned a log, and at
+     * close); partitions on disk that were never opened keep their old value, logs that are not compacted have none.
+     */
+    public synchronized void checkpointCleanerOffsets() {
+        if (closed) {
+            return;
+        }
+        for (final LogDir dir : logDirs) {
+            try {
+                writeCleanerOffsets(dir);
+            } catch (final KafkaStorageException e) {
+                // logged; the next pass or close tries again, and a lost checkpoint only costs a fuller cleaning
+            }
+        }
+    }
+
     /** Recovery points of the open logs; partitions on disk that were never opened keep their old value. */
     public synchronized void checkpointRecoveryPoints() {
         for (final LogDir dir : logDirs) {
@@ -517,6 +562,12 @@ public final class LogManager implements AutoCloseable {
         writeCheckpoint(dir, OffsetCheckpointFile.LOG_START_OFFSET, dir.logStartAtOpen, PartitionLog::logStartOffset);
     }
 
+    private void writeCleanerOffsets(final LogDir dir) {
+        writeCheckpoint(dir, OffsetCheckpointFile.CLEANER_OFFSET, dir.cleanerAtOpen,
+                log -> log.config().compacted() ? log.firstDirtyOffset() : -1);
+    }
+
+    /** {@code offsetOf} answers -1 for a log that has no entry in this checkpoint. */
     private void writeCheckpoint(final LogDir dir, final String fileName, final Map<TopicPartition, Long> atOpen,
                                  final ToLongFunction<PartitionLog> offsetOf) {
         if (failures.isOffline(dir.path)) {
@@ -529,7 +580,10 @@ public final class LogManager implements AutoCloseable {
             }
             final PartitionLog log = logs.get(tp);
             if (log != null) {
-                offsets.put(tp, offsetOf.applyAsLong(log));
+                final long offset = offsetOf.applyAsLong(log);
+                if (offset >= 0) {
+                    offsets.put(tp, offset);
+                }
             } else if (atOpen.containsKey(tp)) {
                 offsets.put(tp, atOpen.get(tp));
             }
@@ -578,6 +632,7 @@ public final class LogManager implements AutoCloseable {
             try {
                 writeRecoveryPoints(dir);
                 writeLogStartOffsets(dir);
+                writeCleanerOffsets(dir);
                 boolean allConsistent = dir.cleanAtOpen;
                 if (!allConsistent) {
                     allConsistent = true;

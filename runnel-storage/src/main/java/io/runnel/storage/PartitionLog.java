@@ -110,8 +110,10 @@ public final class PartitionLog implements AutoCloseable {
     /** Offset below which everything is fsync'd; written under the lock. */
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
-    /** Where the part of the log the cleaner has not seen yet starts (Kafka's cleaner checkpoint; not persisted). */
+    /** Where the part of the log the cleaner has not seen yet starts (checkpointed by the LogManager). */
     private volatile long firstDirtyOffset;
+    /** Bumped by every {@link #truncateTo}, so a cleaning that began before one does not swap in stale copies. */
+    private volatile long truncations;
 
     // Guarded by lock.
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
@@ -766,6 +768,82 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ truncation
+
+    /**
+     * Drops every record at and above {@code offset} (Kafka's {@code UnifiedLog.truncateTo}, for a replica that
+     * must give up a divergent tail): segments whose base offset is above it leave the log, the one holding it is
+     * cut at the batch that holds it and becomes the active segment with its indexes rebuilt, producer state is
+     * rebuilt from the newest snapshot at or below the new end, and the recovery point, the cleaner's first dirty
+     * offset and the log start offset come down to the new end if they were above it. A log whose first segment
+     * starts at or above {@code offset} is emptied and restarts at {@code offset}. Only whole batches are kept, as
+     * in Kafka: an offset inside a batch truncates the whole batch, and the log then ends at its base offset. An
+     * offset in a gap the cleaner left ends the log at {@code offset}, as Kafka's does; like Kafka's, a log reopened
+     * before anything else was appended then ends after its last record again.
+     * Nothing happens when {@code offset} is at or past the log end.
+     *
+     * @return the removed segments, renamed to {@code .deleted} but still open, for the caller to
+     *         {@link LogSegment#closeAndDelete} after {@code file.delete.delay.ms} as with {@link #deleteOldSegments}
+     * @throws KafkaStorageException disk failure (the log is then offline)
+     */
+    public List<LogSegment> truncateTo(final long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("Cannot truncate " + topicPartition + " to negative offset " + offset);
+        }
+        lock.lock();
+        try {
+            ensureWritable();
+            if (offset >= logEndOffset) {
+                return List.of();
+            }
+            truncations++;
+            final LogSegment[] all = segments;
+            final LogConfig cfg = config;
+            // readers first stop looking at what goes: they never read at or past the published end
+            logEndOffset = Math.max(offset, all[0].baseOffset());
+            long end = offset;
+            try {
+                final List<LogSegment> removed;
+                final LogSegment active;
+                if (offset <= all[0].baseOffset()) {
+                    removed = List.of(all);
+                    for (final LogSegment segment : removed) {
+                        segment.renameForDeletion();
+                    }
+                    active = LogSegment.create(dir, offset, cfg.segmentIndexBytes(), clock.millis());
+                    segments = new LogSegment[] {active};
+                    logStartOffset = offset;
+                } else {
+                    final int keep = floorSegment(all, offset);
+                    removed = List.of(Arrays.copyOfRange(all, keep + 1, all.length));
+                    for (final LogSegment segment : removed) {
+                        segment.renameForDeletion();
+                    }
+                    active = all[keep];
+                    final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+                    final int position = active.findBatchPosition(offset, header);
+                    if (position >= 0) {
+                        // the batch holding the offset, or the first after it when the cleaner left a gap there
+                        end = Math.min(offset, header.getLong(RecordBatchFlyweight.BASE_OFFSET_OFFSET));
+                        active.truncateTo(position);
+                    }
+                    active.recover(Integer.MAX_VALUE, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), true, false);
+                    segments = Arrays.copyOf(all, keep + 1);
+                }
+                LogLoader.rebuildProducerState(List.of(segments), end, producers);
+                logEndOffset = end;
+                logStartOffset = Math.min(logStartOffset, end);
+                recoveryPoint = Math.min(recoveryPoint, end);
+                firstDirtyOffset = Math.min(firstDirtyOffset, end);
+                return removed;
+            } catch (final IOException e) {
+                throw diskError("truncating " + topicPartition + " to offset " + offset, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ compaction
 
     /** The current segment array, for the cleaner to read (it never changes an array it was handed). */
@@ -773,49 +851,84 @@ public final class PartitionLog implements AutoCloseable {
         return segments;
     }
 
+    /** Where the part of the log no cleaner pass has seen starts, within [log start, log end]. */
     long firstDirtyOffset() {
-        return Math.max(firstDirtyOffset, logStartOffset);
+        return Math.min(Math.max(firstDirtyOffset, logStartOffset), logEndOffset);
     }
 
-    void markCleanedUpTo(final long offset) {
-        firstDirtyOffset = Math.max(firstDirtyOffset, offset);
+    /** How many times the log was truncated; a cleaning that saw another count must not swap anything in. */
+    long truncations() {
+        return truncations;
+    }
+
+    /** The cleaner checkpoint read at open ({@code cleaner-offset-checkpoint}), held within [log start, log end]. */
+    void restoreFirstDirtyOffset(final long checkpointed) {
+        lock.lock();
+        try {
+            firstDirtyOffset = Math.min(Math.max(checkpointed, logStartOffset), logEndOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A cleaner pass covered everything below {@code offset}, unless the log was truncated since it began. */
+    void markCleanedUpTo(final long offset, final long truncationsAtStart) {
+        lock.lock();
+        try {
+            if (truncations == truncationsAtStart) {
+                firstDirtyOffset = Math.max(firstDirtyOffset, Math.min(offset, logEndOffset));
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Puts the cleaned copy of {@code old} (its {@code .swap} files, see {@link SegmentSwap}) in its place, under the
-     * lock but doing only renames and an index-trusting open. Readers that took the old array or a slice of the old
-     * segment keep reading it: its files are renamed to {@code .deleted} and stay open.
+     * Puts the cleaned copy of the consecutive segments {@code group} (the {@code .swap} files of the first one's
+     * base offset, see {@link SegmentSwap}) in their place, under the lock but doing only renames and an
+     * index-trusting open. Readers that took the old array or a slice of an old segment keep reading it: its files
+     * are renamed to {@code .deleted} and stay open.
      *
-     * @return the replaced segment, for closing after {@code file.delete.delay.ms}; null when it is no longer in
-     *         the log (retention removed it, or the log closed), the cleaned files then deleted
+     * @return the replaced segments, for closing after {@code file.delete.delay.ms}; empty when they are no longer
+     *         all in the log (retention removed some, the log was truncated or closed), the cleaned files then deleted
      * @throws KafkaStorageException disk failure (the log is then offline)
      */
-    LogSegment replaceWithCleaned(final LogSegment old) {
+    List<LogSegment> replaceWithCleaned(final List<LogSegment> group, final long truncationsAtStart) {
         lock.lock();
         try {
             final LogSegment[] current = segments;
+            final LogSegment first = group.get(0);
             int index = -1;
             for (int i = 0; i < current.length - 1; i++) {
-                if (current[i] == old) {
+                if (current[i] == first) {
                     index = i;
                 }
             }
+            boolean intact = index >= 0 && index + group.size() <= current.length - 1;
+            for (int i = 0; intact && i < group.size(); i++) {
+                intact = current[index + i] == group.get(i);
+            }
             try {
-                if (closed || isOffline() || index < 0) {
-                    SegmentSwap.discard(dir, old.baseOffset());
-                    return null;
+                if (closed || isOffline() || !intact || truncations != truncationsAtStart) {
+                    SegmentSwap.discard(dir, first.baseOffset());
+                    return List.of();
                 }
                 final LogConfig cfg = config;
-                old.renameForDeletion();
-                SegmentSwap.install(dir, old.baseOffset());
-                final LogSegment cleaned = LogSegment.open(dir, old.baseOffset(), cfg.segmentIndexBytes(), false);
+                // the old files go first: a crash from here on finds the .swap log and completes the swap
+                for (final LogSegment old : group) {
+                    old.renameForDeletion();
+                }
+                SegmentSwap.install(dir, first.baseOffset());
+                final LogSegment cleaned = LogSegment.open(dir, first.baseOffset(), cfg.segmentIndexBytes(), false);
                 cleaned.loadTrusted(cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), false);
-                final LogSegment[] next = current.clone();
+                final LogSegment[] next = new LogSegment[current.length - group.size() + 1];
+                System.arraycopy(current, 0, next, 0, index);
                 next[index] = cleaned;
+                System.arraycopy(current, index + group.size(), next, index + 1, current.length - index - group.size());
                 segments = next;
-                return old;
+                return List.copyOf(group);
             } catch (final IOException e) {
-                throw diskError("swapping in the cleaned segment " + old.baseOffset() + " of " + topicPartition, e);
+                throw diskError("swapping in the cleaned segment " + first.baseOffset() + " of " + topicPartition, e);
             }
         } finally {
             lock.unlock();

@@ -21,16 +21,17 @@ import io.runnel.storage.log.SegmentSwap;
 import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
- * Rewrites one closed segment without the records the cleaner may drop (Kafka's {@code Cleaner.cleanSegments}),
- * into {@code <base>.log.cleaned} with freshly built indexes. A record goes when a later record of its key is in the
- * offset map, or when it is a tombstone (null value) in a segment cleaned before whose timestamp is older than
+ * Rewrites a group of consecutive closed segments ({@link SegmentGroups}) without the records the cleaner may drop
+ * (Kafka's {@code Cleaner.cleanSegments}), into one {@code <first base>.log.cleaned} with freshly built indexes. A
+ * record goes when a later record of its key is in the offset map, or when it is a tombstone (null value) that an
+ * earlier pass already saw (its offset is below the log's first dirty offset) whose timestamp is older than
  * {@code delete.retention.ms}. Every kept record keeps its offset; batches whose records all stay are copied byte
  * for byte, the others are rebuilt with their base offset, producer fields, compression and timestamp type, and a
  * batch left with no records disappears.
  */
 final class SegmentCleaner {
 
-    /** What became of a segment: whether anything was dropped (else the cleaned files are discarded). */
+    /** What became of a group: whether anything changed (else the cleaned files are discarded). */
     record Outcome(boolean changed, int recordsRead, int recordsKept) {
     }
 
@@ -38,52 +39,57 @@ final class SegmentCleaner {
     }
 
     /**
-     * @param dropTombstonesBefore tombstones with a timestamp below this are dropped; {@link Long#MIN_VALUE} keeps
-     *                             every tombstone (the segment was not cleaned before)
+     * @param cleanedBefore    the log's first dirty offset: tombstones below it were seen by an earlier pass
+     * @param tombstoneHorizon such tombstones with a timestamp below this are dropped
      */
-    static Outcome rewrite(final LogSegment source, final CleanerOffsetMap map, final long dropTombstonesBefore,
-                           final LogConfig config, final long nowMs) throws IOException {
-        final LogSegment target = LogSegment.createReplacement(source.dir(), source.baseOffset(),
+    static Outcome rewrite(final List<LogSegment> group, final CleanerOffsetMap map, final long cleanedBefore,
+                           final long tombstoneHorizon, final LogConfig config, final long nowMs) throws IOException {
+        final LogSegment first = group.get(0);
+        final LogSegment target = LogSegment.createReplacement(first.dir(), first.baseOffset(),
                 config.segmentIndexBytes(), SegmentSwap.CLEANED_SUFFIX);
         final RecordBatchFlyweight flyweight = new RecordBatchFlyweight();
         final int[] start = {0};
         final int[] counts = new int[2];
-        final boolean[] changed = {false};
+        // several segments merged into one is a change even when no record goes
+        final boolean[] changed = {group.size() > 1};
         try {
-            SegmentBatches.forEach(source, (batch, bytes) -> {
-                final List<Record> kept = new ArrayList<>();
-                int read = 0;
-                try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-                    while (records.hasNext()) {
-                        final Record record = records.next();
-                        read++;
-                        if (batch.isControlBatch() || keep(record, map, dropTombstonesBefore)) {
-                            kept.add(record);
+            for (final LogSegment source : group) {
+                SegmentBatches.forEach(source, (batch, bytes) -> {
+                    final List<Record> kept = new ArrayList<>();
+                    int read = 0;
+                    try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                        while (records.hasNext()) {
+                            final Record record = records.next();
+                            read++;
+                            if (batch.isControlBatch() || keep(record, map, cleanedBefore, tombstoneHorizon)) {
+                                kept.add(record);
+                            }
                         }
                     }
-                }
-                counts[0] += read;
-                counts[1] += kept.size();
-                if (kept.isEmpty()) {
-                    changed[0] = true;
-                    return;
-                }
-                final ByteBuffer out = kept.size() == read ? bytes : rebuild(batch, kept);
-                changed[0] |= out != bytes;
-                target.append(out, start, 1, flyweight, config.indexIntervalBytes(), nowMs);
-            });
+                    counts[0] += read;
+                    counts[1] += kept.size();
+                    if (kept.isEmpty()) {
+                        changed[0] = true;
+                        return;
+                    }
+                    final ByteBuffer out = kept.size() == read ? bytes : rebuild(batch, kept);
+                    changed[0] |= out != bytes;
+                    target.append(out, start, 1, flyweight, config.indexIntervalBytes(), nowMs);
+                });
+            }
             target.close();
         } catch (final IOException | RuntimeException e) {
             target.closeAndDelete();
             throw e;
         }
         if (!changed[0]) {
-            SegmentSwap.discard(source.dir(), source.baseOffset());
+            SegmentSwap.discard(first.dir(), first.baseOffset());
         }
         return new Outcome(changed[0], counts[0], counts[1]);
     }
 
-    private static boolean keep(final Record record, final CleanerOffsetMap map, final long dropTombstonesBefore) {
+    private static boolean keep(final Record record, final CleanerOffsetMap map, final long cleanedBefore,
+                                final long tombstoneHorizon) {
         if (!record.hasKey()) {
             // written before the topic became compacted; Kafka keeps such records too
             return true;
@@ -91,7 +97,8 @@ final class SegmentCleaner {
         if (map.isSuperseded(record)) {
             return false;
         }
-        return record.hasValue() || record.timestamp() >= dropTombstonesBefore;
+        // tombstones survive the pass that first sees them, so consumers get delete.retention.ms to see them
+        return record.hasValue() || record.offset() >= cleanedBefore || record.timestamp() >= tombstoneHorizon;
     }
 
     private static ByteBuffer rebuild(final MutableRecordBatch batch, final List<Record> kept) {

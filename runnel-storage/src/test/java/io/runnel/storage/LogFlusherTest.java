@@ -49,7 +49,7 @@ class LogFlusherTest {
 
     private LogManager open(final Path dir, final long checkpointIntervalMs) throws IOException {
         return LogManager.open(List.of(dir), clock, LogManager.DEFAULT_RETENTION_CHECK_INTERVAL_MS,
-                LogCleaner.DEFAULT_BACKOFF_MS, new LogManager.FlushIntervals(Long.MAX_VALUE, checkpointIntervalMs));
+                CleanerConfig.DEFAULT_BACKOFF_MS, new LogManager.FlushIntervals(Long.MAX_VALUE, checkpointIntervalMs));
     }
 
     /** Keeps the flusher thread busy until {@link #gate} completes. */
@@ -204,7 +204,7 @@ class LogFlusherTest {
     @Test
     void shouldFlushOnTheSchedulerALogWhoseLastFlushIsOlderThanFlushMs() throws Exception {
         manager = LogManager.open(List.of(tmp.resolve("d1")), clock, LogManager.DEFAULT_RETENTION_CHECK_INTERVAL_MS,
-                LogCleaner.DEFAULT_BACKOFF_MS, new LogManager.FlushIntervals(5, 60_000));
+                CleanerConfig.DEFAULT_BACKOFF_MS, new LogManager.FlushIntervals(5, 60_000));
         final PartitionLog log = manager.getOrCreate(A0, LogConfig.defaults().withFlushInterval(Long.MAX_VALUE, 1_000));
         log.appendAsLeader(batch(5, T0), 0);
         awaitFlusher();

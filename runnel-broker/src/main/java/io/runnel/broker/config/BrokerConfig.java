@@ -31,6 +31,8 @@ public final class BrokerConfig {
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
 
     private final Map<String, String> props;
     private final int nodeId;
@@ -48,6 +50,8 @@ public final class BrokerConfig {
     private final long logCleanerBackoffMs;
     private final long logFlushSchedulerIntervalMs;
     private final long logFlushOffsetCheckpointIntervalMs;
+    private final long logCleanerDedupeBufferSize;
+    private final double logCleanerIoBufferLoadFactor;
 
     /** A listener: name, host (empty means every interface) and port. */
     public record Endpoint(String listenerName, String host, int port) {
@@ -113,6 +117,13 @@ public final class BrokerConfig {
                 longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Long.MAX_VALUE), 1L);
         logFlushOffsetCheckpointIntervalMs = atLeast(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
                 longValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, 60_000L), 1L);
+        logCleanerDedupeBufferSize = atLeast(LOG_CLEANER_DEDUPE_BUFFER_SIZE,
+                longValue(LOG_CLEANER_DEDUPE_BUFFER_SIZE, 128L * 1024 * 1024), 0L);
+        logCleanerIoBufferLoadFactor = doubleValue(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, 0.9);
+        if (!(logCleanerIoBufferLoadFactor > 0 && logCleanerIoBufferLoadFactor <= 1)) {
+            throw new ConfigException(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, logCleanerIoBufferLoadFactor,
+                    "must be above 0 and at most 1");
+        }
     }
 
     public static BrokerConfig defaults() {
@@ -192,6 +203,16 @@ public final class BrokerConfig {
         return logFlushOffsetCheckpointIntervalMs;
     }
 
+    /** {@code log.cleaner.dedupe.buffer.size}: the memory the cleaner's offset map of one pass may take. */
+    public long logCleanerDedupeBufferSize() {
+        return logCleanerDedupeBufferSize;
+    }
+
+    /** {@code log.cleaner.io.buffer.load.factor}: how full the offset map gets before a pass stops reading. */
+    public double logCleanerIoBufferLoadFactor() {
+        return logCleanerIoBufferLoadFactor;
+    }
+
     /** How often the logs delete segments that retention no longer keeps. */
     public long logRetentionCheckIntervalMs() {
         return logRetentionCheckIntervalMs;
@@ -220,6 +241,15 @@ public final class BrokerConfig {
             return v == null ? dflt : Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new ConfigException(key, v, "expected a long");
+        }
+    }
+
+    private double doubleValue(final String key, final double dflt) {
+        final String v = props.get(key);
+        try {
+            return v == null ? dflt : Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "expected a double");
         }
     }
 

@@ -23,20 +23,24 @@ class BrokerConfigTest {
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(300_000L);
         assertThat(config.logFlushSchedulerIntervalMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(config.logFlushOffsetCheckpointIntervalMs()).isEqualTo(60_000L);
+        assertThat(config.logCleanerDedupeBufferSize()).isEqualTo(128L * 1024 * 1024);
+        assertThat(config.logCleanerIoBufferLoadFactor()).isEqualTo(0.9);
     }
 
     @Test
     void shouldReadKafkaPropertyNames() {
-        final BrokerConfig config = new BrokerConfig(Map.of(
-                "listeners", "PLAINTEXT://127.0.0.1:19092,OTHER://:19093",
-                "advertised.listeners", "PLAINTEXT://broker.example:29092",
-                "log.dirs", "/a, /b",
-                "num.partitions", "6",
-                "auto.create.topics.enable", "false",
-                "log.retention.check.interval.ms", "1000",
-                "log.flush.scheduler.interval.ms", "2000",
-                "log.flush.offset.checkpoint.interval.ms", "3000",
-                "node.id", "3"));
+        final BrokerConfig config = new BrokerConfig(Map.ofEntries(
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:19092,OTHER://:19093"),
+                Map.entry("advertised.listeners", "PLAINTEXT://broker.example:29092"),
+                Map.entry("log.dirs", "/a, /b"),
+                Map.entry("num.partitions", "6"),
+                Map.entry("auto.create.topics.enable", "false"),
+                Map.entry("log.retention.check.interval.ms", "1000"),
+                Map.entry("log.flush.scheduler.interval.ms", "2000"),
+                Map.entry("log.flush.offset.checkpoint.interval.ms", "3000"),
+                Map.entry("log.cleaner.dedupe.buffer.size", "1048576"),
+                Map.entry("log.cleaner.io.buffer.load.factor", "0.5"),
+                Map.entry("node.id", "3")));
         assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
         assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
         assertThat(config.logDirs()).containsExactly(Path.of("/a"), Path.of("/b"));
@@ -46,6 +50,8 @@ class BrokerConfigTest {
         assertThat(config.logRetentionCheckIntervalMs()).isEqualTo(1_000L);
         assertThat(config.logFlushSchedulerIntervalMs()).isEqualTo(2_000L);
         assertThat(config.logFlushOffsetCheckpointIntervalMs()).isEqualTo(3_000L);
+        assertThat(config.logCleanerDedupeBufferSize()).isEqualTo(1_048_576L);
+        assertThat(config.logCleanerIoBufferLoadFactor()).isEqualTo(0.5);
     }
 
     @Test
@@ -68,6 +74,12 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.retention.check.interval.ms", "0")))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.flush.offset.checkpoint.interval.ms", "0")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.dedupe.buffer.size", "-1")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.buffer.load.factor", "0")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.buffer.load.factor", "half")))
                 .isInstanceOf(ConfigException.class);
     }
 }

@@ -62,6 +62,11 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Starts the broker (again) on the same port and data directory and waits until it serves Metadata. */
     void start() throws Exception {
+        start(new String[0]);
+    }
+
+    /** {@link #start()} with {@code extraOverrides} (name, value pairs) on top of the broker's own, for this run only. */
+    void start(final String... extraOverrides) throws Exception {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running: pid " + process.pid());
         }
@@ -80,9 +85,11 @@ final class BrokerProcess implements AutoCloseable {
         command.add("listeners=PLAINTEXT://127.0.0.1:" + port);
         command.add("--override");
         command.add("log.dirs=" + dataDir);
-        for (int i = 0; i + 1 < overrides.size(); i += 2) {
+        final List<String> all = new ArrayList<>(overrides);
+        all.addAll(List.of(extraOverrides));
+        for (int i = 0; i + 1 < all.size(); i += 2) {
             command.add("--override");
-            command.add(overrides.get(i) + "=" + overrides.get(i + 1));
+            command.add(all.get(i) + "=" + all.get(i + 1));
         }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

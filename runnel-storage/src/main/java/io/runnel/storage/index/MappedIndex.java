@@ -8,6 +8,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,9 +131,12 @@ public abstract class MappedIndex implements AutoCloseable {
         return file;
     }
 
-    /** Moves the index file to {@code target}; a mapping in use stays valid, a lazy index maps it from there. */
+    /**
+     * Moves the index file to {@code target}, replacing a file there; a mapping in use stays valid, a lazy index
+     * maps the file from there.
+     */
     public synchronized void renameTo(final Path target) throws IOException {
-        Files.move(file, target);
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         file = target;
     }
 

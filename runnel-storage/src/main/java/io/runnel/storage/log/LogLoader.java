@@ -142,7 +142,7 @@ public final class LogLoader {
     }
 
     /** Loads the newest usable snapshot and replays batch headers (no decompression) from it to the end. */
-    static void rebuildProducerState(final List<LogSegment> segments, final long logEndOffset,
+    public static void rebuildProducerState(final List<LogSegment> segments, final long logEndOffset,
                                      final ProducerStateManager producers) throws IOException {
         final long snapshotOffset = producers.loadLatestSnapshot(logEndOffset);
         final long from = Math.max(snapshotOffset, 0);

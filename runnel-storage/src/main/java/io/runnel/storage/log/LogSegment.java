@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.zip.CRC32C;
@@ -428,6 +429,8 @@ public final class LogSegment implements AutoCloseable {
         lastOffset = baseOffset - 1;
         maxTimestamp = RecordBatch.NO_TIMESTAMP;
         offsetOfMaxTimestamp = -1;
+        // the scan below learns them (a lazily opened segment that truncation makes active again)
+        timestampsLoaded = true;
         bytesSinceLastIndexEntry = 0;
         final int fileSize = (int) channel.size();
         final RecordBatchFlyweight batch = new RecordBatchFlyweight();
@@ -537,9 +540,12 @@ public final class LogSegment implements AutoCloseable {
         if (renamedForDeletion) {
             return;
         }
+        // An older segment of the same base offset (replaced by the cleaner) may still wait under these names:
+        // replacing unlinks its files, which does not disturb its open channel, and its own delete then finds
+        // nothing or this segment's files, which are unlinked just as harmlessly.
         offsetIndex.renameTo(deletedName(offsetIndex.file()));
         timeIndex.renameTo(deletedName(timeIndex.file()));
-        Files.move(logFile, deletedName(logFile));
+        Files.move(logFile, deletedName(logFile), StandardCopyOption.REPLACE_EXISTING);
         renamedForDeletion = true;
     }
 

@@ -17,7 +17,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A per-log-directory file of one offset per partition, in Kafka's text checkpoint format, used for
  * {@value #RECOVERY_POINT} (where recovery after a crash starts) and {@value #LOG_START_OFFSET} (the first offset
- * each log still serves, so a crash between deleting segments and the next start cannot move it back):
+ * each log still serves, so a crash between deleting segments and the next start cannot move it back) and
+ * {@value #CLEANER_OFFSET} (where the part of each compacted log the cleaner has not seen starts):
  * <pre>
  *   0                         (version)
  *   N                         (number of entries)
@@ -29,6 +30,7 @@ public final class OffsetCheckpointFile {
 
     public static final String RECOVERY_POINT = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET = "log-start-offset-checkpoint";
+    public static final String CLEANER_OFFSET = "cleaner-offset-checkpoint";
 
     private OffsetCheckpointFile() {
     }
