@@ -29,7 +29,8 @@ wait_port "$RUNNEL_PORT" || { echo "Runnel did not start (see $DATA.log)" >&2; e
 sleep 3   # let Kafka's controller elect itself before the first topic is created
 SIDES="kafka-4.1.1:$KAFKA_PORT runnel:$RUNNEL_PORT"
 [ "${FIRST:-kafka}" = kafka ] || SIDES="runnel:$RUNNEL_PORT kafka-4.1.1:$KAFKA_PORT"
-bench() { flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -Xmx1g -cp "$CP" "$@" 2>>"$CLIENT_LOG" ||
+# shellcheck disable=SC2086   # BENCH_JVM_OPTS: extra flags for the client JVMs, e.g. -Xlog:gc:file=/tmp/gc.log
+bench() { flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -Xmx1g ${BENCH_JVM_OPTS:-} -cp "$CP" "$@" 2>>"$CLIENT_LOG" ||
   { echo "$1 failed; the clients' log is $CLIENT_LOG" >&2; exit 1; }; }
 for size in ${SIZES:-1024 20480}; do
   for side in $SIDES; do
