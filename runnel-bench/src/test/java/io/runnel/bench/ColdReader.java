@@ -1,0 +1,71 @@
+package io.runnel.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A default KafkaConsumer on its own thread reading one partition from its beginning as fast as it can, without
+ * a group (assign + seekToBeginning), counting the value bytes it gets, until closed.
+ */
+public final class ColdReader implements AutoCloseable {
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final Thread thread;
+    private final long startNs = System.nanoTime();
+    private volatile long endNs;
+
+    public ColdReader(final String bootstrap, final String topic) {
+        thread = new Thread(() -> read(bootstrap, new TopicPartition(topic, 0)), "cold-reader");
+        thread.start();
+    }
+
+    private void read(final String bootstrap, final TopicPartition partition) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ClientProps.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            while (!stop.get()) {
+                final ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                long read = 0;
+                for (final ConsumerRecord<byte[], byte[]> record : records) {
+                    read += record.value().length;
+                }
+                bytes.addAndGet(read);
+            }
+        } catch (final RuntimeException e) {
+            failure.set(e);
+        }
+    }
+
+    /** MiB of values read per second from this reader's start to its close (or to now, while it reads). */
+    public double mibPerS() {
+        final long untilNs = endNs != 0 ? endNs : System.nanoTime();
+        return bytes.get() / 1024.0 / 1024.0 / ((untilNs - startNs) / 1e9);
+    }
+
+    public long mibRead() {
+        return bytes.get() / 1024 / 1024;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop.set(true);
+        thread.join();
+        endNs = System.nanoTime();
+        if (failure.get() != null) {
+            throw new IllegalStateException("the cold reader failed", failure.get());
+        }
+    }
+}
