@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -102,49 +101,33 @@ class CompactionCrashTest {
 
     /** Streams acks=all updates of the key set until the broker is SIGKILLed under them. */
     private void streamThenKill(final BrokerProcess broker, final int round) throws Exception {
-        final AtomicBoolean running = new AtomicBoolean(true);
         final String padding = "x".repeat(1000);
         final KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", ProducerConfig.RETRIES_CONFIG, "0",
                 ProducerConfig.LINGER_MS_CONFIG, "2", ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000",
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        final Thread sender = new Thread(() -> {
-            int seq = 0;
-            try {
-                while (running.get()) {
-                    final String key = "key-" + (seq % KEYS);
-                    final boolean tombstone = (seq / KEYS) % 16 == 15;
-                    final String value = tombstone ? null : "r" + round + "-" + seq + "-" + padding;
-                    final Write write;
-                    synchronized (sent) {
-                        final List<Write> writes = sent.computeIfAbsent(key, k -> new ArrayList<>());
-                        write = new Write(key, writes.size(), value);
-                        writes.add(write);
-                    }
-                    seq++;
-                    final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TP.topic(), TP.partition(),
-                            utf8(key), value == null ? null : utf8(value));
-                    record.headers().add(INDEX_HEADER, utf8(Integer.toString(write.index())));
-                    producer.send(record, (metadata, exception) -> {
-                                if (exception == null) {
-                                    acked.put(metadata.offset(), write);
-                                }
-                            });
-                    if (seq % 20 == 0) {
-                        Thread.sleep(1);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // send() after the kill
+        final CrashSender sender = CrashSender.start("compaction-crash-sender-" + round, 20, seq -> {
+            final String key = "key-" + (seq % KEYS);
+            final boolean tombstone = (seq / KEYS) % 16 == 15;
+            final String value = tombstone ? null : "r" + round + "-" + seq + "-" + padding;
+            final Write write;
+            synchronized (sent) {
+                final List<Write> writes = sent.computeIfAbsent(key, k -> new ArrayList<>());
+                write = new Write(key, writes.size(), value);
+                writes.add(write);
             }
-        }, "compaction-crash-sender-" + round);
-        sender.start();
+            final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TP.topic(), TP.partition(),
+                    utf8(key), value == null ? null : utf8(value));
+            record.headers().add(INDEX_HEADER, utf8(Integer.toString(write.index())));
+            producer.send(record, (metadata, exception) -> {
+                        if (exception == null) {
+                            acked.put(metadata.offset(), write);
+                        }
+                    });
+        });
         Thread.sleep(STREAM_BEFORE_KILL.toMillis());
         broker.kill();
-        running.set(false);
-        sender.join(10_000);
+        sender.stop();
         producer.close(Duration.ZERO);
     }
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,9 +67,8 @@ class DurableProduceCrashTest {
 
     /** Streams acks=all sends of 2 KiB values from two producers until the broker is SIGKILLed under them. */
     private void streamThenKill(final BrokerProcess broker) throws Exception {
-        final AtomicBoolean running = new AtomicBoolean(true);
         final String padding = "x".repeat(2000);
-        final List<Thread> senders = new ArrayList<>();
+        final List<CrashSender> senders = new ArrayList<>();
         final List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
             final KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.ACKS_CONFIG, "all",
@@ -78,35 +76,20 @@ class DurableProduceCrashTest {
                     ProducerConfig.LINGER_MS_CONFIG, "1", ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
             producers.add(producer);
             final String name = "p" + p;
-            final Thread sender = new Thread(() -> {
-                int seq = 0;
-                try {
-                    while (running.get()) {
-                        final String value = name + "-" + seq++ + "-" + padding;
-                        producer.send(new ProducerRecord<>(TP.topic(), TP.partition(), null,
-                                value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
-                                    if (exception == null) {
-                                        acked.put(metadata.offset(), value);
-                                    }
-                                });
-                        if (seq % 10 == 0) {
-                            Thread.sleep(1);
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    // send() after the kill
-                }
-            }, "durable-crash-sender-" + p);
-            senders.add(sender);
-            sender.start();
+            senders.add(CrashSender.start("durable-crash-sender-" + p, 10, seq -> {
+                final String value = name + "-" + seq + "-" + padding;
+                producer.send(new ProducerRecord<>(TP.topic(), TP.partition(), null,
+                        value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
+                            if (exception == null) {
+                                acked.put(metadata.offset(), value);
+                            }
+                        });
+            }));
         }
         Thread.sleep(STREAM_BEFORE_KILL.toMillis());
         broker.kill();
-        running.set(false);
-        for (final Thread sender : senders) {
-            sender.join(10_000);
+        for (final CrashSender sender : senders) {
+            sender.stop();
         }
         for (final KafkaProducer<byte[], byte[]> producer : producers) {
             producer.close(Duration.ZERO);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -75,38 +74,23 @@ class RetentionCrashTest {
 
     /** Streams acks=all sends of 1 KiB values until the broker is SIGKILLed under them. */
     private void streamThenKill(final BrokerProcess broker, final int round) throws Exception {
-        final AtomicBoolean running = new AtomicBoolean(true);
         final byte[] padding = new byte[1000];
         Arrays.fill(padding, (byte) 'x');
         final KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", ProducerConfig.RETRIES_CONFIG, "0",
                 ProducerConfig.LINGER_MS_CONFIG, "2", ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
-        final Thread sender = new Thread(() -> {
-            int seq = 0;
-            try {
-                while (running.get()) {
-                    final String value = "r" + round + "-" + seq++ + "-" + new String(padding, StandardCharsets.UTF_8);
-                    producer.send(new ProducerRecord<>(TP.topic(), TP.partition(), null,
-                            value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
-                                if (exception == null) {
-                                    acked.put(metadata.offset(), value);
-                                }
-                            });
-                    if (seq % 20 == 0) {
-                        Thread.sleep(1);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // send() after the kill
-            }
-        }, "retention-crash-sender-" + round);
-        sender.start();
+        final CrashSender sender = CrashSender.start("retention-crash-sender-" + round, 20, seq -> {
+            final String value = "r" + round + "-" + seq + "-" + new String(padding, StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(TP.topic(), TP.partition(), null,
+                    value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
+                        if (exception == null) {
+                            acked.put(metadata.offset(), value);
+                        }
+                    });
+        });
         Thread.sleep(STREAM_BEFORE_KILL.toMillis());
         broker.kill();
-        running.set(false);
-        sender.join(10_000);
+        sender.stop();
         producer.close(Duration.ZERO);
     }
 
