@@ -74,7 +74,8 @@ public final class OffsetsTopicStore implements GroupStore {
     /**
      * Appends the records as one batch to the group's partition.
      *
-     * @return completed once the batch is in the log; failed with {@link CoordinatorNotAvailableException} if this
+     * @return completed once the batch is in the log (and fsync'd, when the partition's {@code flush.messages} asked
+     *         for it); failed with {@link CoordinatorNotAvailableException} if this
      *         broker does not have that partition (the topic is not created yet, or its log is offline), with the
      *         log's exception if the append fails ({@code KafkaStorageException}, {@code RecordTooLargeException}),
      *         or with {@link IllegalArgumentException} if a record belongs to another group
@@ -91,8 +92,9 @@ public final class OffsetsTopicStore implements GroupStore {
                 return CompletableFuture.failedFuture(new CoordinatorNotAvailableException("Partition " + index + " of "
                         + OffsetsTopic.NAME + " (group " + groupId + ") is not available on this broker"));
             }
-            partition.appendAsLeader(batch(groupId, records, clock.millis()));
-            return CompletableFuture.completedFuture(null);
+            // with flush.messages (log.flush.interval.messages=1: fsync before acknowledging) a commit waits for its
+            // fsync like a produce does
+            return partition.appendAsLeader(batch(groupId, records, clock.millis())).flushed();
         } catch (final RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

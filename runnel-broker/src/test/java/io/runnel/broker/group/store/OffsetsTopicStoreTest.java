@@ -168,6 +168,23 @@ class OffsetsTopicStoreTest {
     }
 
     @Test
+    void shouldAnswerAnAppendOnlyOnceItIsFsyncedWhenTheBrokerFsyncsBeforeAcknowledging() throws Exception {
+        final Map<String, String> props = Map.of(OffsetsTopic.NUM_PARTITIONS, Integer.toString(PARTITIONS),
+                "log.flush.interval.messages", "1");
+        try (OffsetsNode node = new OffsetsNode(tmp, props)) {
+            node.createOffsetsTopic();
+            final Partition partition = node.partitions.get(OffsetsTopic.NAME, OffsetsTopicStore.partitionFor("g",
+                    PARTITIONS));
+
+            for (long offset = 0; offset < 20; offset++) {
+                node.store(CLOCK).append("g", List.of(commit("g", 0, offset))).get();
+                // the flusher thread fsyncs; the append is answered only after it moved the recovery point
+                assertThat(partition.log().recoveryPoint()).isEqualTo(offset + 1);
+            }
+        }
+    }
+
+    @Test
     void shouldWriteOneUncompressedV2BatchPerAppendToTheGroupsPartition() throws Exception {
         try (OffsetsNode node = new OffsetsNode(tmp, PROPS)) {
             node.createOffsetsTopic();
