@@ -93,11 +93,12 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
-        final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(),
-                config.logRetentionCheckIntervalMs(), new CleanerConfig(config.logCleanerBackoffMs(),
-                        config.logCleanerDedupeBufferSize(), config.logCleanerIoBufferLoadFactor()),
+        final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(), new LogManager.Settings(
+                config.logRetentionCheckIntervalMs(),
+                new CleanerConfig(config.logCleanerBackoffMs(), config.logCleanerDedupeBufferSize(),
+                        config.logCleanerIoBufferLoadFactor()),
                 new LogManager.FlushIntervals(config.logFlushSchedulerIntervalMs(),
-                        config.logFlushOffsetCheckpointIntervalMs()));
+                        config.logFlushOffsetCheckpointIntervalMs())));
         LocalMetadataLog metadataLog = null;
         MetadataController controller = null;
         GroupCoordinator groupCoordinator = null;

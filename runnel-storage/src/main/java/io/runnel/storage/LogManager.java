@@ -122,60 +122,48 @@ public final class LogManager implements AutoCloseable {
     public record FlushIntervals(long schedulerIntervalMs, long checkpointIntervalMs) {
         /** Kafka's defaults. */
         public static FlushIntervals defaults() {
-            return new FlushIntervals(LogFlusher.DEFAULT_SCHEDULER_INTERVAL_MS, LogFlusher.DEFAULT_CHECKPOINT_INTERVAL_MS);
+            return new FlushIntervals(LogFlusher.DEFAULT_SCHEDULER_INTERVAL_MS,
+                    LogFlusher.DEFAULT_CHECKPOINT_INTERVAL_MS);
         }
     }
 
-    /** {@link #open(List, InstantSource, long)} with Kafka's retention check interval. */
+    /**
+     * The settings of the storage threads.
+     *
+     * @param retentionCheckIntervalMs {@code log.retention.check.interval.ms}: how often retention runs (first that
+     *                                 long after open)
+     * @param cleaner                  the log cleaner's {@code log.cleaner.*} settings
+     * @param flush                    the flusher's {@code log.flush.*} settings
+     */
+    public record Settings(long retentionCheckIntervalMs, CleanerConfig cleaner, FlushIntervals flush) {
+        /** Kafka's defaults. */
+        public static Settings defaults() {
+            return new Settings(DEFAULT_RETENTION_CHECK_INTERVAL_MS, CleanerConfig.defaults(),
+                    FlushIntervals.defaults());
+        }
+
+        public Settings withRetentionCheckIntervalMs(final long ms) {
+            return new Settings(ms, cleaner, flush);
+        }
+
+        public Settings withFlush(final FlushIntervals intervals) {
+            return new Settings(retentionCheckIntervalMs, cleaner, intervals);
+        }
+    }
+
+    /** {@link #open(List, InstantSource, Settings)} with Kafka's defaults. */
     public static LogManager open(final List<Path> logDirs, final InstantSource clock) throws IOException {
-        return open(logDirs, clock, DEFAULT_RETENTION_CHECK_INTERVAL_MS);
+        return open(logDirs, clock, Settings.defaults());
     }
 
     /**
-     * Opens the log directories (creating missing ones) and starts the retention thread, which first runs
-     * {@code retentionCheckIntervalMs} from now. A directory that cannot be opened is offline from the start.
+     * Opens the log directories (creating missing ones) and starts the retention thread, the log cleaner and the
+     * flusher with {@code settings}. A directory that cannot be opened is offline from the start.
      *
      * @throws IOException when no directory can be opened, or a partition has directories in two of them
      */
-    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
-                                  final long retentionCheckIntervalMs) throws IOException {
-        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults());
-    }
-
-    /**
-     * Opens the log directories and starts the retention thread and the log cleaner, which checks the compacted
-     * logs every {@code cleanerBackoffMs} ({@code log.cleaner.backoff.ms}).
-     */
-    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
-                                  final long retentionCheckIntervalMs, final long cleanerBackoffMs) throws IOException {
-        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults().withBackoffMs(cleanerBackoffMs),
-                FlushIntervals.defaults());
-    }
-
-    /** {@link #open(List, InstantSource, long, CleanerConfig, FlushIntervals)} with Kafka's flush settings. */
-    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
-                                  final long retentionCheckIntervalMs, final CleanerConfig cleanerConfig)
+    public static LogManager open(final List<Path> logDirs, final InstantSource clock, final Settings settings)
             throws IOException {
-        return open(logDirs, clock, retentionCheckIntervalMs, cleanerConfig, FlushIntervals.defaults());
-    }
-
-    /** {@link #open(List, InstantSource, long, CleanerConfig, FlushIntervals)} with Kafka's cleaner settings. */
-    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
-                                  final long retentionCheckIntervalMs, final long cleanerBackoffMs,
-                                  final FlushIntervals flushIntervals) throws IOException {
-        return open(logDirs, clock, retentionCheckIntervalMs, CleanerConfig.defaults().withBackoffMs(cleanerBackoffMs),
-                flushIntervals);
-    }
-
-    /**
-     * Opens the log directories and starts the retention thread, the log cleaner with {@code cleanerConfig}
-     * ({@code log.cleaner.backoff.ms}, {@code log.cleaner.dedupe.buffer.size}, {@code log.cleaner.io.buffer.load.factor})
-     * and the flusher, which checks logs against their {@code flush.ms} and writes the recovery-point checkpoints as
-     * {@code flushIntervals} say.
-     */
-    public static LogManager open(final List<Path> logDirs, final InstantSource clock,
-                                  final long retentionCheckIntervalMs, final CleanerConfig cleanerConfig,
-                                  final FlushIntervals flushIntervals) throws IOException {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is needed");
         }
@@ -207,8 +195,8 @@ public final class LogManager implements AutoCloseable {
             unusable.values().forEach(none::addSuppressed);
             throw none;
         }
-        final LogManager manager = new LogManager(dirs, clock, retentionCheckIntervalMs, cleanerConfig,
-                flushIntervals);
+        final LogManager manager = new LogManager(dirs, clock, settings.retentionCheckIntervalMs(),
+                settings.cleaner(), settings.flush());
         manager.partitionDirs.putAll(found);
         unusable.forEach(manager.failures::report);
         return manager;

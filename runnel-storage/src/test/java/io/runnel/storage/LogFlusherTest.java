@@ -48,8 +48,8 @@ class LogFlusherTest {
     private LogManager manager;
 
     private LogManager open(final Path dir, final long checkpointIntervalMs) throws IOException {
-        return LogManager.open(List.of(dir), clock, LogManager.DEFAULT_RETENTION_CHECK_INTERVAL_MS,
-                CleanerConfig.DEFAULT_BACKOFF_MS, new LogManager.FlushIntervals(Long.MAX_VALUE, checkpointIntervalMs));
+        return LogManager.open(List.of(dir), clock, LogManager.Settings.defaults()
+                .withFlush(new LogManager.FlushIntervals(Long.MAX_VALUE, checkpointIntervalMs)));
     }
 
     /** Keeps the flusher thread busy until {@link #gate} completes. */
@@ -203,8 +203,8 @@ class LogFlusherTest {
 
     @Test
     void shouldFlushOnTheSchedulerALogWhoseLastFlushIsOlderThanFlushMs() throws Exception {
-        manager = LogManager.open(List.of(tmp.resolve("d1")), clock, LogManager.DEFAULT_RETENTION_CHECK_INTERVAL_MS,
-                CleanerConfig.DEFAULT_BACKOFF_MS, new LogManager.FlushIntervals(5, 60_000));
+        manager = LogManager.open(List.of(tmp.resolve("d1")), clock,
+                LogManager.Settings.defaults().withFlush(new LogManager.FlushIntervals(5, 60_000)));
         final PartitionLog log = manager.getOrCreate(A0, LogConfig.defaults().withFlushInterval(Long.MAX_VALUE, 1_000));
         log.appendAsLeader(batch(5, T0), 0);
         awaitFlusher();

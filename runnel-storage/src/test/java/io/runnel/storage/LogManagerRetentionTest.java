@@ -143,7 +143,8 @@ class LogManagerRetentionTest {
     void shouldRunRetentionEveryCheckIntervalOnTheRetentionThreadUntilClosed() throws Exception {
         final Path d1 = tmp.resolve("d1");
         final PartitionLog log;
-        try (LogManager manager = LogManager.open(List.of(d1), clock, 20)) {
+        final LogManager.Settings everyTwentyMs = LogManager.Settings.defaults().withRetentionCheckIntervalMs(20);
+        try (LogManager manager = LogManager.open(List.of(d1), clock, everyTwentyMs)) {
             log = manager.getOrCreate(A0, CONFIG.withFileDeleteDelayMs(0));
             appendBatches(log, T0, T0 + 9_000);
             assertThat(retentionThreadAlive()).isTrue();
