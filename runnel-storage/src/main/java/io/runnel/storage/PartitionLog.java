@@ -162,24 +162,6 @@ public final class PartitionLog implements AutoCloseable {
                 LogDirFailures.unobserved(), CALLER_FLUSHES);
     }
 
-    /** {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean, LogDirFailures, Flusher)}
-     * outside any log directory's failure tracking. */
-    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
-                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
-                                    final boolean cleanShutdown, final Flusher flusher) {
-        return open(topicPartition, dir, config, clock, logStartOffset, recoveryPoint, cleanShutdown,
-                LogDirFailures.unobserved(), flusher);
-    }
-
-    /** {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean, LogDirFailures, Flusher)}
-     * with a log that flushes on the appending thread. */
-    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
-                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
-                                    final boolean cleanShutdown, final LogDirFailures dirFailures) {
-        return open(topicPartition, dir, config, clock, logStartOffset, recoveryPoint, cleanShutdown, dirFailures,
-                CALLER_FLUSHES);
-    }
-
     /**
      * Opens (or creates) the log in {@code dir}. After an unclean shutdown, segments from the one holding
      * {@code recoveryPoint} onwards are scanned and repaired; see {@link LogLoader}. The log starts at

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.storage.AppendResult;
 import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogDirFailures;
 import io.runnel.storage.PartitionLog;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class PartitionTest {
 
     private Partition open(final LogConfig config) {
         log = PartitionLog.open(TP, dir.resolve("t-0"), config, InstantSource.system(), 0L, 0L, true,
-                flushRequests::add);
+                LogDirFailures.unobserved(), flushRequests::add);
         return new Partition(TP, Uuid.randomUuid(), log, 0);
     }
 
