@@ -5,7 +5,8 @@
 # and measures head and tail passes, warm and cold, ROUNDS times; then, on the biggest topic, each broker's
 # produce latency without and with a cold reader. Needs root (drop_caches) and twice the biggest size free on disk; both
 # brokers' data is deleted at the end. One JSON line per phase on stdout.
-# FIRST=runnel measures Runnel before Kafka at every step (to alternate the order between runs).
+# FIRST=runnel measures Runnel before Kafka at every step (to alternate the order between runs). RUNNEL_JVM_OPTS
+# replaces Runnel's JVM flags (default -Xms1g -Xmx1g -XX:+UseG1GC), e.g. to add -Xlog:gc:file=... .
 #   [SIZES="1024 20480"] [WINDOW_MIB=512] [ROUNDS=3] [RATE=5000] [DURATION_S=30] [FIRST=kafka|runnel] \
 #     runnel-bench/bin/fetch-position.sh
 set -euo pipefail
@@ -19,7 +20,7 @@ CLIENT_LOG=${CLIENT_LOG:-/tmp/fetch-position-clients.log}   # the clients' own l
 : >"$CLIENT_LOG"
 wait_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 KAFKA_PID=$("$SHARED/kafka/start.sh" "$KAFKA_PORT")
-RUNNEL_JVM_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" bin/runnel server --override "listeners=PLAINTEXT://127.0.0.1:$RUNNEL_PORT" \
+RUNNEL_JVM_OPTS="${RUNNEL_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}" bin/runnel server --override "listeners=PLAINTEXT://127.0.0.1:$RUNNEL_PORT" \
   --override "log.dirs=$DATA" >"$DATA.log" 2>&1 &
 RUNNEL_PID=$!
 trap 'kill "$RUNNEL_PID" "$KAFKA_PID" 2>/dev/null || true; wait "$RUNNEL_PID" 2>/dev/null || true
