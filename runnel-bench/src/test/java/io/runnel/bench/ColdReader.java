@@ -13,8 +13,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * A default KafkaConsumer on its own thread reading one partition from its beginning as fast as it can, without
- * a group (assign + seekToBeginning), counting the value bytes it gets, until closed.
+ * A default KafkaConsumer on its own thread reading one partition from its beginning, as fast as it can or at most
+ * {@code maxMibPerS} (0: no limit; the limit makes two brokers carry the same load, since the reader's own CPU
+ * grows with its speed), without a group (assign + seekToBeginning), counting the value bytes it gets, until closed.
  */
 public final class ColdReader implements AutoCloseable {
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -24,7 +25,10 @@ public final class ColdReader implements AutoCloseable {
     private final long startNs = System.nanoTime();
     private volatile long endNs;
 
-    public ColdReader(final String bootstrap, final String topic) {
+    private final double maxBytesPerNs;
+
+    public ColdReader(final String bootstrap, final String topic, final double maxMibPerS) {
+        this.maxBytesPerNs = maxMibPerS * 1024 * 1024 / 1e9;
         thread = new Thread(() -> read(bootstrap, new TopicPartition(topic, 0)), "cold-reader");
         thread.start();
     }
@@ -42,8 +46,16 @@ public final class ColdReader implements AutoCloseable {
                 for (final ConsumerRecord<byte[], byte[]> record : records) {
                     read += record.value().length;
                 }
-                bytes.addAndGet(read);
+                final long total = bytes.addAndGet(read);
+                if (maxBytesPerNs > 0) {
+                    final long aheadNs = (long) (total / maxBytesPerNs) - (System.nanoTime() - startNs);
+                    if (aheadNs > 0) {
+                        Thread.sleep(aheadNs / 1_000_000, (int) (aheadNs % 1_000_000));
+                    }
+                }
             }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (final RuntimeException e) {
             failure.set(e);
         }

@@ -6,7 +6,8 @@ package io.runnel.bench;
  * (JIT and connections warm), then SECONDS measured WITHOUT a reader, then, after {@code sync; echo 3 >
  * /proc/sys/vm/drop_caches}, SECONDS measured WITH a {@link ColdReader} consuming {@link FetchPositionBenchmark}'s
  * topic from its head. Run it after FetchPositionBenchmark has filled that topic. Needs root.
- * {@code ColdReaderInterferenceBenchmark BOOTSTRAP LABEL [RATE [SECONDS]]} (defaults 5,000 records/s, 30 s);
+ * {@code ColdReaderInterferenceBenchmark BOOTSTRAP LABEL [RATE [SECONDS [READER_MIB_S]]]} (defaults 5,000
+ * records/s, 30 s, a reader without a rate limit);
  * prints one JSON line per measured phase and one with the ratios.
  */
 public final class ColdReaderInterferenceBenchmark {
@@ -20,6 +21,7 @@ public final class ColdReaderInterferenceBenchmark {
         final String label = args[1];
         final int rate = args.length > 2 ? Integer.parseInt(args[2]) : 5000;
         final int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        final double readerMibPerS = args.length > 4 ? Double.parseDouble(args[4]) : 0;
         final String common = String.format("\"broker\":\"%s\",\"records_per_s\":%d,\"seconds\":%d", label, rate,
                 seconds);
         try (TopicFiller topic = new TopicFiller(bootstrap, TOPIC)) {
@@ -32,7 +34,7 @@ public final class ColdReaderInterferenceBenchmark {
                     without.json());
             PageCache.drop();
             final Percentiles with;
-            final ColdReader reader = new ColdReader(bootstrap, FetchPositionBenchmark.TOPIC);
+            final ColdReader reader = new ColdReader(bootstrap, FetchPositionBenchmark.TOPIC, readerMibPerS);
             try {
                 with = producer.run(seconds);
             } finally {
