@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -120,7 +117,7 @@ class PartitionLogPropertyTest {
             for (final LogSegment segment : retired) {
                 segment.closeAndDelete();
             }
-            deleteRecursively(root);
+            TestBatches.deleteRecursively(root);
         }
     }
 
@@ -159,17 +156,5 @@ class PartitionLogPropertyTest {
             }
         }
         return offsets;
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (final IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }
