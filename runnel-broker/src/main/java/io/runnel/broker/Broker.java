@@ -165,8 +165,8 @@ public final class Broker implements AutoCloseable {
             final BrokerConfig.Endpoint listener = config.listener();
             final InetSocketAddress bind = listener.host().isEmpty()
                     ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.host(), listener.port());
-            final NetworkServer network = new NetworkServer(bind, config.numNetworkThreads(), dispatcher[0],
-                    config.socketRequestMaxBytes(), config.connectionsMaxIdleMs());
+            final NetworkServer network = new NetworkServer(bind, config.numNetworkThreads(), config.numIoThreads(),
+                    dispatcher[0], config.socketRequestMaxBytes(), config.connectionsMaxIdleMs());
             final Broker broker = new Broker(config, logs, metadataLog, controller, groups, timer, network);
             LOG.info("Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
                     config.nodeId(), controller.image().clusterId(), network.boundAddress(),

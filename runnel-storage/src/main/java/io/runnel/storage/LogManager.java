@@ -521,7 +521,7 @@ public final class LogManager implements AutoCloseable {
     }
 
     /**
-     * Writes the log start offset checkpoints on the retention thread, off the caller's (a network thread's)
+     * Writes the log start offset checkpoints on the retention thread, off the caller's (a request handler's)
      * back; completes once they are on disk, or exceptionally if they could not be written.
      */
     public CompletableFuture<Void> checkpointLogStartOffsetsLater() {

@@ -7,8 +7,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 /**
  * Serves one Kafka API. One implementation per API key, in a package named for the API.
  *
- * <p>Handlers run on a network thread and must not block it: work that waits (long-poll fetch, acks) returns an
- * incomplete future that an event or timer completes later. A handler may throw or complete exceptionally with
+ * <p>Handlers run on a request handler thread ("runnel-io-N"), one request of a connection at a time and in the
+ * order they arrived. A handler may wait for the disk there, but not for other requests: work that waits for
+ * something to happen (long-poll fetch, acks) returns an incomplete future that an event or timer completes later. A handler may throw or complete exceptionally with
  * a kafka-clients {@code ApiException}; {@link ApiDispatcher} turns that into the API's error response. A
  * future completed with {@code null} means "send no response" (Produce with acks=0).
  *

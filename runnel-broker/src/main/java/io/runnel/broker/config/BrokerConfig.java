@@ -25,6 +25,7 @@ public final class BrokerConfig {
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String BROKER_RACK = "broker.rack";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
@@ -45,6 +46,7 @@ public final class BrokerConfig {
     private final int socketRequestMaxBytes;
     private final long connectionsMaxIdleMs;
     private final int numNetworkThreads;
+    private final int numIoThreads;
     private final int fetchSessionCacheSlots;
     private final long logRetentionCheckIntervalMs;
     private final long logCleanerBackoffMs;
@@ -108,6 +110,7 @@ public final class BrokerConfig {
         socketRequestMaxBytes = atLeast(SOCKET_REQUEST_MAX_BYTES, intValue(SOCKET_REQUEST_MAX_BYTES, 100 * 1024 * 1024), 1);
         connectionsMaxIdleMs = atLeast(CONNECTIONS_MAX_IDLE_MS, longValue(CONNECTIONS_MAX_IDLE_MS, 600_000L), 1L);
         numNetworkThreads = atLeast(NUM_NETWORK_THREADS, intValue(NUM_NETWORK_THREADS, 3), 1);
+        numIoThreads = atLeast(NUM_IO_THREADS, intValue(NUM_IO_THREADS, 8), 1);
         fetchSessionCacheSlots = atLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
                 intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000), 0);
         logRetentionCheckIntervalMs = atLeast(LOG_RETENTION_CHECK_INTERVAL_MS,
@@ -179,6 +182,11 @@ public final class BrokerConfig {
 
     public int numNetworkThreads() {
         return numNetworkThreads;
+    }
+
+    /** {@code num.io.threads}: the request handler threads that serve requests off the event loops. */
+    public int numIoThreads() {
+        return numIoThreads;
     }
 
     public int fetchSessionCacheSlots() {

@@ -11,6 +11,9 @@ import io.runnel.broker.api.RequestContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -23,10 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One per connection: decodes each request frame with kafka-clients' message classes, hands it to the
- * {@link ApiDispatcher}, and writes the responses in request order, whatever order they complete in.
+ * {@link ApiDispatcher} on the request handler pool, and writes the responses in request order, whatever order
+ * they complete in.
  *
- * <p>Thread safety: every method runs on the connection's event loop, the only thread that touches
- * {@link #pending}; completions from other threads hop onto it.
+ * <p>Thread safety: every method but {@link #serve} runs on the connection's event loop, the only thread that
+ * touches {@link #pending}; {@code serve} runs on the connection's lane of the pool, and every completion hops
+ * back onto the event loop.
  *
  * <p>Requests the broker cannot even read (a frame size out of range, a garbled header, an API key or version
  * kafka-clients does not know, a body that does not parse or leaves bytes over) close the connection, as Kafka
@@ -43,13 +48,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final int MAX_IN_FLIGHT = 64;
 
     private final ApiDispatcher dispatcher;
+    /** This connection's lane on the request handler pool: its requests run there, one at a time, in order. */
+    private final Executor requests;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     /** Set by the first unreadable request: nothing after it is served, and the connection closes when drained. */
     private boolean closing;
 
-    ConnectionHandler(final ApiDispatcher dispatcher) {
+    ConnectionHandler(final ApiDispatcher dispatcher, final Executor requests) {
         this.dispatcher = dispatcher;
+        this.requests = requests;
     }
 
     /** A response slot, filled when the handler completes. */
@@ -125,20 +133,34 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         final Pending slot = enqueue(header);
         final RequestContext context = new RequestContext(header, ctx.channel().remoteAddress());
-        dispatcher.dispatch(context, request).whenComplete((response, failure) -> {
+        try {
+            requests.execute(() -> serve(slot, frame, context, request));
+        } catch (RejectedExecutionException e) {
+            // Only while the broker shuts down: the request will never be served.
+            pending.remove(slot);
+            ctx.close();
+            return false;
+        }
+        return true;
+    }
+
+    /** Runs on a request handler thread; the answer hops back to the event loop. */
+    private void serve(final Pending slot, final ByteBuf frame, final RequestContext context,
+                       final AbstractRequest request) {
+        CompletableFuture<ApiMessage> served;
+        try {
+            served = dispatcher.dispatch(context, request);
+        } catch (RuntimeException e) {
+            served = CompletableFuture.failedFuture(e);
+        }
+        served.whenComplete((response, failure) -> {
             // The request's records may point into the frame, so the frame lives until the handler is done.
             frame.release();
-            final Runnable done = failure == null ? () -> complete(slot, response) : () -> {
+            ctx.executor().execute(failure == null ? () -> complete(slot, response) : () -> {
                 closeOnBadRequest(failure.getMessage(), null);
                 complete(slot, null);
-            };
-            if (ctx.executor().inEventLoop()) {
-                done.run();
-            } else {
-                ctx.executor().execute(done);
-            }
+            });
         });
-        return true;
     }
 
     private Pending enqueue(final RequestHeader header) {

@@ -22,20 +22,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka-protocol listener: one acceptor thread ("runnel-acceptor") and {@code num.network.threads} event
- * loops ("runnel-network-N") that own the connections. Uses epoll (and so sendfile for fetches) where the
- * platform has it, NIO otherwise.
+ * The Kafka-protocol listener: one acceptor thread ("runnel-acceptor"), {@code num.network.threads} event
+ * loops ("runnel-network-N") that own the connections, and the {@code num.io.threads} request handlers
+ * ("runnel-io-N", {@link RequestHandlerPool}) that serve what the connections read. Uses epoll (and so sendfile
+ * for fetches) where the platform has it, NIO otherwise.
  */
 public final class NetworkServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkServer.class);
 
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
+    private final RequestHandlerPool handlers;
     private final ChannelGroup connections = new DefaultChannelGroup("runnel-connections", GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
 
-    public NetworkServer(final InetSocketAddress bindAddress, final int networkThreads, final ApiDispatcher dispatcher,
-                         final int maxFrameBytes, final long idleMs) throws InterruptedException {
+    public NetworkServer(final InetSocketAddress bindAddress, final int networkThreads, final int ioThreads,
+                         final ApiDispatcher dispatcher, final int maxFrameBytes, final long idleMs)
+            throws InterruptedException {
         final boolean epoll = Epoll.isAvailable();
         final Class<? extends ServerChannel> channelType;
         if (epoll) {
@@ -47,8 +50,9 @@ public final class NetworkServer implements AutoCloseable {
             workers = new NioEventLoopGroup(networkThreads, new DefaultThreadFactory("runnel-network", true));
             channelType = NioServerSocketChannel.class;
         }
-        final RunnelChannelInitializer initializer = new RunnelChannelInitializer(dispatcher, maxFrameBytes, idleMs,
-                connections);
+        handlers = new RequestHandlerPool(ioThreads);
+        final RunnelChannelInitializer initializer = new RunnelChannelInitializer(dispatcher, handlers, maxFrameBytes,
+                idleMs, connections);
         final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(channelType)
@@ -62,6 +66,7 @@ public final class NetworkServer implements AutoCloseable {
         } catch (InterruptedException | RuntimeException e) {
             acceptor.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            handlers.close();
             throw e;
         }
         LOG.debug("Listening on {} with {} transport", boundAddress(), epoll ? "epoll" : "nio");
@@ -71,11 +76,12 @@ public final class NetworkServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** Stops accepting, closes every connection, and waits for the event loops to finish. */
+    /** Stops accepting, closes every connection, and waits for the request handlers and event loops to finish. */
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        handlers.close();
         acceptor.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
         workers.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
         acceptor.terminationFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -11,15 +11,17 @@ import java.util.concurrent.TimeUnit;
 /** The whole per-connection pipeline, in the order bytes flow through it. */
 final class RunnelChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ApiDispatcher dispatcher;
+    private final RequestHandlerPool handlers;
     private final int maxFrameBytes;
     private final long idleMs;
 
     private final ChannelGroup connections;
 
-    RunnelChannelInitializer(final ApiDispatcher dispatcher, final int maxFrameBytes, final long idleMs,
-                             final ChannelGroup connections) {
+    RunnelChannelInitializer(final ApiDispatcher dispatcher, final RequestHandlerPool handlers,
+                             final int maxFrameBytes, final long idleMs, final ChannelGroup connections) {
         this.connections = connections;
         this.dispatcher = dispatcher;
+        this.handlers = handlers;
         this.maxFrameBytes = maxFrameBytes;
         this.idleMs = idleMs;
     }
@@ -30,6 +32,6 @@ final class RunnelChannelInitializer extends ChannelInitializer<SocketChannel> {
         final ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
         p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
-        p.addLast("connection", new ConnectionHandler(dispatcher));
+        p.addLast("connection", new ConnectionHandler(dispatcher, handlers.newLane()));
     }
 }

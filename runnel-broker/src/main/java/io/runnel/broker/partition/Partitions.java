@@ -9,7 +9,7 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The partitions this broker leads, and the topic name/id mapping of the metadata that created them. Read by
- * handlers on network threads; changed only by {@link PartitionsPublisher} on the controller's thread.
+ * handlers on request handler threads; changed only by {@link PartitionsPublisher} on the controller's thread.
  *
  * <p>A partition is offline (Kafka's {@code HostedPartition.Offline}) when its log is in a log directory that failed:
  * either its {@link Partition} is here and its log refuses work, or its log could not be opened at all and only

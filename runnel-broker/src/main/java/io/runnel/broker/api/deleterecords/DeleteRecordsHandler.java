@@ -26,7 +26,7 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
     private final Supplier<CompletableFuture<Void>> checkpoint;
 
     /**
-     * @param checkpoint writes the log start offsets to disk, off the network thread
+     * @param checkpoint writes the log start offsets to disk, off the request handler thread
      */
     public DeleteRecordsHandler(final Partitions partitions, final Supplier<CompletableFuture<Void>> checkpoint) {
         this.partitions = partitions;
