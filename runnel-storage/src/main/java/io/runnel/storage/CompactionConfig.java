@@ -7,7 +7,8 @@ package io.runnel.storage;
  * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: clean once the bytes after the cleaned point
  *                               are at least this share of the log
  * @param deleteRetentionMs      {@code delete.retention.ms}: how long a tombstone (null value) stays after the
- *                               segment holding it was cleaned, so consumers that read the key see its deletion
+ *                               first cleaning that kept it (KIP-534), so consumers that read the key see its
+ *                               deletion
  * @param minCompactionLagMs     {@code min.compaction.lag.ms}: a record younger than this is never cleaned away
  * @param maxCompactionLagMs     {@code max.compaction.lag.ms}: a log whose oldest dirty record is older than this
  *                               is cleaned whatever its dirty ratio

@@ -109,15 +109,13 @@ final class LogCleaner implements AutoCloseable {
         while (end < range.end() && range.segments()[end].baseOffset() < cleanedUpTo) {
             end++;
         }
-        final long tombstoneHorizon = now - config.compaction().deleteRetentionMs();
         final List<LogSegment> replaced = new ArrayList<>();
         long read = 0;
         long kept = 0;
         int groups = 0;
         for (final List<LogSegment> group : SegmentGroups.bySize(range.segments(), end, config.segmentBytes(),
                 config.segmentIndexBytes())) {
-            final SegmentCleaner.Outcome outcome = SegmentCleaner.rewrite(group, map, firstDirtyOffset,
-                    tombstoneHorizon, config, now);
+            final SegmentCleaner.Outcome outcome = SegmentCleaner.rewrite(group, map, cleanedUpTo, config, now);
             read += outcome.recordsRead();
             kept += outcome.recordsKept();
             if (!outcome.changed()) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.apache.kafka.common.utils.CloseableIterator;
 
 import io.runnel.storage.log.LogSegment;
@@ -22,12 +24,18 @@ import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * Rewrites a group of consecutive closed segments ({@link SegmentGroups}) without the records the cleaner may drop
- * (Kafka's {@code Cleaner.cleanSegments}), into one {@code <first base>.log.cleaned} with freshly built indexes. A
- * record goes when a later record of its key is in the offset map, or when it is a tombstone (null value) that an
- * earlier pass already saw (its offset is below the log's first dirty offset) whose timestamp is older than
- * {@code delete.retention.ms}. Every kept record keeps its offset; batches whose records all stay are copied byte
- * for byte, the others are rebuilt with their base offset, producer fields, compression and timestamp type, and a
- * batch left with no records disappears.
+ * (Kafka's {@code Cleaner.cleanSegments}), into one {@code <first base>.log.cleaned} with freshly built indexes.
+ * Below the end of what the offset map covers, a record goes when a later record of its key is in the map, when it
+ * has no key (written before the topic became compacted; Kafka drops those too), or when it is a tombstone (null
+ * value) whose batch's delete horizon has passed.
+ *
+ * <p>Tombstones follow Kafka's KIP-534: the first pass that keeps a tombstone in a batch without a delete horizon
+ * stamps one, the pass's time plus {@code delete.retention.ms}, into the batch (attribute bit 6, the base timestamp
+ * field; the records keep their own timestamps), and a later pass at or after that time drops the tombstone. So a
+ * consumer gets {@code delete.retention.ms} from the first cleaning to see a delete, whatever the timestamp the
+ * producer gave it. Every kept record keeps its offset; batches whose records all stay and need no stamp are copied
+ * byte for byte, the others are rebuilt with their base offset, producer fields, compression and timestamp type,
+ * and a batch left with no records disappears. Control batches are kept as they are.
  */
 final class SegmentCleaner {
 
@@ -39,11 +47,12 @@ final class SegmentCleaner {
     }
 
     /**
-     * @param cleanedBefore    the log's first dirty offset: tombstones below it were seen by an earlier pass
-     * @param tombstoneHorizon such tombstones with a timestamp below this are dropped
+     * @param mapEnd the first offset the offset map does not cover: records at or past it are kept as they are
+     *               (but a tombstone among them still gets its delete horizon)
      */
-    static Outcome rewrite(final List<LogSegment> group, final CleanerOffsetMap map, final long cleanedBefore,
-                           final long tombstoneHorizon, final LogConfig config, final long nowMs) throws IOException {
+    static Outcome rewrite(final List<LogSegment> group, final CleanerOffsetMap map, final long mapEnd,
+                           final LogConfig config, final long nowMs) throws IOException {
+        final long newHorizon = saturatedAdd(nowMs, config.compaction().deleteRetentionMs());
         final LogSegment first = group.get(0);
         final LogSegment target = LogSegment.createReplacement(first.dir(), first.baseOffset(),
                 config.segmentIndexBytes(), SegmentSwap.CLEANED_SUFFIX);
@@ -56,13 +65,18 @@ final class SegmentCleaner {
             for (final LogSegment source : group) {
                 SegmentBatches.forEach(source, (batch, bytes) -> {
                     final List<Record> kept = new ArrayList<>();
+                    final OptionalLong horizon = batch.deleteHorizonMs();
+                    boolean keptTombstone = false;
                     int read = 0;
                     try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
                         while (records.hasNext()) {
                             final Record record = records.next();
                             read++;
-                            if (batch.isControlBatch() || keep(record, map, cleanedBefore, tombstoneHorizon)) {
+                            if (batch.isControlBatch()) {
                                 kept.add(record);
+                            } else if (keep(record, map, mapEnd, horizon, nowMs)) {
+                                kept.add(record);
+                                keptTombstone |= record.hasKey() && !record.hasValue();
                             }
                         }
                     }
@@ -72,7 +86,9 @@ final class SegmentCleaner {
                         changed[0] = true;
                         return;
                     }
-                    final ByteBuffer out = kept.size() == read ? bytes : rebuild(batch, kept);
+                    final boolean stamp = keptTombstone && horizon.isEmpty();
+                    final ByteBuffer out = kept.size() == read && !stamp ? bytes
+                            : rebuild(batch, kept, stamp ? newHorizon : horizon.orElse(RecordBatch.NO_TIMESTAMP));
                     changed[0] |= out != bytes;
                     target.append(out, start, 1, flyweight, config.indexIntervalBytes(), nowMs);
                 });
@@ -88,26 +104,33 @@ final class SegmentCleaner {
         return new Outcome(changed[0], counts[0], counts[1]);
     }
 
-    private static boolean keep(final Record record, final CleanerOffsetMap map, final long cleanedBefore,
-                                final long tombstoneHorizon) {
-        if (!record.hasKey()) {
-            // written before the topic became compacted; Kafka keeps such records too
+    private static boolean keep(final Record record, final CleanerOffsetMap map, final long mapEnd,
+                                final OptionalLong horizon, final long nowMs) {
+        if (record.offset() >= mapEnd) {
             return true;
         }
-        if (map.isSuperseded(record)) {
+        if (!record.hasKey() || map.isSuperseded(record)) {
             return false;
         }
-        // tombstones survive the pass that first sees them, so consumers get delete.retention.ms to see them
-        return record.hasValue() || record.offset() >= cleanedBefore || record.timestamp() >= tombstoneHorizon;
+        return record.hasValue() || horizon.isEmpty() || nowMs < horizon.getAsLong();
     }
 
-    private static ByteBuffer rebuild(final MutableRecordBatch batch, final List<Record> kept) {
+    private static long saturatedAdd(final long a, final long b) {
+        final long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** The batch with only {@code kept}, and {@code deleteHorizonMs} unless it is {@code NO_TIMESTAMP}. */
+    private static ByteBuffer rebuild(final MutableRecordBatch batch, final List<Record> kept,
+                                      final long deleteHorizonMs) {
         final boolean logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
-        final MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(batch.sizeInBytes()),
-                RecordBatch.MAGIC_VALUE_V2, Compression.of(batch.compressionType()).build(), batch.timestampType(),
-                batch.baseOffset(), logAppendTime ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP,
-                batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.isTransactional(),
-                batch.partitionLeaderEpoch());
+        // grows if need be: relative to a delete horizon, timestamp deltas take more bytes than before
+        final ByteBufferOutputStream out = new ByteBufferOutputStream(batch.sizeInBytes());
+        final MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, RecordBatch.MAGIC_VALUE_V2,
+                Compression.of(batch.compressionType()).build(), batch.timestampType(), batch.baseOffset(),
+                logAppendTime ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP, batch.producerId(),
+                batch.producerEpoch(), batch.baseSequence(), batch.isTransactional(), false,
+                batch.partitionLeaderEpoch(), Integer.MAX_VALUE, deleteHorizonMs);
         for (final Record record : kept) {
             builder.appendWithOffset(record.offset(), record.timestamp(), record.key(), record.value(),
                     record.headers());

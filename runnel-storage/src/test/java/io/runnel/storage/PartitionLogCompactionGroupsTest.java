@@ -174,7 +174,7 @@ class PartitionLogCompactionGroupsTest {
         final LogSegment[] segments = log.segmentsForCleaning();
         final List<LogSegment> group = List.of(segments[0], segments[1]);
         final CleanerOffsetMap map = new CleanerOffsetMap();
-        SegmentCleaner.rewrite(group, map, 0, Long.MIN_VALUE, config(1000), clock.millis());
+        SegmentCleaner.rewrite(group, map, log.logEndOffset(), config(1000), clock.millis());
         SegmentSwap.markForSwap(dir, 0);
 
         log.truncateTo(3);
@@ -205,7 +205,7 @@ class PartitionLogCompactionGroupsTest {
                 map.put(record);
             }
         }
-        assertThat(SegmentCleaner.rewrite(group, map, 0, Long.MIN_VALUE, config(1000), clock.millis()).changed())
+        assertThat(SegmentCleaner.rewrite(group, map, 4, config(1000), clock.millis()).changed())
                 .isTrue();
         if (step.compareTo(Step.SWAP) >= 0) {
             SegmentSwap.markForSwap(dir, 0);

@@ -27,7 +27,8 @@ import io.runnel.storage.log.SegmentSwap;
 
 /**
  * Compaction of one partition log ({@link LogCleaner#clean}): the latest record of each key survives at its offset,
- * tombstones go only once cleaned and older than {@code delete.retention.ms}, the active segment is left alone,
+ * a tombstone goes {@code delete.retention.ms} after the first cleaning that kept it (KIP-534), records without a key
+ * go, the active segment is left alone,
  * readers of a replaced segment keep reading it, and a crash at any step of the swap reopens as a consistent log.
  *
  * <p>Segments are so small that every append gets a segment of its own; the last append is the active segment.
@@ -73,8 +74,13 @@ class PartitionLogCompactionTest {
     /** Appends one batch per array, each {@code key, value, key, value...}; a null value is a tombstone. */
     private void append(final PartitionLog log, final String[]... batches) {
         for (final String[] keyValues : batches) {
-            log.appendAsLeader(keyed(CompressionType.LZ4, clock.millis(), keyValues), 0);
+            appendAt(log, clock.millis(), keyValues);
         }
+    }
+
+    /** Appends one batch whose records carry the producer timestamp {@code timestamp}. */
+    private static void appendAt(final PartitionLog log, final long timestamp, final String... keyValues) {
+        log.appendAsLeader(keyed(CompressionType.LZ4, timestamp, keyValues), 0);
     }
 
     private static String[] kv(final String... keyValues) {
@@ -105,7 +111,7 @@ class PartitionLogCompactionTest {
     }
 
     private static String text(final Record record) {
-        final String key = StandardCharsets.UTF_8.decode(record.key()).toString();
+        final String key = record.hasKey() ? StandardCharsets.UTF_8.decode(record.key()).toString() : "(no key)";
         return key + "=" + (record.hasValue() ? new String(Utils.toArray(record.value()), StandardCharsets.UTF_8) : "null");
     }
 
@@ -136,7 +142,7 @@ class PartitionLogCompactionTest {
     }
 
     @Test
-    void shouldRemoveATombstoneOnlyOnceCleanedAndOlderThanDeleteRetention() throws IOException {
+    void shouldDropATombstoneDeleteRetentionAfterTheFirstCleaningThatKeptIt() throws IOException {
         final PartitionLog log = open(true);
         append(log, kv("a", "1"), kv("a", null), kv("b", "1"));
         clean(log);
@@ -151,6 +157,72 @@ class PartitionLogCompactionTest {
         append(log, kv("d", "1"));
         clean(log);
         assertThat(contents(log)).containsExactly("2:b=1", "3:c=1", "4:d=1");
+    }
+
+    @Test
+    void shouldKeepATombstoneWithAnOldTimestampForDeleteRetentionAfterItsFirstCleaning() throws IOException {
+        final PartitionLog log = open(true);
+        append(log, kv("a", "1"));
+        appendAt(log, T0 - 10 * DELETE_RETENTION_MS, "a", null);
+        append(log, kv("b", "1"));
+        clean(log);
+
+        clock.advance(DELETE_RETENTION_MS - 1);
+        append(log, kv("c", "1"));
+        clean(log);
+        assertThat(contents(log)).as("the producer's timestamp does not shorten the wait")
+                .containsExactly("1:a=null", "2:b=1", "3:c=1");
+
+        clock.advance(1);
+        append(log, kv("d", "1"));
+        clean(log);
+        assertThat(contents(log)).containsExactly("2:b=1", "3:c=1", "4:d=1");
+    }
+
+    @Test
+    void shouldStampTheDeleteHorizonInTheTombstonesBatchAndKeepItsRecordsTimestamps() throws IOException {
+        final PartitionLog log = open(true);
+        final long produced = T0 - 5_000;
+        appendAt(log, produced, "a", null, "b", "1");
+        append(log, kv("c", "1"));
+        final RecordBatch before = batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0);
+        assertThat(before.deleteHorizonMs()).isEmpty();
+
+        clean(log);
+
+        final RecordBatch after = batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0);
+        assertThat(after.deleteHorizonMs()).hasValue(T0 + DELETE_RETENTION_MS);
+        assertThat(after.maxTimestamp()).isEqualTo(produced);
+        assertThat(after.baseOffset()).isZero();
+        assertThat(after.compressionType()).isEqualTo(CompressionType.LZ4);
+        final List<Long> timestamps = new ArrayList<>();
+        for (final Record record : after) {
+            timestamps.add(record.timestamp());
+        }
+        assertThat(timestamps).containsExactly(produced, produced);
+        assertThat(contents(log)).containsExactly("0:a=null", "1:b=1", "2:c=1");
+
+        clock.advance(10 * DELETE_RETENTION_MS);
+        append(log, kv("d", "1"));
+        clean(log);
+        assertThat(batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0).deleteHorizonMs())
+                .as("a later pass keeps the horizon of a batch it rebuilds").hasValue(T0 + DELETE_RETENTION_MS);
+        assertThat(contents(log)).containsExactly("1:b=1", "2:c=1", "3:d=1");
+    }
+
+    @Test
+    void shouldDropRecordsWithoutAKeyWrittenBeforeTheTopicWasCompacted() throws IOException {
+        final PartitionLog log = open(true);
+        final LogConfig compacted = log.config();
+        log.updateConfig(compacted.withCompaction(compacted.compaction().withEnabled(false)));
+        appendAt(log, T0, null, "1", "a", "1");
+        appendAt(log, T0, null, "2");
+        log.updateConfig(compacted);
+        append(log, kv("b", "1"));
+
+        clean(log);
+
+        assertThat(contents(log)).containsExactly("1:a=1", "3:b=1");
     }
 
     @Test
@@ -214,7 +286,7 @@ class PartitionLogCompactionTest {
         for (final Record record : batchesOf(log.read(1, Integer.MAX_VALUE, 2, true)).get(0)) {
             map.put(record);
         }
-        assertThat(SegmentCleaner.rewrite(List.of(first), map, 0, Long.MIN_VALUE, log.config(), clock.millis())
+        assertThat(SegmentCleaner.rewrite(List.of(first), map, log.logEndOffset(), log.config(), clock.millis())
                 .changed()).isTrue();
         if (step != Step.CLEANED) {
             SegmentSwap.markForSwap(dir, 0);
