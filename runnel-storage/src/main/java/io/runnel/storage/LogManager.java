@@ -90,6 +90,8 @@ public final class LogManager implements AutoCloseable {
     }
 
     private final List<LogDir> logDirs;
+    /** Closes the logs of a directory that went offline (Kafka's LogDirFailureHandler), off the reporting thread. */
+    private final StorageThread failedDirCloser = new StorageThread("runnel-log-dir-failure");
     private final LogDirFailures failures = new LogDirFailures(this::onLogDirFailure);
     private final InstantSource clock;
     private final Map<TopicPartition, Path> partitionDirs = new ConcurrentHashMap<>();
@@ -370,6 +372,23 @@ public final class LogManager implements AutoCloseable {
             LOG.error("Every log directory {} is offline: every partition answers KAFKA_STORAGE_ERROR until the disks "
                     + "are repaired and the broker restarts", offline);
         }
+        // The reporter may hold a log's lock, and closing takes every log's lock in turn.
+        failedDirCloser.execute(() -> closeLogsIn(dir));
+    }
+
+    /**
+     * Closes the files of every log in {@code dir}, which went offline, so that nothing of the broker holds the
+     * failed disk open and it can be unmounted or replaced. The logs stay listed, offline, until the broker restarts.
+     */
+    private void closeLogsIn(final Path dir) {
+        int closedLogs = 0;
+        for (final PartitionLog log : logs.values()) {
+            if (log.dir().getParent().equals(dir)) {
+                log.close();   // an offline log only closes its files and fails the appends waiting for a flush
+                closedLogs++;
+            }
+        }
+        LOG.info("Closed the files of the {} logs in offline log directory {}", closedLogs, dir);
     }
 
     /** The online directory with the fewest partitions, or null when every directory is offline. */
@@ -595,6 +614,7 @@ public final class LogManager implements AutoCloseable {
         retention.close();
         cleaner.close();
         flusher.close();
+        failedDirCloser.close();
         closeLogs();
     }
 

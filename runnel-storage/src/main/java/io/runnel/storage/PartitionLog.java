@@ -4,6 +4,7 @@ import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -126,7 +127,8 @@ public final class PartitionLog implements AutoCloseable {
     private boolean flushRequested;
     /** In offset order, as appends are. */
     private final ArrayDeque<FlushWaiter> waiters = new ArrayDeque<>();
-    private boolean closed;
+    /** Written under the lock; volatile for {@link #read}, which takes none. */
+    private volatile boolean closed;
 
     private PartitionLog(final TopicPartition topicPartition, final Path dir, final LogConfig config,
                          final InstantSource clock, final ProducerStateManager producers,
@@ -657,8 +659,22 @@ public final class PartitionLog implements AutoCloseable {
             }
             return LogSlice.empty();
         } catch (final IOException e) {
-            throw diskError("reading " + topicPartition + " at offset " + fetchOffset, e);
+            throw readFailure("reading " + topicPartition + " at offset " + fetchOffset, e);
+        } catch (final UncheckedIOException e) {
+            // a lazily opened index that could not be mapped, or one let go of when the log closed
+            throw readFailure("reading the index of " + topicPartition + " at offset " + fetchOffset, e.getCause());
         }
+    }
+
+    /**
+     * A read takes no lock, so the log may close under it (its topic deleted, its directory failed): the closed
+     * files then fail the read, which is no sign of a bad disk. Any other failure is one.
+     */
+    private KafkaStorageException readFailure(final String what, final IOException cause) {
+        if (closed) {
+            return new KafkaStorageException("Log of " + topicPartition + " closed while " + what);
+        }
+        return diskError(what, cause);
     }
 
     private static int floorSegment(final LogSegment[] segs, final long offset) {
@@ -1064,14 +1080,10 @@ public final class PartitionLog implements AutoCloseable {
         failWaiters(new KafkaStorageException("Log of " + topicPartition + " was deleted before its flush"));
     }
 
-    /** Closes every segment's file without writing (the log is offline or about to be deleted). */
+    /** Closes every segment's files without writing (the log is offline or about to be deleted). */
     private void closeFiles() {
         for (final LogSegment segment : segments) {
-            try {
-                segment.channel().close();
-            } catch (final IOException ignored) {
-                // nothing more is written to these files
-            }
+            segment.closeWithoutWriting();
         }
     }
 

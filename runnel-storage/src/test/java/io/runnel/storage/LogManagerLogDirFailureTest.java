@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.TopicPartition;
@@ -95,6 +96,71 @@ class LogManagerLogDirFailureTest {
             assertThat(files.map(p -> p.getFileName().toString())).as("no producer snapshot, no rolled segment")
                     .noneMatch(name -> name.endsWith(".snapshot"));
         }
+    }
+
+    @Test
+    void shouldCloseEveryFileInTheOfflineDirectoryAndNoneElsewhere() throws Exception {
+        final Path d1 = tmp.resolve("d1").toAbsolutePath();
+        final Path d2 = tmp.resolve("d2").toAbsolutePath();
+        try (LogManager manager = LogManager.open(List.of(d1, d2), clock)) {
+            final PartitionLog a0 = manager.getOrCreate(A0, TINY_SEGMENTS);
+            final PartitionLog a1 = manager.getOrCreate(A1, TINY_SEGMENTS);
+            final PartitionLog a2 = manager.getOrCreate(A2, TINY_SEGMENTS);
+            for (final PartitionLog log : List.of(a0, a1, a2)) {
+                log.appendAsLeader(batch(3, T0), 0);
+            }
+            assertThat(openFilesUnder(d1)).isPositive();
+            final long openInD2 = openFilesUnder(d2);
+            assertThat(openInD2).isPositive();
+
+            replaceWithFile(a0.dir());
+            assertThatThrownBy(() -> a0.appendAsLeader(batch(3, T0), 0)).isInstanceOf(KafkaStorageException.class);
+
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (openFilesUnder(d1) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(openFilesUnder(d1)).as("files the broker holds open in the failed directory").isZero();
+            assertThat(openFilesUnder(d2)).isEqualTo(openInD2);
+            assertThatThrownBy(() -> a2.read(0, 1000, Long.MAX_VALUE, true)).isInstanceOf(KafkaStorageException.class);
+            assertThat(a1.appendAsLeader(batch(1, T0), 0).firstOffset()).isEqualTo(3);
+            assertThat(TestBatches.offsetsOf(a1.read(3, 10_000, Long.MAX_VALUE, true))).containsExactly(3L);
+        }
+    }
+
+    @Test
+    void shouldNotTakeTheDirectoryOfflineWhenAReadMeetsTheFilesOfALogDeletedUnderIt() throws IOException {
+        final Path d1 = tmp.resolve("d1");
+        try (LogManager manager = LogManager.open(List.of(d1), clock)) {
+            final PartitionLog a0 = manager.getOrCreate(A0, TINY_SEGMENTS);
+            final PartitionLog a1 = manager.getOrCreate(A1, TINY_SEGMENTS);
+            a0.appendAsLeader(batch(3, T0), 0);
+
+            // a fetch that found the log just before its topic was deleted reads closed files
+            manager.delete(A0);
+            assertThatThrownBy(() -> a0.read(0, 1000, Long.MAX_VALUE, true))
+                    .isInstanceOf(KafkaStorageException.class).hasMessageContaining("closed");
+
+            assertThat(manager.offlineDirs()).isEmpty();
+            assertThat(a1.appendAsLeader(batch(1, T0), 0).firstOffset()).isZero();
+        }
+    }
+
+    /** File descriptors of this process open on files under {@code dir}, deleted ones included. */
+    private static long openFilesUnder(final Path dir) throws IOException {
+        long count = 0;
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (final Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith(dir + "/")) {
+                        count++;
+                    }
+                } catch (final IOException gone) {
+                    // closed since the listing (the listing's own descriptor among them)
+                }
+            }
+        }
+        return count;
     }
 
     @Test

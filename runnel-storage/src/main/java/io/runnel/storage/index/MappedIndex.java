@@ -5,6 +5,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,9 @@ public abstract class MappedIndex implements AutoCloseable {
     /** What {@link #isSane} is checked against when a lazily opened index is first used. */
     private final long lazyBound;
     private volatile Path file;
-    /** Null until a lazily opened index is first used. */
+    /** Null until a lazily opened index is first used, and again once released. */
     private volatile MappedByteBuffer mmap;
+    private volatile boolean released;
     private volatile int entries;
     private int maxEntries;
 
@@ -92,6 +94,9 @@ public abstract class MappedIndex implements AutoCloseable {
         if (mmap != null) {
             return mmap;
         }
+        if (released) {
+            throw new UncheckedIOException(new ClosedChannelException());
+        }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             final int count = (int) Math.min(Integer.MAX_VALUE, raf.length() / entrySize);
             final long length = (long) count * entrySize;
@@ -111,6 +116,16 @@ public abstract class MappedIndex implements AutoCloseable {
         } catch (final IOException e) {
             throw new UncheckedIOException("opening index " + file, e);
         }
+    }
+
+    /**
+     * Lets go of the mapping without writing anything (its disk failed, or its log is being deleted): the pages
+     * are unmapped once the garbage collector has the buffer, since Java 21 can unmap a file only that way. A use
+     * after this fails with an {@link UncheckedIOException}, except by a reader that already holds the mapping.
+     */
+    public synchronized void release() {
+        released = true;
+        mmap = null;
     }
 
     /** Whether the index was mapped (an index opened lazily is mapped at its first use). */

@@ -531,6 +531,20 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
+     * Closes the log file and lets go of the index mappings without writing anything: the disk failed, or the
+     * segment is about to be deleted.
+     */
+    public void closeWithoutWriting() {
+        try {
+            channel.close();
+        } catch (final IOException ignored) {
+            // nothing more is written to this file
+        }
+        offsetIndex.release();
+        timeIndex.release();
+    }
+
+    /**
      * Renames the segment's files to {@code <name>.deleted}, keeping them open: a reader that took this segment
      * before it left the log keeps reading through the open channel (a rename does not disturb open files), and a
      * crash before {@link #closeAndDelete} leaves names that the next open removes. The indexes go first, so a
