@@ -8,6 +8,7 @@
 # FIRST=runnel measures Runnel before Kafka at every step (to alternate the order between runs). RUNNEL_JVM_OPTS
 # replaces Runnel's JVM flags (default -Xms1g -Xmx1g -XX:+UseG1GC), e.g. to add -Xlog:gc:file=... .
 #   [SIZES="1024 20480"] [WINDOW_MIB=512] [ROUNDS=3] [RATE=5000] [DURATION_S=30] [READER_MIB_S=0 (no limit)] \
+#     [COLD_ROUNDS=3 (quiet/cold-reader phase pairs per broker)] \
 #     [FIRST=kafka|runnel] \
 #     runnel-bench/bin/fetch-position.sh
 set -euo pipefail
@@ -40,5 +41,6 @@ for size in ${SIZES:-1024 20480}; do
   done
 done
 for side in $SIDES; do
-  bench io.runnel.bench.ColdReaderInterferenceBenchmark "127.0.0.1:${side##*:}" "${side%%:*}" "${RATE:-5000}" "${DURATION_S:-30}" "${READER_MIB_S:-0}"
+  bench io.runnel.bench.ColdReaderInterferenceBenchmark "127.0.0.1:${side##*:}" "${side%%:*}" "${RATE:-5000}" "${DURATION_S:-30}" "${READER_MIB_S:-0}" \
+    "${COLD_ROUNDS:-3}"
 done
