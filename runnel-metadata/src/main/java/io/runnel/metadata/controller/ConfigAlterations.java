@@ -12,6 +12,7 @@ import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.ConfigResourceType;
 import io.runnel.metadata.record.MetadataRecord;
 
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -42,7 +43,9 @@ import java.util.function.Function;
  *       default when the topic does not override it; INVALID_CONFIG for a non-list config); a legacy
  *       AlterConfigs replaces every dynamic config of the resource, deleting those it does not name;</li>
  *   <li>the resulting configs as a whole: INVALID_CONFIG for an unknown name or a bad value;</li>
- *   <li>the resource exists: UNKNOWN_TOPIC_OR_PARTITION.</li>
+ *   <li>the resource exists: UNKNOWN_TOPIC_OR_PARTITION;</li>
+ *   <li>the operator's {@code alter.config.policy.class.name}, given what the request changes (as Kafka, not the
+ *       configs a legacy AlterConfigs deletes by leaving them out): POLICY_VIOLATION.</li>
  * </ol>
  * BROKER resources are this broker's id or {@code ""} (the cluster-wide default) and hold only
  * {@link BrokerDynamicConfigs}; anything else, or a bad value, is INVALID_REQUEST as in Kafka.
@@ -56,16 +59,20 @@ final class ConfigAlterations {
     private final MetadataImage current;
     private final int brokerId;
     private final boolean incremental;
+    private final Policies policies;
     private final List<MetadataRecord> records = new ArrayList<>();
 
     /**
      * @param brokerId this broker, the only one whose own configs may be altered here
      * @param incremental true for IncrementalAlterConfigs, false for the legacy full replacement
+     * @param policies the operator's policies, asked last
      */
-    ConfigAlterations(final MetadataImage current, final int brokerId, final boolean incremental) {
+    ConfigAlterations(final MetadataImage current, final int brokerId, final boolean incremental,
+                      final Policies policies) {
         this.current = current;
         this.brokerId = brokerId;
         this.incremental = incremental;
+        this.policies = policies;
     }
 
     /** One result per spec, in order; the records of those that passed are in {@link #records()}. */
@@ -125,6 +132,8 @@ final class ConfigAlterations {
         if (topic == null) {
             throw new UnknownTopicOrPartitionException("The topic '" + topicName + "' does not exist.");
         }
+        policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.TOPIC, topicName),
+            askedFor(spec, before, altered, false));
         return records(ConfigResourceType.TOPIC, topicName, altered);
     }
 
@@ -148,7 +157,28 @@ final class ConfigAlterations {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors.values().iterator().next());
         }
+        policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.BROKER, name),
+            askedFor(spec, before, altered, true));
         return records(ConfigResourceType.BROKER, name, altered);
+    }
+
+    /**
+     * What the alter-config policy is shown, as Kafka's controller shows it: each config the request names whose
+     * value changes, with its new value (null: deleted); for a broker every config it names, changed or not
+     * (Kafka writes a broker's unchanged values again to make brokers reload them).
+     */
+    private static Map<String, @Nullable String> askedFor(final AlterConfigsSpec spec, final Map<String, String> before,
+                                                          final Map<String, @Nullable String> altered,
+                                                          final boolean everyNamed) {
+        final Map<String, @Nullable String> asked = new HashMap<>();
+        for (final ConfigChange change : spec.changes()) {
+            if (altered.containsKey(change.name())) {
+                asked.put(change.name(), altered.get(change.name()));
+            } else if (everyNamed) {
+                asked.put(change.name(), before.get(change.name()));
+            }
+        }
+        return asked;
     }
 
     private Map<String, @Nullable String> changes(final Map<String, String> before, final List<ConfigChange> changes,

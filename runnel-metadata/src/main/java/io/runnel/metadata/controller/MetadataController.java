@@ -18,6 +18,7 @@ import io.runnel.metadata.record.RemoveTopicRecord;
 import io.runnel.metadata.record.TopicRecord;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -89,6 +90,7 @@ public final class MetadataController implements AutoCloseable {
     private final int defaultNumPartitions;
     private final short defaultReplicationFactor;
     private final Map<String, String> brokerProperties;
+    private final Policies policies;
     private final ExecutorService executor;
 
     // Owned by the controller thread.
@@ -102,7 +104,9 @@ public final class MetadataController implements AutoCloseable {
      * @param self this broker's registration
      * @param defaultNumPartitions {@code num.partitions}, used when a request says -1
      * @param defaultReplicationFactor {@code default.replication.factor}, used when a request says -1
-     * @param brokerProperties the broker's static properties, for topic config defaults
+     * @param brokerProperties the broker's static properties, for topic config defaults and the operator's
+     *     policies ({@code create.topic.policy.class.name}, {@code alter.config.policy.class.name})
+     * @throws org.apache.kafka.common.config.ConfigException when a policy class cannot be loaded or configured
      */
     public MetadataController(final MetadataLog log, final BrokerRegistration self, final int defaultNumPartitions,
                               final short defaultReplicationFactor, final Map<String, String> brokerProperties) {
@@ -117,6 +121,7 @@ public final class MetadataController implements AutoCloseable {
         this.defaultNumPartitions = defaultNumPartitions;
         this.defaultReplicationFactor = defaultReplicationFactor;
         this.brokerProperties = Map.copyOf(brokerProperties);
+        this.policies = Policies.load(this.brokerProperties);
         this.executor = Executors.newSingleThreadExecutor(runnable -> {
             final Thread thread = new Thread(runnable, THREAD_NAME);
             thread.setDaemon(true);
@@ -245,12 +250,12 @@ public final class MetadataController implements AutoCloseable {
     private Outcome<List<AlterConfigsResult>> alterConfigsCommand(final List<AlterConfigsSpec> specs,
                                                                   final boolean incremental,
                                                                   final boolean validateOnly) {
-        final ConfigAlterations alterations = new ConfigAlterations(image, self.brokerId(), incremental);
+        final ConfigAlterations alterations = new ConfigAlterations(image, self.brokerId(), incremental, policies);
         final List<AlterConfigsResult> results = alterations.run(specs);
         return new Outcome<>(results, validateOnly ? List.of() : alterations.records());
     }
 
-    /** Stops accepting commands, finishes the queued ones and stops the controller thread. */
+    /** Stops accepting commands, finishes the queued ones, stops the controller thread and closes the policies. */
     @Override
     public void close() {
         executor.shutdown();
@@ -262,6 +267,8 @@ public final class MetadataController implements AutoCloseable {
         } catch (final InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        } finally {
+            policies.close();
         }
     }
 
@@ -387,6 +394,7 @@ public final class MetadataController implements AutoCloseable {
             if (!errors.isEmpty()) {
                 throw new InvalidConfigurationException(errors.values().iterator().next());
             }
+            checkPolicies(spec, assignment);
 
             unifiedNames.put(Topic.unifyCollisionChars(name), name);
             final Uuid topicId = validateOnly ? Uuid.ZERO_UUID : newTopicId();
@@ -403,6 +411,27 @@ public final class MetadataController implements AutoCloseable {
             return new CreateTopicResult(name, ApiError.NONE, topicId, assignment.size(),
                 (short) assignment.get(0).size(), TopicConfigs.resolve(configs,
                 BrokerConfigLayers.of(current.brokerConfigs(), self.brokerId(), brokerProperties)));
+        }
+
+        /**
+         * KRaft's order: the topic's configs, if any, pass the alter-config policy as a change to a new resource,
+         * then the topic the create-topic policy, told the partition count and replication factor it gets, or for a
+         * manual assignment only that.
+         */
+        private void checkPolicies(final CreateTopicSpec spec, final List<List<Integer>> assignment) {
+            final Map<String, String> configs = new HashMap<>(spec.configs());
+            if (!configs.isEmpty()) {
+                policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), new HashMap<>(configs));
+            }
+            if (spec.assignments().isEmpty()) {
+                policies.checkCreateTopic(spec.name(), assignment.size(), (short) assignment.get(0).size(), null, configs);
+            } else {
+                final Map<Integer, List<Integer>> manual = new HashMap<>();
+                for (int p = 0; p < assignment.size(); p++) {
+                    manual.put(p, assignment.get(p));
+                }
+                policies.checkCreateTopic(spec.name(), null, null, manual, configs);
+            }
         }
 
         private List<List<Integer>> placeReplicas(final CreateTopicSpec spec) {
