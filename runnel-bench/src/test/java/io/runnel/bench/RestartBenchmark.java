@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -25,9 +28,14 @@ import org.apache.kafka.common.record.TimestampType;
  * a second). Writes the data through {@link LogManager}, closes it (clean) and times a reopen of every log, then
  * removes the clean-shutdown marker (as a crash leaves it) and times the recovering reopen (from the recovery points
  * the close wrote: only each log's active segment is scanned), and last without the recovery point checkpoint
- * either (a crash before the first checkpoint: every segment is scanned).
- * {@code RestartBenchmark PARTITIONS MIB_PER_PARTITION [SEGMENT_MIB [DIR]]} (segments of 64 MiB unless given, so
- * a small SEGMENT_MIB gives logs of thousands of segments); prints one JSON line.
+ * either (a crash before the first checkpoint: every segment is scanned). Each reopen opens the logs as the
+ * broker's start does, all at once through {@link LogManager#openAll} with RECOVERY_THREADS threads
+ * ({@code num.recovery.threads.per.data.dir}, default Kafka's 2). Every timed reopen starts after a {@code sync}, so
+ * the write-back of what the step before wrote does not run under it; the data stays in the page cache (a broker
+ * process that crashed, not a machine that rebooted).
+ * The close after the clean reopen is timed too (every log flushed and closed, as at a clean shutdown).
+ * {@code RestartBenchmark PARTITIONS MIB_PER_PARTITION [SEGMENT_MIB [RECOVERY_THREADS [DIR]]]} (segments of 64 MiB
+ * unless given, so a small SEGMENT_MIB gives logs of thousands of segments); prints one JSON line.
  */
 public final class RestartBenchmark {
     private static final int BATCH_RECORDS = 100;
@@ -40,7 +48,10 @@ public final class RestartBenchmark {
         final int partitions = Integer.parseInt(args[0]);
         final int mibPerPartition = Integer.parseInt(args[1]);
         final int segmentMib = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        final Path root = args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("runnel-restart");
+        final int recoveryThreads = args.length > 3 ? Integer.parseInt(args[3])
+                : LogManager.Settings.DEFAULT_RECOVERY_THREADS_PER_DIR;
+        final Path root = args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("runnel-restart");
+        final LogManager.Settings settings = LogManager.Settings.defaults().withRecoveryThreadsPerDir(recoveryThreads);
         final LogConfig config = LogConfig.defaults().withSegmentBytes(segmentMib * 1024 * 1024);
         final List<Path> dirs = List.of(root);
         try {
@@ -55,33 +66,59 @@ public final class RestartBenchmark {
                 }
             }
             final long segments = segmentCount(dirs, partitions, config);
-            final long cleanMs = reopenMs(dirs, partitions, config);
+            sync();
+            final long[] clean = reopen(dirs, partitions, config, settings);
             Files.deleteIfExists(root.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
-            final long uncleanMs = reopenMs(dirs, partitions, config);
+            sync();
+            final long uncleanMs = reopenMs(dirs, partitions, config, settings);
             // a crash before the first recovery point checkpoint: every segment is scanned
             Files.deleteIfExists(root.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
             Files.deleteIfExists(root.resolve(OffsetCheckpointFile.RECOVERY_POINT));
-            final long fullRecoveryMs = reopenMs(dirs, partitions, config);
-            System.out.printf("{\"partitions\":%d,\"mib\":%d,\"segments\":%d,\"clean_open_ms\":%d,"
-                    + "\"unclean_open_ms\":%d,\"unclean_no_checkpoint_ms\":%d}%n", partitions,
-                    (long) partitions * mibPerPartition, segments, cleanMs, uncleanMs, fullRecoveryMs);
+            sync();
+            final long fullRecoveryMs = reopenMs(dirs, partitions, config, settings);
+            System.out.printf("{\"partitions\":%d,\"mib\":%d,\"segments\":%d,\"recovery_threads\":%d,"
+                    + "\"clean_open_ms\":%d,\"clean_close_ms\":%d,\"unclean_open_ms\":%d,"
+                    + "\"unclean_no_checkpoint_ms\":%d}%n", partitions, (long) partitions * mibPerPartition, segments,
+                    recoveryThreads, clean[0], clean[1], uncleanMs, fullRecoveryMs);
         } finally {
-            if (args.length <= 3) {
+            if (args.length <= 4) {
                 deleteRecursively(root);
             }
         }
     }
 
-    /** Opens the manager and every partition's log, as a broker's start-up does; closes cleanly after. */
-    private static long reopenMs(final List<Path> dirs, final int partitions, final LogConfig config)
-            throws IOException {
-        final long startNs = System.nanoTime();
-        try (LogManager logs = LogManager.open(dirs, InstantSource.system())) {
-            for (int p = 0; p < partitions; p++) {
-                logs.getOrCreate(new TopicPartition("restart", p), config);
-            }
-            return (System.nanoTime() - startNs) / 1_000_000;
+    private static void sync() throws IOException, InterruptedException {
+        final int exit = new ProcessBuilder("sync").inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("sync exited with " + exit);
         }
+    }
+
+    /** Opens the manager and every partition's log, as a broker's start-up does; closes cleanly after. */
+    private static long reopenMs(final List<Path> dirs, final int partitions, final LogConfig config,
+                                 final LogManager.Settings settings) throws Exception {
+        return reopen(dirs, partitions, config, settings)[0];
+    }
+
+    /** Milliseconds to open every log, as a broker's start-up does, and to close them all (a clean shutdown). */
+    private static long[] reopen(final List<Path> dirs, final int partitions, final LogConfig config,
+                                 final LogManager.Settings settings) throws Exception {
+        final long startNs = System.nanoTime();
+        final long openMs;
+        final LogManager logs = LogManager.open(dirs, InstantSource.system(), settings);
+        try {
+            final Map<TopicPartition, LogConfig> all = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                all.put(new TopicPartition("restart", p), config);
+            }
+            for (final CompletableFuture<PartitionLog> opened : logs.openAll(all).values()) {
+                opened.get();
+            }
+            openMs = (System.nanoTime() - startNs) / 1_000_000;
+        } finally {
+            logs.close();
+        }
+        return new long[] {openMs, (System.nanoTime() - startNs) / 1_000_000 - openMs};
     }
 
     private static long segmentCount(final List<Path> dirs, final int partitions, final LogConfig config)

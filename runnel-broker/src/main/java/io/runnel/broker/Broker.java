@@ -60,10 +60,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Runnel broker: its logs, its metadata, its API handlers and its listener, started in that order and closed
- * in reverse. Threads: "runnel-acceptor" and "runnel-network-N" (Netty), "runnel-controller" (metadata),
- * "runnel-group-coordinator" (groups and committed offsets), "runnel-timer" (delayed operations),
- * "runnel-log-retention" (deleting old segments), "runnel-log-cleaner" (compaction), "runnel-log-flusher" (fsyncs and
- * recovery-point checkpoints).
+ * in reverse. Threads (docs/architecture.md has the full table): "runnel-acceptor" and "runnel-network-N" (Netty),
+ * "runnel-io-N" (request handlers), "runnel-controller" (metadata), "runnel-group-coordinator" (groups and committed
+ * offsets), "runnel-timer" (delayed operations), "runnel-log-retention" (deleting old segments),
+ * "runnel-log-cleaner-N" (compaction), "runnel-log-flusher" (fsyncs and recovery-point checkpoints),
+ * "runnel-log-dir-failure" (closing a failed log dir), and at start and shutdown only "runnel-log-recovery-N" and
+ * "runnel-log-shutdown-N".
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
@@ -96,9 +98,10 @@ public final class Broker implements AutoCloseable {
         final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(), new LogManager.Settings(
                 config.logRetentionCheckIntervalMs(),
                 new CleanerConfig(config.logCleanerBackoffMs(), config.logCleanerDedupeBufferSize(),
-                        config.logCleanerIoBufferLoadFactor()),
+                        config.logCleanerIoBufferLoadFactor(), config.logCleanerThreads()),
                 new LogManager.FlushIntervals(config.logFlushSchedulerIntervalMs(),
-                        config.logFlushOffsetCheckpointIntervalMs())));
+                        config.logFlushOffsetCheckpointIntervalMs()),
+                config.numRecoveryThreadsPerDataDir()));
         LocalMetadataLog metadataLog = null;
         MetadataController controller = null;
         GroupCoordinator groupCoordinator = null;

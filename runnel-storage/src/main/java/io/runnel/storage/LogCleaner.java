@@ -5,6 +5,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.record.Record;
@@ -18,8 +20,9 @@ import io.runnel.storage.log.SegmentBatches;
 import io.runnel.storage.log.SegmentSwap;
 
 /**
- * Log compaction for logs whose {@code cleanup.policy} contains {@code compact} (Kafka's {@code LogCleaner}, with
- * one cleaner thread): every {@code log.cleaner.backoff.ms} each such log that is due ({@link CleanableRange}) gets
+ * Log compaction for logs whose {@code cleanup.policy} contains {@code compact} (Kafka's {@code LogCleaner}): every
+ * {@code log.cleaner.backoff.ms} each cleaner thread takes each such log that is due ({@link CleanableRange}) and no
+ * other thread is cleaning; the log gets
  * an offset map of its dirty part ({@link CleanerOffsetMap}, bounded by {@code log.cleaner.dedupe.buffer.size}: a
  * pass whose map fills covers the dirty part only up to that point), then the segments below that point are grouped
  * ({@link SegmentGroups}), each group rewritten into one segment without its superseded records and expired
@@ -28,13 +31,14 @@ import io.runnel.storage.log.SegmentSwap;
  * that hold them finish undisturbed. Where the next dirty part starts is then checkpointed
  * ({@code cleaner-offset-checkpoint}, written by the {@code LogManager}), so a restart does not clean it all again.
  *
- * <p>Threads: one daemon thread, {@value #THREAD_NAME}, runs the passes and the delayed deletions. Appends and
- * fetches never wait for it except for the swap of one group, a few renames under the log's lock. A log that
- * fails is logged and skipped; the others and later passes go on.
+ * <p>Threads: {@code log.cleaner.threads} daemon threads, {@value #THREAD_PREFIX}N, run the passes and the delayed
+ * deletions of what they replaced; a log is cleaned by one of them at a time, and each has its share of
+ * {@code log.cleaner.dedupe.buffer.size}. Appends and fetches never wait for them except for the swap of one group,
+ * a few renames under the log's lock. A log that fails is logged and skipped; the others and later passes go on.
  */
 final class LogCleaner implements AutoCloseable {
 
-    static final String THREAD_NAME = "runnel-log-cleaner";
+    static final String THREAD_PREFIX = "runnel-log-cleaner-";
     private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
 
     private final Supplier<Collection<PartitionLog>> logs;
@@ -42,7 +46,9 @@ final class LogCleaner implements AutoCloseable {
     private final CleanerConfig config;
     private final Runnable checkpoint;
     private final RetiredSegments retired = new RetiredSegments();
-    private final StorageThread thread;
+    /** The logs a thread is cleaning right now: no other thread takes them. */
+    private final Set<PartitionLog> inProgress = ConcurrentHashMap.newKeySet();
+    private final List<StorageThread> threads = new ArrayList<>();
 
     /**
      * @param checkpoint writes the first dirty offsets of the logs; run after every pass that cleaned a log
@@ -53,25 +59,35 @@ final class LogCleaner implements AutoCloseable {
         this.clock = clock;
         this.config = config;
         this.checkpoint = checkpoint;
-        this.thread = new StorageThread(THREAD_NAME, config.backoffMs(), this::runOnce);
+        for (int i = 0; i < config.threads(); i++) {
+            final StorageThread thread = new StorageThread(THREAD_PREFIX + i);
+            thread.repeat(Math.max(1, config.backoffMs()), () -> runOnce(thread));
+            threads.add(thread);
+        }
     }
 
     /**
-     * One pass over every compacted log: deletes replaced segments whose delay has passed, then cleans each due log.
+     * One pass over every compacted log, as the first cleaner thread makes it: deletes replaced segments whose delay
+     * has passed, then cleans each due log that no thread is cleaning.
      *
      * @return the number of segments replaced by cleaned copies
      */
     int runOnce() {
+        return runOnce(threads.isEmpty() ? null : threads.get(0));
+    }
+
+    /** A pass of {@code owner}, which deletes what it replaces once the delay has passed (null: the next pass). */
+    private int runOnce(final StorageThread owner) {
         final long now = clock.millis();
         retired.deleteDue(now);
         int replaced = 0;
         boolean cleanedAny = false;
         for (final PartitionLog log : logs.get()) {
-            if (!log.config().compacted() || log.isOffline()) {
+            if (!log.config().compacted() || log.isOffline() || !inProgress.add(log)) {
                 continue;
             }
             try {
-                final Result result = clean(log, now);
+                final Result result = clean(log, now, owner);
                 replaced += result.replaced();
                 cleanedAny |= result.cleaned();
             } catch (final IOException e) {
@@ -79,6 +95,8 @@ final class LogCleaner implements AutoCloseable {
                 log.reportDiskError("cleaning " + log.topicPartition(), e);
             } catch (final RuntimeException e) {
                 LOG.error("Cleaning {} failed; the other logs go on", log.topicPartition(), e);
+            } finally {
+                inProgress.remove(log);
             }
         }
         if (cleanedAny) {
@@ -164,11 +182,14 @@ final class LogCleaner implements AutoCloseable {
         return stoppedAt[0] >= 0 ? stoppedAt[0] : range.cleanedUpTo();
     }
 
-    private Result clean(final PartitionLog log, final long now) throws IOException {
+    private Result clean(final PartitionLog log, final long now, final StorageThread owner) throws IOException {
         final long delayMs = log.config().fileDeleteDelayMs();
         // when the thread is closing, close deletes whatever is still waiting
-        return clean(log, now, config.mapCapacityBytes(), retired,
-                () -> thread.schedule(() -> retired.deleteDue(clock.millis()), delayMs));
+        return clean(log, now, config.mapCapacityBytes(), retired, () -> {
+            if (owner != null) {
+                owner.schedule(() -> retired.deleteDue(clock.millis()), delayMs);
+            }
+        });
     }
 
     /** Replaced segments whose files are not deleted yet. */
@@ -176,10 +197,10 @@ final class LogCleaner implements AutoCloseable {
         return retired.size();
     }
 
-    /** Stops the thread (waiting for a running pass) and deletes every replaced segment still waiting. */
+    /** Stops the threads (waiting for their running passes) and deletes every replaced segment still waiting. */
     @Override
     public void close() {
-        thread.close();
+        threads.forEach(StorageThread::close);
         retired.deleteAll();
     }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
@@ -59,6 +60,9 @@ import io.runnel.storage.log.StorageIo;
  * logs' fsyncs and the periodic recovery-point checkpoints run on another ({@link LogFlusher}), the cleaner of
  * compacted logs on a third ({@link LogCleaner}) every {@code log.cleaner.backoff.ms}.
  *
+ * <p>At start the logs found on disk are opened together ({@link #openAll}), and at close they are closed together,
+ * {@code num.recovery.threads.per.data.dir} at a time per directory, on threads that end with the call.
+ *
  * <p>Thread safety: {@link #get} is lock-free; creation, deletion, checkpoints and close are serialised on this
  * object.
  */
@@ -71,6 +75,8 @@ public final class LogManager implements AutoCloseable {
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000L;
     private static final Pattern DELETED_DIR = Pattern.compile("^.+-\\d+\\.[0-9a-f]{32}-delete$");
     private static final Pattern PARTITION_DIR = Pattern.compile("^(.+)-(\\d+)$");
+    static final String RECOVERY_THREAD_PREFIX = "runnel-log-recovery-";
+    static final String SHUTDOWN_THREAD_PREFIX = "runnel-log-shutdown-";
 
     private static final class LogDir {
         final Path path;
@@ -99,18 +105,20 @@ public final class LogManager implements AutoCloseable {
     private final LogRetention retention;
     private final LogCleaner cleaner;
     private final LogFlusher flusher;
+    private final int recoveryThreadsPerDir;
     private boolean closed;
 
-    private LogManager(final List<LogDir> logDirs, final InstantSource clock, final long retentionCheckIntervalMs,
-                       final CleanerConfig cleanerConfig, final FlushIntervals flushIntervals) {
+    private LogManager(final List<LogDir> logDirs, final InstantSource clock, final Settings settings) {
         this.logDirs = logDirs;
         this.clock = clock;
-        this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock, retentionCheckIntervalMs,
-                this::checkpointLogStartOffsets);
-        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, cleanerConfig,
+        this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock,
+                settings.retentionCheckIntervalMs(), this::checkpointLogStartOffsets);
+        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, settings.cleaner(),
                 this::checkpointCleanerOffsets);
+        final FlushIntervals flushIntervals = settings.flush();
         this.flusher = new LogFlusher(() -> List.copyOf(logs.values()), clock, flushIntervals.schedulerIntervalMs(),
                 flushIntervals.checkpointIntervalMs(), this::checkpointRecoveryPointsIfOpen);
+        this.recoveryThreadsPerDir = settings.recoveryThreadsPerDir();
     }
 
     /**
@@ -136,20 +144,37 @@ public final class LogManager implements AutoCloseable {
      *                                 long after open)
      * @param cleaner                  the log cleaner's {@code log.cleaner.*} settings
      * @param flush                    the flusher's {@code log.flush.*} settings
+     * @param recoveryThreadsPerDir    {@code num.recovery.threads.per.data.dir}: how many logs of one directory
+     *                                 {@link #openAll} opens (and recovers) at once, and {@link #close} closes
      */
-    public record Settings(long retentionCheckIntervalMs, CleanerConfig cleaner, FlushIntervals flush) {
+    public record Settings(long retentionCheckIntervalMs, CleanerConfig cleaner, FlushIntervals flush,
+                           int recoveryThreadsPerDir) {
+        /** Kafka's default {@code num.recovery.threads.per.data.dir} (KIP-1030). */
+        public static final int DEFAULT_RECOVERY_THREADS_PER_DIR = 2;
+
+        public Settings {
+            if (recoveryThreadsPerDir < 1) {
+                throw new IllegalArgumentException("num.recovery.threads.per.data.dir must be at least 1, was "
+                        + recoveryThreadsPerDir);
+            }
+        }
+
         /** Kafka's defaults. */
         public static Settings defaults() {
             return new Settings(DEFAULT_RETENTION_CHECK_INTERVAL_MS, CleanerConfig.defaults(),
-                    FlushIntervals.defaults());
+                    FlushIntervals.defaults(), DEFAULT_RECOVERY_THREADS_PER_DIR);
         }
 
         public Settings withRetentionCheckIntervalMs(final long ms) {
-            return new Settings(ms, cleaner, flush);
+            return new Settings(ms, cleaner, flush, recoveryThreadsPerDir);
+        }
+
+        public Settings withRecoveryThreadsPerDir(final int threads) {
+            return new Settings(retentionCheckIntervalMs, cleaner, flush, threads);
         }
 
         public Settings withFlush(final FlushIntervals intervals) {
-            return new Settings(retentionCheckIntervalMs, cleaner, intervals);
+            return new Settings(retentionCheckIntervalMs, cleaner, intervals, recoveryThreadsPerDir);
         }
     }
 
@@ -197,8 +222,7 @@ public final class LogManager implements AutoCloseable {
             unusable.values().forEach(none::addSuppressed);
             throw none;
         }
-        final LogManager manager = new LogManager(dirs, clock, settings.retentionCheckIntervalMs(),
-                settings.cleaner(), settings.flush());
+        final LogManager manager = new LogManager(dirs, clock, settings);
         manager.partitionDirs.putAll(found);
         unusable.forEach(manager.failures::report);
         return manager;
@@ -290,12 +314,7 @@ public final class LogManager implements AutoCloseable {
                 throw new KafkaStorageException("Cannot open the log of " + tp + ": log directory " + dir.path
                         + " is offline");
             }
-            log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
-                    dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen, failures, flusher);
-            final Long cleanedUpTo = dir.cleanerAtOpen.get(tp);
-            if (cleanedUpTo != null) {
-                log.restoreFirstDirtyOffset(cleanedUpTo);
-            }
+            log = openFromDisk(tp, onDisk, dir, config);
         } else {
             final List<Path> offline = offlineDirs();
             if (!isNew && !offline.isEmpty()) {
@@ -311,6 +330,64 @@ public final class LogManager implements AutoCloseable {
             partitionDirs.put(tp, path);
         }
         logs.put(tp, log);
+        return log;
+    }
+
+    /**
+     * Opens the log of each of these partitions that is on disk, as {@link #getOrCreate} would, but
+     * {@code num.recovery.threads.per.data.dir} at a time in each directory ({@link LogDirWorkers}, threads named
+     * {@value #RECOVERY_THREAD_PREFIX}N; Kafka's {@code loadLogs} at start): after an unclean shutdown every one of
+     * them is recovered, and that work is CPU and disk bound. Partitions not on disk, or already open, are left to
+     * {@link #getOrCreate}.
+     *
+     * @return for each partition opened here, its log, or the exception {@link #getOrCreate} would have thrown
+     *         (KafkaStorageException for a partition of an offline directory or a disk error while opening it)
+     */
+    public synchronized Map<TopicPartition, CompletableFuture<PartitionLog>> openAll(
+            final Map<TopicPartition, LogConfig> configs) {
+        final Map<TopicPartition, CompletableFuture<PartitionLog>> failed = new HashMap<>();
+        final Map<TopicPartition, Path> toOpen = new HashMap<>();
+        if (closed) {
+            return failed;
+        }
+        configs.forEach((tp, config) -> {
+            final Path onDisk = partitionDirs.get(tp);
+            if (onDisk == null || logs.containsKey(tp)) {
+                return;
+            }
+            if (failures.isOffline(onDisk.getParent())) {
+                failed.put(tp, CompletableFuture.failedFuture(new KafkaStorageException("Cannot open the log of "
+                        + tp + ": log directory " + onDisk.getParent() + " is offline")));
+            } else {
+                toOpen.put(tp, onDisk);
+            }
+        });
+        final Map<TopicPartition, CompletableFuture<PartitionLog>> opened = LogDirWorkers.runAll(
+                RECOVERY_THREAD_PREFIX, recoveryThreadsPerDir, parents(toOpen), tp -> {
+                    final Path onDisk = toOpen.get(tp);
+                    final PartitionLog log = openFromDisk(tp, onDisk, logDirOf(onDisk), configs.get(tp));
+                    logs.put(tp, log);
+                    return log;
+                });
+        opened.putAll(failed);
+        return opened;
+    }
+
+    private static Map<TopicPartition, Path> parents(final Map<TopicPartition, Path> partitionDirs) {
+        final Map<TopicPartition, Path> parents = new HashMap<>();
+        partitionDirs.forEach((tp, dir) -> parents.put(tp, dir.getParent()));
+        return parents;
+    }
+
+    /** Opens a log found on disk at start, recovering it if its directory was not shut down cleanly. */
+    private PartitionLog openFromDisk(final TopicPartition tp, final Path onDisk, final LogDir dir,
+                                      final LogConfig config) throws IOException {
+        final PartitionLog log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
+                dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen, failures, flusher);
+        final Long cleanedUpTo = dir.cleanerAtOpen.get(tp);
+        if (cleanedUpTo != null) {
+            log.restoreFirstDirtyOffset(cleanedUpTo);
+        }
         return log;
     }
 
@@ -605,7 +682,8 @@ public final class LogManager implements AutoCloseable {
 
     /**
      * Stops the retention, cleaner and flusher threads (deleting the segments they retired), closes every log (flush,
-     * index trim, producer snapshot, appends waiting for a flush completed), writes the checkpoints, then the
+     * index trim, producer snapshot, appends waiting for a flush completed; {@code num.recovery.threads.per.data.dir}
+     * at a time per directory, threads named {@value #SHUTDOWN_THREAD_PREFIX}N), writes the checkpoints, then the
      * clean-shutdown marker of each directory whose logs are all consistent.
      */
     @Override
@@ -624,12 +702,22 @@ public final class LogManager implements AutoCloseable {
         }
         closed = true;
         KafkaStorageException failure = null;
-        for (final PartitionLog log : logs.values()) {
+        final Map<TopicPartition, Path> dirOf = new HashMap<>();
+        logs.forEach((tp, log) -> dirOf.put(tp, log.dir().getParent()));
+        final Map<TopicPartition, CompletableFuture<Void>> closing = LogDirWorkers.runAll(SHUTDOWN_THREAD_PREFIX,
+                recoveryThreadsPerDir, dirOf, tp -> {
+                    logs.get(tp).close();
+                    return null;
+                });
+        for (final CompletableFuture<Void> done : closing.values()) {
             try {
-                log.close();
-            } catch (final KafkaStorageException e) {
+                done.join();
+            } catch (final CompletionException e) {
+                if (!(e.getCause() instanceof KafkaStorageException storage)) {
+                    throw e;   // a bug: no directory is marked clean
+                }
                 // the log reported its directory offline, so nothing more is written there
-                failure = failure == null ? e : failure;
+                failure = failure == null ? storage : failure;
             }
         }
         for (final LogDir dir : logDirs) {

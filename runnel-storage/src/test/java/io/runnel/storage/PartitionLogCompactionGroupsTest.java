@@ -1,11 +1,11 @@
 package io.runnel.storage;
 
+import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.storage.TestBatches.batchesOf;
 import static io.runnel.storage.TestBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +16,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.Record;
-import org.apache.kafka.common.record.RecordBatch;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,26 +80,6 @@ class PartitionLogCompactionGroupsTest {
 
     private int clean(final PartitionLog log, final long mapBytes) throws IOException {
         return LogCleaner.clean(log, clock.millis(), mapBytes, retired, () -> { }).replaced();
-    }
-
-    private static List<String> contents(final PartitionLog log) throws IOException {
-        final List<String> out = new ArrayList<>();
-        long next = log.logStartOffset();
-        while (next < log.logEndOffset()) {
-            final List<RecordBatch> batches = batchesOf(log.read(next, Integer.MAX_VALUE, Long.MAX_VALUE, true));
-            if (batches.isEmpty()) {
-                break;
-            }
-            for (final RecordBatch batch : batches) {
-                for (final Record record : batch) {
-                    out.add(record.offset() + ":" + StandardCharsets.UTF_8.decode(record.key()) + "="
-                            + (record.hasValue() ? new String(Utils.toArray(record.value()), StandardCharsets.UTF_8)
-                            : "null"));
-                }
-                next = batch.nextOffset();
-            }
-        }
-        return out;
     }
 
     private static List<Long> baseOffsets(final PartitionLog log) {

@@ -20,6 +20,7 @@ import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.Utils;
 
 /** Builds client-style record batches with kafka-clients and decodes slices read back from a log. */
 final class TestBatches {
@@ -148,6 +149,32 @@ final class TestBatches {
             }
         }
         return offsets;
+    }
+
+    /** Every record of the log as {@code offset:key=value} ({@code null} for a tombstone, {@code (no key)}). */
+    static List<String> contents(final PartitionLog log) throws IOException {
+        final List<String> out = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            final List<RecordBatch> batches = batchesOf(log.read(next, Integer.MAX_VALUE, Long.MAX_VALUE, true));
+            if (batches.isEmpty()) {
+                break;
+            }
+            for (final RecordBatch batch : batches) {
+                for (final Record record : batch) {
+                    out.add(record.offset() + ":" + text(record));
+                }
+                next = batch.nextOffset();
+            }
+        }
+        return out;
+    }
+
+    /** A record as {@code key=value}. */
+    static String text(final Record record) {
+        final String key = record.hasKey() ? StandardCharsets.UTF_8.decode(record.key()).toString() : "(no key)";
+        return key + "=" + (record.hasValue() ? new String(Utils.toArray(record.value()), StandardCharsets.UTF_8)
+                : "null");
     }
 
     /** Reads the whole log from offset 0 through repeated reads, returning every record offset. */

@@ -26,10 +26,12 @@ public final class BrokerConfig {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String NUM_RECOVERY_THREADS_PER_DATA_DIR = "num.recovery.threads.per.data.dir";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String BROKER_RACK = "broker.rack";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
@@ -47,6 +49,8 @@ public final class BrokerConfig {
     private final long connectionsMaxIdleMs;
     private final int numNetworkThreads;
     private final int numIoThreads;
+    private final int numRecoveryThreadsPerDataDir;
+    private final int logCleanerThreads;
     private final int fetchSessionCacheSlots;
     private final long logRetentionCheckIntervalMs;
     private final long logCleanerBackoffMs;
@@ -111,11 +115,14 @@ public final class BrokerConfig {
         connectionsMaxIdleMs = atLeast(CONNECTIONS_MAX_IDLE_MS, longValue(CONNECTIONS_MAX_IDLE_MS, 600_000L), 1L);
         numNetworkThreads = atLeast(NUM_NETWORK_THREADS, intValue(NUM_NETWORK_THREADS, 3), 1);
         numIoThreads = atLeast(NUM_IO_THREADS, intValue(NUM_IO_THREADS, 8), 1);
+        numRecoveryThreadsPerDataDir = atLeast(NUM_RECOVERY_THREADS_PER_DATA_DIR,
+                intValue(NUM_RECOVERY_THREADS_PER_DATA_DIR, 2), 1);
         fetchSessionCacheSlots = atLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
                 intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000), 0);
         logRetentionCheckIntervalMs = atLeast(LOG_RETENTION_CHECK_INTERVAL_MS,
                 longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
         logCleanerBackoffMs = atLeast(LOG_CLEANER_BACKOFF_MS, longValue(LOG_CLEANER_BACKOFF_MS, 15_000L), 0L);
+        logCleanerThreads = atLeast(LOG_CLEANER_THREADS, intValue(LOG_CLEANER_THREADS, 1), 0);
         logFlushSchedulerIntervalMs = atLeast(LOG_FLUSH_SCHEDULER_INTERVAL_MS,
                 longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Long.MAX_VALUE), 1L);
         logFlushOffsetCheckpointIntervalMs = atLeast(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
@@ -187,6 +194,16 @@ public final class BrokerConfig {
     /** {@code num.io.threads}: the request handler threads that serve requests off the event loops. */
     public int numIoThreads() {
         return numIoThreads;
+    }
+
+    /** {@code log.cleaner.threads}: how many compacted logs are cleaned at once (0: none). */
+    public int logCleanerThreads() {
+        return logCleanerThreads;
+    }
+
+    /** {@code num.recovery.threads.per.data.dir}: how many logs of one directory are opened at once at start. */
+    public int numRecoveryThreadsPerDataDir() {
+        return numRecoveryThreadsPerDataDir;
     }
 
     public int fetchSessionCacheSlots() {

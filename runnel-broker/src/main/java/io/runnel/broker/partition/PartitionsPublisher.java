@@ -10,9 +10,12 @@ import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.PartitionLog;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
@@ -26,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>A log that cannot be opened because its log directory is offline leaves its partition offline (requests for
  * it get KAFKA_STORAGE_ERROR). The partitions of the first image existed before this start, so if one is found
  * in no online directory while a directory is offline, it is not created empty elsewhere (its data is most
- * likely on the failed disk); partitions that appear later are new and go to an online directory.
+ * likely on the failed disk); partitions that appear later are new and go to an online directory. The logs of the
+ * first image are opened together ({@link LogManager#openAll}), so recovering them after a crash takes
+ * {@code num.recovery.threads.per.data.dir} threads per directory rather than one.
  */
 public final class PartitionsPublisher implements MetadataListener {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionsPublisher.class);
@@ -36,6 +41,8 @@ public final class PartitionsPublisher implements MetadataListener {
     private final Partitions partitions;
     private final Map<String, String> brokerProperties;
     private boolean strayCheckDone;
+    /** The logs {@link LogManager#openAll} opened for the first image, taken as its partitions are published. */
+    private Map<TopicPartition, CompletableFuture<PartitionLog>> preopened = new HashMap<>();
 
     public PartitionsPublisher(final int nodeId, final LogManager logs, final Partitions partitions,
                                final Map<String, String> brokerProperties) {
@@ -55,6 +62,9 @@ public final class PartitionsPublisher implements MetadataListener {
         // A changed broker-level default (log.retention.ms, ...) reaches every topic that does not override it.
         final boolean brokerConfigsChanged = !previous.brokerConfigs().equals(next.brokerConfigs());
         final BrokerConfigLayers broker = BrokerConfigLayers.of(next.brokerConfigs(), nodeId, brokerProperties);
+        if (!strayCheckDone) {
+            preopened = logs.openAll(ledPartitions(next, broker));
+        }
         for (final TopicImage topic : next.topicsById().values()) {
             final TopicImage before = previous.topic(topic.id());
             if (before == null || !before.equals(topic) || brokerConfigsChanged) {
@@ -63,7 +73,42 @@ public final class PartitionsPublisher implements MetadataListener {
         }
         if (!strayCheckDone) {
             strayCheckDone = true;
+            preopened = new HashMap<>();
             deleteStrays(next);
+        }
+    }
+
+    /** Every partition of the image this broker leads, with its log config. */
+    private Map<TopicPartition, LogConfig> ledPartitions(final MetadataImage image, final BrokerConfigLayers broker) {
+        final Map<TopicPartition, LogConfig> led = new HashMap<>();
+        for (final TopicImage topic : image.topicsById().values()) {
+            final LogConfig config = TopicLogConfig.of(TopicConfigs.resolve(topic.configs(), broker));
+            topic.partitions().forEach((index, partition) -> {
+                if (partition.leader() == nodeId) {
+                    led.put(new TopicPartition(topic.name(), index), config);
+                }
+            });
+        }
+        return led;
+    }
+
+    /** The log {@link LogManager#openAll} opened, or else {@link LogManager#getOrCreate}'s. */
+    private PartitionLog openLog(final TopicPartition tp, final LogConfig config, final boolean isNew)
+            throws IOException {
+        final CompletableFuture<PartitionLog> opened = preopened.remove(tp);
+        if (opened == null) {
+            return logs.getOrCreate(tp, config, isNew);
+        }
+        try {
+            return opened.join();
+        } catch (final CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
         }
     }
 
@@ -91,7 +136,7 @@ public final class PartitionsPublisher implements MetadataListener {
                     deleteLog(tp);
                 }
                 final boolean isNew = afterStart && (before == null || !before.partitions().containsKey(entry.getKey()));
-                final PartitionLog log = logs.getOrCreate(tp, config, isNew);
+                final PartitionLog log = openLog(tp, config, isNew);
                 partitions.put(new Partition(tp, topic.id(), log, image.leaderEpoch()));
             } catch (KafkaStorageException e) {
                 LOG.error("Cannot open the log of {}; it is offline: {}", tp, e.getMessage());

@@ -40,6 +40,8 @@ class BrokerConfigTest {
                 Map.entry("log.flush.offset.checkpoint.interval.ms", "3000"),
                 Map.entry("log.cleaner.dedupe.buffer.size", "1048576"),
                 Map.entry("log.cleaner.io.buffer.load.factor", "0.5"),
+                Map.entry("num.recovery.threads.per.data.dir", "4"),
+                Map.entry("log.cleaner.threads", "3"),
                 Map.entry("node.id", "3")));
         assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
         assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
@@ -52,6 +54,10 @@ class BrokerConfigTest {
         assertThat(config.logFlushOffsetCheckpointIntervalMs()).isEqualTo(3_000L);
         assertThat(config.logCleanerDedupeBufferSize()).isEqualTo(1_048_576L);
         assertThat(config.logCleanerIoBufferLoadFactor()).isEqualTo(0.5);
+        assertThat(config.numRecoveryThreadsPerDataDir()).isEqualTo(4);
+        assertThat(BrokerConfig.defaults().numRecoveryThreadsPerDataDir()).isEqualTo(2);
+        assertThat(config.logCleanerThreads()).isEqualTo(3);
+        assertThat(BrokerConfig.defaults().logCleanerThreads()).isEqualTo(1);
     }
 
     @Test
@@ -80,6 +86,10 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.buffer.load.factor", "0")))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.buffer.load.factor", "half")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("num.recovery.threads.per.data.dir", "0")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.threads", "-1")))
                 .isInstanceOf(ConfigException.class);
     }
 }
