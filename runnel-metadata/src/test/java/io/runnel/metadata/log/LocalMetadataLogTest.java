@@ -5,6 +5,7 @@ import io.runnel.metadata.record.MetadataCorruptionException;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LocalMetadataLogTest extends MetadataLogContractTest {
     @TempDir
@@ -40,6 +42,23 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
             log.append(List.of(new ProducerIdsRecord(1, 10), new ProducerIdsRecord(1, 20)));
             return afterFirst;
         }
+    }
+
+    @Test
+    void shouldFailAppendsToAFullDiskWithAStorageErrorAndKeepNothingOfThem() throws IOException {
+        final Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "needs /dev/full, whose writes fail with ENOSPC");
+        Files.createSymbolicLink(file(), full);
+        final LocalMetadataLog log = LocalMetadataLog.open(dir);
+
+        assertThatThrownBy(() -> log.append(List.of(new ClusterIdRecord("c"))))
+            .isInstanceOf(KafkaStorageException.class).hasMessageContaining("Cannot append to metadata log");
+        assertThatThrownBy(() -> log.append(List.of(new ProducerIdsRecord(1, 10))))
+            .isInstanceOf(KafkaStorageException.class);
+
+        assertThat(log.lastOffset()).as("no offset was given out").isEqualTo(-1);
+        assertThat(log.sizeInBytes()).isZero();
+        log.close();
     }
 
     @Test

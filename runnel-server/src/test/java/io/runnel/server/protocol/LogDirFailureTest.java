@@ -3,6 +3,7 @@ package io.runnel.server.protocol;
 import static io.runnel.server.protocol.WireClient.assertBrokerServes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.runnel.server.TestBroker;
 import java.io.IOException;
@@ -55,6 +56,22 @@ class LogDirFailureTest {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void shouldNotStartWhenTheMetadataLogCannotBeWrittenAndLeaveThePortFree() throws Exception {
+        final Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "needs /dev/full (writes fail, ENOSPC)");
+        final Path metadata = Files.createDirectories(tmp.resolve("full").resolve("__cluster_metadata"));
+        Files.createSymbolicLink(metadata.resolve("metadata.log"), full);
+        final String listeners = "PLAINTEXT://127.0.0.1:" + TestBroker.freePort();
+
+        assertThatThrownBy(() -> TestBroker.start(tmp.resolve("full"), "listeners", listeners))
+                .hasStackTraceContaining("Cannot append to metadata log");
+
+        try (TestBroker healthy = TestBroker.start(tmp.resolve("healthy"), "listeners", listeners)) {
+            assertBrokerServes(healthy.port());
+        }
+    }
 
     @Test
     void shouldAnswerKafkaStorageErrorForTheFailedDirectoryOnlyAndPlaceNewTopicsInTheHealthyOne() throws Exception {
