@@ -98,7 +98,8 @@ public final class Broker implements AutoCloseable {
         final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(), new LogManager.Settings(
                 config.logRetentionCheckIntervalMs(),
                 new CleanerConfig(config.logCleanerBackoffMs(), config.logCleanerDedupeBufferSize(),
-                        config.logCleanerIoBufferLoadFactor(), config.logCleanerThreads()),
+                        config.logCleanerIoBufferLoadFactor(), config.logCleanerThreads(),
+                        config.logCleanerIoMaxBytesPerSecond()),
                 new LogManager.FlushIntervals(config.logFlushSchedulerIntervalMs(),
                         config.logFlushOffsetCheckpointIntervalMs()),
                 config.numRecoveryThreadsPerDataDir()));

@@ -11,8 +11,12 @@ package io.runnel.storage;
  * @param loadFactor       {@code log.cleaner.io.buffer.load.factor}: the share of that memory a pass fills before
  *                         it stops reading the dirty part and leaves the rest for the next pass
  * @param threads          {@code log.cleaner.threads}: how many logs are cleaned at once (0: none, compaction off)
+ * @param ioMaxBytesPerSecond {@code log.cleaner.io.max.bytes.per.second}: the cleaner threads' disk IO, read and
+ *                         written together, at most ({@link CleanerThrottle}; Kafka's default, no limit:
+ *                         {@link Double#MAX_VALUE})
  */
-public record CleanerConfig(long backoffMs, long dedupeBufferSize, double loadFactor, int threads) {
+public record CleanerConfig(long backoffMs, long dedupeBufferSize, double loadFactor, int threads,
+                            double ioMaxBytesPerSecond) {
 
     /** Kafka's default {@code log.cleaner.backoff.ms}. */
     public static final long DEFAULT_BACKOFF_MS = 15_000L;
@@ -38,18 +42,27 @@ public record CleanerConfig(long backoffMs, long dedupeBufferSize, double loadFa
         if (threads < 0) {
             throw new IllegalArgumentException("log.cleaner.threads must not be negative, was " + threads);
         }
+        if (!(ioMaxBytesPerSecond > 0)) {
+            throw new IllegalArgumentException("log.cleaner.io.max.bytes.per.second must be positive, was "
+                    + ioMaxBytesPerSecond);
+        }
     }
 
     public static CleanerConfig defaults() {
-        return new CleanerConfig(DEFAULT_BACKOFF_MS, DEFAULT_DEDUPE_BUFFER_SIZE, DEFAULT_LOAD_FACTOR, DEFAULT_THREADS);
+        return new CleanerConfig(DEFAULT_BACKOFF_MS, DEFAULT_DEDUPE_BUFFER_SIZE, DEFAULT_LOAD_FACTOR, DEFAULT_THREADS,
+                CleanerThrottle.UNLIMITED);
     }
 
     public CleanerConfig withBackoffMs(final long ms) {
-        return new CleanerConfig(ms, dedupeBufferSize, loadFactor, threads);
+        return new CleanerConfig(ms, dedupeBufferSize, loadFactor, threads, ioMaxBytesPerSecond);
     }
 
     public CleanerConfig withThreads(final int count) {
-        return new CleanerConfig(backoffMs, dedupeBufferSize, loadFactor, count);
+        return new CleanerConfig(backoffMs, dedupeBufferSize, loadFactor, count, ioMaxBytesPerSecond);
+    }
+
+    public CleanerConfig withIoMaxBytesPerSecond(final double bytesPerSecond) {
+        return new CleanerConfig(backoffMs, dedupeBufferSize, loadFactor, threads, bytesPerSecond);
     }
 
     /** The bytes of offset map entries one thread's pass may hold: its share of the buffer times the load factor. */

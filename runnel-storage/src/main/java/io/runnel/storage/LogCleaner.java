@@ -46,6 +46,8 @@ final class LogCleaner implements AutoCloseable {
     private final CleanerConfig config;
     private final Runnable checkpoint;
     private final RetiredSegments retired = new RetiredSegments();
+    /** Shared by the threads: the IO limit is for the cleaner as a whole. */
+    private final CleanerThrottle throttle;
     /** The logs a thread is cleaning right now: no other thread takes them. */
     private final Set<PartitionLog> inProgress = ConcurrentHashMap.newKeySet();
     private final List<StorageThread> threads = new ArrayList<>();
@@ -59,6 +61,8 @@ final class LogCleaner implements AutoCloseable {
         this.clock = clock;
         this.config = config;
         this.checkpoint = checkpoint;
+        this.throttle = config.ioMaxBytesPerSecond() == CleanerThrottle.UNLIMITED ? CleanerThrottle.NONE
+                : new CleanerThrottle(config.ioMaxBytesPerSecond());
         for (int i = 0; i < config.threads(); i++) {
             final StorageThread thread = new StorageThread(THREAD_PREFIX + i);
             thread.repeat(Math.max(1, config.backoffMs()), () -> runOnce(thread));
@@ -110,9 +114,13 @@ final class LogCleaner implements AutoCloseable {
         static final Result NOT_DUE = new Result(false, 0);
     }
 
-    /** Cleans one log if it is due, with an offset map of at most {@code mapCapacityBytes}. */
+    /**
+     * Cleans one log if it is due, with an offset map of at most {@code mapCapacityBytes}, its reads and writes
+     * paced by {@code throttle}.
+     */
     static Result clean(final PartitionLog log, final long now, final long mapCapacityBytes,
-                        final RetiredSegments retired, final Runnable scheduleDeletion) throws IOException {
+                        final CleanerThrottle throttle, final RetiredSegments retired,
+                        final Runnable scheduleDeletion) throws IOException {
         final LogConfig config = log.config();
         final long truncations = log.truncations();
         final long firstDirtyOffset = log.firstDirtyOffset();
@@ -122,7 +130,7 @@ final class LogCleaner implements AutoCloseable {
             return Result.NOT_DUE;
         }
         final CleanerOffsetMap map = new CleanerOffsetMap(mapCapacityBytes);
-        final long cleanedUpTo = fill(map, range, firstDirtyOffset);
+        final long cleanedUpTo = fill(map, range, firstDirtyOffset, throttle);
         int end = 0;
         while (end < range.end() && range.segments()[end].baseOffset() < cleanedUpTo) {
             end++;
@@ -133,7 +141,8 @@ final class LogCleaner implements AutoCloseable {
         int groups = 0;
         for (final List<LogSegment> group : SegmentGroups.bySize(range.segments(), end, config.segmentBytes(),
                 config.segmentIndexBytes())) {
-            final SegmentCleaner.Outcome outcome = SegmentCleaner.rewrite(group, map, cleanedUpTo, config, now);
+            final SegmentCleaner.Outcome outcome = SegmentCleaner.rewrite(group, map, cleanedUpTo, config, now,
+                    throttle);
             read += outcome.recordsRead();
             kept += outcome.recordsKept();
             if (!outcome.changed()) {
@@ -161,11 +170,12 @@ final class LogCleaner implements AutoCloseable {
      * Puts every keyed record of the dirty part in the map, from {@code firstDirtyOffset} until the map refuses a
      * key; returns the first offset the map does not cover.
      */
-    private static long fill(final CleanerOffsetMap map, final CleanableRange range, final long firstDirtyOffset)
-            throws IOException {
+    private static long fill(final CleanerOffsetMap map, final CleanableRange range, final long firstDirtyOffset,
+                             final CleanerThrottle throttle) throws IOException {
         final long[] stoppedAt = {-1};
         for (int i = range.firstDirty(); i < range.end() && stoppedAt[0] < 0; i++) {
             SegmentBatches.forEach(range.segments()[i], (batch, bytes) -> {
+                throttle.maybeThrottle(bytes.remaining());
                 if (stoppedAt[0] >= 0 || batch.lastOffset() < firstDirtyOffset || batch.isControlBatch()) {
                     return;
                 }
@@ -185,7 +195,7 @@ final class LogCleaner implements AutoCloseable {
     private Result clean(final PartitionLog log, final long now, final StorageThread owner) throws IOException {
         final long delayMs = log.config().fileDeleteDelayMs();
         // when the thread is closing, close deletes whatever is still waiting
-        return clean(log, now, config.mapCapacityBytes(), retired, () -> {
+        return clean(log, now, config.mapCapacityBytes(), throttle, retired, () -> {
             if (owner != null) {
                 owner.schedule(() -> retired.deleteDue(clock.millis()), delayMs);
             }

@@ -58,7 +58,7 @@ import io.runnel.storage.log.StorageIo;
  *
  * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}. The
  * logs' fsyncs and the periodic recovery-point checkpoints run on another ({@link LogFlusher}), the cleaner of
- * compacted logs on a third ({@link LogCleaner}) every {@code log.cleaner.backoff.ms}.
+ * compacted logs on {@code log.cleaner.threads} more ({@link LogCleaner}) every {@code log.cleaner.backoff.ms}.
  *
  * <p>At start the logs found on disk are opened together ({@link #openAll}), and at close they are closed together,
  * {@code num.recovery.threads.per.data.dir} at a time per directory, on threads that end with the call.

@@ -49,9 +49,11 @@ final class SegmentCleaner {
     /**
      * @param mapEnd the first offset the offset map does not cover: records at or past it are kept as they are
      *               (but a tombstone among them still gets its delete horizon)
+     * @param throttle paces the bytes read and written
      */
     static Outcome rewrite(final List<LogSegment> group, final CleanerOffsetMap map, final long mapEnd,
-                           final LogConfig config, final long nowMs) throws IOException {
+                           final LogConfig config, final long nowMs, final CleanerThrottle throttle)
+            throws IOException {
         final long newHorizon = saturatedAdd(nowMs, config.compaction().deleteRetentionMs());
         final LogSegment first = group.get(0);
         final LogSegment target = LogSegment.createReplacement(first.dir(), first.baseOffset(),
@@ -64,6 +66,7 @@ final class SegmentCleaner {
         try {
             for (final LogSegment source : group) {
                 SegmentBatches.forEach(source, (batch, bytes) -> {
+                    throttle.maybeThrottle(bytes.remaining());
                     final List<Record> kept = new ArrayList<>();
                     final OptionalLong horizon = batch.deleteHorizonMs();
                     boolean keptTombstone = false;
@@ -90,6 +93,7 @@ final class SegmentCleaner {
                     final ByteBuffer out = kept.size() == read && !stamp ? bytes
                             : rebuild(batch, kept, stamp ? newHorizon : horizon.orElse(RecordBatch.NO_TIMESTAMP));
                     changed[0] |= out != bytes;
+                    throttle.maybeThrottle(out.remaining());
                     target.append(out, start, 1, flyweight, config.indexIntervalBytes(), nowMs);
                 });
             }

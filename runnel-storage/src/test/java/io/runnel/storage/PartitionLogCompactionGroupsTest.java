@@ -79,7 +79,7 @@ class PartitionLogCompactionGroupsTest {
     }
 
     private int clean(final PartitionLog log, final long mapBytes) throws IOException {
-        return LogCleaner.clean(log, clock.millis(), mapBytes, retired, () -> { }).replaced();
+        return LogCleaner.clean(log, clock.millis(), mapBytes, CleanerThrottle.NONE, retired, () -> { }).replaced();
     }
 
     private static List<Long> baseOffsets(final PartitionLog log) {
@@ -152,7 +152,7 @@ class PartitionLogCompactionGroupsTest {
         final LogSegment[] segments = log.segmentsForCleaning();
         final List<LogSegment> group = List.of(segments[0], segments[1]);
         final CleanerOffsetMap map = new CleanerOffsetMap();
-        SegmentCleaner.rewrite(group, map, log.logEndOffset(), config(1000), clock.millis());
+        SegmentCleaner.rewrite(group, map, log.logEndOffset(), config(1000), clock.millis(), CleanerThrottle.NONE);
         SegmentSwap.markForSwap(dir, 0);
 
         log.truncateTo(3);
@@ -183,7 +183,7 @@ class PartitionLogCompactionGroupsTest {
                 map.put(record);
             }
         }
-        assertThat(SegmentCleaner.rewrite(group, map, 4, config(1000), clock.millis()).changed())
+        assertThat(SegmentCleaner.rewrite(group, map, 4, config(1000), clock.millis(), CleanerThrottle.NONE).changed())
                 .isTrue();
         if (step.compareTo(Step.SWAP) >= 0) {
             SegmentSwap.markForSwap(dir, 0);

@@ -151,8 +151,8 @@ class PartitionLogCompactionPropertyTest {
                         }
                     }
                     case Clean c -> LogCleaner.clean(log, clock.millis(),
-                            c.mapKeys() == 0 ? Long.MAX_VALUE : c.mapKeys() * CleanerOffsetMap.cost(2), retired,
-                            () -> { });
+                            c.mapKeys() == 0 ? Long.MAX_VALUE : c.mapKeys() * CleanerOffsetMap.cost(2),
+                            CleanerThrottle.NONE, retired, () -> { });
                     case Pass p -> retiredSegments.addAll(log.deleteOldSegments(clock.millis()));
                     case Tick t -> clock.advance(t.ms());
                     case DeleteRecords d -> {

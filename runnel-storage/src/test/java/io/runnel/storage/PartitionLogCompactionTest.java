@@ -88,7 +88,7 @@ class PartitionLogCompactionTest {
     }
 
     private int clean(final PartitionLog log) throws IOException {
-        return LogCleaner.clean(log, clock.millis(), Long.MAX_VALUE, retired, () -> { }).replaced();
+        return LogCleaner.clean(log, clock.millis(), Long.MAX_VALUE, CleanerThrottle.NONE, retired, () -> { }).replaced();
     }
 
     @Test
@@ -262,7 +262,8 @@ class PartitionLogCompactionTest {
         for (final Record record : batchesOf(log.read(1, Integer.MAX_VALUE, 2, true)).get(0)) {
             map.put(record);
         }
-        assertThat(SegmentCleaner.rewrite(List.of(first), map, log.logEndOffset(), log.config(), clock.millis())
+        assertThat(SegmentCleaner.rewrite(List.of(first), map, log.logEndOffset(), log.config(), clock.millis(),
+                CleanerThrottle.NONE)
                 .changed()).isTrue();
         if (step != Step.CLEANED) {
             SegmentSwap.markForSwap(dir, 0);

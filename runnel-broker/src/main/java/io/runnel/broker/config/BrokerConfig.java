@@ -32,6 +32,7 @@ public final class BrokerConfig {
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
     public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
     public static final String LOG_FLUSH_SCHEDULER_INTERVAL_MS = "log.flush.scheduler.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
@@ -51,6 +52,7 @@ public final class BrokerConfig {
     private final int numIoThreads;
     private final int numRecoveryThreadsPerDataDir;
     private final int logCleanerThreads;
+    private final double logCleanerIoMaxBytesPerSecond;
     private final int fetchSessionCacheSlots;
     private final long logRetentionCheckIntervalMs;
     private final long logCleanerBackoffMs;
@@ -123,6 +125,11 @@ public final class BrokerConfig {
                 longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
         logCleanerBackoffMs = atLeast(LOG_CLEANER_BACKOFF_MS, longValue(LOG_CLEANER_BACKOFF_MS, 15_000L), 0L);
         logCleanerThreads = atLeast(LOG_CLEANER_THREADS, intValue(LOG_CLEANER_THREADS, 1), 0);
+        logCleanerIoMaxBytesPerSecond = doubleValue(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, Double.MAX_VALUE);
+        if (!(logCleanerIoMaxBytesPerSecond > 0)) {
+            throw new ConfigException(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, logCleanerIoMaxBytesPerSecond,
+                    "must be positive");
+        }
         logFlushSchedulerIntervalMs = atLeast(LOG_FLUSH_SCHEDULER_INTERVAL_MS,
                 longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Long.MAX_VALUE), 1L);
         logFlushOffsetCheckpointIntervalMs = atLeast(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
@@ -194,6 +201,11 @@ public final class BrokerConfig {
     /** {@code num.io.threads}: the request handler threads that serve requests off the event loops. */
     public int numIoThreads() {
         return numIoThreads;
+    }
+
+    /** {@code log.cleaner.io.max.bytes.per.second}: the cleaner's disk IO at most (default: no limit). */
+    public double logCleanerIoMaxBytesPerSecond() {
+        return logCleanerIoMaxBytesPerSecond;
     }
 
     /** {@code log.cleaner.threads}: how many compacted logs are cleaned at once (0: none). */

@@ -42,6 +42,7 @@ class BrokerConfigTest {
                 Map.entry("log.cleaner.io.buffer.load.factor", "0.5"),
                 Map.entry("num.recovery.threads.per.data.dir", "4"),
                 Map.entry("log.cleaner.threads", "3"),
+                Map.entry("log.cleaner.io.max.bytes.per.second", "1048576"),
                 Map.entry("node.id", "3")));
         assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
         assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
@@ -58,6 +59,8 @@ class BrokerConfigTest {
         assertThat(BrokerConfig.defaults().numRecoveryThreadsPerDataDir()).isEqualTo(2);
         assertThat(config.logCleanerThreads()).isEqualTo(3);
         assertThat(BrokerConfig.defaults().logCleanerThreads()).isEqualTo(1);
+        assertThat(config.logCleanerIoMaxBytesPerSecond()).isEqualTo(1_048_576.0);
+        assertThat(BrokerConfig.defaults().logCleanerIoMaxBytesPerSecond()).isEqualTo(Double.MAX_VALUE);
     }
 
     @Test
@@ -90,6 +93,8 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> new BrokerConfig(Map.of("num.recovery.threads.per.data.dir", "0")))
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.threads", "-1")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.max.bytes.per.second", "0")))
                 .isInstanceOf(ConfigException.class);
     }
 }
