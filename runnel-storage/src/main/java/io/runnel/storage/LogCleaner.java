@@ -61,8 +61,7 @@ final class LogCleaner implements AutoCloseable {
         this.clock = clock;
         this.config = config;
         this.checkpoint = checkpoint;
-        this.throttle = config.ioMaxBytesPerSecond() == CleanerThrottle.UNLIMITED ? CleanerThrottle.NONE
-                : new CleanerThrottle(config.ioMaxBytesPerSecond());
+        this.throttle = new CleanerThrottle(config.ioMaxBytesPerSecond());
         for (int i = 0; i < config.threads(); i++) {
             final StorageThread thread = new StorageThread(THREAD_PREFIX + i);
             thread.repeat(Math.max(1, config.backoffMs()), () -> runOnce(thread));

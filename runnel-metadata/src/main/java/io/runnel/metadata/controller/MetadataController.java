@@ -419,18 +419,15 @@ public final class MetadataController implements AutoCloseable {
          * manual assignment only that.
          */
         private void checkPolicies(final CreateTopicSpec spec, final List<List<Integer>> assignment) {
-            final Map<String, String> configs = new HashMap<>(spec.configs());
+            // validated by now: no value is null
+            final Map<String, String> configs = spec.configs();
             if (!configs.isEmpty()) {
-                policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), new HashMap<>(configs));
+                policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), configs);
             }
             if (spec.assignments().isEmpty()) {
                 policies.checkCreateTopic(spec.name(), assignment.size(), (short) assignment.get(0).size(), null, configs);
             } else {
-                final Map<Integer, List<Integer>> manual = new HashMap<>();
-                for (int p = 0; p < assignment.size(); p++) {
-                    manual.put(p, assignment.get(p));
-                }
-                policies.checkCreateTopic(spec.name(), null, null, manual, configs);
+                policies.checkCreateTopic(spec.name(), null, null, spec.assignments(), configs);
             }
         }
 
