@@ -1,8 +1,8 @@
 package io.runnel.broker.api.alterconfigs;
 
-import io.runnel.broker.api.ApiHandler;
+import io.runnel.protocol.ApiHandler;
 import io.runnel.broker.api.ConfigResources;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.controller.AlterConfigsResult;
 import io.runnel.metadata.controller.AlterConfigsSpec;

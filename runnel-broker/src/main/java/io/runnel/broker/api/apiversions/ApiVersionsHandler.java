@@ -1,7 +1,7 @@
 package io.runnel.broker.api.apiversions;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.ApiVersionsRequestData;

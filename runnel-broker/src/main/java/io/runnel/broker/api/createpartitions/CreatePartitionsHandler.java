@@ -1,7 +1,7 @@
 package io.runnel.broker.api.createpartitions;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.CreatePartitionsResult;
 import io.runnel.metadata.controller.CreatePartitionsSpec;
 import io.runnel.metadata.controller.MetadataController;

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.deletegroups;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
-import io.runnel.broker.group.GroupCoordinator;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
+import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;

@@ -1,7 +1,7 @@
 package io.runnel.broker.api.deletetopics;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.DeleteTopicResult;
 import io.runnel.metadata.controller.DeleteTopicsResult;
 import io.runnel.metadata.controller.MetadataController;

@@ -1,7 +1,7 @@
 package io.runnel.broker.api.describecluster;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.runnel.broker.api.describeconfigs;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.config.BrokerConfigLayers;
 import io.runnel.metadata.config.BrokerDynamicConfigs;
 import io.runnel.metadata.config.BrokerSynonym;

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.fetch;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
-import io.runnel.broker.partition.Partitions;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
+import io.runnel.replication.Partitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.fetch;
 
-import io.runnel.broker.network.FileSliceRecords;
-import io.runnel.broker.partition.Partition;
-import io.runnel.broker.partition.Partitions;
+import io.runnel.protocol.FileSliceRecords;
+import io.runnel.replication.Partition;
+import io.runnel.replication.Partitions;
 import io.runnel.storage.LogSlice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

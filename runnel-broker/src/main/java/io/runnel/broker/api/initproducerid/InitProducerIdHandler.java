@@ -1,7 +1,7 @@
 package io.runnel.broker.api.initproducerid;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.MetadataController;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;

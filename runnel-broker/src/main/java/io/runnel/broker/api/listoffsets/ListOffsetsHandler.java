@@ -1,9 +1,9 @@
 package io.runnel.broker.api.listoffsets;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
-import io.runnel.broker.partition.Partition;
-import io.runnel.broker.partition.Partitions;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
+import io.runnel.replication.Partition;
+import io.runnel.replication.Partitions;
 import io.runnel.storage.TimestampAndOffset;
 import java.util.HashSet;
 import java.util.Optional;

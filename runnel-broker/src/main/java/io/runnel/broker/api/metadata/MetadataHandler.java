@@ -1,7 +1,7 @@
 package io.runnel.broker.api.metadata;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.CreateTopicResult;
 import io.runnel.metadata.controller.CreateTopicSpec;
 import io.runnel.metadata.controller.MetadataController;

@@ -1,9 +1,9 @@
 package io.runnel.broker.api.offsetcommit;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.RequestContext;
-import io.runnel.broker.group.GroupCoordinator;
-import io.runnel.broker.partition.Partitions;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
+import io.runnel.coordinator.group.GroupCoordinator;
+import io.runnel.replication.Partitions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

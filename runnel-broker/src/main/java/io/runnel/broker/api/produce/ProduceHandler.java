@@ -1,10 +1,10 @@
 package io.runnel.broker.api.produce;
 
-import io.runnel.broker.api.ApiHandler;
-import io.runnel.broker.api.CloseConnectionException;
-import io.runnel.broker.api.RequestContext;
-import io.runnel.broker.partition.Partition;
-import io.runnel.broker.partition.Partitions;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.CloseConnectionException;
+import io.runnel.protocol.RequestContext;
+import io.runnel.replication.Partition;
+import io.runnel.replication.Partitions;
 import io.runnel.storage.AppendResult;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,0 @@
-package io.runnel.broker.group;
-
-/** A committed offset as the coordinator holds it; {@code expireTimestampMs} is -1 unless the client set one. */
-public record CommittedOffset(long offset, int leaderEpoch, String metadata, long commitTimestampMs,
-                              long expireTimestampMs) {
-}

@@ -1,0 +1,37 @@
+package io.runnel.network;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.runnel.protocol.ApiDispatcher;
+import java.util.concurrent.TimeUnit;
+
+/** The whole per-connection pipeline, in the order bytes flow through it. */
+final class RunnelChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private final ApiDispatcher dispatcher;
+    private final RequestHandlerPool handlers;
+    private final int maxFrameBytes;
+    private final long idleMs;
+
+    private final ChannelGroup connections;
+
+    RunnelChannelInitializer(final ApiDispatcher dispatcher, final RequestHandlerPool handlers,
+                             final int maxFrameBytes, final long idleMs, final ChannelGroup connections) {
+        this.connections = connections;
+        this.dispatcher = dispatcher;
+        this.handlers = handlers;
+        this.maxFrameBytes = maxFrameBytes;
+        this.idleMs = idleMs;
+    }
+
+    @Override
+    protected void initChannel(final SocketChannel ch) {
+        connections.add(ch);
+        final ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
+        p.addLast("frameDecoder", new FrameDecoder(maxFrameBytes));
+        p.addLast("connection", new ConnectionHandler(dispatcher, handlers.newLane()));
+    }
+}
