@@ -1,14 +1,18 @@
 package io.runnel.replication;
 
 import io.runnel.storage.AppendResult;
+import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogSlice;
 import io.runnel.storage.PartitionLog;
+import io.runnel.storage.TimestampAndOffset;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 
 /**
  * A partition this broker leads: its log plus the replication state that sits above the log.
@@ -55,10 +59,6 @@ public final class Partition {
         return leaderEpoch;
     }
 
-    public PartitionLog log() {
-        return log;
-    }
-
     public long highWatermark() {
         return highWatermark;
     }
@@ -69,6 +69,21 @@ public final class Partition {
 
     public long logEndOffset() {
         return log.logEndOffset();
+    }
+
+    /** Whether the log's directory has failed; such a partition answers KAFKA_STORAGE_ERROR. */
+    public boolean isOffline() {
+        return log.isOffline();
+    }
+
+    /** Whether {@code candidate} is this partition's log (a log dir may still list a log its partition replaced). */
+    public boolean isBackedBy(final PartitionLog candidate) {
+        return log == candidate;
+    }
+
+    /** Applies a changed topic config to the log; the next append, roll or cleaning uses it. */
+    public void updateConfig(final LogConfig config) {
+        log.updateConfig(config);
     }
 
     /**
@@ -108,13 +123,38 @@ public final class Partition {
     }
 
     /**
+     * Whole batches from {@code fetchOffset}, below {@code maxOffset} and the high watermark, whichever is lower: for
+     * a reader that must not pass the end it saw when it started (a coordinator loading its state).
+     */
+    public LogSlice read(final long fetchOffset, final int maxBytes, final long maxOffset, final boolean minOneBatch) {
+        return log.read(fetchOffset, maxBytes, Math.min(maxOffset, highWatermark), minOneBatch);
+    }
+
+    /** ListOffsets MAX_TIMESTAMP: the first offset that holds the largest timestamp in the log. */
+    public Optional<TimestampAndOffset> maxTimestampOffset() {
+        return log.maxTimestampOffset();
+    }
+
+    /** ListOffsets by timestamp: the first offset whose timestamp is at least {@code timestamp}, if it is visible. */
+    public Optional<TimestampAndOffset> offsetForTimestamp(final long timestamp) {
+        final long hw = highWatermark;
+        return log.offsetForTimestamp(timestamp).filter(t -> t.offset() < hw);
+    }
+
+    /**
      * DeleteRecords: nothing below {@code offset} can be read any more; -1 means the high watermark, as in Kafka.
      *
      * @return the log start offset after the call
      * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException when the offset is below -1 or past the
      *                                                                    high watermark
+     * @throws PolicyViolationException when the topic's {@code cleanup.policy} does not include {@code delete}, as in
+     *                                  Kafka: a compacted log's start must not move under its cleaner's feet
      */
     public long deleteRecordsBefore(final long offset) {
+        if (!log.config().cleanupPolicyDelete()) {
+            throw new PolicyViolationException("Records of " + topicPartition + " cannot be deleted: its "
+                    + "cleanup.policy does not include delete");
+        }
         final long hw = highWatermark;
         final long target = offset == HIGH_WATERMARK ? hw : offset;
         if (target < 0 || target > hw) {

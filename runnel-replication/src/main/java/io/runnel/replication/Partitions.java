@@ -56,7 +56,7 @@ public final class Partitions {
             return true;
         }
         final Partition partition = partitions.get(tp);
-        return partition != null && partition.log().isOffline();
+        return partition != null && partition.isOffline();
     }
 
     /** The error for a partition that {@link #get} did not find: offline, or not led here at all. */

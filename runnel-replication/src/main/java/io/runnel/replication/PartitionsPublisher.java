@@ -127,7 +127,7 @@ public final class PartitionsPublisher implements MetadataListener {
             }
             if (existing != null && existing.topicId().equals(topic.id())) {
                 if (configChanged) {
-                    existing.log().updateConfig(config);
+                    existing.updateConfig(config);
                 }
                 continue;
             }

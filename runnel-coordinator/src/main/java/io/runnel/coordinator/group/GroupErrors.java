@@ -1,7 +1,6 @@
 package io.runnel.coordinator.group;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import io.runnel.coordinator.runtime.Failures;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
@@ -14,7 +13,7 @@ public final class GroupErrors {
     }
 
     public static Errors fromStoreFailure(final Throwable failure) {
-        final Errors error = Errors.forException(unwrap(failure));
+        final Errors error = Errors.forException(Failures.unwrap(failure));
         return switch (error) {
             case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
                  REQUEST_TIMED_OUT -> Errors.COORDINATOR_NOT_AVAILABLE;
@@ -22,13 +21,5 @@ public final class GroupErrors {
             case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.UNKNOWN_SERVER_ERROR;
             default -> error;
         };
-    }
-
-    public static Throwable unwrap(final Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -1,7 +1,7 @@
 package io.runnel.coordinator.runtime;
 
 /**
- * Time and the owner thread of the group coordinator. Every task given to {@link #execute} or {@link #schedule}
+ * Time and the owner thread of a coordinator (the group coordinator today, the transaction coordinator next). Every task given to {@link #execute} or {@link #schedule}
  * runs on one thread, one at a time, so the coordinator's state needs no locks. The production implementation
  * is {@link ExecutorScheduler}; tests drive a ManualScheduler (in the test tree) by hand.
  */

@@ -53,8 +53,6 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
                 final Partition partition = partitions.get(tp);
                 if (partition == null) {
                     result.setLowWatermark(UNKNOWN).setErrorCode(partitions.missingError(tp).code());
-                } else if (!partition.log().config().cleanupPolicyDelete()) {
-                    result.setLowWatermark(UNKNOWN).setErrorCode(Errors.POLICY_VIOLATION.code());
                 } else {
                     try {
                         final long before = partition.logStartOffset();

@@ -87,7 +87,7 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
 
     private long lag(final TopicPartition tp, final PartitionLog log) {
         final Partition partition = partitions.get(tp);
-        return partition == null || partition.log() != log
+        return partition == null || !partition.isBackedBy(log)
                 ? UNKNOWN_LAG : Math.max(partition.highWatermark() - log.logEndOffset(), 0);
     }
 }

@@ -85,14 +85,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             } else if (target == ListOffsetsRequest.LATEST_TIMESTAMP) {
                 found = Optional.of(new TimestampAndOffset(UNKNOWN, partition.highWatermark(), epoch));
             } else if (target == ListOffsetsRequest.MAX_TIMESTAMP) {
-                found = partition.log().maxTimestampOffset();
+                found = partition.maxTimestampOffset();
             } else if (target == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
                 found = Optional.empty();
             } else if (target < 0) {
                 return failed(p.partitionIndex(), Errors.INVALID_REQUEST);
             } else {
-                found = partition.log().offsetForTimestamp(target)
-                        .filter(t -> t.offset() < partition.highWatermark());
+                found = partition.offsetForTimestamp(target);
             }
             final TimestampAndOffset result = found.orElse(new TimestampAndOffset(UNKNOWN, UNKNOWN, -1));
             return new ListOffsetsResponseData.ListOffsetsPartitionResponse()

@@ -1,47 +1,48 @@
 package io.runnel.coordinator.group.store;
 
-import io.runnel.replication.Partition;
+import io.runnel.coordinator.runtime.CoordinatorRecordSerde;
+import io.runnel.coordinator.runtime.PartitionBackedStore;
+import io.runnel.metadata.Nullable;
 import io.runnel.replication.Partitions;
-import io.runnel.storage.LogSlice;
-import io.runnel.storage.log.StorageIo;
-import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.errors.CoordinatorNotAvailableException;
-import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MutableRecordBatch;
-import org.apache.kafka.common.record.Record;
-import org.apache.kafka.common.record.RecordBatch;
-import org.apache.kafka.common.record.SimpleRecord;
-import org.apache.kafka.common.record.TimestampType;
 
 /**
- * The {@link GroupStore} on {@code __consumer_offsets}: a group's records go to partition
- * {@link #partitionFor(String, int) partitionFor(groupId, offsets.topic.num.partitions)} as one uncompressed
- * magic v2 batch (CreateTime = now, no producer id), one Kafka record per {@link GroupRecord} in the format of
- * {@link GroupRecordSerde}. The batch is appended like a produce request, through
- * {@link Partition#appendAsLeader}, so it is checked, indexed, recovered and (later) replicated like any other.
- *
- * <p>Threading: no state of its own besides the final fields. {@link #append} runs on the calling thread (the
- * log's lock serialises it with other appends to that partition; like a produce it is a write into the page
- * cache, not an fsync) and returns a completed future. {@link #replay} reads on the calling thread without
- * taking the log's lock, up to the high watermark it saw when it started each partition.
+ * The {@link GroupStore} on {@code __consumer_offsets}: the runtime's {@link PartitionBackedStore} with the group
+ * records of {@link GroupRecordSerde}, placed by group id as Kafka places them.
  */
 public final class OffsetsTopicStore implements GroupStore {
-    /** Bytes asked of the log per read; a larger batch still comes whole. */
-    private static final int READ_BYTES = 1024 * 1024;
+    private static final CoordinatorRecordSerde<GroupRecord> SERDE = new CoordinatorRecordSerde<>() {
+        @Override
+        public String coordinatorKey(final GroupRecord record) {
+            return record.groupId();
+        }
 
-    private final Partitions partitions;
-    private final int numPartitions;
-    private final InstantSource clock;
+        @Override
+        public String keyKind() {
+            return "group";
+        }
+
+        @Override
+        public byte[] key(final GroupRecord record) {
+            return GroupRecordSerde.key(record);
+        }
+
+        @Override
+        public byte @Nullable [] value(final GroupRecord record) {
+            return GroupRecordSerde.value(record);
+        }
+
+        @Override
+        public GroupRecord decode(final @Nullable ByteBuffer key, final @Nullable ByteBuffer value) {
+            return GroupRecordSerde.decode(key, value);
+        }
+    };
+
+    private final PartitionBackedStore<GroupRecord> store;
 
     /**
      * @param partitions    the partitions this broker leads, where {@code __consumer_offsets} appears once created
@@ -49,159 +50,27 @@ public final class OffsetsTopicStore implements GroupStore {
      * @param clock         the records' CreateTime
      */
     public OffsetsTopicStore(final Partitions partitions, final int numPartitions, final InstantSource clock) {
-        if (numPartitions < 1) {
-            throw new IllegalArgumentException("offsets.topic.num.partitions must be at least 1, was " + numPartitions);
-        }
-        this.partitions = Objects.requireNonNull(partitions, "partitions");
-        this.numPartitions = numPartitions;
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.store = new PartitionBackedStore<>(OffsetsTopic.NAME, partitions, numPartitions, SERDE, clock,
+                "the group coordinator");
     }
 
-    /**
-     * The partition of {@code __consumer_offsets} that holds {@code groupId}:
-     * {@code Utils.abs(groupId.hashCode()) % numPartitions}, exactly as Kafka computes it, so a group keeps its
-     * partition when a cluster moves between Kafka and Runnel.
-     */
+    /** The partition of {@code __consumer_offsets} that holds {@code groupId}, as Kafka computes it. */
     public static int partitionFor(final String groupId, final int numPartitions) {
-        return abs(groupId.hashCode()) % numPartitions;
+        return PartitionBackedStore.partitionFor(groupId, numPartitions);
     }
 
-    /** Kafka's {@code Utils.abs}: {@link Math#abs} except that {@link Integer#MIN_VALUE} maps to 0. */
-    static int abs(final int n) {
-        return n == Integer.MIN_VALUE ? 0 : Math.abs(n);
-    }
-
-    /**
-     * Appends the records as one batch to the group's partition.
-     *
-     * @return completed once the batch is in the log (and fsync'd, when the partition's {@code flush.messages} asked
-     *         for it); failed with {@link CoordinatorNotAvailableException} if this
-     *         broker does not have that partition (the topic is not created yet, or its log is offline), with the
-     *         log's exception if the append fails ({@code KafkaStorageException}, {@code RecordTooLargeException}),
-     *         or with {@link IllegalArgumentException} if a record belongs to another group
-     */
     @Override
     public CompletableFuture<Void> append(final String groupId, final List<GroupRecord> records) {
-        try {
-            if (records.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            final int index = partitionFor(groupId, numPartitions);
-            final Partition partition = partitions.get(OffsetsTopic.NAME, index);
-            if (partition == null) {
-                return CompletableFuture.failedFuture(new CoordinatorNotAvailableException("Partition " + index + " of "
-                        + OffsetsTopic.NAME + " (group " + groupId + ") is not available on this broker"));
-            }
-            // with flush.messages (log.flush.interval.messages=1: fsync before acknowledging) a commit waits for its
-            // fsync like a produce does
-            return partition.appendAsLeader(batch(groupId, records, clock.millis())).flushed();
-        } catch (final RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return store.append(groupId, records);
     }
 
-    /** One uncompressed magic v2 batch holding {@code records} in order. */
-    static ByteBuffer batch(final String groupId, final List<GroupRecord> records, final long timestampMs) {
-        final SimpleRecord[] simple = new SimpleRecord[records.size()];
-        for (int i = 0; i < simple.length; i++) {
-            final GroupRecord record = records.get(i);
-            if (!groupId.equals(record.groupId())) {
-                throw new IllegalArgumentException("Record of group " + record.groupId() + " in an append for group "
-                        + groupId);
-            }
-            simple[i] = new SimpleRecord(timestampMs, GroupRecordSerde.key(record), GroupRecordSerde.value(record));
-        }
-        return MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 0L, Compression.NONE, TimestampType.CREATE_TIME,
-                simple).buffer();
-    }
-
-    /**
-     * Hands every record of every partition of {@code __consumer_offsets} this broker has to {@code consumer}:
-     * partitions in index order, each from its log start offset to its high watermark in offset order. Control
-     * batches are skipped. Nothing is read if the topic does not exist.
-     *
-     * @throws CorruptRecordException if a batch fails its CRC or a record does not decode; the message names the
-     *                                partition and offset
-     * @throws org.apache.kafka.common.errors.KafkaStorageException if the log cannot be read
-     */
     @Override
     public void replay(final Consumer<GroupRecord> consumer) {
-        final List<Partition> owned = new ArrayList<>();
-        for (final Partition partition : partitions.all()) {
-            if (partition.topicPartition().topic().equals(OffsetsTopic.NAME)) {
-                owned.add(partition);
-            }
-        }
-        owned.sort(Comparator.comparingInt(p -> p.topicPartition().partition()));
-        ByteBuffer buffer = ByteBuffer.allocate(0);
-        for (final Partition partition : owned) {
-            buffer = replay(partition, buffer, consumer);
-        }
+        store.replay(consumer);
     }
 
-    /** Replays one partition; returns the (possibly grown) read buffer for the next. */
-    private static ByteBuffer replay(final Partition partition, final ByteBuffer initial,
-                                     final Consumer<GroupRecord> consumer) {
-        ByteBuffer buffer = initial;
-        final long end = partition.highWatermark();
-        long next = partition.logStartOffset();
-        while (next < end) {
-            final LogSlice slice = partition.log().read(next, READ_BYTES, end, true);
-            if (slice.isEmpty()) {
-                break;
-            }
-            if (buffer.capacity() < slice.sizeInBytes()) {
-                buffer = ByteBuffer.allocate(Math.max(slice.sizeInBytes(), READ_BYTES));
-            }
-            buffer.clear().limit(slice.sizeInBytes());
-            readFully(partition, slice, buffer);
-            buffer.flip();
-            final long before = next;
-            for (final MutableRecordBatch batch : MemoryRecords.readableRecords(buffer).batches()) {
-                next = replayBatch(partition, batch, consumer);
-            }
-            if (next <= before) {
-                throw new CorruptRecordException("Reading " + partition.topicPartition() + " at offset " + before
-                        + " made no progress");
-            }
-        }
-        return buffer;
-    }
-
-    private static long replayBatch(final Partition partition, final MutableRecordBatch batch,
-                                    final Consumer<GroupRecord> consumer) {
-        try {
-            batch.ensureValid();
-        } catch (final CorruptRecordException e) {
-            throw new CorruptRecordException("Batch at offset " + batch.baseOffset() + " of "
-                    + partition.topicPartition() + " is corrupt: " + e.getMessage(), e);
-        }
-        if (!batch.isControlBatch()) {
-            for (final Record record : batch) {
-                final GroupRecord decoded;
-                try {
-                    decoded = GroupRecordSerde.decode(record.key(), record.value());
-                } catch (final CorruptRecordException e) {
-                    throw new CorruptRecordException("Record at offset " + record.offset() + " of "
-                            + partition.topicPartition() + " does not decode: " + e.getMessage(), e);
-                }
-                consumer.accept(decoded);
-            }
-        }
-        return batch.nextOffset();
-    }
-
-    private static void readFully(final Partition partition, final LogSlice slice, final ByteBuffer buffer) {
-        StorageIo.run("reading " + partition.topicPartition() + " for the group coordinator", () -> {
-            long position = slice.position();
-            while (buffer.hasRemaining()) {
-                final int read = slice.channel().read(buffer, position);
-                if (read < 0) {
-                    throw new EOFException("Segment ended at byte " + position + " inside a slice of "
-                            + slice.sizeInBytes() + " bytes from " + slice.position());
-                }
-                position += read;
-            }
-        });
+    @Override
+    public String toString() {
+        return store.toString();
     }
 }

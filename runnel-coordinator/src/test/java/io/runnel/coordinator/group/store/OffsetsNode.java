@@ -1,18 +1,20 @@
 package io.runnel.coordinator.group.store;
 
-import io.runnel.replication.Partitions;
-import io.runnel.replication.PartitionsPublisher;
 import io.runnel.metadata.controller.CreateTopicResult;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.log.LocalMetadataLog;
+import io.runnel.replication.Partitions;
+import io.runnel.replication.PartitionsPublisher;
 import io.runnel.storage.LogManager;
+import io.runnel.storage.PartitionLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A single-node broker minus the network, for tests: real logs under {@code dir/logs}, a real metadata log and
@@ -43,6 +45,11 @@ final class OffsetsNode implements AutoCloseable {
     CreateTopicResult createOffsetsTopic() throws Exception {
         return controller.createTopics(List.of(OffsetsTopic.topicSpec(brokerProperties,
                 controller.image().brokers().size())), false).get(10, TimeUnit.SECONDS).get(0);
+    }
+
+    /** The log under partition {@code index} of {@code __consumer_offsets}, to look at or break what the store wrote. */
+    PartitionLog log(final int index) {
+        return logs.get(new TopicPartition(OffsetsTopic.NAME, index)).orElseThrow();
     }
 
     OffsetsTopicStore store(final InstantSource clock) {

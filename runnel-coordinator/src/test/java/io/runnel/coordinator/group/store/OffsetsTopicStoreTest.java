@@ -3,9 +3,10 @@ package io.runnel.coordinator.group.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.runnel.replication.Partition;
 import io.runnel.metadata.controller.CreateTopicResult;
 import io.runnel.metadata.image.TopicImage;
+import io.runnel.replication.Partition;
+import io.runnel.storage.PartitionLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -173,13 +174,12 @@ class OffsetsTopicStoreTest {
                 "log.flush.interval.messages", "1");
         try (OffsetsNode node = new OffsetsNode(tmp, props)) {
             node.createOffsetsTopic();
-            final Partition partition = node.partitions.get(OffsetsTopic.NAME, OffsetsTopicStore.partitionFor("g",
-                    PARTITIONS));
+            final PartitionLog log = node.log(OffsetsTopicStore.partitionFor("g", PARTITIONS));
 
             for (long offset = 0; offset < 20; offset++) {
                 node.store(CLOCK).append("g", List.of(commit("g", 0, offset))).get();
                 // the flusher thread fsyncs; the append is answered only after it moved the recovery point
-                assertThat(partition.log().recoveryPoint()).isEqualTo(offset + 1);
+                assertThat(log.recoveryPoint()).isEqualTo(offset + 1);
             }
         }
     }
@@ -246,7 +246,7 @@ class OffsetsTopicStoreTest {
             final List<GroupRecord> big = List.of(group("g", 99, large));
             store.append("g", big).join();
             expected.addAll(big);
-            assertThat(node.partitions.get(OffsetsTopic.NAME, 0).log().segmentCount()).isGreaterThan(2);
+            assertThat(node.log(0).segmentCount()).isGreaterThan(2);
             assertSameRecords(replayAll(store), expected);
         }
     }
@@ -263,7 +263,7 @@ class OffsetsTopicStoreTest {
             assertThatThrownBy(otherGroup::get).cause().isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("group h");
 
-            node.partitions.get(OffsetsTopic.NAME, OffsetsTopicStore.partitionFor("g", PARTITIONS)).log().close();
+            node.log(OffsetsTopicStore.partitionFor("g", PARTITIONS)).close();
             final CompletableFuture<Void> closed = store.append("g", List.of(commit("g", 0, 1)));
             assertThatThrownBy(closed::get).cause().isInstanceOf(KafkaStorageException.class);
             assertThat(store.append("g", List.of())).isCompletedWithValue(null);
@@ -298,7 +298,7 @@ class OffsetsTopicStoreTest {
             assertThat(topic).isNotNull();
             assertThat(topic.configs()).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "cleanup.policy", "compact", "compression.type", "producer", "segment.bytes", "104857600"));
-            assertThat(node.partitions.get("__consumer_offsets", 49).log().config().segmentBytes())
+            assertThat(node.log(49).config().segmentBytes())
                     .isEqualTo(104_857_600);
         }
     }
