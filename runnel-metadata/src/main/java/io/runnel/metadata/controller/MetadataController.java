@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,31 +25,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The single writer of the metadata log.
+ * The single writer of the metadata log, and the owner of the image its committed records make.
  *
  * <h2>Threading</h2>
- * One thread, {@value #THREAD_NAME}, owns the log, the listeners and every write. Public methods
- * may be called from any thread: they offer a command onto that thread's queue and return a
- * {@link CompletableFuture} completed by it. Commands run one at a time in arrival order.
- * {@link #image()} is a volatile read of the latest published image.
+ * One thread, {@value #THREAD_NAME}, runs every command. Public methods may be called from any
+ * thread: they offer a command onto that thread's queue and return a {@link CompletableFuture}
+ * completed by it. Commands run one at a time in arrival order, and a command that writes waits
+ * until its records are committed and applied before the next one starts. So at most one proposal
+ * is in flight, and every command validates against an image that holds all earlier commands'
+ * records: two concurrent CreateTopics of one name cannot both pass. (At metadata rates a
+ * speculative image of proposed but unapplied records is not worth its complexity.)
+ *
+ * <p>The image and the listeners belong to {@code apply}, which the {@link MetadataLog} calls with
+ * each committed batch, in log order, one at a time: on the controller thread inside the proposal
+ * for the local log, on the log's own apply thread for a replicated one. They are guarded by one
+ * lock, so a listener registered from the controller thread sees the current image and then every
+ * later one, none twice. {@link #image()} is a volatile read of the latest applied image.
  *
  * <h2>Each command</h2>
  * <ol>
  *   <li>validates against the current image, producing per-item {@link ApiError}s and the records
- *       for the items that passed;</li>
+ *       for the items that passed ({@link TopicCreations}, {@link TopicDeletions},
+ *       {@link PartitionCreations}, {@link ConfigAlterations});</li>
  *   <li>applies those records to a copy of the image (apply is deterministic, so a record that
  *       does not fit fails here, before anything is written);</li>
- *   <li>appends them as one batch (atomic and durable);</li>
- *   <li>publishes the new image: {@link #image()}, then each {@link MetadataListener}.</li>
+ *   <li>proposes them as one batch (atomic and durable) and waits until the log has committed
+ *       it;</li>
+ *   <li>by then the log has handed the batch to {@code apply}, which publishes the new image:
+ *       {@link #image()}, then each {@link MetadataListener}.</li>
  * </ol>
- * A failed append (e.g. {@code KafkaStorageException}) completes the command's future
- * exceptionally and leaves the image unchanged; map it with {@link ApiError#fromThrowable}.
+ * A failed proposal (e.g. {@code KafkaStorageException}) completes the command's future
+ * exceptionally and, with the local log, leaves the image unchanged; map it with
+ * {@link ApiError#fromThrowable}.
  *
  * <h2>Startup</h2>
- * {@link #start()} replays the log into the image, then writes a {@link ClusterIdRecord} with a
- * fresh id if there is none, and a {@link RegisterBrokerRecord} if this broker's registration is
- * missing or different. Commands offered before {@code start()} fail with
- * {@link IllegalStateException}.
+ * {@link #start()} replays the log through {@code apply} into the image, then writes a
+ * {@link ClusterIdRecord} with a fresh id if there is none, and a {@link RegisterBrokerRecord} if
+ * this broker's registration is missing or different. Listeners hear of nothing the replay
+ * applies. Commands offered before {@code start()} fail with {@link IllegalStateException}.
  */
 public final class MetadataController implements AutoCloseable {
     public static final String THREAD_NAME = "runnel-controller";
@@ -66,9 +80,13 @@ public final class MetadataController implements AutoCloseable {
     private final ExecutorService executor;
 
     // Owned by the controller thread.
-    private final List<MetadataListener> listeners = new ArrayList<>();
     private boolean started;
 
+    private final Object applyLock = new Object();
+    // Guarded by applyLock.
+    private final List<MetadataListener> listeners = new ArrayList<>();
+    private boolean publishing;
+    // Written under applyLock.
     private volatile MetadataImage image = MetadataImage.EMPTY;
 
     /**
@@ -107,13 +125,14 @@ public final class MetadataController implements AutoCloseable {
             if (started) {
                 throw new IllegalStateException("Controller already started");
             }
-            final MetadataImage[] replayed = {MetadataImage.EMPTY};
-            log.replay(record -> replayed[0] = replayed[0].apply(record));
-            if (replayed[0].lastOffset() != log.lastOffset()) {
-                throw new IllegalStateException("Replayed up to offset " + replayed[0].lastOffset()
+            log.replay(this::apply);
+            if (image.lastOffset() != log.lastOffset()) {
+                throw new IllegalStateException("Replayed up to offset " + image.lastOffset()
                     + " but the log ends at " + log.lastOffset());
             }
-            image = replayed[0];
+            synchronized (applyLock) {
+                publishing = true;
+            }
             started = true;
             final List<MetadataRecord> records = new ArrayList<>();
             if (image.clusterId() == null) {
@@ -129,7 +148,7 @@ public final class MetadataController implements AutoCloseable {
         });
     }
 
-    /** The latest published image; {@link MetadataImage#EMPTY} before {@link #start()}. */
+    /** The latest applied image; {@link MetadataImage#EMPTY} before {@link #start()}. */
     public MetadataImage image() {
         return image;
     }
@@ -141,9 +160,11 @@ public final class MetadataController implements AutoCloseable {
     public CompletableFuture<Void> registerListener(final MetadataListener listener) {
         Objects.requireNonNull(listener, "listener");
         return submit("registerListener", () -> {
-            listeners.add(listener);
-            if (started) {
-                notifyListener(listener, MetadataImage.EMPTY, image);
+            synchronized (applyLock) {
+                listeners.add(listener);
+                if (publishing) {
+                    notifyListener(listener, MetadataImage.EMPTY, image);
+                }
             }
             return null;
         });
@@ -151,7 +172,9 @@ public final class MetadataController implements AutoCloseable {
 
     public CompletableFuture<Void> unregisterListener(final MetadataListener listener) {
         return submit("unregisterListener", () -> {
-            listeners.remove(listener);
+            synchronized (applyLock) {
+                listeners.remove(listener);
+            }
             return null;
         });
     }
@@ -289,24 +312,62 @@ public final class MetadataController implements AutoCloseable {
         return future;
     }
 
-    /** Applies, appends and publishes; controller thread only. */
+    /**
+     * Checks the records by applying them to a copy of the image, proposes them and waits until the log has
+     * committed and applied them; controller thread only. The wait is what keeps one proposal in flight.
+     */
     private void commit(final List<MetadataRecord> records) {
         if (records.isEmpty()) {
             return;
         }
-        final MetadataImage previous = image;
-        MetadataImage next = previous;
+        MetadataImage expected = image;
         for (final MetadataRecord record : records) {
-            next = next.apply(record);
+            expected = expected.apply(record);
         }
-        final long lastOffset = log.append(records);
-        if (lastOffset != next.lastOffset()) {
+        final long lastOffset = awaitCommitted(log.propose(records));
+        if (lastOffset != expected.lastOffset()) {
             throw new IllegalStateException("Metadata log assigned offset " + lastOffset + " but the image expected "
-                + next.lastOffset());
+                + expected.lastOffset());
         }
-        image = next;
-        for (final MetadataListener listener : List.copyOf(listeners)) {
-            notifyListener(listener, previous, next);
+    }
+
+    private static long awaitCommitted(final CompletableFuture<Long> proposal) {
+        try {
+            return proposal.get();
+        } catch (final ExecutionException e) {
+            // the log's own exception, as a synchronous append threw it, so callers map it the same way
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException("Metadata log proposal failed", e.getCause());
+        } catch (final InterruptedException e) {
+            // close() gave up waiting; whether the batch commits is now the log's business
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the metadata log committed a batch", e);
+        }
+    }
+
+    /**
+     * Applies a committed batch to the image and publishes the result; the only place the image changes. The log
+     * calls it in log order, one batch at a time, from its apply thread (see the class Javadoc).
+     */
+    private void apply(final List<MetadataRecord> batch, final long lastOffset) {
+        synchronized (applyLock) {
+            final MetadataImage previous = image;
+            MetadataImage next = previous;
+            for (final MetadataRecord record : batch) {
+                next = next.apply(record);
+            }
+            if (next.lastOffset() != lastOffset) {
+                throw new IllegalStateException("Metadata log committed a batch ending at offset " + lastOffset
+                    + " but the image applied it up to " + next.lastOffset());
+            }
+            image = next;
+            if (publishing) {
+                for (final MetadataListener listener : List.copyOf(listeners)) {
+                    notifyListener(listener, previous, next);
+                }
+            }
         }
     }
 

@@ -130,7 +130,7 @@ class MetadataControllerTest {
         final List<Object> records = new ArrayList<>();
         closeAll();
         try (MetadataLog reopened = LocalMetadataLog.open(dir)) {
-            reopened.replay(records::add);
+            reopened.replay((batch, lastOffset) -> records.addAll(batch));
         }
         assertThat(records).last().isEqualTo(new RegisterBrokerRecord(1, "example.com", 19092, "PLAINTEXT", "rack-1"));
     }
