@@ -43,6 +43,7 @@ import io.runnel.replication.PartitionsPublisher;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.log.LocalMetadataLog;
+import io.runnel.metadata.log.MetadataLog;
 import io.runnel.storage.CleanerConfig;
 import io.runnel.storage.LogManager;
 import java.io.IOException;
@@ -74,14 +75,14 @@ public final class Broker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final LogManager logs;
-    private final LocalMetadataLog metadataLog;
+    private final MetadataLog metadataLog;
     private final MetadataController controller;
     private final GroupCoordinator groups;
     private final ScheduledThreadPoolExecutor timer;
     private final NetworkServer network;
     private volatile boolean closed;
 
-    private Broker(final BrokerConfig config, final LogManager logs, final LocalMetadataLog metadataLog,
+    private Broker(final BrokerConfig config, final LogManager logs, final MetadataLog metadataLog,
                    final MetadataController controller, final GroupCoordinator groups,
                    final ScheduledThreadPoolExecutor timer, final NetworkServer network) {
         this.config = config;
@@ -103,7 +104,7 @@ public final class Broker implements AutoCloseable {
                 new LogManager.FlushIntervals(config.logFlushSchedulerIntervalMs(),
                         config.logFlushOffsetCheckpointIntervalMs()),
                 config.numRecoveryThreadsPerDataDir()));
-        LocalMetadataLog metadataLog = null;
+        MetadataLog metadataLog = null;
         MetadataController controller = null;
         GroupCoordinator groupCoordinator = null;
         ScheduledThreadPoolExecutor timer = null;
@@ -219,7 +220,7 @@ public final class Broker implements AutoCloseable {
     }
 
     private static void closeQuietly(final ScheduledThreadPoolExecutor timer, final GroupCoordinator groups,
-                                     final MetadataController controller, final LocalMetadataLog metadataLog,
+                                     final MetadataController controller, final MetadataLog metadataLog,
                                      final LogManager logs) {
         if (timer != null) {
             timer.shutdownNow();

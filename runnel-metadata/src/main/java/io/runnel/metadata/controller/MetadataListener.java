@@ -3,8 +3,9 @@ package io.runnel.metadata.controller;
 import io.runnel.metadata.image.MetadataImage;
 
 /**
- * Told of every new metadata image. Called on the controller thread, in log order, so it must be
- * quick and must not block on the controller; hand work to the listener's own thread.
+ * Told of every new metadata image. Called in log order, one call at a time, on the thread that
+ * applies committed metadata (the controller thread with the local log), so it must be quick and
+ * must not block on the controller; hand work to the listener's own thread.
  */
 @FunctionalInterface
 public interface MetadataListener {

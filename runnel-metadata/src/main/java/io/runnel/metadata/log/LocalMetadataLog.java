@@ -18,14 +18,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
 
 /**
  * A {@link MetadataLog} in one file, {@code <dir>/metadata.log}, for a single-node cluster.
  *
  * <h2>Format</h2>
- * The file is a sequence of batches, one per {@link #append}, all integers big-endian:
+ * The file is a sequence of batches, one per {@link #propose}, all integers big-endian:
  * <pre>
  * batch   := length:int32 crc:int32 payload            (length = payload bytes)
  * payload := baseOffset:int64 count:int32 (recordSize:int32 record)*count
@@ -43,9 +43,12 @@ import java.util.zip.CRC32C;
  * corruption, not a torn write, and fails the open with {@link MetadataCorruptionException}.
  *
  * <h2>Threading</h2>
- * Methods are {@code synchronized}; in practice only the controller thread calls them. An IO
- * failure during append rolls the file back to the previous batch boundary; if even that fails the
- * log is marked failed and every later call throws {@link KafkaStorageException}.
+ * Methods are {@code synchronized}; in practice only the controller thread calls them. A batch is
+ * committed when it is forced to disk, so {@link #propose} hands it to the {@link CommitListener}
+ * right then, on the proposing thread and under the monitor, which keeps the listener's calls in
+ * offset order, and returns a completed future. An IO failure during append rolls the file back to
+ * the previous batch boundary; if even that fails the log is marked failed and every later call
+ * fails with {@link KafkaStorageException}.
  */
 public final class LocalMetadataLog implements MetadataLog {
     public static final String FILE_NAME = "metadata.log";
@@ -61,6 +64,7 @@ public final class LocalMetadataLog implements MetadataLog {
     private final FileChannel channel;
     private long endPosition;
     private long nextOffset;
+    private @Nullable CommitListener listener;
     private boolean failed;
     private boolean closed;
 
@@ -103,36 +107,40 @@ public final class LocalMetadataLog implements MetadataLog {
     }
 
     @Override
-    public synchronized long append(final List<MetadataRecord> batch) {
-        ensureUsable();
+    public synchronized CompletableFuture<Long> propose(final List<MetadataRecord> batch) {
+        ensureOpen();
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("Cannot append an empty batch");
         }
-        final ByteBuffer buffer = encode(nextOffset, batch);
-        final long startPosition = endPosition;
+        final List<MetadataRecord> records = List.copyOf(batch);
+        final long lastOffset;
         try {
-            long position = startPosition;
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
-            }
-            channel.force(true);
-        } catch (final IOException e) {
-            rollBack(startPosition, e);
-            throw new KafkaStorageException("Cannot append to metadata log " + file, e);
+            lastOffset = append(records);
+        } catch (final KafkaStorageException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        endPosition = startPosition + buffer.limit();
-        nextOffset += batch.size();
-        return nextOffset - 1;
+        if (listener != null) {
+            try {
+                listener.onCommit(records, lastOffset);
+            } catch (final RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.completedFuture(lastOffset);
     }
 
     @Override
-    public synchronized void replay(final Consumer<MetadataRecord> consumer) {
+    public synchronized void replay(final CommitListener listener) {
         ensureUsable();
+        if (this.listener != null) {
+            throw new IllegalStateException("Metadata log " + file + " already has a commit listener");
+        }
         try {
-            scan(channel, endPosition, consumer);
+            scan(channel, endPosition, listener);
         } catch (final IOException e) {
             throw new KafkaStorageException("Cannot read metadata log " + file, e);
         }
+        this.listener = listener;
     }
 
     @Override
@@ -151,6 +159,26 @@ public final class LocalMetadataLog implements MetadataLog {
         } catch (final IOException e) {
             throw new KafkaStorageException("Cannot close metadata log " + file, e);
         }
+    }
+
+    /** Writes and forces one batch; the log's end moves only once the whole batch is on disk. */
+    private long append(final List<MetadataRecord> batch) {
+        ensureUsable();
+        final ByteBuffer buffer = encode(nextOffset, batch);
+        final long startPosition = endPosition;
+        try {
+            long position = startPosition;
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+            channel.force(true);
+        } catch (final IOException e) {
+            rollBack(startPosition, e);
+            throw new KafkaStorageException("Cannot append to metadata log " + file, e);
+        }
+        endPosition = startPosition + buffer.limit();
+        nextOffset += batch.size();
+        return nextOffset - 1;
     }
 
     /** The bytes of valid batches, for tests and tools. */
@@ -183,12 +211,12 @@ public final class LocalMetadataLog implements MetadataLog {
     }
 
     /**
-     * Reads batches from position 0 up to {@code limit}, feeding records to {@code consumer} if it
-     * is not null. Stops at the first torn or checksum-failing batch.
+     * Reads batches from position 0 up to {@code limit}, feeding each to {@code listener} if it is
+     * not null. Stops at the first torn or checksum-failing batch.
      *
      * @return {bytes of valid batches, offset after the last valid record}
      */
-    private static long[] scan(final FileChannel channel, final long limit, final @Nullable Consumer<MetadataRecord> consumer)
+    private static long[] scan(final FileChannel channel, final long limit, final @Nullable CommitListener listener)
         throws IOException {
         long position = 0;
         long nextOffset = 0;
@@ -213,8 +241,8 @@ public final class LocalMetadataLog implements MetadataLog {
                 break;
             }
             final List<MetadataRecord> records = decodePayload(payload, nextOffset, position);
-            if (consumer != null) {
-                records.forEach(consumer);
+            if (listener != null) {
+                listener.onCommit(records, nextOffset + records.size() - 1);
             }
             nextOffset += records.size();
             position += BATCH_HEADER_BYTES + length;
@@ -279,11 +307,15 @@ public final class LocalMetadataLog implements MetadataLog {
     }
 
     private void ensureUsable() {
-        if (closed) {
-            throw new IllegalStateException("Metadata log " + file + " is closed");
-        }
+        ensureOpen();
         if (failed) {
             throw new KafkaStorageException("Metadata log " + file + " failed earlier and is unusable until restart");
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Metadata log " + file + " is closed");
         }
     }
 

@@ -3,34 +3,62 @@ package io.runnel.metadata.log;
 import io.runnel.metadata.record.MetadataRecord;
 
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The durable, ordered sequence of metadata records. Every record has an offset: the first record
  * ever appended is offset 0, and offsets are dense, so a record's offset is the number of records
- * before it.
+ * before it. Records arrive in batches, and a batch is committed whole or not at all.
  *
- * <p>Single node, this is {@link LocalMetadataLog}, one file. Clustered, a Ratis-replicated log
- * implements the same contract: {@link #append} returns once the batch is committed by the quorum.
- * The controller is the only writer; it calls these methods from its own thread.
+ * <p>Writing is split in two, as in a replicated state machine: {@link #propose} offers a batch,
+ * and the log hands every committed batch, in offset order, to the one {@link CommitListener}
+ * given to {@link #replay}, which applies it. Single node, this is {@link LocalMetadataLog}, one
+ * file: a batch commits when it is forced to disk, and the listener runs on the proposing thread
+ * before {@code propose} returns. Clustered, a Ratis-replicated log implements the same contract:
+ * {@code replay} loads the snapshot and re-applies the log tail, the listener is driven from the
+ * state machine's {@code applyTransaction} (on every node, for batches proposed by any leader), and
+ * a proposal's future completes once the quorum has committed it and it has been applied locally.
  */
 public interface MetadataLog extends AutoCloseable {
+    /** Applies committed batches; the one place where the log's content becomes state. */
+    @FunctionalInterface
+    interface CommitListener {
+        /**
+         * Called once per committed batch, in offset order, one call at a time.
+         *
+         * @param batch the batch's records, in offset order
+         * @param lastOffset the offset of the batch's last record
+         */
+        void onCommit(List<MetadataRecord> batch, long lastOffset);
+    }
+
     /**
-     * Appends a batch atomically and durably: when this returns, every record of the batch
-     * survives a crash; after a crash during the call, either all of them or none are replayed.
+     * Hands {@code listener} every batch committed so far, in offset order, before returning, and
+     * from then on every batch committed later, each before its {@link #propose} future completes.
+     * A log has at most one listener, set here before the first proposal it must see; batches
+     * committed while it has none are replayed to it here.
+     *
+     * @throws IllegalStateException if a listener was set already, or the log is closed
+     * @throws org.apache.kafka.common.errors.KafkaStorageException if the log cannot be read
+     */
+    void replay(CommitListener listener);
+
+    /**
+     * Proposes a batch. The future completes with the offset of the batch's last record once the
+     * batch is committed (it survives a crash; after a crash before that, either all of its records
+     * or none are replayed) and has been handed to the {@link CommitListener}. It completes
+     * exceptionally with {@link org.apache.kafka.common.errors.KafkaStorageException} if the log
+     * cannot be written, or with what the listener threw (the batch is committed but not applied).
+     * Single node, a storage failure means the batch was not appended; a replicated log may not know
+     * (a timeout), so the state must follow the listener, never the future.
      *
      * @param batch one or more records
-     * @return the offset of the last record of the batch
-     * @throws IllegalArgumentException if the batch is empty
-     * @throws org.apache.kafka.common.errors.KafkaStorageException if the log cannot be written;
-     *         the batch was not appended
+     * @throws IllegalArgumentException if the batch is empty, or larger than the log takes
+     * @throws IllegalStateException if the log is closed
      */
-    long append(List<MetadataRecord> batch);
+    CompletableFuture<Long> propose(List<MetadataRecord> batch);
 
-    /** Feeds every record appended so far to {@code consumer}, in offset order. */
-    void replay(Consumer<MetadataRecord> consumer);
-
-    /** The offset of the last record appended, or -1 while the log is empty. */
+    /** The offset of the last record committed, or -1 while the log is empty. */
     long lastOffset();
 
     @Override

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,9 +39,9 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
     /** Two committed batches (offsets 0..2); returns the file size after the first one. */
     private long writeTwoBatches() {
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.append(List.of(new ClusterIdRecord("c")));
+            propose(log, List.of(new ClusterIdRecord("c")));
             final long afterFirst = log.sizeInBytes();
-            log.append(List.of(new ProducerIdsRecord(1, 10), new ProducerIdsRecord(1, 20)));
+            propose(log, List.of(new ProducerIdsRecord(1, 10), new ProducerIdsRecord(1, 20)));
             return afterFirst;
         }
     }
@@ -51,9 +53,11 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
         Files.createSymbolicLink(file(), full);
         final LocalMetadataLog log = LocalMetadataLog.open(dir);
 
-        assertThatThrownBy(() -> log.append(List.of(new ClusterIdRecord("c"))))
-            .isInstanceOf(KafkaStorageException.class).hasMessageContaining("Cannot append to metadata log");
-        assertThatThrownBy(() -> log.append(List.of(new ProducerIdsRecord(1, 10))))
+        assertThat(log.propose(List.of(new ClusterIdRecord("c")))).failsWithin(10, TimeUnit.SECONDS)
+            .withThrowableOfType(ExecutionException.class).havingCause()
+            .isInstanceOf(KafkaStorageException.class).withMessageContaining("Cannot append to metadata log");
+        assertThat(log.propose(List.of(new ProducerIdsRecord(1, 10)))).failsWithin(10, TimeUnit.SECONDS)
+            .withThrowableOfType(ExecutionException.class).havingCause()
             .isInstanceOf(KafkaStorageException.class);
 
         assertThat(log.lastOffset()).as("no offset was given out").isEqualTo(-1);
@@ -73,7 +77,7 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
             assertThat(replayAll(log)).containsExactly(new ClusterIdRecord("c"));
             assertThat(log.lastOffset()).isEqualTo(0);
             assertThat(Files.size(file())).isEqualTo(afterFirst);
-            assertThat(log.append(List.of(new ProducerIdsRecord(1, 30)))).isEqualTo(1);
+            assertThat(propose(log, List.of(new ProducerIdsRecord(1, 30)))).isEqualTo(1);
         }
         try (MetadataLog log = open()) {
             assertThat(replayAll(log)).containsExactly(new ClusterIdRecord("c"), new ProducerIdsRecord(1, 30));
@@ -149,6 +153,6 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
         final LocalMetadataLog log = LocalMetadataLog.open(dir);
         log.close();
 
-        assertThatThrownBy(() -> log.append(List.of(new ClusterIdRecord("c")))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> log.propose(List.of(new ClusterIdRecord("c")))).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,0 +1,64 @@
+package io.runnel.metadata.controller;
+
+import io.runnel.metadata.image.MetadataImage;
+
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where new partitions' replicas go, and the checks on a replica list a request gives, shared by
+ * {@link TopicCreations} and {@link PartitionCreations}. Stateless.
+ */
+final class ReplicaPlacement {
+    private ReplicaPlacement() {
+    }
+
+    /**
+     * Round-robin placement over the registered brokers in id order: partition p's replicas start
+     * at broker index (start + p), where start depends on the topic name, so leaders spread.
+     */
+    static List<List<Integer>> place(final List<Integer> brokerIds, final String topic, final int firstPartition,
+                                     final int count, final int replicationFactor) {
+        if (replicationFactor > brokerIds.size()) {
+            throw new InvalidReplicationFactorException("Unable to replicate the partition " + replicationFactor
+                + " time(s): The target replication factor of " + replicationFactor + " cannot be reached because only "
+                + brokerIds.size() + " broker(s) are registered.");
+        }
+        final int n = brokerIds.size();
+        final int start = Math.floorMod(topic.hashCode(), n);
+        final List<List<Integer>> assignment = new ArrayList<>(count);
+        for (int p = firstPartition; p < firstPartition + count; p++) {
+            final List<Integer> replicas = new ArrayList<>(replicationFactor);
+            for (int r = 0; r < replicationFactor; r++) {
+                replicas.add(brokerIds.get(Math.floorMod(start + p + r, n)));
+            }
+            assignment.add(List.copyOf(replicas));
+        }
+        return assignment;
+    }
+
+    static void validateReplicas(final MetadataImage current, final List<Integer> replicas) {
+        if (replicas.isEmpty()) {
+            throw new InvalidReplicaAssignmentException("The manual partition assignment includes an empty replica list.");
+        }
+        final Set<Integer> distinct = new HashSet<>();
+        for (final Integer broker : replicas) {
+            if (broker == null) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment includes a null broker id.");
+            }
+            if (!distinct.add(broker)) {
+                throw new InvalidReplicaAssignmentException(
+                    "The manual partition assignment includes the partition with duplicate replicas " + replicas + ".");
+            }
+            if (!current.brokers().containsKey(broker)) {
+                throw new InvalidReplicaAssignmentException("The manual partition assignment includes broker " + broker
+                    + ", but no such broker is registered.");
+            }
+        }
+    }
+}
