@@ -29,8 +29,12 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.runnel.storage.cleaner.CleanerConfig;
+import io.runnel.storage.cleaner.LogCleaner;
+import io.runnel.storage.flush.LogFlusher;
 import io.runnel.storage.log.OffsetCheckpointFile;
 import io.runnel.storage.log.StorageIo;
+import io.runnel.storage.retention.LogRetention;
 
 /**
  * All partition logs of this broker, spread over one or more log directories.

@@ -28,6 +28,8 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.apache.kafka.common.record.TimestampType;
 
+import io.runnel.storage.cleaner.LogCleaner;
+import io.runnel.storage.flush.LogFlusher;
 import io.runnel.storage.log.LogLoader;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentSwap;
@@ -36,6 +38,7 @@ import io.runnel.storage.producer.ProducerEntry;
 import io.runnel.storage.producer.ProducerStateManager;
 import io.runnel.storage.record.CompactedRecordKeys;
 import io.runnel.storage.record.RecordBatchFlyweight;
+import io.runnel.storage.retention.RetentionRules;
 
 /**
  * The log of one partition: an ordered list of {@link LogSegment}s in directory {@code <topic>-<partition>},
@@ -232,7 +235,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** When the last flush finished (or the log opened), for {@code flush.ms}. */
-    long lastFlushMs() {
+    public long lastFlushMs() {
         return lastFlushMs;
     }
 
@@ -497,7 +500,7 @@ public final class PartitionLog implements AutoCloseable {
      *
      * @return whether anything was fsync'd
      */
-    boolean flushUnflushed() {
+    public boolean flushUnflushed() {
         final List<FlushWaiter> done = new ArrayList<>();
         flushLock.lock();
         try {
@@ -616,7 +619,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** A disk error met outside this class while working on this log's files (the cleaner's rewrites). */
-    KafkaStorageException reportDiskError(final String what, final IOException cause) {
+    public KafkaStorageException reportDiskError(final String what, final IOException cause) {
         return diskError(what, cause);
     }
 
@@ -845,17 +848,17 @@ public final class PartitionLog implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ compaction
 
     /** The current segment array, for the cleaner to read (it never changes an array it was handed). */
-    LogSegment[] segmentsForCleaning() {
+    public LogSegment[] segmentsForCleaning() {
         return segments;
     }
 
     /** Where the part of the log no cleaner pass has seen starts, within [log start, log end]. */
-    long firstDirtyOffset() {
+    public long firstDirtyOffset() {
         return Math.min(Math.max(firstDirtyOffset, logStartOffset), logEndOffset);
     }
 
     /** How many times the log was truncated; a cleaning that saw another count must not swap anything in. */
-    long truncations() {
+    public long truncations() {
         return truncations;
     }
 
@@ -870,7 +873,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** A cleaner pass covered everything below {@code offset}, unless the log was truncated since it began. */
-    void markCleanedUpTo(final long offset, final long truncationsAtStart) {
+    public void markCleanedUpTo(final long offset, final long truncationsAtStart) {
         lock.lock();
         try {
             if (truncations == truncationsAtStart) {
@@ -891,7 +894,7 @@ public final class PartitionLog implements AutoCloseable {
      *         all in the log (retention removed some, the log was truncated or closed), the cleaned files then deleted
      * @throws KafkaStorageException disk failure (the log is then offline)
      */
-    List<LogSegment> replaceWithCleaned(final List<LogSegment> group, final long truncationsAtStart) {
+    public List<LogSegment> replaceWithCleaned(final List<LogSegment> group, final long truncationsAtStart) {
         lock.lock();
         try {
             final LogSegment[] current = segments;
@@ -1061,7 +1064,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** Closes the files without flushing anything (the log is about to be deleted); waiting appends fail. */
-    void closeForDelete() {
+    public void closeForDelete() {
         flushLock.lock();
         try {
             lock.lock();
