@@ -1,7 +1,6 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
-import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +35,7 @@ import io.runnel.storage.log.SegmentSwap;
 import io.runnel.storage.log.StorageIo;
 import io.runnel.storage.producer.ProducerEntry;
 import io.runnel.storage.producer.ProducerStateManager;
+import io.runnel.storage.record.BatchValidator;
 import io.runnel.storage.record.CompactedRecordKeys;
 import io.runnel.storage.record.RecordBatchFlyweight;
 import io.runnel.storage.retention.RetentionRules;
@@ -60,7 +60,8 @@ import io.runnel.storage.retention.RetentionRules;
  *
  * <p>Append path (no per-record work unless the topic is compacted, where every record must have a key; no copies
  * besides the one write to the file): every batch's 61-byte header
- * is checked through a flyweight (length, magic 2, size, CRC-32C, record count) before anything is written,
+ * is checked through a flyweight (length, magic 2, size, CRC-32C, record count; {@link BatchValidator}) before
+ * anything is written,
  * idempotent producers' sequences are checked, then base offset and partition leader epoch (not covered by the
  * CRC) are rewritten in place (plus max timestamp and CRC for LOG_APPEND_TIME topics) and the whole request is
  * written with one positional write.
@@ -123,7 +124,7 @@ public final class PartitionLog implements AutoCloseable {
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
     private final RecordBatchFlyweight earlier = new RecordBatchFlyweight();
     private final CRC32C crc = new CRC32C();
-    private int[] batchStarts = new int[8];
+    private final BatchValidator validator = new BatchValidator();
     /** Records appended since the last flush was asked for by count. */
     private long unflushedMessages;
     /** A flush was asked for and has not started yet: the next one will cover every append until it starts. */
@@ -271,14 +272,15 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureWritable();
             final LogConfig cfg = config;
-            final int count = validateBatches(buffer, cfg);
+            final int count = validator.validate(buffer, cfg.maxMessageBytes());
+            final int[] batchStarts = validator.batchStarts();
             if (count == 0) {
                 return new AppendResult(-1, -1, -1, logStartOffset, 0, false, AppendResult.NOTHING_TO_AWAIT);
             }
             if (cfg.compacted()) {
                 CompactedRecordKeys.requireKeys(buffer, topicPartition);
             }
-            final AppendResult duplicate = checkProducers(buffer, count, cfg);
+            final AppendResult duplicate = checkProducers(buffer, batchStarts, count, cfg);
             if (duplicate != null) {
                 return duplicate;
             }
@@ -348,60 +350,9 @@ public final class PartitionLog implements AutoCloseable {
         return flushed;
     }
 
-    /** Checks every batch of the request before anything is written; returns the number of batches. */
-    private int validateBatches(final ByteBuffer buffer, final LogConfig cfg) {
-        final int limit = buffer.limit();
-        int position = buffer.position();
-        int count = 0;
-        while (position < limit) {
-            final int remaining = limit - position;
-            if (remaining < LOG_OVERHEAD) {
-                throw new CorruptRecordException("Record batch at byte " + (position - buffer.position())
-                        + " is truncated: only " + remaining + " bytes left");
-            }
-            batch.wrap(buffer, position);
-            final long size = (long) batch.batchLength() + LOG_OVERHEAD;
-            if (size > remaining || size < RecordBatchFlyweight.MAGIC_OFFSET + 1) {
-                throw new CorruptRecordException("Record batch length " + batch.batchLength()
-                        + " does not match the " + remaining + " bytes left");
-            }
-            if (batch.magic() != RecordBatchFlyweight.MAGIC_V2) {
-                throw new UnsupportedForMessageFormatException("Record batch magic " + batch.magic()
-                        + " is not supported; only magic 2 is accepted");
-            }
-            if (size < HEADER_SIZE) {
-                throw new CorruptRecordException("Record batch of " + size + " bytes is shorter than its header");
-            }
-            if (size > cfg.maxMessageBytes()) {
-                throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
-                        + cfg.maxMessageBytes());
-            }
-            if (!batch.isCrcValid(crc)) {
-                throw new CorruptRecordException("Record batch CRC mismatch (stored " + Integer.toUnsignedString(batch.crc())
-                        + ")");
-            }
-            final int recordCount = batch.recordCount();
-            if (recordCount < 1 || batch.lastOffsetDelta() != recordCount - 1) {
-                throw new InvalidRecordException("Record batch has record count " + recordCount
-                        + " but last offset delta " + batch.lastOffsetDelta());
-            }
-            // Uncompressed records are checked to add up to the batch (cheap: one varint each). Compressed ones
-            // are not decompressed here: that is the cost Runnel's produce path avoids (docs/architecture.md).
-            if (batch.compressionCodec() == 0 && !batch.recordsFillBatch()) {
-                throw new CorruptRecordException("Record batch declares " + recordCount
-                        + " records that do not exactly fill its " + size + " bytes");
-            }
-            if (count == batchStarts.length) {
-                batchStarts = Arrays.copyOf(batchStarts, count * 2);
-            }
-            batchStarts[count++] = position;
-            position += (int) size;
-        }
-        return count;
-    }
-
     /** Duplicate detection and sequence/epoch checks; returns the original append for a duplicate, else null. */
-    private AppendResult checkProducers(final ByteBuffer buffer, final int count, final LogConfig cfg) {
+    private AppendResult checkProducers(final ByteBuffer buffer, final int[] batchStarts, final int count,
+                                        final LogConfig cfg) {
         for (int i = 0; i < count; i++) {
             batch.wrap(buffer, batchStarts[i]);
             final long producerId = batch.producerId();
