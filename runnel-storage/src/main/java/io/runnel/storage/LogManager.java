@@ -1,14 +1,10 @@
 package io.runnel.storage;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,16 +17,18 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.ToLongFunction;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.runnel.storage.cleaner.CleanerConfig;
+import io.runnel.storage.cleaner.LogCleaner;
+import io.runnel.storage.flush.LogFlusher;
 import io.runnel.storage.log.OffsetCheckpointFile;
 import io.runnel.storage.log.StorageIo;
+import io.runnel.storage.retention.LogRetention;
 
 /**
  * All partition logs of this broker, spread over one or more log directories.
@@ -44,8 +42,9 @@ import io.runnel.storage.log.StorageIo;
  *   &lt;topic&gt;-&lt;partition&gt;/              one per partition, see {@link PartitionLog}
  *   &lt;topic&gt;-&lt;partition&gt;.&lt;uuid hex&gt;-delete/   a partition being deleted (removed again at open)
  * </pre>
- * Open reads and deletes the clean-shutdown marker: if it was missing, logs in that directory are recovered from
- * their recovery point when first opened. A directory is only marked clean again at close if every partition in
+ * Each directory is a {@link LogDir}, which owns its marker, checkpoints and failure state. Open reads and deletes
+ * the clean-shutdown marker: if it was missing, logs in that directory are recovered from their recovery point when
+ * first opened. A directory is only marked clean again at close if every partition in
  * it was opened (and so recovered) or deleted during the run.
  *
  * <p>Disk errors are isolated per directory ({@link LogDirFailures}, Kafka's KIP-112 model): a directory that
@@ -70,35 +69,16 @@ public final class LogManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
-    public static final String CLEAN_SHUTDOWN_FILE = ".runnel_cleanshutdown";
+    public static final String CLEAN_SHUTDOWN_FILE = LogDir.CLEAN_SHUTDOWN_FILE;
     /** Kafka's default {@code log.retention.check.interval.ms}. */
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000L;
-    private static final Pattern DELETED_DIR = Pattern.compile("^.+-\\d+\\.[0-9a-f]{32}-delete$");
-    private static final Pattern PARTITION_DIR = Pattern.compile("^(.+)-(\\d+)$");
     static final String RECOVERY_THREAD_PREFIX = "runnel-log-recovery-";
     static final String SHUTDOWN_THREAD_PREFIX = "runnel-log-shutdown-";
-
-    private static final class LogDir {
-        final Path path;
-        final boolean cleanAtOpen;
-        final Map<TopicPartition, Long> checkpointAtOpen;
-        final Map<TopicPartition, Long> logStartAtOpen;
-        final Map<TopicPartition, Long> cleanerAtOpen;
-
-        LogDir(final Path path, final boolean cleanAtOpen, final Map<TopicPartition, Long> checkpointAtOpen,
-               final Map<TopicPartition, Long> logStartAtOpen, final Map<TopicPartition, Long> cleanerAtOpen) {
-            this.path = path;
-            this.cleanAtOpen = cleanAtOpen;
-            this.checkpointAtOpen = checkpointAtOpen;
-            this.logStartAtOpen = logStartAtOpen;
-            this.cleanerAtOpen = cleanerAtOpen;
-        }
-    }
 
     private final List<LogDir> logDirs;
     /** Closes the logs of a directory that went offline (Kafka's LogDirFailureHandler), off the reporting thread. */
     private final StorageThread failedDirCloser = new StorageThread("runnel-log-dir-failure");
-    private final LogDirFailures failures = new LogDirFailures(this::onLogDirFailure);
+    private final LogDirFailures failures;
     private final InstantSource clock;
     private final Map<TopicPartition, Path> partitionDirs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
@@ -108,8 +88,10 @@ public final class LogManager implements AutoCloseable {
     private final int recoveryThreadsPerDir;
     private boolean closed;
 
-    private LogManager(final List<LogDir> logDirs, final InstantSource clock, final Settings settings) {
+    private LogManager(final List<LogDir> logDirs, final LogDirFailures failures, final InstantSource clock,
+                       final Settings settings) {
         this.logDirs = logDirs;
+        this.failures = failures;
         this.clock = clock;
         this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock,
                 settings.retentionCheckIntervalMs(), this::checkpointLogStartOffsets);
@@ -196,15 +178,18 @@ public final class LogManager implements AutoCloseable {
         }
         final List<LogDir> dirs = new ArrayList<>();
         final Map<Path, IOException> unusable = new LinkedHashMap<>();
+        // no directory is reported offline before the manager exists: the unusable ones are reported at the end
+        final LogManager[] created = new LogManager[1];
+        final LogDirFailures failures = new LogDirFailures((dir, cause) -> created[0].onLogDirFailure(dir, cause));
         final Map<TopicPartition, Path> found = new HashMap<>();
         for (final Path configured : logDirs) {
             final Path path = configured.toAbsolutePath().normalize();
             final Map<TopicPartition, Path> partitions = new HashMap<>();
             try {
-                dirs.add(openDir(path, partitions));
+                dirs.add(LogDir.open(path, failures, partitions));
             } catch (final IOException e) {
                 // reported (and logged) once the manager exists
-                dirs.add(new LogDir(path, false, Map.of(), Map.of(), Map.of()));
+                dirs.add(LogDir.unusable(path, failures));
                 unusable.put(path, e);
                 continue;
             }
@@ -222,55 +207,15 @@ public final class LogManager implements AutoCloseable {
             unusable.values().forEach(none::addSuppressed);
             throw none;
         }
-        final LogManager manager = new LogManager(dirs, clock, settings);
+        final LogManager manager = new LogManager(dirs, failures, clock, settings);
+        created[0] = manager;
         manager.partitionDirs.putAll(found);
-        unusable.forEach(manager.failures::report);
+        unusable.forEach(failures::report);
         return manager;
     }
 
-    /** Takes the clean-shutdown marker, reads the checkpoints, clears leftovers and finds the partitions. */
-    private static LogDir openDir(final Path path, final Map<TopicPartition, Path> partitions) throws IOException {
-        final boolean fresh = !Files.exists(path) || isEmpty(path);
-        Files.createDirectories(path);
-        final Path marker = path.resolve(CLEAN_SHUTDOWN_FILE);
-        // a directory with nothing in it has nothing to recover
-        final boolean clean = fresh || Files.exists(marker);
-        if (Files.exists(marker)) {
-            Files.delete(marker);
-            OffsetCheckpointFile.fsyncDirectory(path);
-        } else if (!clean) {
-            LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
-        }
-        final LogDir dir = new LogDir(path, clean, OffsetCheckpointFile.read(path, OffsetCheckpointFile.RECOVERY_POINT),
-                OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET),
-                OffsetCheckpointFile.read(path, OffsetCheckpointFile.CLEANER_OFFSET));
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(path, Files::isDirectory)) {
-            for (final Path child : children) {
-                final String name = child.getFileName().toString();
-                if (DELETED_DIR.matcher(name).matches()) {
-                    LOG.info("Removing leftover of a deleted partition {}", child);
-                    deleteRecursively(child);
-                    continue;
-                }
-                final TopicPartition tp = parsePartitionDir(name);
-                if (tp != null) {
-                    partitions.put(tp, child);
-                }
-            }
-        }
-        return dir;
-    }
-
     static TopicPartition parsePartitionDir(final String name) {
-        final java.util.regex.Matcher m = PARTITION_DIR.matcher(name);
-        if (!m.matches()) {
-            return null;
-        }
-        try {
-            return new TopicPartition(m.group(1), Integer.parseInt(m.group(2)));
-        } catch (final NumberFormatException e) {
-            return null;
-        }
+        return LogDir.parsePartitionDir(name);
     }
 
     /** Partition directories currently on disk (found at open or created since, minus deleted ones). */
@@ -310,8 +255,8 @@ public final class LogManager implements AutoCloseable {
         final PartitionLog log;
         if (onDisk != null) {
             final LogDir dir = logDirOf(onDisk);
-            if (failures.isOffline(dir.path)) {
-                throw new KafkaStorageException("Cannot open the log of " + tp + ": log directory " + dir.path
+            if (dir.isOffline()) {
+                throw new KafkaStorageException("Cannot open the log of " + tp + ": log directory " + dir.path()
                         + " is offline");
             }
             log = openFromDisk(tp, onDisk, dir, config);
@@ -325,7 +270,7 @@ public final class LogManager implements AutoCloseable {
             if (dir == null) {
                 throw new KafkaStorageException("Cannot create the log of " + tp + ": every log directory is offline");
             }
-            final Path path = dir.path.resolve(tp.topic() + "-" + tp.partition());
+            final Path path = dir.path().resolve(tp.topic() + "-" + tp.partition());
             log = PartitionLog.open(tp, path, config, clock, 0L, 0L, true, failures, flusher);
             partitionDirs.put(tp, path);
         }
@@ -382,9 +327,9 @@ public final class LogManager implements AutoCloseable {
     /** Opens a log found on disk at start, recovering it if its directory was not shut down cleanly. */
     private PartitionLog openFromDisk(final TopicPartition tp, final Path onDisk, final LogDir dir,
                                       final LogConfig config) throws IOException {
-        final PartitionLog log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartAtOpen.getOrDefault(tp, 0L),
-                dir.checkpointAtOpen.getOrDefault(tp, 0L), dir.cleanAtOpen, failures, flusher);
-        final Long cleanedUpTo = dir.cleanerAtOpen.get(tp);
+        final PartitionLog log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartOffsetAtOpen(tp),
+                dir.recoveryPointAtOpen(tp), dir.cleanAtOpen(), failures, flusher);
+        final Long cleanedUpTo = dir.cleanerOffsetAtOpen(tp);
         if (cleanedUpTo != null) {
             log.restoreFirstDirtyOffset(cleanedUpTo);
         }
@@ -395,8 +340,8 @@ public final class LogManager implements AutoCloseable {
     public List<Path> offlineDirs() {
         final List<Path> offline = new ArrayList<>();
         for (final LogDir dir : logDirs) {
-            if (failures.isOffline(dir.path)) {
-                offline.add(dir.path);
+            if (dir.isOffline()) {
+                offline.add(dir.path());
             }
         }
         return offline;
@@ -409,27 +354,27 @@ public final class LogManager implements AutoCloseable {
     public List<LogDirDescription> describeLogDirs() {
         final List<LogDirDescription> result = new ArrayList<>();
         for (final LogDir dir : logDirs) {
-            final IOException failure = failures.failure(dir.path);
+            final IOException failure = dir.failure();
             if (failure != null) {
-                result.add(new LogDirDescription(dir.path, failure, -1, -1, List.of()));
+                result.add(new LogDirDescription(dir.path(), failure, -1, -1, List.of()));
                 continue;
             }
             long total = -1;
             long usable = -1;
             try {
-                final FileStore store = Files.getFileStore(dir.path);
+                final FileStore store = Files.getFileStore(dir.path());
                 total = spaceOf(store.getTotalSpace());
                 usable = spaceOf(store.getUsableSpace());
             } catch (final IOException e) {
-                LOG.warn("Cannot read the space of log directory {}", dir.path, e);
+                LOG.warn("Cannot read the space of log directory {}", dir.path(), e);
             }
             final List<PartitionLog> inDir = new ArrayList<>();
             for (final PartitionLog log : logs.values()) {
-                if (log.dir().getParent().equals(dir.path)) {
+                if (dir.holds(log.dir())) {
                     inDir.add(log);
                 }
             }
-            result.add(new LogDirDescription(dir.path, null, total, usable, inDir));
+            result.add(new LogDirDescription(dir.path(), null, total, usable, inDir));
         }
         return result;
     }
@@ -473,12 +418,12 @@ public final class LogManager implements AutoCloseable {
         LogDir best = null;
         int bestCount = Integer.MAX_VALUE;
         for (final LogDir dir : logDirs) {
-            if (failures.isOffline(dir.path)) {
+            if (dir.isOffline()) {
                 continue;
             }
             int count = 0;
             for (final Path p : partitionDirs.values()) {
-                if (p.getParent().equals(dir.path)) {
+                if (dir.holds(p)) {
                     count++;
                 }
             }
@@ -492,7 +437,7 @@ public final class LogManager implements AutoCloseable {
 
     private LogDir logDirOf(final Path partitionDir) {
         for (final LogDir dir : logDirs) {
-            if (partitionDir.getParent().equals(dir.path)) {
+            if (dir.holds(partitionDir)) {
                 return dir;
             }
         }
@@ -519,29 +464,7 @@ public final class LogManager implements AutoCloseable {
             final Path renamed = dir.resolveSibling(tp.topic() + "-" + tp.partition() + "." + uuid + "-delete");
             Files.move(dir, renamed, StandardCopyOption.ATOMIC_MOVE);
             OffsetCheckpointFile.fsyncDirectory(dir.getParent());
-            deleteRecursively(renamed);
-        });
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(final Path dir, final IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
+            LogDir.deleteRecursively(renamed);
         });
     }
 
@@ -578,7 +501,7 @@ public final class LogManager implements AutoCloseable {
         }
         for (final LogDir dir : logDirs) {
             try {
-                writeCleanerOffsets(dir);
+                dir.writeCleanerOffsets(partitionDirs, logs);
             } catch (final KafkaStorageException e) {
                 // logged; the next pass or close tries again, and a lost checkpoint only costs a fuller cleaning
             }
@@ -588,7 +511,7 @@ public final class LogManager implements AutoCloseable {
     /** Recovery points of the open logs; partitions on disk that were never opened keep their old value. */
     public synchronized void checkpointRecoveryPoints() {
         for (final LogDir dir : logDirs) {
-            writeRecoveryPoints(dir);
+            dir.writeRecoveryPoints(partitionDirs, logs);
         }
     }
 
@@ -599,7 +522,7 @@ public final class LogManager implements AutoCloseable {
         }
         for (final LogDir dir : logDirs) {
             try {
-                writeRecoveryPoints(dir);
+                dir.writeRecoveryPoints(partitionDirs, logs);
             } catch (final KafkaStorageException e) {
                 // logged; the other directories still get theirs, and the next pass or close tries again
             }
@@ -631,52 +554,10 @@ public final class LogManager implements AutoCloseable {
         }
         for (final LogDir dir : logDirs) {
             try {
-                writeLogStartOffsets(dir);
+                dir.writeLogStartOffsets(partitionDirs, logs);
             } catch (final KafkaStorageException e) {
                 // logged; the other directories still get theirs, and the next pass or close tries again
             }
-        }
-    }
-
-    private void writeRecoveryPoints(final LogDir dir) {
-        writeCheckpoint(dir, OffsetCheckpointFile.RECOVERY_POINT, dir.checkpointAtOpen, PartitionLog::recoveryPoint);
-    }
-
-    private void writeLogStartOffsets(final LogDir dir) {
-        writeCheckpoint(dir, OffsetCheckpointFile.LOG_START_OFFSET, dir.logStartAtOpen, PartitionLog::logStartOffset);
-    }
-
-    private void writeCleanerOffsets(final LogDir dir) {
-        writeCheckpoint(dir, OffsetCheckpointFile.CLEANER_OFFSET, dir.cleanerAtOpen,
-                log -> log.config().compacted() ? log.firstDirtyOffset() : -1);
-    }
-
-    /** {@code offsetOf} answers -1 for a log that has no entry in this checkpoint. */
-    private void writeCheckpoint(final LogDir dir, final String fileName, final Map<TopicPartition, Long> atOpen,
-                                 final ToLongFunction<PartitionLog> offsetOf) {
-        if (failures.isOffline(dir.path)) {
-            return;
-        }
-        final Map<TopicPartition, Long> offsets = new HashMap<>();
-        partitionDirs.forEach((tp, path) -> {
-            if (!path.getParent().equals(dir.path)) {
-                return;
-            }
-            final PartitionLog log = logs.get(tp);
-            if (log != null) {
-                final long offset = offsetOf.applyAsLong(log);
-                if (offset >= 0) {
-                    offsets.put(tp, offset);
-                }
-            } else if (atOpen.containsKey(tp)) {
-                offsets.put(tp, atOpen.get(tp));
-            }
-        });
-        try {
-            OffsetCheckpointFile.write(dir.path, fileName, offsets);
-        } catch (final IOException e) {
-            failures.report(dir.path, e);
-            throw StorageIo.failure("writing " + fileName + " of " + dir.path, e);
         }
     }
 
@@ -721,32 +602,32 @@ public final class LogManager implements AutoCloseable {
             }
         }
         for (final LogDir dir : logDirs) {
-            if (failures.isOffline(dir.path)) {
-                LOG.warn("Not marking {} clean: it is offline after a disk error", dir.path);
+            if (dir.isOffline()) {
+                LOG.warn("Not marking {} clean: it is offline after a disk error", dir.path());
                 continue;
             }
             try {
-                writeRecoveryPoints(dir);
-                writeLogStartOffsets(dir);
-                writeCleanerOffsets(dir);
-                boolean allConsistent = dir.cleanAtOpen;
+                dir.writeRecoveryPoints(partitionDirs, logs);
+                dir.writeLogStartOffsets(partitionDirs, logs);
+                dir.writeCleanerOffsets(partitionDirs, logs);
+                boolean allConsistent = dir.cleanAtOpen();
                 if (!allConsistent) {
                     allConsistent = true;
                     for (final Map.Entry<TopicPartition, Path> e : partitionDirs.entrySet()) {
-                        if (e.getValue().getParent().equals(dir.path) && !logs.containsKey(e.getKey())) {
+                        if (dir.holds(e.getValue()) && !logs.containsKey(e.getKey())) {
                             allConsistent = false;
                         }
                     }
                 }
                 for (final PartitionLog log : logs.values()) {
-                    if (log.dir().getParent().equals(dir.path) && log.isOffline()) {
+                    if (dir.holds(log.dir()) && log.isOffline()) {
                         allConsistent = false;
                     }
                 }
                 if (allConsistent) {
-                    writeCleanShutdownMarker(dir);
+                    dir.writeCleanShutdownMarker();
                 } else {
-                    LOG.warn("Not marking {} clean: it holds partitions that were not recovered", dir.path);
+                    LOG.warn("Not marking {} clean: it holds partitions that were not recovered", dir.path());
                 }
             } catch (final KafkaStorageException e) {
                 failure = failure == null ? e : failure;
@@ -755,21 +636,6 @@ public final class LogManager implements AutoCloseable {
         logs.clear();
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private void writeCleanShutdownMarker(final LogDir dir) {
-        try {
-            OffsetCheckpointFile.writeAtomically(dir.path.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
-        } catch (final IOException e) {
-            failures.report(dir.path, e);
-            throw StorageIo.failure("writing the clean shutdown marker of " + dir.path, e);
-        }
-    }
-
-    private static boolean isEmpty(final Path dir) throws IOException {
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
         }
     }
 }

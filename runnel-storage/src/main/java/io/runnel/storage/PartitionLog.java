@@ -1,18 +1,14 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
-import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,14 +24,18 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 import org.apache.kafka.common.record.TimestampType;
 
+import io.runnel.storage.cleaner.LogCleaner;
+import io.runnel.storage.flush.LogFlusher;
 import io.runnel.storage.log.LogLoader;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentSwap;
 import io.runnel.storage.log.StorageIo;
 import io.runnel.storage.producer.ProducerEntry;
 import io.runnel.storage.producer.ProducerStateManager;
+import io.runnel.storage.record.BatchValidator;
 import io.runnel.storage.record.CompactedRecordKeys;
 import io.runnel.storage.record.RecordBatchFlyweight;
+import io.runnel.storage.retention.RetentionRules;
 
 /**
  * The log of one partition: an ordered list of {@link LogSegment}s in directory {@code <topic>-<partition>},
@@ -57,7 +57,8 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  *
  * <p>Append path (no per-record work unless the topic is compacted, where every record must have a key; no copies
  * besides the one write to the file): every batch's 61-byte header
- * is checked through a flyweight (length, magic 2, size, CRC-32C, record count) before anything is written,
+ * is checked through a flyweight (length, magic 2, size, CRC-32C, record count; {@link BatchValidator}) before
+ * anything is written,
  * idempotent producers' sequences are checked, then base offset and partition leader epoch (not covered by the
  * CRC) are rewritten in place (plus max timestamp and CRC for LOG_APPEND_TIME topics) and the whole request is
  * written with one positional write.
@@ -84,10 +85,6 @@ public final class PartitionLog implements AutoCloseable {
      */
     public static final Flusher CALLER_FLUSHES = PartitionLog::flushUnflushed;
 
-    /** An append waiting for the recovery point to pass its last offset. */
-    private record FlushWaiter(long lastOffset, CompletableFuture<Void> flushed) {
-    }
-
     private static final ThreadLocal<ByteBuffer> READ_SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HEADER_SIZE));
 
@@ -102,15 +99,14 @@ public final class PartitionLog implements AutoCloseable {
     private final LogDirFailures dirFailures;
     private final Path logDir;
     private final Flusher flusher;
+    private final SegmentList segments;
+    /** Guarded by lock. */
+    private final FlushState flushState;
 
     private volatile LogConfig config;
-    private volatile LogSegment[] segments;
     private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile boolean offline;
-    /** Offset below which everything is fsync'd; written under the lock. */
-    private volatile long recoveryPoint;
-    private volatile long lastFlushMs;
     /** Where the part of the log the cleaner has not seen yet starts (checkpointed by the LogManager). */
     private volatile long firstDirtyOffset;
     /** Bumped by every {@link #truncateTo}, so a cleaning that began before one does not swap in stale copies. */
@@ -120,13 +116,7 @@ public final class PartitionLog implements AutoCloseable {
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
     private final RecordBatchFlyweight earlier = new RecordBatchFlyweight();
     private final CRC32C crc = new CRC32C();
-    private int[] batchStarts = new int[8];
-    /** Records appended since the last flush was asked for by count. */
-    private long unflushedMessages;
-    /** A flush was asked for and has not started yet: the next one will cover every append until it starts. */
-    private boolean flushRequested;
-    /** In offset order, as appends are. */
-    private final ArrayDeque<FlushWaiter> waiters = new ArrayDeque<>();
+    private final BatchValidator validator = new BatchValidator();
     /** Written under the lock; volatile for {@link #read}, which takes none. */
     private volatile boolean closed;
 
@@ -142,15 +132,15 @@ public final class PartitionLog implements AutoCloseable {
         this.clock = clock;
         this.producers = producers;
         this.flusher = flusher;
-        this.segments = loaded.segments().toArray(new LogSegment[0]);
+        this.segments = new SegmentList(loaded.segments());
         this.logEndOffset = loaded.logEndOffset();
         // The checkpoint is ahead of the first segment when a crash undid a deletion (the next retention pass
         // removes that segment again); it can never be past the end, as retention rolls before deleting the last
         // segment, unless the files were tampered with.
-        this.logStartOffset = Math.min(Math.max(segments[0].baseOffset(), logStartOffsetCheckpoint), logEndOffset);
+        this.logStartOffset = Math.min(Math.max(segments.first().baseOffset(), logStartOffsetCheckpoint),
+                logEndOffset);
         this.firstDirtyOffset = logStartOffset;
-        this.recoveryPoint = loaded.logEndOffset();
-        this.lastFlushMs = clock.millis();
+        this.flushState = new FlushState(loaded.logEndOffset(), clock.millis());
     }
 
     /**
@@ -176,17 +166,14 @@ public final class PartitionLog implements AutoCloseable {
                                     final InstantSource clock, final long logStartOffset, final long recoveryPoint,
                                     final boolean cleanShutdown, final LogDirFailures dirFailures,
                                     final Flusher flusher) {
-        try {
+        return StorageIo.call("opening log " + dir, () -> {
             Files.createDirectories(dir);
             final ProducerStateManager producers = new ProducerStateManager(dir);
             final LogLoader.LoadedLog loaded = LogLoader.load(dir, recoveryPoint, cleanShutdown,
                     config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis(), producers);
             return new PartitionLog(topicPartition, dir, config, clock, producers, loaded, logStartOffset, dirFailures,
                     flusher);
-        } catch (final IOException e) {
-            dirFailures.report(dir.getParent(), e);
-            throw StorageIo.failure("opening log " + dir, e);
-        }
+        }, cause -> dirFailures.report(dir.getParent(), cause));
     }
 
     public TopicPartition topicPartition() {
@@ -214,26 +201,22 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     public int segmentCount() {
-        return segments.length;
+        return segments.count();
     }
 
     /** Bytes in all segments' log files (what {@code retention.bytes} limits). */
     public long sizeInBytes() {
-        long size = 0;
-        for (final LogSegment segment : segments) {
-            size += segment.size();
-        }
-        return size;
+        return segments.sizeInBytes();
     }
 
     /** Offset below which everything is known to be on disk (fsync'd). */
     public long recoveryPoint() {
-        return recoveryPoint;
+        return flushState.recoveryPoint();
     }
 
     /** When the last flush finished (or the log opened), for {@code flush.ms}. */
-    long lastFlushMs() {
-        return lastFlushMs;
+    public long lastFlushMs() {
+        return flushState.lastFlushMs();
     }
 
     // ----------------------------------------------------------------------------------------------- append
@@ -268,14 +251,15 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureWritable();
             final LogConfig cfg = config;
-            final int count = validateBatches(buffer, cfg);
+            final int count = validator.validate(buffer, cfg.maxMessageBytes());
+            final int[] batchStarts = validator.batchStarts();
             if (count == 0) {
                 return new AppendResult(-1, -1, -1, logStartOffset, 0, false, AppendResult.NOTHING_TO_AWAIT);
             }
             if (cfg.compacted()) {
                 CompactedRecordKeys.requireKeys(buffer, topicPartition);
             }
-            final AppendResult duplicate = checkProducers(buffer, count, cfg);
+            final AppendResult duplicate = checkProducers(buffer, batchStarts, count, cfg);
             if (duplicate != null) {
                 return duplicate;
             }
@@ -295,13 +279,11 @@ public final class PartitionLog implements AutoCloseable {
                 nextOffset += batch.lastOffsetDelta() + 1L;
                 recordCount += batch.recordCount();
             }
-            final LogSegment active = segments[segments.length - 1];
-            final LogSegment segment = maybeRoll(buffer.remaining(), nextOffset - 1, now, cfg);
-            try {
-                segment.append(buffer, batchStarts, count, batch, cfg.indexIntervalBytes(), now);
-            } catch (final IOException e) {
-                throw diskError("appending to " + topicPartition, e);
-            }
+            final boolean rolled = segments.rollDue(buffer.remaining(), nextOffset - 1, now, cfg);
+            final LogSegment segment = rolled ? roll(now, cfg) : segments.active();
+            final ByteBuffer written = buffer;
+            runIo("appending to " + topicPartition,
+                    () -> segment.append(written, batchStarts, count, batch, cfg.indexIntervalBytes(), now));
             for (int i = 0; i < count; i++) {
                 batch.wrap(buffer, batchStarts[i]);
                 final long producerId = batch.producerId();
@@ -311,11 +293,10 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
             logEndOffset = nextOffset;
-            final CompletableFuture<Void> flushed = awaitFlushIfDue(recordCount, nextOffset - 1, cfg);
-            final boolean wanted = flushed != AppendResult.NOTHING_TO_AWAIT || segment != active
-                    || (cfg.flushIntervalMs() != Long.MAX_VALUE && now - lastFlushMs >= cfg.flushIntervalMs());
-            askFlusher = wanted && !flushRequested;
-            flushRequested |= wanted;
+            final CompletableFuture<Void> flushed = flushState.awaitIfDue(recordCount, nextOffset - 1, cfg);
+            askFlusher = flushState.request(flushed != AppendResult.NOTHING_TO_AWAIT || rolled
+                    || (cfg.flushIntervalMs() != Long.MAX_VALUE && now - flushState.lastFlushMs()
+                    >= cfg.flushIntervalMs()));
             result = new AppendResult(firstOffset, nextOffset - 1, logAppendTime ? now : -1, logStartOffset,
                     recordCount, false, flushed);
         } finally {
@@ -328,77 +309,9 @@ public final class PartitionLog implements AutoCloseable {
         return result;
     }
 
-    /**
-     * Counts the appended records against {@code flush.messages}; when they reach it (Kafka flushes inline then),
-     * the append waits for a flush: returns its future, else {@link AppendResult#NOTHING_TO_AWAIT}.
-     */
-    private CompletableFuture<Void> awaitFlushIfDue(final int appendedRecords, final long lastOffset,
-                                                    final LogConfig cfg) {
-        unflushedMessages += appendedRecords;
-        if (cfg.flushIntervalMessages() == Long.MAX_VALUE || unflushedMessages < cfg.flushIntervalMessages()) {
-            return AppendResult.NOTHING_TO_AWAIT;
-        }
-        // the flush this asks for covers these records, so the count starts again now
-        unflushedMessages = 0;
-        final CompletableFuture<Void> flushed = new CompletableFuture<>();
-        waiters.addLast(new FlushWaiter(lastOffset, flushed));
-        return flushed;
-    }
-
-    /** Checks every batch of the request before anything is written; returns the number of batches. */
-    private int validateBatches(final ByteBuffer buffer, final LogConfig cfg) {
-        final int limit = buffer.limit();
-        int position = buffer.position();
-        int count = 0;
-        while (position < limit) {
-            final int remaining = limit - position;
-            if (remaining < LOG_OVERHEAD) {
-                throw new CorruptRecordException("Record batch at byte " + (position - buffer.position())
-                        + " is truncated: only " + remaining + " bytes left");
-            }
-            batch.wrap(buffer, position);
-            final long size = (long) batch.batchLength() + LOG_OVERHEAD;
-            if (size > remaining || size < RecordBatchFlyweight.MAGIC_OFFSET + 1) {
-                throw new CorruptRecordException("Record batch length " + batch.batchLength()
-                        + " does not match the " + remaining + " bytes left");
-            }
-            if (batch.magic() != RecordBatchFlyweight.MAGIC_V2) {
-                throw new UnsupportedForMessageFormatException("Record batch magic " + batch.magic()
-                        + " is not supported; only magic 2 is accepted");
-            }
-            if (size < HEADER_SIZE) {
-                throw new CorruptRecordException("Record batch of " + size + " bytes is shorter than its header");
-            }
-            if (size > cfg.maxMessageBytes()) {
-                throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
-                        + cfg.maxMessageBytes());
-            }
-            if (!batch.isCrcValid(crc)) {
-                throw new CorruptRecordException("Record batch CRC mismatch (stored " + Integer.toUnsignedString(batch.crc())
-                        + ")");
-            }
-            final int recordCount = batch.recordCount();
-            if (recordCount < 1 || batch.lastOffsetDelta() != recordCount - 1) {
-                throw new InvalidRecordException("Record batch has record count " + recordCount
-                        + " but last offset delta " + batch.lastOffsetDelta());
-            }
-            // Uncompressed records are checked to add up to the batch (cheap: one varint each). Compressed ones
-            // are not decompressed here: that is the cost Runnel's produce path avoids (docs/architecture.md).
-            if (batch.compressionCodec() == 0 && !batch.recordsFillBatch()) {
-                throw new CorruptRecordException("Record batch declares " + recordCount
-                        + " records that do not exactly fill its " + size + " bytes");
-            }
-            if (count == batchStarts.length) {
-                batchStarts = Arrays.copyOf(batchStarts, count * 2);
-            }
-            batchStarts[count++] = position;
-            position += (int) size;
-        }
-        return count;
-    }
-
     /** Duplicate detection and sequence/epoch checks; returns the original append for a duplicate, else null. */
-    private AppendResult checkProducers(final ByteBuffer buffer, final int count, final LogConfig cfg) {
+    private AppendResult checkProducers(final ByteBuffer buffer, final int[] batchStarts, final int count,
+                                        final LogConfig cfg) {
         for (int i = 0; i < count; i++) {
             batch.wrap(buffer, batchStarts[i]);
             final long producerId = batch.producerId();
@@ -439,35 +352,18 @@ public final class PartitionLog implements AutoCloseable {
         return null;
     }
 
-    private LogSegment maybeRoll(final int bytes, final long lastOffset, final long now, final LogConfig cfg) {
-        final LogSegment active = segments[segments.length - 1];
-        if (active.isEmpty()) {
-            return active;
-        }
-        final long rollBase = active.rollingBasedTimestampMs();
-        final boolean roll = active.wouldExceed(bytes, cfg.segmentBytes())
-                || (rollBase >= 0 && now - rollBase > cfg.segmentMs())
-                || active.indexesFull()
-                || lastOffset - active.baseOffset() > Integer.MAX_VALUE;
-        return roll ? roll(now, cfg) : active;
+    /** Seals the active segment and publishes a new one at the log end offset. */
+    private LogSegment roll(final long now, final LogConfig cfg) {
+        final long newBase = logEndOffset;
+        return callIo("rolling a new segment of " + topicPartition + " at offset " + newBase, () -> {
+            segments.active().onRolled();
+            producers.writeSnapshot(newBase);
+            // the recovery point stays: the old segment is fsync'd by the flush the append asks for
+            return segments.roll(dir, newBase, cfg.segmentIndexBytes(), now);
+        });
     }
 
-    private LogSegment roll(final long now, final LogConfig cfg) {
-        final LogSegment old = segments[segments.length - 1];
-        final long newBase = logEndOffset;
-        try {
-            old.onRolled();
-            producers.writeSnapshot(newBase);
-            final LogSegment fresh = LogSegment.create(dir, newBase, cfg.segmentIndexBytes(), now);
-            final LogSegment[] next = Arrays.copyOf(segments, segments.length + 1);
-            next[next.length - 1] = fresh;
-            segments = next;
-            // the recovery point stays: the old segment is fsync'd by the flush the append asks for
-            return fresh;
-        } catch (final IOException e) {
-            throw diskError("rolling a new segment of " + topicPartition + " at offset " + newBase, e);
-        }
-    }
+    // ------------------------------------------------------------------------------------------------ flush
 
     /**
      * fsyncs everything appended so far (and the segments rolled since the last flush) on the calling thread, and
@@ -497,8 +393,8 @@ public final class PartitionLog implements AutoCloseable {
      *
      * @return whether anything was fsync'd
      */
-    boolean flushUnflushed() {
-        final List<FlushWaiter> done = new ArrayList<>();
+    public boolean flushUnflushed() {
+        final List<CompletableFuture<Void>> done = new ArrayList<>();
         flushLock.lock();
         try {
             if (!flushLocked(done)) {
@@ -508,29 +404,24 @@ public final class PartitionLog implements AutoCloseable {
             flushLock.unlock();
         }
         // outside both locks: completing runs the waiters' continuations (the produce responses)
-        for (final FlushWaiter waiter : done) {
-            waiter.flushed().complete(null);
-        }
+        done.forEach(flushed -> flushed.complete(null));
         return true;
     }
 
     /** The body of {@link #flushUnflushed}, under the flush lock; adds the waiters it satisfied to {@code done}. */
-    private boolean flushLocked(final List<FlushWaiter> done) {
+    private boolean flushLocked(final List<CompletableFuture<Void>> done) {
         final long end;
         final LogSegment[] toFlush;
         final boolean wasOffline;
         lock.lock();
         try {
-            // appends from here on ask for another flush, which will cover them
-            flushRequested = false;
+            flushState.flushStarting();
             if (closed) {
                 return false;
             }
             wasOffline = isOffline();
             end = logEndOffset;
-            final long from = recoveryPoint;
-            final LogSegment[] segs = segments;
-            toFlush = end > from ? Arrays.copyOfRange(segs, floorSegment(segs, from), segs.length) : null;
+            toFlush = end > flushState.recoveryPoint() ? segments.from(flushState.recoveryPoint()) : null;
         } finally {
             lock.unlock();
         }
@@ -540,56 +431,39 @@ public final class PartitionLog implements AutoCloseable {
             return false;
         }
         if (toFlush == null) {
-            lastFlushMs = clock.millis();
+            flushState.flushedNothing(clock.millis());
             return false;
         }
         try {
-            for (final LogSegment segment : toFlush) {
-                flushUnlessRetired(segment);
-            }
-        } catch (final IOException e) {
-            final KafkaStorageException failure = diskError("flushing " + topicPartition, e);
+            runIo("flushing " + topicPartition, () -> SegmentList.flush(toFlush));
+        } catch (final KafkaStorageException failure) {
             failWaiters(failure);
             throw failure;
         }
         lock.lock();
         try {
-            recoveryPoint = Math.max(recoveryPoint, end);
-            lastFlushMs = clock.millis();
-            while (!waiters.isEmpty() && waiters.peekFirst().lastOffset() < end) {
-                done.add(waiters.pollFirst());
-            }
+            done.addAll(flushState.flushedTo(end, clock.millis()));
         } finally {
             lock.unlock();
         }
         return true;
     }
 
-    /** A segment that retention or compaction removed meanwhile may be closed already; it needs no fsync. */
-    private static void flushUnlessRetired(final LogSegment segment) throws IOException {
-        try {
-            segment.flush();
-        } catch (final IOException e) {
-            if (!segment.isRenamedForDeletion()) {
-                throw e;
-            }
-        }
-    }
-
     /** Fails every waiting append (the log went offline or was closed before its flush). */
     private void failWaiters(final KafkaStorageException failure) {
-        final List<FlushWaiter> failed;
+        takeWaiters().forEach(flushed -> flushed.completeExceptionally(failure));
+    }
+
+    private List<CompletableFuture<Void>> takeWaiters() {
         lock.lock();
         try {
-            failed = new ArrayList<>(waiters);
-            waiters.clear();
+            return flushState.takeWaiters();
         } finally {
             lock.unlock();
         }
-        for (final FlushWaiter waiter : failed) {
-            waiter.flushed().completeExceptionally(failure);
-        }
     }
+
+    // --------------------------------------------------------------------------------------------- failures
 
     private void ensureWritable() {
         if (closed) {
@@ -605,19 +479,27 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /** A disk action on this log's files, through the one chokepoint for disk failures. */
+    private <T> T callIo(final String what, final StorageIo.IoCallable<T> action) {
+        return StorageIo.call(what, action, this::markOffline);
+    }
+
+    private void runIo(final String what, final StorageIo.IoRunnable action) {
+        StorageIo.run(what, action, this::markOffline);
+    }
+
     /**
      * Marks this log offline and its whole log directory with it (the one place that does, so a half-done write
      * is never followed by another in any log of a failing disk).
      */
-    private KafkaStorageException diskError(final String what, final IOException cause) {
+    private void markOffline(final IOException cause) {
         offline = true;
         dirFailures.report(logDir, cause);
-        return StorageIo.failure(what, cause);
     }
 
     /** A disk error met outside this class while working on this log's files (the cleaner's rewrites). */
-    KafkaStorageException reportDiskError(final String what, final IOException cause) {
-        return diskError(what, cause);
+    public KafkaStorageException reportDiskError(final String what, final IOException cause) {
+        return StorageIo.failure(what, cause, this::markOffline);
     }
 
     // ------------------------------------------------------------------------------------------------- read
@@ -635,7 +517,7 @@ public final class PartitionLog implements AutoCloseable {
         final long end = logEndOffset;
         // The array before the start offset: retention publishes the new start before the shorter array, so a
         // reader that sees the shorter array also sees the start that excludes what it lost.
-        final LogSegment[] segs = segments;
+        final LogSegment[] segs = segments.array();
         final long start = logStartOffset;
         if (fetchOffset < start || fetchOffset > end) {
             throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + topicPartition
@@ -647,50 +529,21 @@ public final class PartitionLog implements AutoCloseable {
         // Never expose more than the log end offset read above, even if a newer batch is already in the file.
         final long bound = Math.min(maxOffsetExclusive, end);
         final ByteBuffer scratch = READ_SCRATCH.get();
-        try {
-            for (int i = floorSegment(segs, fetchOffset); i < segs.length; i++) {
-                final LogSegment segment = segs[i];
-                final int position = segment.findBatchPosition(fetchOffset, scratch);
-                if (position < 0) {
-                    continue;
-                }
-                final int length = segment.sliceLength(position, maxBytes, bound, minOneBatch, scratch);
-                return length == 0 ? LogSlice.empty() : new LogSlice(segment.channel(), position, length);
-            }
-            return LogSlice.empty();
-        } catch (final IOException e) {
-            throw readFailure("reading " + topicPartition + " at offset " + fetchOffset, e);
-        } catch (final UncheckedIOException e) {
-            // a lazily opened index that could not be mapped, or one let go of when the log closed
-            throw readFailure("reading the index of " + topicPartition + " at offset " + fetchOffset, e.getCause());
-        }
+        final String what = "reading " + topicPartition + " at offset " + fetchOffset;
+        // an UncheckedIOException is a lazily opened index that could not be mapped, or one let go of at close
+        return StorageIo.call(what, () -> SegmentList.read(segs, fetchOffset, maxBytes, bound, minOneBatch, scratch),
+                cause -> onReadFailure(what, cause));
     }
 
     /**
      * A read takes no lock, so the log may close under it (its topic deleted, its directory failed): the closed
      * files then fail the read, which is no sign of a bad disk. Any other failure is one.
      */
-    private KafkaStorageException readFailure(final String what, final IOException cause) {
+    private void onReadFailure(final String what, final IOException cause) {
         if (closed) {
-            return new KafkaStorageException("Log of " + topicPartition + " closed while " + what);
+            throw new KafkaStorageException("Log of " + topicPartition + " closed while " + what);
         }
-        return diskError(what, cause);
-    }
-
-    private static int floorSegment(final LogSegment[] segs, final long offset) {
-        int low = 0;
-        int high = segs.length - 1;
-        int found = 0;
-        while (low <= high) {
-            final int mid = (low + high) >>> 1;
-            if (segs[mid].baseOffset() <= offset) {
-                found = mid;
-                low = mid + 1;
-            } else {
-                high = mid - 1;
-            }
-        }
-        return found;
+        markOffline(cause);
     }
 
     // ------------------------------------------------------------------------------------------- retention
@@ -712,31 +565,16 @@ public final class PartitionLog implements AutoCloseable {
                 return List.of();
             }
             final LogConfig cfg = config;
-            final int count;
-            try {
-                count = RetentionRules.deletableCount(segments, cfg, logStartOffset, nowMs);
-            } catch (final IOException e) {
-                throw diskError("applying retention to " + topicPartition, e);
-            }
+            final int count = callIo("applying retention to " + topicPartition,
+                    () -> RetentionRules.deletableCount(segments.array(), cfg, logStartOffset, nowMs));
             if (count == 0) {
                 return List.of();
             }
-            if (count == segments.length) {
+            if (count == segments.count()) {
                 roll(nowMs, cfg);
             }
-            final LogSegment[] all = segments;
-            final LogSegment[] kept = Arrays.copyOfRange(all, count, all.length);
-            logStartOffset = Math.max(logStartOffset, kept[0].baseOffset());
-            segments = kept;
-            final List<LogSegment> removed = List.of(Arrays.copyOfRange(all, 0, count));
-            try {
-                for (final LogSegment segment : removed) {
-                    segment.renameForDeletion();
-                }
-            } catch (final IOException e) {
-                throw diskError("renaming deleted segments of " + topicPartition, e);
-            }
-            return removed;
+            logStartOffset = Math.max(logStartOffset, segments.array()[count].baseOffset());
+            return callIo("renaming deleted segments of " + topicPartition, () -> segments.removeOldest(count));
         } finally {
             lock.unlock();
         }
@@ -795,48 +633,25 @@ public final class PartitionLog implements AutoCloseable {
                 return List.of();
             }
             truncations++;
-            final LogSegment[] all = segments;
             final LogConfig cfg = config;
+            final boolean emptied = offset <= segments.first().baseOffset();
             // readers first stop looking at what goes: they never read at or past the published end
-            logEndOffset = Math.max(offset, all[0].baseOffset());
-            long end = offset;
-            try {
-                final List<LogSegment> removed;
-                final LogSegment active;
-                if (offset <= all[0].baseOffset()) {
-                    removed = List.of(all);
-                    for (final LogSegment segment : removed) {
-                        segment.renameForDeletion();
-                    }
-                    active = LogSegment.create(dir, offset, cfg.segmentIndexBytes(), clock.millis());
-                    segments = new LogSegment[] {active};
-                    logStartOffset = offset;
-                } else {
-                    final int keep = floorSegment(all, offset);
-                    removed = List.of(Arrays.copyOfRange(all, keep + 1, all.length));
-                    for (final LogSegment segment : removed) {
-                        segment.renameForDeletion();
-                    }
-                    active = all[keep];
-                    final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-                    final int position = active.findBatchPosition(offset, header);
-                    if (position >= 0) {
-                        // the batch holding the offset, or the first after it when the cleaner left a gap there
-                        end = Math.min(offset, header.getLong(RecordBatchFlyweight.BASE_OFFSET_OFFSET));
-                        active.truncateTo(position);
-                    }
-                    active.recover(Integer.MAX_VALUE, cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), true, false);
-                    segments = Arrays.copyOf(all, keep + 1);
-                }
-                LogLoader.rebuildProducerState(List.of(segments), end, producers);
-                logEndOffset = end;
-                logStartOffset = Math.min(logStartOffset, end);
-                recoveryPoint = Math.min(recoveryPoint, end);
-                firstDirtyOffset = Math.min(firstDirtyOffset, end);
-                return removed;
-            } catch (final IOException e) {
-                throw diskError("truncating " + topicPartition + " to offset " + offset, e);
+            logEndOffset = Math.max(offset, segments.first().baseOffset());
+            final SegmentList.Truncated truncated = callIo("truncating " + topicPartition + " to offset " + offset,
+                    () -> {
+                        final SegmentList.Truncated cut = segments.truncateTo(dir, offset, cfg, clock.millis());
+                        LogLoader.rebuildProducerState(List.of(segments.array()), cut.endOffset(), producers);
+                        return cut;
+                    });
+            final long end = truncated.endOffset();
+            if (emptied) {
+                logStartOffset = offset;
             }
+            logEndOffset = end;
+            logStartOffset = Math.min(logStartOffset, end);
+            flushState.lowerRecoveryPointTo(end);
+            firstDirtyOffset = Math.min(firstDirtyOffset, end);
+            return truncated.removed();
         } finally {
             lock.unlock();
         }
@@ -845,17 +660,17 @@ public final class PartitionLog implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ compaction
 
     /** The current segment array, for the cleaner to read (it never changes an array it was handed). */
-    LogSegment[] segmentsForCleaning() {
-        return segments;
+    public LogSegment[] segmentsForCleaning() {
+        return segments.array();
     }
 
     /** Where the part of the log no cleaner pass has seen starts, within [log start, log end]. */
-    long firstDirtyOffset() {
+    public long firstDirtyOffset() {
         return Math.min(Math.max(firstDirtyOffset, logStartOffset), logEndOffset);
     }
 
     /** How many times the log was truncated; a cleaning that saw another count must not swap anything in. */
-    long truncations() {
+    public long truncations() {
         return truncations;
     }
 
@@ -870,7 +685,7 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /** A cleaner pass covered everything below {@code offset}, unless the log was truncated since it began. */
-    void markCleanedUpTo(final long offset, final long truncationsAtStart) {
+    public void markCleanedUpTo(final long offset, final long truncationsAtStart) {
         lock.lock();
         try {
             if (truncations == truncationsAtStart) {
@@ -891,24 +706,14 @@ public final class PartitionLog implements AutoCloseable {
      *         all in the log (retention removed some, the log was truncated or closed), the cleaned files then deleted
      * @throws KafkaStorageException disk failure (the log is then offline)
      */
-    List<LogSegment> replaceWithCleaned(final List<LogSegment> group, final long truncationsAtStart) {
+    public List<LogSegment> replaceWithCleaned(final List<LogSegment> group, final long truncationsAtStart) {
         lock.lock();
         try {
-            final LogSegment[] current = segments;
-            final LogSegment first = group.get(0);
-            int index = -1;
-            for (int i = 0; i < current.length - 1; i++) {
-                if (current[i] == first) {
-                    index = i;
-                }
-            }
-            boolean intact = index >= 0 && index + group.size() <= current.length - 1;
-            for (int i = 0; intact && i < group.size(); i++) {
-                intact = current[index + i] == group.get(i);
-            }
-            try {
-                if (closed || isOffline() || !intact || truncations != truncationsAtStart) {
-                    SegmentSwap.discard(dir, first.baseOffset());
+            final int index = segments.indexOfClosed(group);
+            final long base = group.get(0).baseOffset();
+            return callIo("swapping in the cleaned segment " + base + " of " + topicPartition, () -> {
+                if (closed || isOffline() || index < 0 || truncations != truncationsAtStart) {
+                    SegmentSwap.discard(dir, base);
                     return List.of();
                 }
                 final LogConfig cfg = config;
@@ -916,18 +721,12 @@ public final class PartitionLog implements AutoCloseable {
                 for (final LogSegment old : group) {
                     old.renameForDeletion();
                 }
-                SegmentSwap.install(dir, first.baseOffset());
-                final LogSegment cleaned = LogSegment.open(dir, first.baseOffset(), cfg.segmentIndexBytes(), false);
+                SegmentSwap.install(dir, base);
+                final LogSegment cleaned = LogSegment.open(dir, base, cfg.segmentIndexBytes(), false);
                 cleaned.loadTrusted(cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), false);
-                final LogSegment[] next = new LogSegment[current.length - group.size() + 1];
-                System.arraycopy(current, 0, next, 0, index);
-                next[index] = cleaned;
-                System.arraycopy(current, index + group.size(), next, index + 1, current.length - index - group.size());
-                segments = next;
+                segments.replace(index, group.size(), cleaned);
                 return List.copyOf(group);
-            } catch (final IOException e) {
-                throw diskError("swapping in the cleaned segment " + first.baseOffset() + " of " + topicPartition, e);
-            }
+            });
         } finally {
             lock.unlock();
         }
@@ -944,17 +743,8 @@ public final class PartitionLog implements AutoCloseable {
         try {
             ensureOnline();
             final long start = logStartOffset;
-            for (final LogSegment segment : segments) {
-                if (segment.maxTimestamp() >= timestamp) {
-                    final Optional<TimestampAndOffset> found = segment.findByTimestamp(timestamp, start);
-                    if (found.isPresent()) {
-                        return found;
-                    }
-                }
-            }
-            return Optional.empty();
-        } catch (final IOException e) {
-            throw diskError("searching " + topicPartition + " by timestamp", e);
+            return callIo("searching " + topicPartition + " by timestamp",
+                    () -> segments.findByTimestamp(timestamp, start));
         } finally {
             lock.unlock();
         }
@@ -965,18 +755,7 @@ public final class PartitionLog implements AutoCloseable {
         lock.lock();
         try {
             ensureOnline();
-            LogSegment best = null;
-            for (final LogSegment segment : segments) {
-                if (segment.offsetOfMaxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
-                    best = segment;
-                }
-            }
-            if (best == null) {
-                return Optional.empty();
-            }
-            return best.maxTimestampRecord();
-        } catch (final IOException e) {
-            throw diskError("searching " + topicPartition + " for the max timestamp", e);
+            return callIo("searching " + topicPartition + " for the max timestamp", segments::maxTimestampRecord);
         } finally {
             lock.unlock();
         }
@@ -1003,21 +782,7 @@ public final class PartitionLog implements AutoCloseable {
         if (isOffline()) {
             failWaiters(new KafkaStorageException("Log of " + topicPartition + " is offline after a disk error"));
         } else {
-            completeWaiters();
-        }
-    }
-
-    private void completeWaiters() {
-        final List<FlushWaiter> done;
-        lock.lock();
-        try {
-            done = new ArrayList<>(waiters);
-            waiters.clear();
-        } finally {
-            lock.unlock();
-        }
-        for (final FlushWaiter waiter : done) {
-            waiter.flushed().complete(null);
+            takeWaiters().forEach(flushed -> flushed.complete(null));
         }
     }
 
@@ -1029,39 +794,27 @@ public final class PartitionLog implements AutoCloseable {
             }
             closed = true;
             if (isOffline()) {
-                closeFiles();
+                segments.closeWithoutWriting();
                 return;
             }
             final long end = logEndOffset;
-            IOException failure = null;
             try {
-                producers.writeSnapshot(end);
-                for (final LogSegment segment : segments) {
-                    try {
-                        segment.close();
-                    } catch (final IOException e) {
-                        if (failure == null) {
-                            failure = e;
-                        } else {
-                            failure.addSuppressed(e);
-                        }
-                    }
-                }
-            } catch (final IOException e) {
-                failure = e;
+                runIo("closing log of " + topicPartition, () -> {
+                    producers.writeSnapshot(end);
+                    segments.close();
+                });
+            } catch (final KafkaStorageException e) {
+                segments.closeWithoutWriting();
+                throw e;
             }
-            if (failure != null) {
-                closeFiles();
-                throw diskError("closing log of " + topicPartition, failure);
-            }
-            recoveryPoint = end;
+            flushState.closedAt(end);
         } finally {
             lock.unlock();
         }
     }
 
     /** Closes the files without flushing anything (the log is about to be deleted); waiting appends fail. */
-    void closeForDelete() {
+    public void closeForDelete() {
         flushLock.lock();
         try {
             lock.lock();
@@ -1070,7 +823,7 @@ public final class PartitionLog implements AutoCloseable {
                     return;
                 }
                 closed = true;
-                closeFiles();
+                segments.closeWithoutWriting();
             } finally {
                 lock.unlock();
             }
@@ -1078,13 +831,6 @@ public final class PartitionLog implements AutoCloseable {
             flushLock.unlock();
         }
         failWaiters(new KafkaStorageException("Log of " + topicPartition + " was deleted before its flush"));
-    }
-
-    /** Closes every segment's files without writing (the log is offline or about to be deleted). */
-    private void closeFiles() {
-        for (final LogSegment segment : segments) {
-            segment.closeWithoutWriting();
-        }
     }
 
     /** True after a disk error in this log or in another log of its directory: it takes no more writes or reads. */
@@ -1095,6 +841,6 @@ public final class PartitionLog implements AutoCloseable {
     @Override
     public String toString() {
         return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
-                + ", segments=" + segments.length + ")";
+                + ", segments=" + segments.count() + ")";
     }
 }

@@ -14,20 +14,20 @@ import org.slf4j.LoggerFactory;
  * deleting retired segments or fsyncing a log. At close it waits for a running pass instead of interrupting it,
  * because an interrupt during file IO closes the channel.
  */
-final class StorageThread implements AutoCloseable {
+public final class StorageThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageThread.class);
 
     private final String name;
     private final ScheduledThreadPoolExecutor executor;
 
     /** Starts the thread; the first pass runs {@code intervalMs} from now. */
-    StorageThread(final String name, final long intervalMs, final Runnable pass) {
+    public StorageThread(final String name, final long intervalMs, final Runnable pass) {
         this(name);
         repeat(intervalMs, pass);
     }
 
     /** Starts the thread with no periodic pass yet. */
-    StorageThread(final String name) {
+    public StorageThread(final String name) {
         this.name = name;
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             final Thread t = new Thread(r, name);
@@ -40,7 +40,7 @@ final class StorageThread implements AutoCloseable {
     }
 
     /** Runs {@code pass} every {@code intervalMs}, the first time {@code intervalMs} from now. */
-    void repeat(final long intervalMs, final Runnable pass) {
+    public void repeat(final long intervalMs, final Runnable pass) {
         executor.scheduleWithFixedDelay(() -> {
             try {
                 pass.run();
@@ -52,7 +52,7 @@ final class StorageThread implements AutoCloseable {
     }
 
     /** Runs {@code task} after {@code delayMs}; false when the thread is closing (the task will not run). */
-    boolean schedule(final Runnable task, final long delayMs) {
+    public boolean schedule(final Runnable task, final long delayMs) {
         try {
             executor.schedule(task, delayMs, TimeUnit.MILLISECONDS);
             return true;
@@ -62,7 +62,7 @@ final class StorageThread implements AutoCloseable {
     }
 
     /** Runs {@code task} on the thread as soon as it is free; false when the thread is closing. */
-    boolean execute(final Runnable task) {
+    public boolean execute(final Runnable task) {
         try {
             executor.execute(task);
             return true;
@@ -72,7 +72,7 @@ final class StorageThread implements AutoCloseable {
     }
 
     /** Runs {@code task} on the thread; the future fails if the task does or the thread is closed. */
-    CompletableFuture<Void> runLater(final Runnable task) {
+    public CompletableFuture<Void> runLater(final Runnable task) {
         try {
             return CompletableFuture.runAsync(task, executor);
         } catch (final RejectedExecutionException closing) {

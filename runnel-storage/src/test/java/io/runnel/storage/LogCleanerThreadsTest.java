@@ -16,6 +16,9 @@ import org.apache.kafka.common.record.CompressionType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.runnel.storage.cleaner.CleanerConfig;
+import io.runnel.storage.cleaner.LogCleaner;
+
 /**
  * log.cleaner.threads: several cleaner threads share the compacted logs, never two on one log, while producers
  * keep appending; 0 threads cleans nothing.

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.runnel.storage.flush.LogFlusher;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.OffsetCheckpointFile;
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.OffsetCheckpointFile;
+import io.runnel.storage.retention.LogRetention;
 
 /**
  * Retention across the broker's logs: the pass, its thread, the delayed deletion of removed segments and the

@@ -23,22 +23,22 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Utils;
 
 /** Builds client-style record batches with kafka-clients and decodes slices read back from a log. */
-final class TestBatches {
+public final class TestBatches {
 
-    static final long NO_PID = RecordBatch.NO_PRODUCER_ID;
+    public static final long NO_PID = RecordBatch.NO_PRODUCER_ID;
 
     private TestBatches() {
     }
 
     /** A clock the test moves by hand. */
-    static final class ManualClock implements InstantSource {
+    public static final class ManualClock implements InstantSource {
         private volatile long millis;
 
-        ManualClock(final long millis) {
+        public ManualClock(final long millis) {
             this.millis = millis;
         }
 
-        void advance(final long ms) {
+        public void advance(final long ms) {
             millis += ms;
         }
 
@@ -53,11 +53,11 @@ final class TestBatches {
         }
     }
 
-    static ByteBuffer batch(final int records, final long timestamp) {
+    public static ByteBuffer batch(final int records, final long timestamp) {
         return batch(CompressionType.NONE, records, timestamp, NO_PID, (short) -1, -1, 10);
     }
 
-    static ByteBuffer batch(final CompressionType compression, final int records, final long timestamp,
+    public static ByteBuffer batch(final CompressionType compression, final int records, final long timestamp,
                             final long producerId, final short epoch, final int baseSequence, final int valueSize) {
         final ByteBuffer buffer = ByteBuffer.allocate(256 + records * (valueSize + 64));
         final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
@@ -73,7 +73,7 @@ final class TestBatches {
     }
 
     /** A batch whose records carry no timestamp (-1), as old clients may send. */
-    static ByteBuffer withoutTimestamps(final int records) {
+    public static ByteBuffer withoutTimestamps(final int records) {
         final ByteBuffer buffer = ByteBuffer.allocate(256 + records * 64);
         final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
                 Compression.NONE, TimestampType.CREATE_TIME, 0L);
@@ -84,7 +84,7 @@ final class TestBatches {
     }
 
     /** One record per entry, {@code keyValues} alternating key and value; a null key or value is written as null. */
-    static ByteBuffer keyed(final CompressionType compression, final long timestamp, final String... keyValues) {
+    public static ByteBuffer keyed(final CompressionType compression, final long timestamp, final String... keyValues) {
         final ByteBuffer buffer = ByteBuffer.allocate(256 + keyValues.length * 64);
         final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
                 Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L);
@@ -98,12 +98,12 @@ final class TestBatches {
         return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static ByteBuffer idempotent(final int records, final long timestamp, final long producerId, final short epoch,
+    public static ByteBuffer idempotent(final int records, final long timestamp, final long producerId, final short epoch,
                                  final int baseSequence) {
         return batch(CompressionType.NONE, records, timestamp, producerId, epoch, baseSequence, 10);
     }
 
-    static ByteBuffer concat(final ByteBuffer... buffers) {
+    public static ByteBuffer concat(final ByteBuffer... buffers) {
         int size = 0;
         for (final ByteBuffer b : buffers) {
             size += b.remaining();
@@ -115,7 +115,7 @@ final class TestBatches {
         return out.flip();
     }
 
-    static ByteBuffer bytesOf(final LogSlice slice) throws IOException {
+    public static ByteBuffer bytesOf(final LogSlice slice) throws IOException {
         final ByteBuffer buffer = ByteBuffer.allocate(slice.sizeInBytes());
         long position = slice.position();
         while (buffer.hasRemaining()) {
@@ -129,7 +129,7 @@ final class TestBatches {
     }
 
     /** Decodes a slice, checking every batch's CRC. */
-    static List<RecordBatch> batchesOf(final LogSlice slice) throws IOException {
+    public static List<RecordBatch> batchesOf(final LogSlice slice) throws IOException {
         final List<RecordBatch> batches = new ArrayList<>();
         if (slice.sizeInBytes() == 0) {
             return batches;
@@ -141,7 +141,7 @@ final class TestBatches {
         return batches;
     }
 
-    static List<Long> offsetsOf(final LogSlice slice) throws IOException {
+    public static List<Long> offsetsOf(final LogSlice slice) throws IOException {
         final List<Long> offsets = new ArrayList<>();
         for (final RecordBatch batch : batchesOf(slice)) {
             for (final Record record : batch) {
@@ -152,7 +152,7 @@ final class TestBatches {
     }
 
     /** Every record of the log as {@code offset:key=value} ({@code null} for a tombstone, {@code (no key)}). */
-    static List<String> contents(final PartitionLog log) throws IOException {
+    public static List<String> contents(final PartitionLog log) throws IOException {
         final List<String> out = new ArrayList<>();
         long next = log.logStartOffset();
         while (next < log.logEndOffset()) {
@@ -171,14 +171,14 @@ final class TestBatches {
     }
 
     /** A record as {@code key=value}. */
-    static String text(final Record record) {
+    public static String text(final Record record) {
         final String key = record.hasKey() ? StandardCharsets.UTF_8.decode(record.key()).toString() : "(no key)";
         return key + "=" + (record.hasValue() ? new String(Utils.toArray(record.value()), StandardCharsets.UTF_8)
                 : "null");
     }
 
     /** Reads the whole log from offset 0 through repeated reads, returning every record offset. */
-    static List<Long> allOffsets(final PartitionLog log) throws IOException {
+    public static List<Long> allOffsets(final PartitionLog log) throws IOException {
         final List<Long> offsets = new ArrayList<>();
         long next = log.logStartOffset();
         while (next < log.logEndOffset()) {
@@ -198,7 +198,7 @@ final class TestBatches {
     }
 
     /** Removes a directory tree (the property tests make one per try). */
-    static void deleteRecursively(final Path root) throws IOException {
+    public static void deleteRecursively(final Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

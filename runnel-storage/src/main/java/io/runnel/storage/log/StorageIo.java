@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
  * The one chokepoint for disk failures: every disk action of the storage module runs through
  * {@link #call} or {@link #run}, which turn an {@link IOException} into a {@link KafkaStorageException}
  * (error code KAFKA_STORAGE_ERROR) after logging it once with what was being done.
- * Callers that own mutable state (a {@code PartitionLog}) additionally report the failure to
- * {@code LogDirFailures}, which takes their whole log directory offline, so that a half-done write is never
- * followed by another on a failing disk.
+ * Callers that own mutable state (a {@code PartitionLog}, a log directory's checkpoints) pass a
+ * {@link FailureListener} that reports the failure to {@code LogDirFailures}, which takes their whole log directory
+ * offline, so that a half-done write is never followed by another on a failing disk.
  */
 public final class StorageIo {
 
@@ -29,27 +29,53 @@ public final class StorageIo {
         void run() throws IOException;
     }
 
+    /**
+     * What the owner of the files does about a disk error before it is thrown (take its log directory offline). It
+     * may throw its own exception instead, when the error is no sign of a bad disk (files closed under a lock-free
+     * read).
+     */
+    @FunctionalInterface
+    public interface FailureListener {
+        void onFailure(IOException cause);
+    }
+
+    private static final FailureListener NOBODY = cause -> { };
+
     private StorageIo() {
     }
 
     public static <T> T call(final String what, final IoCallable<T> action) {
-        try {
-            return action.call();
-        } catch (final IOException e) {
-            throw failure(what, e);
-        } catch (final UncheckedIOException e) {
-            throw failure(what, e.getCause());
-        }
+        return call(what, action, NOBODY);
     }
 
     public static void run(final String what, final IoRunnable action) {
+        run(what, action, NOBODY);
+    }
+
+    /** {@link #call(String, IoCallable)}, telling {@code listener} of a failure before it is thrown. */
+    public static <T> T call(final String what, final IoCallable<T> action, final FailureListener listener) {
         try {
-            action.run();
+            return action.call();
         } catch (final IOException e) {
-            throw failure(what, e);
+            throw failure(what, e, listener);
         } catch (final UncheckedIOException e) {
-            throw failure(what, e.getCause());
+            throw failure(what, e.getCause(), listener);
         }
+    }
+
+    /** {@link #run(String, IoRunnable)}, telling {@code listener} of a failure before it is thrown. */
+    public static void run(final String what, final IoRunnable action, final FailureListener listener) {
+        call(what, () -> {
+            action.run();
+            return null;
+        }, listener);
+    }
+
+    /** A disk error met outside {@link #call} and {@link #run}: tells {@code listener}, logs it, returns the exception. */
+    public static KafkaStorageException failure(final String what, final IOException cause,
+                                                final FailureListener listener) {
+        listener.onFailure(cause);
+        return failure(what, cause);
     }
 
     public static KafkaStorageException failure(final String what, final IOException cause) {

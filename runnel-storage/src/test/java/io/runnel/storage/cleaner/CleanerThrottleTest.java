@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 import static io.runnel.storage.TestBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +12,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.CompressionType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.runnel.storage.CompactionConfig;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.TestBatches;
+import io.runnel.storage.retention.RetiredSegments;
 
 /** log.cleaner.io.max.bytes.per.second: the cleaner's reads and writes held to a rate by sleeping. */
 class CleanerThrottleTest {

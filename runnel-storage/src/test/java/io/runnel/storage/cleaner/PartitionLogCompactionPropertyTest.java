@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 import static io.runnel.storage.TestBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +35,13 @@ import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
 
+import io.runnel.storage.AppendResult;
+import io.runnel.storage.CompactionConfig;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.TestBatches;
 import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.retention.RetiredSegments;
 
 /**
  * A compacted log ({@code cleanup.policy=compact,delete}) under any sequence of keyed appends over six keys (with

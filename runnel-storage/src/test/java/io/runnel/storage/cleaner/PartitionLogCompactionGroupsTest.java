@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.storage.TestBatches.batchesOf;
@@ -21,8 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.runnel.storage.CompactionConfig;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.TestBatches;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.retention.RetiredSegments;
 
 /**
  * The cleaner merges consecutive small segments into one (Kafka's {@code groupSegmentsBySize}), a crash at any

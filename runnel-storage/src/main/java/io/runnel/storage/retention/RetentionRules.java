@@ -1,7 +1,8 @@
-package io.runnel.storage;
+package io.runnel.storage.retention;
 
 import java.io.IOException;
 
+import io.runnel.storage.LogConfig;
 import io.runnel.storage.log.LogSegment;
 
 /**
@@ -22,13 +23,13 @@ import io.runnel.storage.log.LogSegment;
  *
  * <p>Stateless; the caller holds the log's lock, which makes the segments' sizes and timestamps stable.
  */
-final class RetentionRules {
+public final class RetentionRules {
 
     private RetentionRules() {
     }
 
     /** The number of leading segments of {@code segments} (oldest first, last one active) that may be deleted. */
-    static int deletableCount(final LogSegment[] segments, final LogConfig config, final long logStartOffset,
+    public static int deletableCount(final LogSegment[] segments, final LogConfig config, final long logStartOffset,
                               final long nowMs) throws IOException {
         int count = 0;
         while (count < segments.length - 1 && segments[count + 1].baseOffset() <= logStartOffset) {

@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.retention;
 
 import java.time.InstantSource;
 import java.util.Collection;
@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.StorageThread;
 import io.runnel.storage.log.LogSegment;
 
 /**
@@ -20,9 +22,9 @@ import io.runnel.storage.log.LogSegment;
  * <p>Threads: one daemon thread, {@value #THREAD_NAME}, runs both the passes and the delayed deletions. A log that
  * fails (a disk error takes it offline) is logged and skipped; the others and later passes go on.
  */
-final class LogRetention implements AutoCloseable {
+public final class LogRetention implements AutoCloseable {
 
-    static final String THREAD_NAME = "runnel-log-retention";
+    public static final String THREAD_NAME = "runnel-log-retention";
     private static final Logger LOG = LoggerFactory.getLogger(LogRetention.class);
 
     private final Supplier<Collection<PartitionLog>> logs;
@@ -35,7 +37,7 @@ final class LogRetention implements AutoCloseable {
      * @param onLogStartOffsetsMoved called on the retention thread after a pass that deleted segments (to write
      *                               the log start offset checkpoints)
      */
-    LogRetention(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final long checkIntervalMs,
+    public LogRetention(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final long checkIntervalMs,
                  final Runnable onLogStartOffsetsMoved) {
         if (checkIntervalMs < 1) {
             throw new IllegalArgumentException("the retention check interval must be positive, was " + checkIntervalMs);
@@ -51,7 +53,7 @@ final class LogRetention implements AutoCloseable {
      *
      * @return the number of segments removed from their logs
      */
-    int runOnce() {
+    public int runOnce() {
         final long now = clock.millis();
         retired.deleteDue(now);
         int removed = 0;
@@ -84,12 +86,12 @@ final class LogRetention implements AutoCloseable {
     }
 
     /** Runs {@code task} on the retention thread; the future fails if the task does or the thread is closed. */
-    CompletableFuture<Void> runLater(final Runnable task) {
+    public CompletableFuture<Void> runLater(final Runnable task) {
         return thread.runLater(task);
     }
 
     /** Segments removed from their logs whose files are not deleted yet. */
-    int pendingDeletions() {
+    public int pendingDeletions() {
         return retired.size();
     }
 

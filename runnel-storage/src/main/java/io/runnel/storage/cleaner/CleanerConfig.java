@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 /**
  * The broker-wide settings of the log cleaner, named after Kafka's broker configs.

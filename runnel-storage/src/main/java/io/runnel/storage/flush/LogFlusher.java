@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.flush;
 
 import java.time.InstantSource;
 import java.util.Collection;
@@ -8,6 +8,9 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.StorageThread;
 
 /**
  * The broker's fsyncs, off the append path (Kafka flushes inline in {@code UnifiedLog.append} and after a roll on
@@ -25,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: one daemon thread, {@value #THREAD_NAME}. A failed flush has taken its log offline and failed its
  * waiters; it is logged and the other logs go on.
  */
-final class LogFlusher implements PartitionLog.Flusher, AutoCloseable {
+public final class LogFlusher implements PartitionLog.Flusher, AutoCloseable {
 
-    static final String THREAD_NAME = "runnel-log-flusher";
+    public static final String THREAD_NAME = "runnel-log-flusher";
     /** Kafka's default {@code log.flush.scheduler.interval.ms}: no periodic flush.ms check. */
-    static final long DEFAULT_SCHEDULER_INTERVAL_MS = Long.MAX_VALUE;
+    public static final long DEFAULT_SCHEDULER_INTERVAL_MS = Long.MAX_VALUE;
     /** Kafka's default {@code log.flush.offset.checkpoint.interval.ms}. */
-    static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000L;
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000L;
     private static final Logger LOG = LoggerFactory.getLogger(LogFlusher.class);
 
     private final Supplier<Collection<PartitionLog>> logs;
@@ -42,7 +45,7 @@ final class LogFlusher implements PartitionLog.Flusher, AutoCloseable {
     /**
      * @param checkpointRecoveryPoints writes the recovery-point checkpoints of every log dir (run on this thread)
      */
-    LogFlusher(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock,
+    public LogFlusher(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock,
                final long schedulerIntervalMs, final long checkpointIntervalMs,
                final Runnable checkpointRecoveryPoints) {
         if (schedulerIntervalMs < 1 || checkpointIntervalMs < 1) {
@@ -80,7 +83,7 @@ final class LogFlusher implements PartitionLog.Flusher, AutoCloseable {
      *
      * @return the number of logs that had something to fsync
      */
-    int flushDirtyLogs() {
+    public int flushDirtyLogs() {
         final long now = clock.millis();
         int flushed = 0;
         for (final PartitionLog log : logs.get()) {
@@ -94,12 +97,12 @@ final class LogFlusher implements PartitionLog.Flusher, AutoCloseable {
     }
 
     /** How many log flushes fsync'd something so far: with group commit, fewer than the appends that asked. */
-    long flushCount() {
+    public long flushCount() {
         return flushes.sum();
     }
 
     /** Runs {@code task} on the flusher thread; the future fails if the task does or the thread is closed. */
-    CompletableFuture<Void> runLater(final Runnable task) {
+    public CompletableFuture<Void> runLater(final Runnable task) {
         return thread.runLater(task);
     }
 

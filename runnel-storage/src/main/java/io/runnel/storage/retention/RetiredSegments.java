@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.retention;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,14 +13,14 @@ import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.StorageIo;
 
 /**
- * Segments that retention removed from their logs, waiting out {@code file.delete.delay.ms} before their files
- * are closed and deleted. The wait exists for readers: a fetch that took a segment before it left its log may
+ * Segments that retention or the cleaner removed from their logs, waiting out {@code file.delete.delay.ms} before
+ * their files are closed and deleted. The wait exists for readers: a fetch that took a segment before it left its log may
  * still be sending a slice of it, and closing the channel under it would fail that response.
  *
- * <p>Thread-safe: segments are added by the retention pass and deleted by the delayed task, the next pass or
- * close, whichever comes first; each is deleted once.
+ * <p>Thread-safe: segments are added by a retention or cleaner pass and deleted by the delayed task, the next pass
+ * or close, whichever comes first; each is deleted once.
  */
-final class RetiredSegments {
+public final class RetiredSegments {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetiredSegments.class);
 
@@ -29,14 +29,14 @@ final class RetiredSegments {
 
     private final List<Retired> pending = new ArrayList<>();
 
-    synchronized void add(final Collection<LogSegment> segments, final long dueMs) {
+    public synchronized void add(final Collection<LogSegment> segments, final long dueMs) {
         for (final LogSegment segment : segments) {
             pending.add(new Retired(segment, dueMs));
         }
     }
 
     /** Deletes these segments now if they are still waiting (the delayed task for them). */
-    void delete(final Collection<LogSegment> segments) {
+    public void delete(final Collection<LogSegment> segments) {
         final List<LogSegment> taken = new ArrayList<>();
         synchronized (this) {
             final Iterator<Retired> it = pending.iterator();
@@ -52,7 +52,7 @@ final class RetiredSegments {
     }
 
     /** Deletes every segment whose delay has passed by {@code nowMs}. */
-    void deleteDue(final long nowMs) {
+    public void deleteDue(final long nowMs) {
         final List<LogSegment> due = new ArrayList<>();
         synchronized (this) {
             final Iterator<Retired> it = pending.iterator();
@@ -68,11 +68,11 @@ final class RetiredSegments {
     }
 
     /** Deletes everything still waiting (at close, when no reader is left). */
-    void deleteAll() {
+    public void deleteAll() {
         deleteDue(Long.MAX_VALUE);
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return pending.size();
     }
 

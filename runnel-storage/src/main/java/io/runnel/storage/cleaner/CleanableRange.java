@@ -1,7 +1,8 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 import java.io.IOException;
 
+import io.runnel.storage.CompactionConfig;
 import io.runnel.storage.log.LogSegment;
 
 /**

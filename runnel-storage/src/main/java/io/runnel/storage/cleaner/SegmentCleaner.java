@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,6 +17,7 @@ import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.apache.kafka.common.utils.CloseableIterator;
 
+import io.runnel.storage.LogConfig;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentBatches;
 import io.runnel.storage.log.SegmentSwap;

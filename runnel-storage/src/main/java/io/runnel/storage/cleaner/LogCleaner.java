@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 import java.io.IOException;
 import java.time.InstantSource;
@@ -15,9 +15,13 @@ import org.apache.kafka.common.utils.CloseableIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.StorageThread;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentBatches;
 import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.retention.RetiredSegments;
 
 /**
  * Log compaction for logs whose {@code cleanup.policy} contains {@code compact} (Kafka's {@code LogCleaner}): every
@@ -36,9 +40,9 @@ import io.runnel.storage.log.SegmentSwap;
  * {@code log.cleaner.dedupe.buffer.size}. Appends and fetches never wait for them except for the swap of one group,
  * a few renames under the log's lock. A log that fails is logged and skipped; the others and later passes go on.
  */
-final class LogCleaner implements AutoCloseable {
+public final class LogCleaner implements AutoCloseable {
 
-    static final String THREAD_PREFIX = "runnel-log-cleaner-";
+    public static final String THREAD_PREFIX = "runnel-log-cleaner-";
     private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
 
     private final Supplier<Collection<PartitionLog>> logs;
@@ -55,7 +59,7 @@ final class LogCleaner implements AutoCloseable {
     /**
      * @param checkpoint writes the first dirty offsets of the logs; run after every pass that cleaned a log
      */
-    LogCleaner(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final CleanerConfig config,
+    public LogCleaner(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final CleanerConfig config,
                final Runnable checkpoint) {
         this.logs = logs;
         this.clock = clock;
@@ -75,7 +79,7 @@ final class LogCleaner implements AutoCloseable {
      *
      * @return the number of segments replaced by cleaned copies
      */
-    int runOnce() {
+    public int runOnce() {
         return runOnce(threads.isEmpty() ? null : threads.get(0));
     }
 
@@ -202,7 +206,7 @@ final class LogCleaner implements AutoCloseable {
     }
 
     /** Replaced segments whose files are not deleted yet. */
-    int pendingDeletions() {
+    public int pendingDeletions() {
         return retired.size();
     }
 

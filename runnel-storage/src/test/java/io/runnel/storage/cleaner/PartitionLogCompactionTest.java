@@ -1,4 +1,4 @@
-package io.runnel.storage;
+package io.runnel.storage.cleaner;
 
 import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.storage.TestBatches.text;
@@ -22,8 +22,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.runnel.storage.CompactionConfig;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogSlice;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.TestBatches;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.retention.RetiredSegments;
 
 /**
  * Compaction of one partition log ({@link LogCleaner#clean}): the latest record of each key survives at its offset,
