@@ -1,6 +1,7 @@
 package io.runnel.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.storage.AppendResult;
 import io.runnel.storage.LogConfig;
@@ -14,6 +15,7 @@ import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The high watermark of a partition led by this broker: it follows the log end offset, except that records whose
+ * A partition led by this broker offers operations that respect its high watermark, never its raw log. The high
+ * watermark follows the log end offset, except that records whose
  * append waits for an fsync ({@code flush.messages}) become visible only once they are fsync'd, as in Kafka.
  * The log's flusher here only records the requests; the test flushes when it wants to.
  */
@@ -67,6 +70,47 @@ class PartitionTest {
         assertThat(appended.flushed()).isDone();
         assertThat(partition.highWatermark()).isEqualTo(3);
         assertThat(seenByListener).containsExactly(3L);
+    }
+
+    @Test
+    void shouldHideTimestampsOfRecordsNotYetVisible() {
+        final Partition partition = open(LogConfig.defaults().withFlushInterval(1, Long.MAX_VALUE));
+        partition.appendAsLeader(batch(3));
+        assertThat(partition.offsetForTimestamp(0)).as("below the high watermark of 0 there is nothing").isEmpty();
+
+        log.flush();
+        assertThat(partition.offsetForTimestamp(0)).hasValueSatisfying(found -> assertThat(found.offset()).isZero());
+    }
+
+    @Test
+    void shouldReadNoFurtherThanTheGivenBoundOrTheHighWatermark() {
+        final Partition partition = open(LogConfig.defaults());
+        final ByteBuffer first = batch(3);
+        final int firstBytes = first.remaining();
+        partition.appendAsLeader(first);
+        partition.appendAsLeader(batch(2));
+
+        assertThat(partition.read(0, 1 << 20, 3, true).sizeInBytes()).isEqualTo(firstBytes);
+        assertThat(partition.read(0, 1 << 20, Long.MAX_VALUE, true).sizeInBytes()).isGreaterThan(firstBytes);
+    }
+
+    @Test
+    void shouldRefuseToDeleteRecordsWhenTheCleanupPolicyHasNoDelete() {
+        final Partition partition = open(LogConfig.defaults().withCleanupPolicyDelete(false));
+        partition.appendAsLeader(batch(3));
+        assertThatThrownBy(() -> partition.deleteRecordsBefore(2)).isInstanceOf(PolicyViolationException.class)
+                .hasMessageContaining("cleanup.policy");
+        assertThat(partition.logStartOffset()).isZero();
+    }
+
+    @Test
+    void shouldTakeNewConfigsWithoutHandingOutItsLog() {
+        final Partition partition = open(LogConfig.defaults());
+        partition.appendAsLeader(batch(3));
+        partition.updateConfig(LogConfig.defaults().withCleanupPolicyDelete(false));
+        assertThatThrownBy(() -> partition.deleteRecordsBefore(1)).isInstanceOf(PolicyViolationException.class);
+        assertThat(partition.isBackedBy(log)).isTrue();
+        assertThat(partition.isOffline()).isFalse();
     }
 
     private static ByteBuffer batch(final int records) {
