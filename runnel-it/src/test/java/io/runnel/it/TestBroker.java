@@ -2,18 +2,14 @@ package io.runnel.it;
 
 import io.runnel.broker.Broker;
 import io.runnel.broker.config.BrokerConfig;
+import io.runnel.testsupport.Clients;
+import io.runnel.testsupport.Ports;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** An in-process broker on an ephemeral port over a test's temp dir, with real kafka-clients to talk to it. */
 public final class TestBroker implements AutoCloseable {
@@ -47,10 +43,8 @@ public final class TestBroker implements AutoCloseable {
     }
 
     /** A port nobody listens on right now; the broker keeps it across restarts. */
-    public static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    public static int freePort() {
+        return Ports.free();
     }
 
     /** Stops cleanly and starts again on the same port and data. */
@@ -72,32 +66,15 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public Admin admin() {
-        final Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        return Admin.create(p);
+        return Clients.admin(bootstrap());
     }
 
     public KafkaProducer<byte[], byte[]> producer(final Object... config) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        for (int i = 0; i < config.length; i += 2) {
-            p.put(config[i], config[i + 1]);
-        }
-        return new KafkaProducer<>(p);
+        return Clients.producer(bootstrap(), config);
     }
 
     public KafkaConsumer<byte[], byte[]> consumer(final Object... config) {
-        final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        for (int i = 0; i < config.length; i += 2) {
-            p.put(config[i], config[i + 1]);
-        }
-        return new KafkaConsumer<>(p);
+        return Clients.consumer(bootstrap(), config);
     }
 
     @Override

@@ -1,10 +1,9 @@
 package io.runnel.it;
 
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -35,9 +34,7 @@ public final class TestBrokerExtension implements BeforeAllCallback, AfterAllCal
                 broker.close();
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteRecursively(dir);
         }
     }
 

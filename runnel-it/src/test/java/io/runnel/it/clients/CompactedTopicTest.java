@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.it.TestBrokerExtension;
+import io.runnel.testsupport.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,13 +87,9 @@ class CompactedTopicTest {
             producer.flush();
         }
 
-        final long deadline = System.currentTimeMillis() + 60_000;
-        List<ConsumerRecord<byte[], byte[]>> records = readAll(tp, updates);
-        while (records.size() > updates / 2 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
-            records = readAll(tp, updates);
-        }
-
+        Await.until(Duration.ofSeconds(60), () -> readAll(tp, updates).size() < updates / 2,
+                "the cleaner compacts " + tp + " below half its " + updates + " updates");
+        final List<ConsumerRecord<byte[], byte[]>> records = readAll(tp, updates);
         assertThat(records.size()).as("records left after cleaning").isLessThan(updates / 2);
         assertThat(records).extracting(ConsumerRecord::offset).isSorted().doesNotHaveDuplicates();
         final Map<String, String> latest = new HashMap<>();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.it.TestBrokerExtension;
+import io.runnel.testsupport.Await;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,9 +58,9 @@ class DynamicBrokerConfigsTest {
                         .get("retention.ms");
                 assertThat(retention.value()).isEqualTo(Long.toString(HOUR_MS));
                 assertThat(retention.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
-                while (admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset() != 3) {
-                    Thread.sleep(50);
-                }
+                Await.until(Duration.ofSeconds(60),
+                        () -> admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset() == 3,
+                        "retention under the new cluster default deletes the three old records");
             } finally {
                 alter(admin, CLUSTER_DEFAULT, "log.retention.ms", null, AlterConfigOp.OpType.DELETE);
             }

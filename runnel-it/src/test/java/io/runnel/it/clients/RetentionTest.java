@@ -3,6 +3,7 @@ package io.runnel.it.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.it.TestBrokerExtension;
+import io.runnel.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,7 @@ class RetentionTest {
 
             // 3.6 MB in six segments: the oldest three go, the newest three (1.8 MB) are the least that holds 1.5 MB
             awaitEarliestOffset(admin, tp, 3);
-            Thread.sleep(500);
+            Thread.sleep(500);   // deliberate: a few more retention passes (every 100 ms) must delete nothing more
             assertThat(offset(admin, tp, OffsetSpec.earliest())).as("after a few more passes").isEqualTo(3);
         }
         try (KafkaConsumer<byte[], byte[]> consumer = BROKER.broker().consumer(
@@ -108,13 +109,12 @@ class RetentionTest {
 
     private static void awaitEarliestOffset(final Admin admin, final TopicPartition tp, final long expected)
             throws Exception {
-        long earliest = offset(admin, tp, OffsetSpec.earliest());
-        while (earliest != expected) {
+        Await.until(Duration.ofSeconds(60), () -> {
+            final long earliest = offset(admin, tp, OffsetSpec.earliest());
             assertThat(earliest).as("the log start offset only moves forward, up to %d", expected)
-                    .isLessThan(expected);
-            Thread.sleep(50);
-            earliest = offset(admin, tp, OffsetSpec.earliest());
-        }
+                    .isLessThanOrEqualTo(expected);
+            return earliest == expected;
+        }, "the log start offset of " + tp + " reaches " + expected);
     }
 
     private static long offset(final Admin admin, final TopicPartition tp, final OffsetSpec spec) throws Exception {

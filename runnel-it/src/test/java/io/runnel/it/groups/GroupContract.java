@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.it.TestBroker;
+import io.runnel.testsupport.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -341,7 +342,7 @@ abstract class GroupContract {
                 producer.send(new ProducerRecord<>(topic, i % partitions, null,
                         Integer.toString(i).getBytes(StandardCharsets.UTF_8))).get();
                 produced.incrementAndGet();
-                Thread.sleep(5);
+                Thread.sleep(5);   // pacing, not waiting: a steady trickle while the group rebalances
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -388,13 +389,8 @@ abstract class GroupContract {
         }
     }
 
-    static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException {
-        final long deadline = System.currentTimeMillis() + 45_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+    /** Until {@code condition} holds, or fails after 45 s (a rebalance takes several heartbeats). */
+    static void awaitTrue(final BooleanSupplier condition, final String what) {
+        Await.until(Duration.ofSeconds(45), condition::getAsBoolean, what);
     }
 }

@@ -101,6 +101,7 @@ final class GroupMember implements AutoCloseable {
         }
     }
 
+    /** Deliberate: a member slow to give up its partitions, as a revocation callback doing work would be. */
     private static void pause(final long ms) {
         try {
             Thread.sleep(ms);

@@ -1,6 +1,8 @@
 package io.runnel.it.process;
 
-import io.runnel.it.TestBroker;
+import io.runnel.testsupport.Await;
+import io.runnel.testsupport.Clients;
+import io.runnel.testsupport.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -12,17 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A Runnel broker in its own JVM ({@code io.runnel.server.RunnelServer server --override ...}) on a fixed port over
@@ -55,7 +51,7 @@ final class BrokerProcess implements AutoCloseable {
      * @param overrides broker settings as name, value pairs, given on every start
      */
     static BrokerProcess start(final String name, final Path dataDir, final String... overrides) throws Exception {
-        final BrokerProcess broker = new BrokerProcess(name, dataDir, TestBroker.freePort(), List.of(overrides));
+        final BrokerProcess broker = new BrokerProcess(name, dataDir, Ports.free(), List.of(overrides));
         broker.start();
         return broker;
     }
@@ -99,17 +95,12 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts()) {
+        Await.until(START_TIMEOUT, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("broker exited with " + process.exitValue() + " before listening; log:\n" + log());
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("broker did not listen on port " + port + " within " + START_TIMEOUT
-                        + "; log:\n" + log());
-            }
-            Thread.sleep(50);
-        }
+            return accepts();
+        }, () -> "broker listens on port " + port + "; log:\n" + log());
         try (Admin admin = admin()) {
             admin.describeCluster().nodes().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
@@ -173,29 +164,15 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     Admin admin() {
-        final Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        return Admin.create(p);
+        return Clients.admin(bootstrap());
     }
 
     KafkaProducer<byte[], byte[]> producer(final Object... config) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        for (int i = 0; i < config.length; i += 2) {
-            p.put(config[i], config[i + 1]);
-        }
-        return new KafkaProducer<>(p);
+        return Clients.producer(bootstrap(), config);
     }
 
     KafkaConsumer<byte[], byte[]> consumer() {
-        final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return new KafkaConsumer<>(p);
+        return Clients.consumer(bootstrap());
     }
 
     /** Kills a broker a test left running (a failed assertion), so no JVM outlives the test run. */

@@ -123,7 +123,7 @@ class CrashRecoveryTest {
             }
         }, "crash-test-sender-" + round);
         sender.start();
-        Thread.sleep(STREAM_BEFORE_KILL.toMillis());
+        Thread.sleep(STREAM_BEFORE_KILL.toMillis());   // deliberate: the broker is killed mid-stream, this far in
         broker.kill();
         sender.interrupt();
         sender.join(10_000);

@@ -25,7 +25,7 @@ final class CrashSender {
                 while (running.get()) {
                     send.send(seq++);
                     if (seq % pauseEvery == 0) {
-                        Thread.sleep(1);
+                        Thread.sleep(1);   // pacing, not waiting: keeps the stream to a rate the log can be checked at
                     }
                 }
             } catch (InterruptedException e) {

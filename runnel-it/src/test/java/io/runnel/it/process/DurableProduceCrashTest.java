@@ -86,7 +86,7 @@ class DurableProduceCrashTest {
                         });
             }));
         }
-        Thread.sleep(STREAM_BEFORE_KILL.toMillis());
+        Thread.sleep(STREAM_BEFORE_KILL.toMillis());   // deliberate: the broker is killed mid-stream, this far in
         broker.kill();
         for (final CrashSender sender : senders) {
             sender.stop();

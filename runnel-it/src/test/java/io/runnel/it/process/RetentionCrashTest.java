@@ -88,7 +88,7 @@ class RetentionCrashTest {
                         }
                     });
         });
-        Thread.sleep(STREAM_BEFORE_KILL.toMillis());
+        Thread.sleep(STREAM_BEFORE_KILL.toMillis());   // deliberate: the broker is killed mid-stream, this far in
         broker.kill();
         sender.stop();
         producer.close(Duration.ZERO);

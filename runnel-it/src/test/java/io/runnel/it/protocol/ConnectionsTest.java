@@ -3,7 +3,9 @@ package io.runnel.it.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.it.TestBroker;
+import io.runnel.testsupport.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +40,7 @@ class ConnectionsTest {
                     .isZero();
             // the busy connection keeps talking, so only the idle one is closed
             for (int i = 0; i < 8; i++) {
-                Thread.sleep(100);
+                Thread.sleep(100);   // deliberate: time passes, 800 ms in all, past the idle limit
                 busy.roundTrip(API_VERSIONS, (short) 3);
             }
             assertThat(idle.closedByPeer()).isTrue();
@@ -82,11 +84,9 @@ class ConnectionsTest {
                 pool.shutdownNow();
             }
             // the broker closes its side too: its descriptors return to where they were
-            long fdsAfter = WireClient.openFileDescriptors();
-            for (int i = 0; i < 50 && fdsAfter > fdsBefore + 5; i++) {
-                Thread.sleep(100);
-                fdsAfter = WireClient.openFileDescriptors();
-            }
+            Await.until(Duration.ofSeconds(5), () -> WireClient.openFileDescriptors() <= fdsBefore + 5,
+                    "the broker's descriptors return to where they were");
+            final long fdsAfter = WireClient.openFileDescriptors();
             assertThat(fdsAfter).isLessThanOrEqualTo(fdsBefore + 5);
         }
     }

@@ -2,6 +2,7 @@ package io.runnel.it.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.Frames;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,9 +20,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
@@ -70,28 +69,12 @@ final class WireClient implements AutoCloseable {
 
     /** The size-prefixed bytes of a request, as a well-behaved client would write them. */
     static byte[] frame(final ApiKeys key, final short version, final int correlationId, final ApiMessage body) {
-        final RequestHeader header = new RequestHeader(key, version, CLIENT_ID, correlationId);
-        final ObjectSerializationCache cache = new ObjectSerializationCache();
-        final int size = header.data().size(cache, header.headerVersion()) + body.size(cache, version);
-        final ByteBuffer buffer = ByteBuffer.allocate(4 + size);
-        buffer.putInt(size);
-        final ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
-        header.data().write(accessor, cache, header.headerVersion());
-        body.write(accessor, cache, version);
-        assertThat(buffer.hasRemaining()).as("request %s v%d fills its frame exactly", key, version).isFalse();
-        return buffer.array();
+        return Frames.request(key, version, correlationId, CLIENT_ID, body);
     }
 
     /** A size-prefixed request whose body is given as bytes, for versions kafka-clients cannot write. */
     static byte[] frame(final ApiKeys key, final short version, final int correlationId, final byte[] body) {
-        final RequestHeader header = new RequestHeader(key, version, CLIENT_ID, correlationId);
-        final ObjectSerializationCache cache = new ObjectSerializationCache();
-        final int size = header.data().size(cache, header.headerVersion()) + body.length;
-        final ByteBuffer buffer = ByteBuffer.allocate(4 + size);
-        buffer.putInt(size);
-        header.data().write(new ByteBufferAccessor(buffer), cache, header.headerVersion());
-        buffer.put(body);
-        return buffer.array();
+        return Frames.request(key, version, correlationId, CLIENT_ID, body);
     }
 
     /** Writes bytes as they are: no framing, no header. */
