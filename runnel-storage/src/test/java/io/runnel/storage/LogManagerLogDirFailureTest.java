@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.testsupport.Await;
 import io.runnel.testsupport.ManualClock;
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -234,11 +234,7 @@ class LogManagerLogDirFailureTest {
 
     /** Kafka's {@code TestUtils.causeLogDirFailure}: the directory goes, a regular file takes its name. */
     static void replaceWithFile(final Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (final Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TempDirs.deleteRecursively(dir);
         Files.writeString(dir, "a disk that failed");
     }
 }

@@ -6,18 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.runnel.it.TestBroker;
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -271,11 +270,7 @@ class LogDirFailureTest {
 
     /** Kafka's {@code TestUtils.causeLogDirFailure}: the log directory goes, a regular file takes its name. */
     static void causeLogDirFailure(final Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (final Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TempDirs.deleteRecursively(dir);
         Files.writeString(dir, "a failed disk");
     }
 }
