@@ -13,28 +13,20 @@
 #     runnel-bench/bin/fetch-position.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SHARED=${SHARED:-$(cd "$ROOT/../shared" && pwd)}
+. "$ROOT/runnel-bench/bin/lib.sh"
 KAFKA_PORT=${KAFKA_PORT:-29192}   # not the other scripts' ports, so a group-join run elsewhere does not collide
 RUNNEL_PORT=${RUNNEL_PORT:-9192}
-. "$ROOT/runnel-bench/bin/bench-classpath.sh"
+bench_classpath
 DATA=$(mktemp -d /tmp/runnel-fetch-XXXXXX)
-CLIENT_LOG=${CLIENT_LOG:-/tmp/fetch-position-clients.log}   # the clients' own logging, kept for when a run fails
+CLIENT_LOG=${CLIENT_LOG:-/tmp/fetch-position-clients.log}   # the clients' own logging, printed when a run fails
 : >"$CLIENT_LOG"
-wait_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-KAFKA_PID=$("$SHARED/kafka/start.sh" "$KAFKA_PORT")
-RUNNEL_JVM_OPTS="${RUNNEL_JVM_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}" bin/runnel server --override "listeners=PLAINTEXT://127.0.0.1:$RUNNEL_PORT" \
-  --override "log.dirs=$DATA" >"$DATA.log" 2>&1 &
-RUNNEL_PID=$!
-trap 'kill "$RUNNEL_PID" "$KAFKA_PID" 2>/dev/null || true; wait "$RUNNEL_PID" 2>/dev/null || true
-      while kill -0 "$KAFKA_PID" 2>/dev/null; do sleep 0.2; done; rm -rf "$DATA" "/tmp/kafka-anchor-$KAFKA_PORT"' EXIT
-wait_port "$KAFKA_PORT" || { echo "Kafka did not start (see /tmp/kafka-anchor-$KAFKA_PORT.log)" >&2; exit 1; }
-wait_port "$RUNNEL_PORT" || { echo "Runnel did not start (see $DATA.log)" >&2; exit 1; }
+trap 'stop_brokers; rm -rf "$DATA" "/tmp/kafka-anchor-$KAFKA_PORT"' EXIT
+start_kafka "$KAFKA_PORT"
+start_runnel "$RUNNEL_PORT" "$DATA"
 sleep 3   # let Kafka's controller elect itself before the first topic is created
 SIDES="kafka-4.1.1:$KAFKA_PORT runnel:$RUNNEL_PORT"
 [ "${FIRST:-kafka}" = kafka ] || SIDES="runnel:$RUNNEL_PORT kafka-4.1.1:$KAFKA_PORT"
-# shellcheck disable=SC2086   # BENCH_JVM_OPTS: extra flags for the client JVMs, e.g. -Xlog:gc:file=/tmp/gc.log
-bench() { flock /tmp/cpu-heavy.lock "$JAVA_HOME/bin/java" -Xmx1g ${BENCH_JVM_OPTS:-} -cp "$CP" "$@" 2>>"$CLIENT_LOG" ||
-  { echo "$1 failed; the clients' log is $CLIENT_LOG" >&2; exit 1; }; }
+bench() { bench_java "$CLIENT_LOG" -Xmx1g "$@"; }
 for size in ${SIZES:-1024 20480}; do
   for side in $SIDES; do
     bench io.runnel.bench.FetchPositionBenchmark "127.0.0.1:${side##*:}" "${side%%:*}" "$size" "${WINDOW_MIB:-512}" "${ROUNDS:-3}"

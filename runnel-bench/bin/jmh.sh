@@ -3,5 +3,6 @@
 #   runnel-bench/bin/jmh.sh [JMH ARGS...]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-. "$ROOT/runnel-bench/bin/bench-classpath.sh"
+. "$ROOT/runnel-bench/bin/lib.sh"
+bench_classpath
 exec "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main "$@"

@@ -3,14 +3,13 @@ package io.runnel.bench;
 import io.runnel.storage.AppendResult;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.PartitionLog;
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -78,8 +77,6 @@ public class AppendBenchmark {
     @TearDown(Level.Iteration)
     public void close() throws IOException {
         log.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirs.deleteRecursively(dir);
     }
 }

@@ -4,17 +4,16 @@ import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.log.OffsetCheckpointFile;
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -82,7 +81,7 @@ public final class RestartBenchmark {
                     recoveryThreads, clean[0], clean[1], uncleanMs, fullRecoveryMs);
         } finally {
             if (args.length <= 4) {
-                deleteRecursively(root);
+                TempDirs.deleteRecursively(root);
             }
         }
     }
@@ -141,13 +140,5 @@ public final class RestartBenchmark {
             builder.append(System.currentTimeMillis(), null, value);
         }
         return builder.build().buffer();
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,15 +1,17 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.contents;
-import static io.runnel.storage.TestBatches.keyed;
+import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.Await;
+import io.runnel.testsupport.ManualClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.CompressionType;
@@ -45,7 +47,7 @@ class LogCleanerThreadsTest {
 
     @Test
     void shouldKeepTheLatestValueOfEveryKeyWhileThreeThreadsCleanLogsThatAreStillWritten() throws Exception {
-        try (LogManager manager = LogManager.open(List.of(tmp.resolve("d1")), new TestBatches.ManualClock(T0),
+        try (LogManager manager = LogManager.open(List.of(tmp.resolve("d1")), new ManualClock(T0),
                 cleanerThreads(3))) {
             final List<PartitionLog> logs = new ArrayList<>();
             for (int p = 0; p < LOGS; p++) {
@@ -91,25 +93,23 @@ class LogCleanerThreadsTest {
 
     @Test
     void shouldCleanNothingWithNoCleanerThreads() throws Exception {
-        try (LogManager manager = LogManager.open(List.of(tmp.resolve("d1")), new TestBatches.ManualClock(T0),
+        try (LogManager manager = LogManager.open(List.of(tmp.resolve("d1")), new ManualClock(T0),
                 cleanerThreads(0))) {
             final PartitionLog log = manager.getOrCreate(new TopicPartition("table", 0), COMPACTED);
             for (int round = 0; round < 20; round++) {
                 log.appendAsLeader(keyed(CompressionType.NONE, T0, "k", "v" + round), 0);
             }
-            Thread.sleep(200);   // many backoffs of 1 ms
+            Thread.sleep(200);   // deliberate: many backoffs of 1 ms pass, and none of them may clean
 
             assertThat(contents(log)).hasSize(20);
         }
     }
 
     /** Until every log is down to one record per key plus its active segment, or 30 s. */
-    private static void awaitCleaned(final List<PartitionLog> logs) throws Exception {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    private static void awaitCleaned(final List<PartitionLog> logs) {
         for (final PartitionLog log : logs) {
-            while (contents(log).size() > KEYS + 1 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.until(Duration.ofSeconds(30), () -> contents(log).size() <= KEYS + 1,
+                    () -> log.topicPartition() + " is cleaned down to one record per key");
         }
     }
 }

@@ -1,15 +1,18 @@
 package io.runnel.storage;
 
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.Await;
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,7 +47,7 @@ class LogFlusherTest {
 
     @TempDir
     Path tmp;
-    private final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final CompletableFuture<Void> gate = new CompletableFuture<>();
     private LogManager manager;
 
@@ -212,9 +215,8 @@ class LogFlusherTest {
         assertThat(log.recoveryPoint()).as("flush.ms has not passed yet").isZero();
 
         clock.advance(1_000);
-        while (log.recoveryPoint() == 0) {
-            Thread.sleep(5); // the scheduler looks every 5 ms
-        }
+        Await.until(Duration.ofSeconds(10), () -> log.recoveryPoint() != 0,
+                "the flush scheduler (looking every 5 ms) flushes the log");
         assertThat(log.recoveryPoint()).isEqualTo(5);
         assertThat(log.lastFlushMs()).isEqualTo(T0 + 1_000);
     }
@@ -230,9 +232,9 @@ class LogFlusherTest {
             log.appendAsLeader(batch(10, T0), 0); // segments 0 and 20, two batches each
         }
         log.flush();
-        while (!Long.valueOf(40).equals(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT).get(A0))) {
-            Thread.sleep(5); // the flusher writes the checkpoint every 5 ms
-        }
+        Await.until(Duration.ofSeconds(10),
+                () -> Long.valueOf(40).equals(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT).get(A0)),
+                "the flusher (every 5 ms) checkpoints recovery point 40");
         holdFlusher();
         log.appendAsLeader(batch(10, T0), 0); // rolls segment 40, not flushed: the flusher is busy
 

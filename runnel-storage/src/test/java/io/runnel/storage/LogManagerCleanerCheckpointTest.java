@@ -1,9 +1,10 @@
 package io.runnel.storage;
 
-import static io.runnel.storage.TestBatches.batch;
-import static io.runnel.storage.TestBatches.keyed;
+import static io.runnel.testsupport.RecordBatches.batch;
+import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class LogManagerCleanerCheckpointTest {
 
     @TempDir
     Path tmp;
-    private final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
 
     private static void put(final PartitionLog log, final String... keyValues) {
         for (int i = 0; i < keyValues.length; i += 2) {

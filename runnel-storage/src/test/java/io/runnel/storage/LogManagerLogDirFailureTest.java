@@ -1,15 +1,17 @@
 package io.runnel.storage;
 
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.Await;
+import io.runnel.testsupport.ManualClock;
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +38,7 @@ class LogManagerLogDirFailureTest {
 
     @TempDir
     Path tmp;
-    private final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
 
     @Test
     void shouldTakeTheWholeDirectoryOfflineWhenOneOfItsLogsMeetsADiskError() throws IOException {
@@ -116,10 +118,8 @@ class LogManagerLogDirFailureTest {
             replaceWithFile(a0.dir());
             assertThatThrownBy(() -> a0.appendAsLeader(batch(3, T0), 0)).isInstanceOf(KafkaStorageException.class);
 
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (openFilesUnder(d1) > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(10), () -> openFilesUnder(d1) == 0,
+                    "the files held open in the failed directory are closed");
             assertThat(openFilesUnder(d1)).as("files the broker holds open in the failed directory").isZero();
             assertThat(openFilesUnder(d2)).isEqualTo(openInD2);
             assertThatThrownBy(() -> a2.read(0, 1000, Long.MAX_VALUE, true)).isInstanceOf(KafkaStorageException.class);
@@ -234,11 +234,7 @@ class LogManagerLogDirFailureTest {
 
     /** Kafka's {@code TestUtils.causeLogDirFailure}: the directory goes, a regular file takes its name. */
     static void replaceWithFile(final Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (final Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TempDirs.deleteRecursively(dir);
         Files.writeString(dir, "a disk that failed");
     }
 }

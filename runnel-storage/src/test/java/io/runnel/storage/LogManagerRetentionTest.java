@@ -1,12 +1,15 @@
 package io.runnel.storage;
 
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.offsetsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.Await;
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 
@@ -35,7 +38,7 @@ class LogManagerRetentionTest {
 
     @TempDir
     Path tmp;
-    private final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
 
     private static void appendBatches(final PartitionLog log, final long... timestamps) {
         for (final long timestamp : timestamps) {
@@ -152,15 +155,13 @@ class LogManagerRetentionTest {
             clock.advance(10_000);
 
             // the pass deletes the segment, then writes the checkpoint
-            while (log.logStartOffset() != 10 || Files.exists(logFile(log.dir(), 0, LogSegment.DELETED_SUFFIX))
-                    || !Long.valueOf(10L).equals(
-                            OffsetCheckpointFile.read(d1, OffsetCheckpointFile.LOG_START_OFFSET).get(A0))) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(20), () -> log.logStartOffset() == 10
+                    && !Files.exists(logFile(log.dir(), 0, LogSegment.DELETED_SUFFIX))
+                    && Long.valueOf(10L).equals(
+                            OffsetCheckpointFile.read(d1, OffsetCheckpointFile.LOG_START_OFFSET).get(A0)),
+                    "the retention thread deletes segment 0 and checkpoints log start offset 10");
         }
-        while (retentionThreadAlive()) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> !retentionThreadAlive(), "the retention thread stops at close");
     }
 
     private static boolean retentionThreadAlive() {

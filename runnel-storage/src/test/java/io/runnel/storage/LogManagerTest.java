@@ -1,8 +1,9 @@
 package io.runnel.storage;
 
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,7 +30,7 @@ class LogManagerTest {
 
     @TempDir
     Path tmp;
-    private final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
 
     @Test
     void shouldSpreadNewPartitionsOverTheLeastLoadedDirectories() throws IOException {

@@ -1,10 +1,11 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.storage.TestBatches.keyed;
+import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -35,7 +36,7 @@ class PartitionLogCompactedKeysTest {
     private PartitionLog open(final boolean compacted) {
         final LogConfig config = LogConfig.defaults()
                 .withCompaction(CompactionConfig.defaults().withEnabled(compacted));
-        log = PartitionLog.open(TP, tmp.resolve("table-0"), config, new TestBatches.ManualClock(T0), 0, 0, true);
+        log = PartitionLog.open(TP, tmp.resolve("table-0"), config, new ManualClock(T0), 0, 0, true);
         return log;
     }
 

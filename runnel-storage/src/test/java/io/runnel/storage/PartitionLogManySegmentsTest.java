@@ -1,10 +1,11 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.offsetsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -47,13 +48,13 @@ class PartitionLogManySegmentsTest {
     @TempDir
     Path tmp;
     private Path dir;
-    private TestBatches.ManualClock clock;
+    private ManualClock clock;
     private final List<PartitionLog> opened = new ArrayList<>();
 
     @BeforeAll
     static void writeTemplate() {
         final PartitionLog log = PartitionLog.open(TP, template.resolve("history-0"), twoBatchesPerSegment(),
-                new TestBatches.ManualClock(T0), 0L, 0L, true);
+                new ManualClock(T0), 0L, 0L, true);
         // batch j is stamped T0 + j seconds
         for (int j = 0; j < SEGMENTS * BATCHES_PER_SEGMENT; j++) {
             log.appendAsLeader(batch(RECORDS_PER_BATCH, T0 + j * 1000L), 0);
@@ -65,7 +66,7 @@ class PartitionLogManySegmentsTest {
     @BeforeEach
     void setUp() throws IOException {
         dir = tmp.resolve("history-0");
-        clock = new TestBatches.ManualClock(T0);
+        clock = new ManualClock(T0);
         Files.createDirectories(dir);
         try (Stream<Path> files = Files.list(template.resolve("history-0"))) {
             for (final Path file : files.toList()) {

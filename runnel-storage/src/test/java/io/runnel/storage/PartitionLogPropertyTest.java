@@ -1,9 +1,11 @@
 package io.runnel.storage;
 
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.ManualClock;
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +77,7 @@ class PartitionLogPropertyTest {
     void shouldKeepTheLogsInvariantsUnderAnySequenceOfSteps(
             @ForAll @Size(max = 40) final List<@From("steps") Step> steps) throws IOException {
         final Path root = Files.createTempDirectory("runnel-props");
-        final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+        final ManualClock clock = new ManualClock(T0);
         final LogConfig config = LogConfig.defaults().withSegmentBytes(2_048).withIndexIntervalBytes(256)
                 .withSegmentIndexBytes(4096).withRetention(RETENTION_MS, -1);
         final List<LogSegment> retired = new ArrayList<>();
@@ -117,7 +119,7 @@ class PartitionLogPropertyTest {
             for (final LogSegment segment : retired) {
                 segment.closeAndDelete();
             }
-            TestBatches.deleteRecursively(root);
+            TempDirs.deleteRecursively(root);
         }
     }
 

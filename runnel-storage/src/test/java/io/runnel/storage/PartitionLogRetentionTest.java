@@ -1,11 +1,13 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.offsetsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.ManualClock;
+import io.runnel.testsupport.RecordBatches;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +40,14 @@ class PartitionLogRetentionTest {
     @TempDir
     Path tmp;
     private Path dir;
-    private TestBatches.ManualClock clock;
+    private ManualClock clock;
     private final List<PartitionLog> opened = new ArrayList<>();
     private final List<LogSegment> removed = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         dir = tmp.resolve("events-0");
-        clock = new TestBatches.ManualClock(T0);
+        clock = new ManualClock(T0);
     }
 
     @AfterEach
@@ -130,7 +132,7 @@ class PartitionLogRetentionTest {
     @Test
     void shouldJudgeASegmentWithoutTimestampsByItsFilesLastModifiedTime() throws IOException {
         final PartitionLog log = open(oneBatchPerSegment().withRetention(5_000, -1), 0);
-        log.appendAsLeader(TestBatches.withoutTimestamps(10), 0);
+        log.appendAsLeader(RecordBatches.withoutTimestamps(10), 0);
         appendBatches(log, T0 + 9_000);
         final Path first = dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
         clock.advance(10_000);

@@ -1,14 +1,15 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.storage.TestBatches.batch;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.batchesOf;
-import static io.runnel.storage.TestBatches.concat;
-import static io.runnel.storage.TestBatches.idempotent;
+import static io.runnel.testsupport.RecordBatches.concat;
+import static io.runnel.testsupport.RecordBatches.idempotent;
 import static io.runnel.storage.TestBatches.offsetsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -52,13 +53,13 @@ class PartitionLogTest {
     @TempDir
     Path tmp;
     private Path dir;
-    private TestBatches.ManualClock clock;
+    private ManualClock clock;
     private final List<PartitionLog> opened = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         dir = tmp.resolve("orders-3");
-        clock = new TestBatches.ManualClock(T0);
+        clock = new ManualClock(T0);
     }
 
     @AfterEach

@@ -1,11 +1,12 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.storage.TestBatches.batch;
-import static io.runnel.storage.TestBatches.idempotent;
+import static io.runnel.testsupport.RecordBatches.batch;
+import static io.runnel.testsupport.RecordBatches.idempotent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,7 +46,7 @@ class PartitionLogTruncationTest {
     @TempDir
     Path tmp;
     private Path dir;
-    private final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final List<LogSegment> removed = new ArrayList<>();
     private PartitionLog log;
 

@@ -1,9 +1,10 @@
 package io.runnel.storage.cleaner;
 
-import static io.runnel.storage.TestBatches.keyed;
+import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.ManualClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ class CleanerThrottleTest {
         final LogConfig config = LogConfig.defaults().withSegmentBytes(4096)
                 .withCompaction(new CompactionConfig(true, 0.0, 60_000, 0, Long.MAX_VALUE));
         final PartitionLog log = PartitionLog.open(new TopicPartition("table", 0), dir, config,
-                new TestBatches.ManualClock(1_700_000_000_000L), 0, 0, true);
+                new ManualClock(1_700_000_000_000L), 0, 0, true);
         try {
             for (int i = 0; i < 400; i++) {
                 log.appendAsLeader(keyed(CompressionType.NONE, 1_700_000_000_000L, "k" + (i % 20), "v" + i), 0);

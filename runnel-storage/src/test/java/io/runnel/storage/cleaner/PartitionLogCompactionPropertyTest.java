@@ -1,9 +1,11 @@
 package io.runnel.storage.cleaner;
 
-import static io.runnel.storage.TestBatches.keyed;
+import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.testsupport.ManualClock;
+import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -127,7 +129,7 @@ class PartitionLogCompactionPropertyTest {
             @ForAll @Size(max = 50) final List<@From("steps") Step> steps) throws IOException {
         final Path root = Files.createTempDirectory("runnel-compaction-props");
         final Path dir = root.resolve("compacted-props-0");
-        final TestBatches.ManualClock clock = new TestBatches.ManualClock(T0);
+        final ManualClock clock = new ManualClock(T0);
         final LogConfig config = LogConfig.defaults().withSegmentBytes(512).withIndexIntervalBytes(128)
                 .withSegmentIndexBytes(4096).withRetention(RETENTION_MS, -1).withCleanupPolicyDelete(true)
                 .withCompaction(new CompactionConfig(true, 0.0, DELETE_RETENTION_MS, 0, Long.MAX_VALUE));
@@ -191,12 +193,12 @@ class PartitionLogCompactionPropertyTest {
             for (final LogSegment segment : retiredSegments) {
                 segment.closeAndDelete();
             }
-            TestBatches.deleteRecursively(root);
+            TempDirs.deleteRecursively(root);
         }
     }
 
     private static PartitionLog reopen(final PartitionLog log, final Path dir, final LogConfig config,
-                                       final TestBatches.ManualClock clock, final boolean torn) throws IOException {
+                                       final ManualClock clock, final boolean torn) throws IOException {
         final long start = log.logStartOffset();
         final long end = log.logEndOffset();
         final Map<Long, Rec> before = readable(log);

@@ -3,9 +3,10 @@ package io.runnel.storage.cleaner;
 import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.storage.TestBatches.text;
 import static io.runnel.storage.TestBatches.batchesOf;
-import static io.runnel.storage.TestBatches.keyed;
+import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,14 +49,14 @@ class PartitionLogCompactionTest {
     @TempDir
     Path tmp;
     private Path dir;
-    private TestBatches.ManualClock clock;
+    private ManualClock clock;
     private final RetiredSegments retired = new RetiredSegments();
     private final List<PartitionLog> opened = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
         dir = tmp.resolve("table-0");
-        clock = new TestBatches.ManualClock(T0);
+        clock = new ManualClock(T0);
     }
 
     @AfterEach

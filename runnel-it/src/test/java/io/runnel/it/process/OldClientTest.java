@@ -1,0 +1,70 @@
+package io.runnel.it.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runnel.it.TestBroker;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kafka-clients 3.9.1 (copied to {@code target/old-kafka-clients} by the pom) runs {@link OldClientRoundTrip} in a
+ * child JVM against an in-process broker; the child's class path has the old client and the test classes only.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OldClientTest {
+    private static final String OLD_VERSION = "3.9.1";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRoundTripKeysValuesAndHeadersWithEveryCodecWhenTheClientIsKafkaClients391() throws Exception {
+        final Path target = BrokerProcess.targetDir();
+        final Path oldClients = target.resolve("old-kafka-clients");
+        try (Stream<Path> jars = Files.list(oldClients)) {
+            assertThat(jars.map(p -> p.getFileName().toString()))
+                    .as("copied by maven-dependency-plugin into %s", oldClients)
+                    .contains("kafka-clients-" + OLD_VERSION + ".jar")
+                    .noneMatch(name -> name.startsWith("kafka-clients-4"));
+        }
+        final Path output = target.resolve("process-logs").resolve("old-kafka-clients.log");
+        Files.createDirectories(output.getParent());
+
+        try (TestBroker broker = TestBroker.start(dir)) {
+            final List<String> command = new ArrayList<>();
+            command.add(BrokerProcess.javaExecutable());
+            command.addAll(BrokerProcess.jvmFlags());
+            command.add("-cp");
+            command.add(oldClients.resolve("*") + File.pathSeparator + target.resolve("test-classes"));
+            command.add(OldClientRoundTrip.class.getName());
+            command.add(broker.bootstrap());
+            final Process child = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            final boolean exited = child.waitFor(45, TimeUnit.SECONDS);
+            if (!exited) {
+                child.destroyForcibly().waitFor();
+            }
+            final String log = Files.readString(output, StandardCharsets.UTF_8);
+
+            assertThat(exited).as("child finished in time; output:\n%s", log).isTrue();
+            assertThat(log).as("the old client was the one loaded")
+                    .contains(OldClientRoundTrip.VERSION_LINE + OLD_VERSION + "\n");
+            assertThat(child.exitValue()).as("exit code; output:\n%s", log).isZero();
+            assertThat(log).contains("ROUND TRIP OK");
+            for (final String codec : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
+                assertThat(log).contains("old-client-" + codec + ": 100/100 records matched");
+            }
+        }
+    }
+}
