@@ -49,8 +49,8 @@ final class Departures {
                 final String memberId = identity.memberId();
                 final String instanceId = identity.groupInstanceId();
                 if (instanceId == null) {
-                    if (group.isPendingMember(memberId)) {
-                        group.removePendingMember(memberId);
+                    if (group.waits().isPendingMember(memberId)) {
+                        group.waits().removePendingMember(memberId);
                         removedPending = true;
                         error = Errors.NONE;
                     } else if (group.hasMember(memberId)) {
@@ -93,8 +93,8 @@ final class Departures {
 
     /** A member, or a KIP-394 pending member, whose session lapsed ({@link Liveness}) leaves the group. */
     void onSessionLapsed(final ClassicGroup group, final String memberId) {
-        if (group.isPendingMember(memberId)) {
-            group.removePendingMember(memberId);
+        if (group.waits().isPendingMember(memberId)) {
+            group.waits().removePendingMember(memberId);
             joinPhase.maybeCompleteJoinPhase(group);
         } else {
             removeMemberAndUpdateGroup(group, group.member(memberId));

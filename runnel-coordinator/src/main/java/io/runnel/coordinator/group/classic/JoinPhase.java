@@ -58,15 +58,15 @@ final class JoinPhase {
         if (group.isInState(ClassicGroupState.COMPLETING_REBALANCE)) {
             assignments.resetAndPropagateError(group, Errors.REBALANCE_IN_PROGRESS);
         }
-        group.cancelSyncTimeout();
-        group.clearPendingSyncMembers();
+        group.waits().cancelSyncTimeout();
+        group.waits().clearPendingSyncMembers();
         final boolean initialRebalance = group.isInState(ClassicGroupState.EMPTY);
         final String groupId = group.groupId();
         if (initialRebalance) {
             // A new group waits group.initial.rebalance.delay.ms for more members, extended while they arrive.
             final int delayMs = config.initialRebalanceDelayMs();
             final int remainingMs = Math.max(group.rebalanceTimeoutMs() - delayMs, 0);
-            group.joinTimeout(groups.scheduler().schedule(delayMs,
+            group.waits().joinTimeout(groups.scheduler().schedule(delayMs,
                     () -> onInitialDelayElapsed(groupId, group, delayMs, remainingMs)));
         }
         group.transitionTo(ClassicGroupState.PREPARING_REBALANCE, groups.nowMs());
@@ -75,7 +75,7 @@ final class JoinPhase {
             if (group.hasAllMembersJoined()) {
                 completeJoin(group);
             } else {
-                group.joinTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
+                group.waits().joinTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
                         () -> onRebalanceTimeout(groupId, group)));
             }
         }
@@ -86,11 +86,11 @@ final class JoinPhase {
         if (groups.get(groupId) != group || !group.isInState(ClassicGroupState.PREPARING_REBALANCE)) {
             return;
         }
-        if (group.newMemberAdded() && remainingMs != 0) {
-            group.newMemberAdded(false);
+        if (group.waits().newMemberAdded() && remainingMs != 0) {
+            group.waits().newMemberAdded(false);
             final int nextDelayMs = Math.min(config.initialRebalanceDelayMs(), remainingMs);
             final int nextRemainingMs = Math.max(remainingMs - delayMs, 0);
-            group.joinTimeout(groups.scheduler().schedule(nextDelayMs,
+            group.waits().joinTimeout(groups.scheduler().schedule(nextDelayMs,
                     () -> onInitialDelayElapsed(groupId, group, nextDelayMs, nextRemainingMs)));
         } else {
             completeJoin(group);
@@ -121,7 +121,7 @@ final class JoinPhase {
      * members. Then each member has the rebalance timeout to send SyncGroup.
      */
     void completeJoin(final ClassicGroup group) {
-        group.cancelJoinTimeout();
+        group.waits().cancelJoinTimeout();
         for (final ClassicMember member : new ArrayList<>(group.members())) {
             if (!member.isAwaitingJoin() && !member.isStatic()) {
                 LOG.info("Removing member {} of group {}: it did not rejoin in time", member.memberId(),
@@ -136,7 +136,7 @@ final class JoinPhase {
         final String groupId = group.groupId();
         if (!group.maybeElectNewJoinedLeader() && group.size() > 0) {
             // Only static members that did not rejoin are left: wait for them or for their sessions to expire.
-            group.joinTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
+            group.waits().joinTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
                     () -> onRebalanceTimeout(groupId, group)));
             return;
         }
@@ -156,10 +156,10 @@ final class JoinPhase {
             member.completeJoin(currentGeneration(group, member.memberId(), isLeader, group.leaderId()));
             liveness.restartSession(group, member, member.sessionTimeoutMs());
             member.isNew(false);
-            group.addPendingSyncMember(member.memberId());
+            group.waits().addPendingSyncMember(member.memberId());
         }
         final int generation = group.generationId();
-        group.syncTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
+        group.waits().syncTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
                 () -> onPendingSyncExpired(groupId, group, generation)));
     }
 
@@ -169,7 +169,7 @@ final class JoinPhase {
             return;
         }
         if (group.isInState(ClassicGroupState.COMPLETING_REBALANCE) || group.isInState(ClassicGroupState.STABLE)) {
-            final var missing = group.pendingSyncMembers();
+            final var missing = group.waits().pendingSyncMembers();
             if (!missing.isEmpty()) {
                 LOG.info("Removing members {} of group {}: no SyncGroup in time", missing, groupId);
                 for (final String memberId : missing) {

@@ -90,7 +90,7 @@ final class Liveness {
     /** KIP-394: the member id just handed out must come back in a JoinGroup within {@code timeoutMs}. */
     void awaitRejoin(final ClassicGroup group, final String memberId, final long timeoutMs) {
         final String groupId = group.groupId();
-        group.addPendingMember(memberId, groups.scheduler().schedule(timeoutMs,
+        group.waits().addPendingMember(memberId, groups.scheduler().schedule(timeoutMs,
                 () -> onSessionExpired(groupId, memberId)));
     }
 
@@ -100,7 +100,7 @@ final class Liveness {
         if (group == null || group.isInState(ClassicGroupState.DEAD)) {
             return;
         }
-        if (group.isPendingMember(memberId)) {
+        if (group.waits().isPendingMember(memberId)) {
             LOG.info("Pending member {} of group {} did not rejoin in its session timeout", memberId, groupId);
             lapsed.accept(group, memberId);
             return;

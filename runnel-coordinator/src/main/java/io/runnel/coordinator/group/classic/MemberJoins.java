@@ -145,12 +145,12 @@ final class MemberJoins {
             join.fail(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL);
             return;
         }
-        if (group.isPendingMember(memberId)) {
+        if (group.waits().isPendingMember(memberId)) {
             if (join.data().groupInstanceId() != null) {
                 join.fail(memberId, Errors.UNKNOWN_MEMBER_ID);
                 return;
             }
-            group.removePendingMember(memberId);
+            group.waits().removePendingMember(memberId);
             addMemberThenRebalanceOrCompleteJoin(group, join, memberId);
             return;
         }
@@ -192,7 +192,7 @@ final class MemberJoins {
         member.isNew(true);
         if (group.isInState(ClassicGroupState.PREPARING_REBALANCE)
                 && group.previousState() == ClassicGroupState.EMPTY) {
-            group.newMemberAdded(true);
+            group.waits().newMemberAdded(true);
         }
         group.addMember(member);
         member.awaitJoin(join.pending());

@@ -70,13 +70,13 @@ final class SyncPhase {
             case PREPARING_REBALANCE -> response.complete(Responses.syncError(Errors.REBALANCE_IN_PROGRESS));
             case COMPLETING_REBALANCE -> {
                 member.awaitSync(new ClassicMember.Pending<>(response, version));
-                group.removePendingSyncMember(memberId);
+                group.waits().removePendingSyncMember(memberId);
                 if (group.isLeader(memberId)) {
                     onLeaderAssignment(group, request);
                 }
             }
             case STABLE -> {
-                group.removePendingSyncMember(memberId);
+                group.waits().removePendingSyncMember(memberId);
                 response.complete(new SyncGroupResponseData().setProtocolType(group.protocolType())
                         .setProtocolName(group.protocolName()).setAssignment(member.assignment()));
             }
