@@ -2,24 +2,13 @@ package io.runnel.coordinator.group.classic;
 
 import io.runnel.coordinator.group.Group;
 import io.runnel.coordinator.group.GroupOffsets;
-import io.runnel.coordinator.runtime.Scheduler;
 import io.runnel.coordinator.group.store.GroupRecord;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.IllegalGenerationException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
@@ -27,12 +16,16 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * A classic group: its state ({@link ClassicGroupState}, transitions listed there), generation, members, the
- * dynamic members asked to rejoin with their new id (KIP-394), the members yet to sync, and its committed
- * offsets. Owned by the group coordinator's thread; not thread-safe.
+ * A classic group: its state ({@link ClassicGroupState}, transitions listed there and enforced by
+ * {@link #transitionTo}), generation, selected protocol and leader, and its committed offsets. The members are
+ * kept in a {@link MemberTable}, what a rebalance waits for in {@link RebalanceWaits}; this class keeps the leader
+ * and the members yet to sync in step with the table, so members change only through it. Owned by the group
+ * coordinator's thread; not thread-safe.
  */
 final class ClassicGroup implements Group {
     private final String groupId;
+    private final MemberTable members;
+    private final RebalanceWaits waits = new RebalanceWaits();
     private ClassicGroupState state;
     private ClassicGroupState previousState;
     private long stateTimestampMs;
@@ -40,20 +33,13 @@ final class ClassicGroup implements Group {
     private String protocolType;
     private String protocolName;
     private String leaderId;
-    private final Map<String, ClassicMember> members = new LinkedHashMap<>();
-    private final Map<String, String> staticMembers = new HashMap<>();
-    private final Map<String, Scheduler.Timeout> pendingJoinMembers = new LinkedHashMap<>();
-    private final Set<String> pendingSyncMembers = new LinkedHashSet<>();
-    private final Map<String, Integer> supportedProtocols = new HashMap<>();
-    private boolean newMemberAdded;
-    private Scheduler.Timeout joinTimeout;
-    private Scheduler.Timeout syncTimeout;
     /** Topics the members subscribe to (consumer protocol only), or null when unknown. */
     private Set<String> subscribedTopics;
     private final GroupOffsets offsets = new GroupOffsets();
 
     ClassicGroup(final String groupId, final long nowMs) {
         this.groupId = groupId;
+        this.members = new MemberTable(groupId);
         this.state = ClassicGroupState.EMPTY;
         this.previousState = ClassicGroupState.EMPTY;
         this.stateTimestampMs = nowMs;
@@ -74,8 +60,9 @@ final class ClassicGroup implements Group {
                 member.assignment(m.assignment());
                 group.addMember(member);
             }
-            group.leaderId = record.leader() != null && group.members.containsKey(record.leader())
-                    ? record.leader() : group.members.keySet().iterator().next();
+            group.leaderId = record.leader() != null && group.members.contains(record.leader())
+                    ? record.leader() : group.members.firstMemberId();
+            // Loaded, not reached: a persisted group starts Stable without a transition.
             group.state = ClassicGroupState.STABLE;
             group.previousState = ClassicGroupState.STABLE;
             group.subscribedTopics = group.computeSubscribedTopics();
@@ -86,7 +73,7 @@ final class ClassicGroup implements Group {
     /** The record that persists the group's current generation with these assignments. */
     GroupRecord.GroupMetadata toRecord(final Map<String, byte[]> assignments) {
         final List<GroupRecord.Member> recordMembers = new ArrayList<>(members.size());
-        for (final ClassicMember m : members.values()) {
+        for (final ClassicMember m : members.all()) {
             final byte[] subscription = protocolName == null ? null : m.metadata(protocolName);
             final byte[] assignment = assignments.get(m.memberId());
             recordMembers.add(new GroupRecord.Member(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
@@ -99,9 +86,7 @@ final class ClassicGroup implements Group {
     }
 
     Map<String, byte[]> currentAssignments() {
-        final Map<String, byte[]> assignments = new HashMap<>();
-        members.values().forEach(m -> assignments.put(m.memberId(), m.assignment()));
-        return assignments;
+        return members.currentAssignments();
     }
 
     @Override
@@ -126,7 +111,7 @@ final class ClassicGroup implements Group {
 
     @Override
     public boolean isEmpty() {
-        return state == ClassicGroupState.EMPTY && pendingJoinMembers.isEmpty();
+        return state == ClassicGroupState.EMPTY && !waits.hasPendingMembers();
     }
 
     @Override
@@ -141,6 +126,8 @@ final class ClassicGroup implements Group {
             transitionTo(ClassicGroupState.DEAD, nowMs);
         }
     }
+
+    // ---- state and generation
 
     ClassicGroupState state() {
         return state;
@@ -167,6 +154,24 @@ final class ClassicGroup implements Group {
         stateTimestampMs = nowMs;
     }
 
+    boolean canRebalance() {
+        return ClassicGroupState.PREPARING_REBALANCE.validPreviousStates().contains(state);
+    }
+
+    /** Starts the next generation: CompletingRebalance with a selected protocol, or Empty. */
+    void initNextGeneration(final long nowMs) {
+        generationId++;
+        if (!members.isEmpty()) {
+            protocolName = members.selectProtocol();
+            subscribedTopics = computeSubscribedTopics();
+            transitionTo(ClassicGroupState.COMPLETING_REBALANCE, nowMs);
+        } else {
+            protocolName = null;
+            subscribedTopics = computeSubscribedTopics();
+            transitionTo(ClassicGroupState.EMPTY, nowMs);
+        }
+    }
+
     int generationId() {
         return generationId;
     }
@@ -188,6 +193,20 @@ final class ClassicGroup implements Group {
         return memberId.equals(leaderId);
     }
 
+    /** Keeps the leader if it rejoined, else picks a member that did; false when no member rejoined. */
+    boolean maybeElectNewJoinedLeader() {
+        if (leaderId != null && members.get(leaderId) != null && members.get(leaderId).isAwaitingJoin()) {
+            return true;
+        }
+        for (final ClassicMember m : members.all()) {
+            if (m.isAwaitingJoin()) {
+                leaderId = m.memberId();
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean usesConsumerProtocol() {
         return ConsumerProtocol.PROTOCOL_TYPE.equals(protocolType);
     }
@@ -197,10 +216,10 @@ final class ClassicGroup implements Group {
         return protocolType == null || protocolType.isEmpty();
     }
 
-    // ---- members
+    // ---- members: changed here, so that the leader and the members yet to sync follow
 
     boolean hasMember(final String memberId) {
-        return members.containsKey(memberId);
+        return members.contains(memberId);
     }
 
     ClassicMember member(final String memberId) {
@@ -208,7 +227,7 @@ final class ClassicGroup implements Group {
     }
 
     Collection<ClassicMember> members() {
-        return Collections.unmodifiableCollection(members.values());
+        return members.all();
     }
 
     int size() {
@@ -216,18 +235,14 @@ final class ClassicGroup implements Group {
     }
 
     String staticMemberId(final String groupInstanceId) {
-        return groupInstanceId == null ? null : staticMembers.get(groupInstanceId);
+        return members.staticMemberId(groupInstanceId);
     }
 
     void addMember(final ClassicMember member) {
         if (members.isEmpty()) {
             protocolType = member.protocolType();
         }
-        members.put(member.memberId(), member);
-        member.protocols().forEach(p -> supportedProtocols.merge(p.name(), 1, Integer::sum));
-        if (member.isStatic()) {
-            staticMembers.put(member.groupInstanceId(), member.memberId());
-        }
+        members.add(member);
         if (leaderId == null) {
             leaderId = member.memberId();
         }
@@ -239,14 +254,9 @@ final class ClassicGroup implements Group {
         if (member == null) {
             return null;
         }
-        member.cancelHeartbeat();
-        member.protocols().forEach(p -> supportedProtocols.merge(p.name(), -1, (a, b) -> a + b == 0 ? null : a + b));
-        if (member.isStatic() && memberId.equals(staticMembers.get(member.groupInstanceId()))) {
-            staticMembers.remove(member.groupInstanceId());
-        }
-        pendingSyncMembers.remove(memberId);
+        waits.removePendingSyncMember(memberId);
         if (memberId.equals(leaderId)) {
-            leaderId = members.isEmpty() ? null : members.keySet().iterator().next();
+            leaderId = members.firstMemberId();
         }
         return member;
     }
@@ -254,54 +264,84 @@ final class ClassicGroup implements Group {
     /** Changes what a member joined with, keeping the protocol counts right. */
     void updateMember(final ClassicMember member, final List<ClassicMember.Protocol> protocols,
                       final int rebalanceTimeoutMs, final int sessionTimeoutMs) {
-        member.protocols().forEach(p -> supportedProtocols.merge(p.name(), -1, (a, b) -> a + b == 0 ? null : a + b));
-        member.update(protocols, rebalanceTimeoutMs, sessionTimeoutMs);
-        member.protocols().forEach(p -> supportedProtocols.merge(p.name(), 1, Integer::sum));
+        members.update(member, protocols, rebalanceTimeoutMs, sessionTimeoutMs);
     }
 
-    /**
-     * Replaces the static member {@code oldMemberId} by the same instance under {@code newMemberId} (KIP-345). A
-     * request still parked for the old id is answered with FENCED_INSTANCE_ID.
-     */
-    ClassicMember replaceStaticMember(final String groupInstanceId, final String oldMemberId, final String newMemberId) {
-        final ClassicMember old = members.remove(oldMemberId);
-        if (old == null) {
-            throw new IllegalArgumentException("unknown member " + oldMemberId);
-        }
-        old.cancelHeartbeat();
-        old.completeJoin(new JoinGroupResponseData().setMemberId(oldMemberId).setProtocolName(null)
-                .setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
-        old.completeSync(new org.apache.kafka.common.message.SyncGroupResponseData()
-                .setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
-        final ClassicMember replacement = old.withMemberId(newMemberId);
-        members.put(newMemberId, replacement);
-        staticMembers.put(groupInstanceId, newMemberId);
+    /** See {@link MemberTable#replaceStatic}; the new id keeps the old one's leadership and pending sync. */
+    ClassicMember replaceStaticMember(final String groupInstanceId, final String oldMemberId,
+                                      final String newMemberId) {
+        final ClassicMember replacement = members.replaceStatic(groupInstanceId, oldMemberId, newMemberId);
         if (oldMemberId.equals(leaderId)) {
             leaderId = newMemberId;
         }
-        if (pendingSyncMembers.remove(oldMemberId)) {
-            pendingSyncMembers.add(newMemberId);
+        if (waits.removePendingSyncMember(oldMemberId)) {
+            waits.addPendingSyncMember(newMemberId);
         }
         return replacement;
     }
 
-    /**
-     * Checks a member's identity as Kafka does: by instance id for a static member (FENCED_INSTANCE_ID when the
-     * instance now has another member id), else by member id.
-     */
     void validateMember(final String memberId, final String groupInstanceId) {
-        if (groupInstanceId != null) {
-            final String existing = staticMembers.get(groupInstanceId);
-            if (existing == null) {
-                throw new UnknownMemberIdException("instance " + groupInstanceId + " is not in group " + groupId);
-            }
-            if (!existing.equals(memberId)) {
-                throw new FencedInstanceIdException("instance " + groupInstanceId + " of group " + groupId
-                        + " is now member " + existing);
-            }
-        } else if (!members.containsKey(memberId)) {
-            throw new UnknownMemberIdException("member " + memberId + " is not in group " + groupId);
+        members.validate(memberId, groupInstanceId);
+    }
+
+    boolean supportsProtocols(final String memberProtocolType, final List<ClassicMember.Protocol> protocols) {
+        return members.supportsProtocols(protocolType, memberProtocolType, protocols);
+    }
+
+    String selectProtocol() {
+        return members.selectProtocol();
+    }
+
+    /** The members and their metadata for the selected protocol, as the leader receives them. */
+    List<JoinGroupResponseData.JoinGroupResponseMember> joinMembers() {
+        return members.joinMembers(protocolName);
+    }
+
+    // ---- what the rebalance waits for
+
+    RebalanceWaits waits() {
+        return waits;
+    }
+
+    int numAwaitingJoin() {
+        return members.numAwaitingJoin();
+    }
+
+    boolean hasAllMembersJoined() {
+        return members.numAwaitingJoin() == members.size() && !waits.hasPendingMembers();
+    }
+
+    int rebalanceTimeoutMs() {
+        return members.rebalanceTimeoutMs();
+    }
+
+    /** Cancels every timer of the group and its members (deletion, shutdown). */
+    void cancelTimers() {
+        waits.cancelTimers();
+        members.all().forEach(ClassicMember::cancelHeartbeat);
+    }
+
+    // ---- offsets
+
+    /** Whether the members subscribe to {@code topic}; null when it cannot be known (not the consumer protocol). */
+    @Override
+    public Boolean isSubscribedTo(final String topic) {
+        return subscribedTopics == null ? null : subscribedTopics.contains(topic);
+    }
+
+    private Set<String> computeSubscribedTopics() {
+        if (!usesConsumerProtocol()) {
+            return null;
         }
+        if (members.isEmpty()) {
+            return Set.of();
+        }
+        return protocolName == null ? null : members.subscribedTopics(protocolName);
+    }
+
+    @Override
+    public GroupOffsets offsets() {
+        return offsets;
     }
 
     /** Kafka's rules for an OffsetCommit of a classic group that exists. */
@@ -328,228 +368,6 @@ final class ClassicGroup implements Group {
         }
     }
 
-    // ---- pending members (KIP-394) and sync
-
-    boolean isPendingMember(final String memberId) {
-        return pendingJoinMembers.containsKey(memberId);
-    }
-
-    void addPendingMember(final String memberId, final Scheduler.Timeout timeout) {
-        pendingJoinMembers.put(memberId, timeout);
-    }
-
-    void removePendingMember(final String memberId) {
-        final Scheduler.Timeout timeout = pendingJoinMembers.remove(memberId);
-        if (timeout != null) {
-            timeout.cancel();
-        }
-    }
-
-    boolean hasPendingMembers() {
-        return !pendingJoinMembers.isEmpty();
-    }
-
-    void addPendingSyncMember(final String memberId) {
-        pendingSyncMembers.add(memberId);
-    }
-
-    void removePendingSyncMember(final String memberId) {
-        pendingSyncMembers.remove(memberId);
-    }
-
-    Set<String> pendingSyncMembers() {
-        return new LinkedHashSet<>(pendingSyncMembers);
-    }
-
-    void clearPendingSyncMembers() {
-        pendingSyncMembers.clear();
-    }
-
-    // ---- rebalance
-
-    int numAwaitingJoin() {
-        int count = 0;
-        for (final ClassicMember m : members.values()) {
-            if (m.isAwaitingJoin()) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    boolean hasAllMembersJoined() {
-        return numAwaitingJoin() == members.size() && pendingJoinMembers.isEmpty();
-    }
-
-    boolean canRebalance() {
-        return ClassicGroupState.PREPARING_REBALANCE.validPreviousStates().contains(state);
-    }
-
-    int rebalanceTimeoutMs() {
-        int max = 0;
-        for (final ClassicMember m : members.values()) {
-            max = Math.max(max, m.rebalanceTimeoutMs());
-        }
-        return max;
-    }
-
-    boolean newMemberAdded() {
-        return newMemberAdded;
-    }
-
-    void newMemberAdded(final boolean value) {
-        newMemberAdded = value;
-    }
-
-    void joinTimeout(final Scheduler.Timeout timeout) {
-        cancelJoinTimeout();
-        joinTimeout = timeout;
-    }
-
-    void cancelJoinTimeout() {
-        if (joinTimeout != null) {
-            joinTimeout.cancel();
-            joinTimeout = null;
-        }
-    }
-
-    void syncTimeout(final Scheduler.Timeout timeout) {
-        cancelSyncTimeout();
-        syncTimeout = timeout;
-    }
-
-    void cancelSyncTimeout() {
-        if (syncTimeout != null) {
-            syncTimeout.cancel();
-            syncTimeout = null;
-        }
-    }
-
-    /** Cancels every timer of the group and its members (deletion, shutdown). */
-    void cancelTimers() {
-        cancelJoinTimeout();
-        cancelSyncTimeout();
-        pendingJoinMembers.values().forEach(Scheduler.Timeout::cancel);
-        members.values().forEach(ClassicMember::cancelHeartbeat);
-    }
-
-    /** Keeps the leader if it rejoined, else picks a member that did; false when no member rejoined. */
-    boolean maybeElectNewJoinedLeader() {
-        if (leaderId != null && members.get(leaderId) != null && members.get(leaderId).isAwaitingJoin()) {
-            return true;
-        }
-        for (final ClassicMember m : members.values()) {
-            if (m.isAwaitingJoin()) {
-                leaderId = m.memberId();
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A protocol type and protocol list the group can accept from a joining member. */
-    boolean supportsProtocols(final String memberProtocolType, final List<ClassicMember.Protocol> protocols) {
-        if (members.isEmpty()) {
-            return memberProtocolType != null && !memberProtocolType.isEmpty() && !protocols.isEmpty();
-        }
-        if (memberProtocolType == null || !memberProtocolType.equals(protocolType)) {
-            return false;
-        }
-        for (final ClassicMember.Protocol p : protocols) {
-            if (supportedProtocols.getOrDefault(p.name(), 0) == members.size()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The protocol for the next generation: among those every member supports, the one most members prefer
-     * (each votes for its first supported candidate); ties go to the lexically smallest name.
-     */
-    String selectProtocol() {
-        if (members.isEmpty()) {
-            throw new IllegalStateException("no members in group " + groupId);
-        }
-        final Set<String> candidates = new TreeSet<>();
-        supportedProtocols.forEach((name, count) -> {
-            if (count == members.size()) {
-                candidates.add(name);
-            }
-        });
-        final Map<String, Integer> votes = new TreeMap<>();
-        members.values().forEach(m -> votes.merge(m.vote(candidates), 1, Integer::sum));
-        String best = null;
-        int bestVotes = -1;
-        for (final Map.Entry<String, Integer> e : votes.entrySet()) {
-            if (e.getValue() > bestVotes) {
-                best = e.getKey();
-                bestVotes = e.getValue();
-            }
-        }
-        return best;
-    }
-
-    /** Starts the next generation: CompletingRebalance with a selected protocol, or Empty. */
-    void initNextGeneration(final long nowMs) {
-        generationId++;
-        if (!members.isEmpty()) {
-            protocolName = selectProtocol();
-            subscribedTopics = computeSubscribedTopics();
-            transitionTo(ClassicGroupState.COMPLETING_REBALANCE, nowMs);
-        } else {
-            protocolName = null;
-            subscribedTopics = computeSubscribedTopics();
-            transitionTo(ClassicGroupState.EMPTY, nowMs);
-        }
-    }
-
-    /** The members and their metadata for the selected protocol, as the leader receives them. */
-    List<JoinGroupResponseData.JoinGroupResponseMember> joinMembers() {
-        final List<JoinGroupResponseData.JoinGroupResponseMember> list = new ArrayList<>(members.size());
-        for (final ClassicMember m : members.values()) {
-            list.add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(m.memberId())
-                    .setGroupInstanceId(m.groupInstanceId()).setMetadata(m.metadata(protocolName)));
-        }
-        return list;
-    }
-
-    /** Whether the members subscribe to {@code topic}; null when that cannot be known (not the consumer protocol). */
-    @Override
-    public Boolean isSubscribedTo(final String topic) {
-        return subscribedTopics == null ? null : subscribedTopics.contains(topic);
-    }
-
-    private Set<String> computeSubscribedTopics() {
-        if (!usesConsumerProtocol()) {
-            return null;
-        }
-        if (members.isEmpty()) {
-            return Set.of();
-        }
-        if (protocolName == null) {
-            return null;
-        }
-        final Set<String> topics = new HashSet<>();
-        try {
-            for (final ClassicMember m : members.values()) {
-                final ConsumerPartitionAssignor.Subscription subscription =
-                        ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(m.metadata(protocolName)));
-                topics.addAll(subscription.topics());
-            }
-        } catch (final RuntimeException e) {
-            return null;
-        }
-        return topics;
-    }
-
-    // ---- offsets
-
-    @Override
-    public GroupOffsets offsets() {
-        return offsets;
-    }
-
     @Override
     public void validateOffsetFetch(final String memberId, final int memberEpoch) {
         // Classic members do not name themselves in OffsetFetch; any client may read a classic group's offsets.
@@ -568,7 +386,8 @@ final class ClassicGroup implements Group {
         if (state == ClassicGroupState.EMPTY) {
             return stateTimestampMs;
         }
-        if (usesConsumerProtocol() && state == ClassicGroupState.STABLE && Boolean.FALSE.equals(isSubscribedTo(topic))) {
+        if (usesConsumerProtocol() && state == ClassicGroupState.STABLE
+                && Boolean.FALSE.equals(isSubscribedTo(topic))) {
             return -1L;
         }
         return null;
