@@ -223,6 +223,16 @@ public final class Broker implements AutoCloseable {
                                      final MetadataController controller, final MetadataLog metadataLog,
                                      final LogManager logs) {
         if (timer != null) {
+            // The delayed fetches still waiting end now, as their timers would have ended them: each completes
+            // (its connection is gone, so the answer is dropped) and releases the request frame it holds. They run
+            // before the shutdown, which would only cancel them; the network is closed, so no new one arrives.
+            for (final Runnable expiry : timer.getQueue().toArray(new Runnable[0])) {
+                try {
+                    expiry.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("A delayed operation failed as the broker stopped", e);
+                }
+            }
             timer.shutdownNow();
         }
         for (final AutoCloseable c : new AutoCloseable[] {groups, controller, metadataLog, logs}) {

@@ -107,6 +107,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             closeOnBadRequest("unreadable request header", e);
             return false;
         }
+        // Names the request in Netty's leak reports (a no-op unless leak detection records accesses).
+        frame.touch(header);
         final ApiKeys key = header.apiKey();
         final short version = header.apiVersion();
         if (key == ApiKeys.API_VERSIONS && !dispatcher.supports(key, version)) {

@@ -53,22 +53,33 @@ final class SerialExecutor implements Executor {
     }
 
     private void runOne() {
-        final Runnable task = tasks.poll();
+        run(tasks.poll());
+        scheduled.set(false);
+        // Loops only when the pool refused the next turn and a task arrived while this one drained the lane.
+        while (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
+            try {
+                pool.execute(turn);
+                return;
+            } catch (RejectedExecutionException e) {
+                // The pool is stopping: it takes no new turns but still runs this thread, so the lane's queued
+                // requests run here, in order. Dropped, each would keep its request frame (and whatever else it
+                // holds) until the garbage collector found it.
+                Runnable next;
+                while ((next = tasks.poll()) != null) {
+                    run(next);
+                }
+                scheduled.set(false);
+            }
+        }
+    }
+
+    private static void run(final Runnable task) {
         try {
             if (task != null) {
                 task.run();
             }
         } catch (RuntimeException e) {
             LOG.error("A request task failed", e);
-        } finally {
-            scheduled.set(false);
-            if (!tasks.isEmpty()) {
-                try {
-                    schedule();
-                } catch (RejectedExecutionException e) {
-                    LOG.debug("Request handler pool stopped with tasks queued", e);
-                }
-            }
         }
     }
 }

@@ -99,6 +99,27 @@ class SerialExecutorTest {
         assertThatThrownBy(() -> lane.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
     }
 
+    @Test
+    void shouldRunTheTasksQueuedBehindARunningOneWhenThePoolStopsMeanwhile() throws InterruptedException {
+        final SerialExecutor lane = new SerialExecutor(pool);
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
+        lane.execute(() -> {
+            running.countDown();
+            awaitQuietly(release);
+            ran.add(0);
+        });
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        lane.execute(() -> ran.add(1));
+        lane.execute(() -> ran.add(2));
+
+        pool.shutdown();
+        release.countDown();
+        assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran).as("each queued request runs, so it releases its frame").containsExactly(0, 1, 2);
+    }
+
     private static void awaitQuietly(final CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
