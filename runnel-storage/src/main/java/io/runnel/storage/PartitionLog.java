@@ -30,7 +30,7 @@ import io.runnel.storage.log.LogLoader;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentSwap;
 import io.runnel.storage.log.StorageIo;
-import io.runnel.storage.producer.ProducerEntry;
+import io.runnel.storage.producer.ProducerSequenceCheck;
 import io.runnel.storage.producer.ProducerStateManager;
 import io.runnel.storage.record.BatchValidator;
 import io.runnel.storage.record.CompactedRecordKeys;
@@ -114,9 +114,9 @@ public final class PartitionLog implements AutoCloseable {
 
     // Guarded by lock.
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
-    private final RecordBatchFlyweight earlier = new RecordBatchFlyweight();
     private final CRC32C crc = new CRC32C();
     private final BatchValidator validator = new BatchValidator();
+    private final ProducerSequenceCheck sequences;
     /** Written under the lock; volatile for {@link #read}, which takes none. */
     private volatile boolean closed;
 
@@ -131,6 +131,7 @@ public final class PartitionLog implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.producers = producers;
+        this.sequences = new ProducerSequenceCheck(producers);
         this.flusher = flusher;
         this.segments = new SegmentList(loaded.segments());
         this.logEndOffset = loaded.logEndOffset();
@@ -259,9 +260,13 @@ public final class PartitionLog implements AutoCloseable {
             if (cfg.compacted()) {
                 CompactedRecordKeys.requireKeys(buffer, topicPartition);
             }
-            final AppendResult duplicate = checkProducers(buffer, batchStarts, count, cfg);
+            final ProducerSequenceCheck.Duplicate duplicate = sequences.check(buffer, batchStarts, count);
             if (duplicate != null) {
-                return duplicate;
+                final long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? duplicate.timestamp()
+                        : -1;
+                // as in Kafka, a retry is answered at once, without waiting for the original's flush
+                return new AppendResult(duplicate.firstOffset(), duplicate.lastOffset(), appendTime, logStartOffset,
+                        duplicate.recordCount(), true, AppendResult.NOTHING_TO_AWAIT);
             }
             final long now = clock.millis();
             final long firstOffset = logEndOffset;
@@ -284,14 +289,7 @@ public final class PartitionLog implements AutoCloseable {
             final ByteBuffer written = buffer;
             runIo("appending to " + topicPartition,
                     () -> segment.append(written, batchStarts, count, batch, cfg.indexIntervalBytes(), now));
-            for (int i = 0; i < count; i++) {
-                batch.wrap(buffer, batchStarts[i]);
-                final long producerId = batch.producerId();
-                if (producerId >= 0) {
-                    producers.update(producerId, batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
-                            batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
-                }
-            }
+            sequences.recordAppended(buffer, batchStarts, count);
             logEndOffset = nextOffset;
             final CompletableFuture<Void> flushed = flushState.awaitIfDue(recordCount, nextOffset - 1, cfg);
             askFlusher = flushState.request(flushed != AppendResult.NOTHING_TO_AWAIT || rolled
@@ -307,49 +305,6 @@ public final class PartitionLog implements AutoCloseable {
             flusher.requestFlush(this);
         }
         return result;
-    }
-
-    /** Duplicate detection and sequence/epoch checks; returns the original append for a duplicate, else null. */
-    private AppendResult checkProducers(final ByteBuffer buffer, final int[] batchStarts, final int count,
-                                        final LogConfig cfg) {
-        for (int i = 0; i < count; i++) {
-            batch.wrap(buffer, batchStarts[i]);
-            final long producerId = batch.producerId();
-            if (producerId < 0) {
-                continue;
-            }
-            final short epoch = batch.producerEpoch();
-            final int firstSeq = batch.baseSequence();
-            int previous = -1;
-            for (int j = i - 1; j >= 0 && previous < 0; j--) {
-                if (earlier.wrap(buffer, batchStarts[j]).producerId() == producerId) {
-                    previous = j;
-                }
-            }
-            if (previous >= 0) {
-                ProducerStateManager.checkSequence(producerId, true, earlier.producerEpoch(), earlier.lastSequence(),
-                        epoch, firstSeq);
-                continue;
-            }
-            final ProducerEntry entry = producers.get(producerId);
-            if (entry == null) {
-                ProducerStateManager.checkSequence(producerId, false, (short) -1, -1, epoch, firstSeq);
-                continue;
-            }
-            final int duplicate = entry.findDuplicate(epoch, firstSeq, batch.lastSequence());
-            if (duplicate >= 0) {
-                final long first = entry.firstOffsetAt(duplicate);
-                final long last = entry.lastOffsetAt(duplicate);
-                final long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME
-                        ? entry.timestampAt(duplicate) : -1;
-                // as in Kafka, a retry is answered at once, without waiting for the original's flush
-                return new AppendResult(first, last, appendTime, logStartOffset, (int) (last - first + 1), true,
-                        AppendResult.NOTHING_TO_AWAIT);
-            }
-            ProducerStateManager.checkSequence(producerId, entry.batchCount() > 0, entry.epoch(), entry.lastSeq(),
-                    epoch, firstSeq);
-        }
-        return null;
     }
 
     /** Seals the active segment and publishes a new one at the log end offset. */
