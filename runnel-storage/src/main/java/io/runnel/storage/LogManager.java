@@ -331,7 +331,7 @@ public final class LogManager implements AutoCloseable {
                 dir.recoveryPointAtOpen(tp), dir.cleanAtOpen(), failures, flusher);
         final Long cleanedUpTo = dir.cleanerOffsetAtOpen(tp);
         if (cleanedUpTo != null) {
-            log.restoreFirstDirtyOffset(cleanedUpTo);
+            log.cleaning().restoreFirstDirtyOffset(cleanedUpTo);
         }
         return log;
     }
