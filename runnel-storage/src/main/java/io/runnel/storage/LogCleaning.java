@@ -7,6 +7,7 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 
 import io.runnel.storage.cleaner.LogCleaner;
 import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentFiles;
 import io.runnel.storage.log.SegmentSwap;
 
 /**
@@ -106,7 +107,7 @@ public final class LogCleaning {
                     old.renameForDeletion();
                 }
                 SegmentSwap.install(log.dir, base);
-                final LogSegment cleaned = LogSegment.open(log.dir, base, cfg.segmentIndexBytes(), false);
+                final LogSegment cleaned = SegmentFiles.open(log.dir, base, cfg.segmentIndexBytes(), false);
                 cleaned.loadTrusted(cfg.indexIntervalBytes(), cfg.segmentIndexBytes(), false);
                 log.segments.replace(index, group.size(), cleaned);
                 return List.copyOf(group);
