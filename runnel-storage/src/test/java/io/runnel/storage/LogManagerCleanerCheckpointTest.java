@@ -77,12 +77,14 @@ class LogManagerCleanerCheckpointTest {
         }
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.CLEANER_OFFSET, Map.of(TABLE, 1_000L));
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
-            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("past the end").isEqualTo(3);
+            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("past the end")
+                    .isEqualTo(3);
         }
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.LOG_START_OFFSET, Map.of(TABLE, 2L));
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.CLEANER_OFFSET, Map.of(TABLE, 1L));
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
-            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("below the start").isEqualTo(2);
+            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("below the start")
+                    .isEqualTo(2);
         }
     }
 }

@@ -146,7 +146,8 @@ class PartitionLogCompactionGroupsTest {
 
         clean(log, 0);
 
-        assertThat(log.cleaning().firstDirtyOffset()).as("a fits alone; a=2 is the same key, b at 2 is refused").isEqualTo(2);
+        assertThat(log.cleaning().firstDirtyOffset()).as("a fits alone; a=2 is the same key, b at 2 is refused")
+                .isEqualTo(2);
         assertThat(contents(log)).containsExactly("1:a=2", "2:b=1");
     }
 
