@@ -28,9 +28,10 @@ import io.runnel.storage.retention.RetentionRules;
  * The log of one partition: an ordered list of {@link LogSegment}s in directory {@code <topic>-<partition>},
  * the last one active, plus the idempotent-producer state ({@link ProducerStateManager}). It owns the log's state
  * and offers its operations; the work is done by its parts in this package, each on this object's fields under the
- * rules below: appends and rolls ({@link LogAppender}), flushes and close ({@link LogFlushing}), retention,
- * DeleteRecords and truncation ({@link LogTrimming}, see {@link RetentionRules}), the cleaner's side of compaction
- * ({@link LogCleaning}, for {@link LogCleaner}), and disk errors ({@link LogIo}).
+ * rules below: appends and rolls ({@link LogAppender}), reads and timestamp lookups ({@link LogReader}), flushes and
+ * close ({@link LogFlushing}), retention, DeleteRecords and truncation ({@link LogTrimming}, see
+ * {@link RetentionRules}), the cleaner's side of compaction ({@link LogCleaning}, for {@link LogCleaner}), and disk
+ * errors ({@link LogIo}).
  *
  * <p>Thread safety: appends, rolls, config changes, timestamp lookups, retention, truncation, the cleaner's swaps
  * and close are serialised by one internal lock (the appender owns all mutable state). {@link #read} takes no lock
