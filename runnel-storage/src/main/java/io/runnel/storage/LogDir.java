@@ -170,7 +170,7 @@ final class LogDir {
     void writeCleanerOffsets(final Map<TopicPartition, Path> partitionDirs,
                              final Map<TopicPartition, PartitionLog> logs) {
         writeCheckpoint(OffsetCheckpointFile.CLEANER_OFFSET, cleanerOffsetsAtOpen, partitionDirs, logs,
-                log -> log.config().compacted() ? log.firstDirtyOffset() : -1);
+                log -> log.config().compacted() ? log.cleaning().firstDirtyOffset() : -1);
     }
 
     /** {@code offsetOf} answers -1 for a log that has no entry in this checkpoint. */

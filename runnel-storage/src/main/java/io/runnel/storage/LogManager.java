@@ -1,19 +1,14 @@
 package io.runnel.storage;
 
 import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +22,6 @@ import io.runnel.storage.cleaner.CleanerConfig;
 import io.runnel.storage.cleaner.LogCleaner;
 import io.runnel.storage.flush.LogFlusher;
 import io.runnel.storage.log.OffsetCheckpointFile;
-import io.runnel.storage.log.StorageIo;
 import io.runnel.storage.retention.LogRetention;
 
 /**
@@ -42,10 +36,11 @@ import io.runnel.storage.retention.LogRetention;
  *   &lt;topic&gt;-&lt;partition&gt;/              one per partition, see {@link PartitionLog}
  *   &lt;topic&gt;-&lt;partition&gt;.&lt;uuid hex&gt;-delete/   a partition being deleted (removed again at open)
  * </pre>
- * Each directory is a {@link LogDir}, which owns its marker, checkpoints and failure state. Open reads and deletes
- * the clean-shutdown marker: if it was missing, logs in that directory are recovered from their recovery point when
- * first opened. A directory is only marked clean again at close if every partition in
- * it was opened (and so recovered) or deleted during the run.
+ * Each directory is a {@link LogDir}, which owns its marker, checkpoints and failure state; {@link LogDirs} keeps
+ * them together with the partition directories in each, and {@link LogOpener} opens and places the logs. Open reads
+ * and deletes the clean-shutdown marker: if it was missing, logs in that directory are recovered from their recovery
+ * point when first opened. A directory is only marked clean again at close if every partition in it was opened (and
+ * so recovered) or deleted during the run.
  *
  * <p>Disk errors are isolated per directory ({@link LogDirFailures}, Kafka's KIP-112 model): a directory that
  * cannot be opened at start, or whose files or logs meet any IO error later, is offline until restart. Its logs
@@ -53,7 +48,8 @@ import io.runnel.storage.retention.LogRetention;
  * and clean-shutdown marker are not written again; the other directories go on. Only when no directory can be
  * opened does {@link #open} fail. When every directory has failed at run time, the broker stays up and every
  * partition answers KAFKA_STORAGE_ERROR (Kafka halts instead, so that its partitions move to other brokers; a single
- * node has nowhere to move them, and staying up keeps DescribeLogDirs and Metadata saying what failed).
+ * node has nowhere to move them, and staying up keeps DescribeLogDirs and Metadata saying what failed). The files of
+ * a failed directory's logs are closed by the {@link LogDirFailureHandler}.
  *
  * <p>Retention runs on its own thread ({@link LogRetention}) every {@code log.retention.check.interval.ms}. The
  * logs' fsyncs and the periodic recovery-point checkpoints run on another ({@link LogFlusher}), the cleaner of
@@ -75,24 +71,24 @@ public final class LogManager implements AutoCloseable {
     static final String RECOVERY_THREAD_PREFIX = "runnel-log-recovery-";
     static final String SHUTDOWN_THREAD_PREFIX = "runnel-log-shutdown-";
 
-    private final List<LogDir> logDirs;
-    /** Closes the logs of a directory that went offline (Kafka's LogDirFailureHandler), off the reporting thread. */
-    private final StorageThread failedDirCloser = new StorageThread("runnel-log-dir-failure");
+    private final LogDirs dirs;
     private final LogDirFailures failures;
     private final InstantSource clock;
-    private final Map<TopicPartition, Path> partitionDirs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final LogDirFailureHandler failureHandler;
     private final LogRetention retention;
     private final LogCleaner cleaner;
     private final LogFlusher flusher;
+    private final LogOpener opener;
     private final int recoveryThreadsPerDir;
     private boolean closed;
 
-    private LogManager(final List<LogDir> logDirs, final LogDirFailures failures, final InstantSource clock,
+    private LogManager(final LogDirs dirs, final LogDirFailures failures, final InstantSource clock,
                        final Settings settings) {
-        this.logDirs = logDirs;
+        this.dirs = dirs;
         this.failures = failures;
         this.clock = clock;
+        this.failureHandler = new LogDirFailureHandler(dirs, logs);
         this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock,
                 settings.retentionCheckIntervalMs(), this::checkpointLogStartOffsets);
         this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, settings.cleaner(),
@@ -101,6 +97,7 @@ public final class LogManager implements AutoCloseable {
         this.flusher = new LogFlusher(() -> List.copyOf(logs.values()), clock, flushIntervals.schedulerIntervalMs(),
                 flushIntervals.checkpointIntervalMs(), this::checkpointRecoveryPointsIfOpen);
         this.recoveryThreadsPerDir = settings.recoveryThreadsPerDir();
+        this.opener = new LogOpener(dirs, failures, clock, flusher, recoveryThreadsPerDir);
     }
 
     /**
@@ -176,40 +173,14 @@ public final class LogManager implements AutoCloseable {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("at least one log directory is needed");
         }
-        final List<LogDir> dirs = new ArrayList<>();
         final Map<Path, IOException> unusable = new LinkedHashMap<>();
         // no directory is reported offline before the manager exists: the unusable ones are reported at the end
         final LogManager[] created = new LogManager[1];
-        final LogDirFailures failures = new LogDirFailures((dir, cause) -> created[0].onLogDirFailure(dir, cause));
-        final Map<TopicPartition, Path> found = new HashMap<>();
-        for (final Path configured : logDirs) {
-            final Path path = configured.toAbsolutePath().normalize();
-            final Map<TopicPartition, Path> partitions = new HashMap<>();
-            try {
-                dirs.add(LogDir.open(path, failures, partitions));
-            } catch (final IOException e) {
-                // reported (and logged) once the manager exists
-                dirs.add(LogDir.unusable(path, failures));
-                unusable.put(path, e);
-                continue;
-            }
-            for (final Map.Entry<TopicPartition, Path> e : partitions.entrySet()) {
-                final Path previous = found.putIfAbsent(e.getKey(), e.getValue());
-                if (previous != null) {
-                    throw new IOException("Partition " + e.getKey() + " has two directories: " + previous + " and "
-                            + e.getValue());
-                }
-            }
-        }
-        if (unusable.size() == dirs.size()) {
-            final IOException none = new IOException("None of the log directories " + unusable.keySet()
-                    + " can be opened");
-            unusable.values().forEach(none::addSuppressed);
-            throw none;
-        }
+        final LogDirFailures failures = new LogDirFailures(
+                (dir, cause) -> created[0].failureHandler.onFailure(dir, cause));
+        final LogDirs dirs = LogDirs.open(logDirs, failures, unusable);
         final LogManager manager = new LogManager(dirs, failures, clock, settings);
         created[0] = manager;
-        manager.partitionDirs.putAll(found);
         unusable.forEach(failures::report);
         return manager;
     }
@@ -220,7 +191,7 @@ public final class LogManager implements AutoCloseable {
 
     /** Partition directories currently on disk (found at open or created since, minus deleted ones). */
     public Set<TopicPartition> partitionsOnDisk() {
-        return Set.copyOf(partitionDirs.keySet());
+        return dirs.partitions();
     }
 
     public Optional<PartitionLog> get(final TopicPartition tp) {
@@ -251,29 +222,7 @@ public final class LogManager implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        final Path onDisk = partitionDirs.get(tp);
-        final PartitionLog log;
-        if (onDisk != null) {
-            final LogDir dir = logDirOf(onDisk);
-            if (dir.isOffline()) {
-                throw new KafkaStorageException("Cannot open the log of " + tp + ": log directory " + dir.path()
-                        + " is offline");
-            }
-            log = openFromDisk(tp, onDisk, dir, config);
-        } else {
-            final List<Path> offline = offlineDirs();
-            if (!isNew && !offline.isEmpty()) {
-                throw new KafkaStorageException("Cannot create the log of " + tp + " because log directories "
-                        + offline + " are offline");
-            }
-            final LogDir dir = leastLoaded();
-            if (dir == null) {
-                throw new KafkaStorageException("Cannot create the log of " + tp + ": every log directory is offline");
-            }
-            final Path path = dir.path().resolve(tp.topic() + "-" + tp.partition());
-            log = PartitionLog.open(tp, path, config, clock, 0L, 0L, true, failures, flusher);
-            partitionDirs.put(tp, path);
-        }
+        final PartitionLog log = opener.openOrCreate(tp, config, isNew);
         logs.put(tp, log);
         return log;
     }
@@ -290,61 +239,15 @@ public final class LogManager implements AutoCloseable {
      */
     public synchronized Map<TopicPartition, CompletableFuture<PartitionLog>> openAll(
             final Map<TopicPartition, LogConfig> configs) {
-        final Map<TopicPartition, CompletableFuture<PartitionLog>> failed = new HashMap<>();
-        final Map<TopicPartition, Path> toOpen = new HashMap<>();
         if (closed) {
-            return failed;
+            return new HashMap<>();
         }
-        configs.forEach((tp, config) -> {
-            final Path onDisk = partitionDirs.get(tp);
-            if (onDisk == null || logs.containsKey(tp)) {
-                return;
-            }
-            if (failures.isOffline(onDisk.getParent())) {
-                failed.put(tp, CompletableFuture.failedFuture(new KafkaStorageException("Cannot open the log of "
-                        + tp + ": log directory " + onDisk.getParent() + " is offline")));
-            } else {
-                toOpen.put(tp, onDisk);
-            }
-        });
-        final Map<TopicPartition, CompletableFuture<PartitionLog>> opened = LogDirWorkers.runAll(
-                RECOVERY_THREAD_PREFIX, recoveryThreadsPerDir, parents(toOpen), tp -> {
-                    final Path onDisk = toOpen.get(tp);
-                    final PartitionLog log = openFromDisk(tp, onDisk, logDirOf(onDisk), configs.get(tp));
-                    logs.put(tp, log);
-                    return log;
-                });
-        opened.putAll(failed);
-        return opened;
-    }
-
-    private static Map<TopicPartition, Path> parents(final Map<TopicPartition, Path> partitionDirs) {
-        final Map<TopicPartition, Path> parents = new HashMap<>();
-        partitionDirs.forEach((tp, dir) -> parents.put(tp, dir.getParent()));
-        return parents;
-    }
-
-    /** Opens a log found on disk at start, recovering it if its directory was not shut down cleanly. */
-    private PartitionLog openFromDisk(final TopicPartition tp, final Path onDisk, final LogDir dir,
-                                      final LogConfig config) throws IOException {
-        final PartitionLog log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartOffsetAtOpen(tp),
-                dir.recoveryPointAtOpen(tp), dir.cleanAtOpen(), failures, flusher);
-        final Long cleanedUpTo = dir.cleanerOffsetAtOpen(tp);
-        if (cleanedUpTo != null) {
-            log.restoreFirstDirtyOffset(cleanedUpTo);
-        }
-        return log;
+        return opener.openAll(configs, logs);
     }
 
     /** The configured log directories that are offline, in configuration order. */
     public List<Path> offlineDirs() {
-        final List<Path> offline = new ArrayList<>();
-        for (final LogDir dir : logDirs) {
-            if (dir.isOffline()) {
-                offline.add(dir.path());
-            }
-        }
-        return offline;
+        return dirs.offlineDirs();
     }
 
     /**
@@ -352,96 +255,7 @@ public final class LogManager implements AutoCloseable {
      * logs in it (none for an offline directory, whose logs no longer count).
      */
     public List<LogDirDescription> describeLogDirs() {
-        final List<LogDirDescription> result = new ArrayList<>();
-        for (final LogDir dir : logDirs) {
-            final IOException failure = dir.failure();
-            if (failure != null) {
-                result.add(new LogDirDescription(dir.path(), failure, -1, -1, List.of()));
-                continue;
-            }
-            long total = -1;
-            long usable = -1;
-            try {
-                final FileStore store = Files.getFileStore(dir.path());
-                total = spaceOf(store.getTotalSpace());
-                usable = spaceOf(store.getUsableSpace());
-            } catch (final IOException e) {
-                LOG.warn("Cannot read the space of log directory {}", dir.path(), e);
-            }
-            final List<PartitionLog> inDir = new ArrayList<>();
-            for (final PartitionLog log : logs.values()) {
-                if (dir.holds(log.dir())) {
-                    inDir.add(log);
-                }
-            }
-            result.add(new LogDirDescription(dir.path(), null, total, usable, inDir));
-        }
-        return result;
-    }
-
-    /** Java reports a negative size for file systems over 8 EiB (JDK-8162520), as Kafka notes too. */
-    private static long spaceOf(final long bytes) {
-        return bytes < 0 ? Long.MAX_VALUE : bytes;
-    }
-
-    /**
-     * Told once per directory when it goes offline, on the thread that met the error (which may hold a log's
-     * lock, so this takes none): the logs of the directory already refuse work through {@link LogDirFailures}.
-     */
-    private void onLogDirFailure(final Path dir, final IOException cause) {
-        final List<Path> offline = offlineDirs();
-        if (offline.size() == logDirs.size()) {
-            LOG.error("Every log directory {} is offline: every partition answers KAFKA_STORAGE_ERROR until the disks "
-                    + "are repaired and the broker restarts", offline);
-        }
-        // The reporter may hold a log's lock, and closing takes every log's lock in turn.
-        failedDirCloser.execute(() -> closeLogsIn(dir));
-    }
-
-    /**
-     * Closes the files of every log in {@code dir}, which went offline, so that nothing of the broker holds the
-     * failed disk open and it can be unmounted or replaced. The logs stay listed, offline, until the broker restarts.
-     */
-    private void closeLogsIn(final Path dir) {
-        int closedLogs = 0;
-        for (final PartitionLog log : logs.values()) {
-            if (log.dir().getParent().equals(dir)) {
-                log.close();   // an offline log only closes its files and fails the appends waiting for a flush
-                closedLogs++;
-            }
-        }
-        LOG.info("Closed the files of the {} logs in offline log directory {}", closedLogs, dir);
-    }
-
-    /** The online directory with the fewest partitions, or null when every directory is offline. */
-    private LogDir leastLoaded() {
-        LogDir best = null;
-        int bestCount = Integer.MAX_VALUE;
-        for (final LogDir dir : logDirs) {
-            if (dir.isOffline()) {
-                continue;
-            }
-            int count = 0;
-            for (final Path p : partitionDirs.values()) {
-                if (dir.holds(p)) {
-                    count++;
-                }
-            }
-            if (count < bestCount) {
-                best = dir;
-                bestCount = count;
-            }
-        }
-        return best;
-    }
-
-    private LogDir logDirOf(final Path partitionDir) {
-        for (final LogDir dir : logDirs) {
-            if (dir.holds(partitionDir)) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException(partitionDir + " is in no log directory");
+        return dirs.describe(logs.values());
     }
 
     /** Closes the log (if open), renames its directory to {@code <topic>-<partition>.<uuid>-delete} and deletes it. */
@@ -450,22 +264,7 @@ public final class LogManager implements AutoCloseable {
         if (log != null) {
             log.closeForDelete();
         }
-        final Path dir = partitionDirs.remove(tp);
-        if (dir == null) {
-            return;
-        }
-        if (failures.isOffline(dir.getParent())) {
-            // the next start, if the directory is readable again, deletes it as a stray
-            LOG.warn("Not deleting {}: its log directory is offline", dir);
-            return;
-        }
-        StorageIo.run("deleting " + dir, () -> {
-            final String uuid = UUID.randomUUID().toString().replace("-", "");
-            final Path renamed = dir.resolveSibling(tp.topic() + "-" + tp.partition() + "." + uuid + "-delete");
-            Files.move(dir, renamed, StandardCopyOption.ATOMIC_MOVE);
-            OffsetCheckpointFile.fsyncDirectory(dir.getParent());
-            LogDir.deleteRecursively(renamed);
-        });
+        dirs.delete(tp);
     }
 
     /**
@@ -499,20 +298,12 @@ public final class LogManager implements AutoCloseable {
         if (closed) {
             return;
         }
-        for (final LogDir dir : logDirs) {
-            try {
-                dir.writeCleanerOffsets(partitionDirs, logs);
-            } catch (final KafkaStorageException e) {
-                // logged; the next pass or close tries again, and a lost checkpoint only costs a fuller cleaning
-            }
-        }
+        dirs.writeEach(LogDir::writeCleanerOffsets, logs);
     }
 
     /** Recovery points of the open logs; partitions on disk that were never opened keep their old value. */
     public synchronized void checkpointRecoveryPoints() {
-        for (final LogDir dir : logDirs) {
-            dir.writeRecoveryPoints(partitionDirs, logs);
-        }
+        dirs.writeAll(LogDir::writeRecoveryPoints, logs);
     }
 
     /** The flusher's periodic checkpoint: each directory on its own, none once closing has written the final ones. */
@@ -520,13 +311,7 @@ public final class LogManager implements AutoCloseable {
         if (closed) {
             return;
         }
-        for (final LogDir dir : logDirs) {
-            try {
-                dir.writeRecoveryPoints(partitionDirs, logs);
-            } catch (final KafkaStorageException e) {
-                // logged; the other directories still get theirs, and the next pass or close tries again
-            }
-        }
+        dirs.writeEach(LogDir::writeRecoveryPoints, logs);
     }
 
     /** How many log flushes the flusher thread has done (each one fsync per segment it covered). */
@@ -552,13 +337,7 @@ public final class LogManager implements AutoCloseable {
         if (closed) {
             return;
         }
-        for (final LogDir dir : logDirs) {
-            try {
-                dir.writeLogStartOffsets(partitionDirs, logs);
-            } catch (final KafkaStorageException e) {
-                // logged; the other directories still get theirs, and the next pass or close tries again
-            }
-        }
+        dirs.writeEach(LogDir::writeLogStartOffsets, logs);
     }
 
     /**
@@ -573,7 +352,7 @@ public final class LogManager implements AutoCloseable {
         retention.close();
         cleaner.close();
         flusher.close();
-        failedDirCloser.close();
+        failureHandler.close();
         closeLogs();
     }
 
@@ -601,38 +380,8 @@ public final class LogManager implements AutoCloseable {
                 failure = failure == null ? storage : failure;
             }
         }
-        for (final LogDir dir : logDirs) {
-            if (dir.isOffline()) {
-                LOG.warn("Not marking {} clean: it is offline after a disk error", dir.path());
-                continue;
-            }
-            try {
-                dir.writeRecoveryPoints(partitionDirs, logs);
-                dir.writeLogStartOffsets(partitionDirs, logs);
-                dir.writeCleanerOffsets(partitionDirs, logs);
-                boolean allConsistent = dir.cleanAtOpen();
-                if (!allConsistent) {
-                    allConsistent = true;
-                    for (final Map.Entry<TopicPartition, Path> e : partitionDirs.entrySet()) {
-                        if (dir.holds(e.getValue()) && !logs.containsKey(e.getKey())) {
-                            allConsistent = false;
-                        }
-                    }
-                }
-                for (final PartitionLog log : logs.values()) {
-                    if (dir.holds(log.dir()) && log.isOffline()) {
-                        allConsistent = false;
-                    }
-                }
-                if (allConsistent) {
-                    dir.writeCleanShutdownMarker();
-                } else {
-                    LOG.warn("Not marking {} clean: it holds partitions that were not recovered", dir.path());
-                }
-            } catch (final KafkaStorageException e) {
-                failure = failure == null ? e : failure;
-            }
-        }
+        final KafkaStorageException atClose = dirs.writeAtClose(logs);
+        failure = failure == null ? atClose : failure;
         logs.clear();
         if (failure != null) {
             throw failure;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentFiles;
 import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
@@ -105,7 +106,7 @@ final class SegmentList {
     /** Publishes a new empty active segment at {@code baseOffset}; the old one must be sealed already. */
     LogSegment roll(final Path dir, final long baseOffset, final int maxIndexSize, final long nowMs)
             throws IOException {
-        final LogSegment fresh = LogSegment.create(dir, baseOffset, maxIndexSize, nowMs);
+        final LogSegment fresh = SegmentFiles.create(dir, baseOffset, maxIndexSize, nowMs);
         final LogSegment[] next = Arrays.copyOf(segments, segments.length + 1);
         next[next.length - 1] = fresh;
         segments = next;
@@ -138,7 +139,7 @@ final class SegmentList {
             final List<LogSegment> removed = List.of(all);
             // renamed before the new segment of the same base offset is created
             renameForDeletion(removed);
-            segments = new LogSegment[] {LogSegment.create(dir, offset, cfg.segmentIndexBytes(), nowMs)};
+            segments = new LogSegment[] {SegmentFiles.create(dir, offset, cfg.segmentIndexBytes(), nowMs)};
             return new Truncated(removed, offset);
         }
         final int keep = floor(all, offset);

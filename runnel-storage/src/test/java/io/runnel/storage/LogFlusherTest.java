@@ -177,7 +177,7 @@ class LogFlusherTest {
         holdFlusher();
         final AppendResult appended = log.appendAsLeader(batch(5, T0), 0);
         // the disk goes away under the written bytes: the fsync cannot succeed
-        final LogSegment[] segments = log.segmentsForCleaning();
+        final LogSegment[] segments = log.cleaning().segmentsForCleaning();
         segments[segments.length - 1].channel().close();
 
         gate.complete(null);

@@ -60,12 +60,12 @@ class LogManagerCleanerCheckpointTest {
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
             final PartitionLog log = manager.getOrCreate(TABLE, COMPACTED);
 
-            assertThat(log.firstDirtyOffset()).as("read back at open").isEqualTo(3);
+            assertThat(log.cleaning().firstDirtyOffset()).as("read back at open").isEqualTo(3);
             assertThat(manager.cleanLogs()).as("the cleaned part is not cleaned again").isZero();
 
             put(log, "a", "3", "c", "1");
             assertThat(manager.cleanLogs()).as("new dirty segments are").isPositive();
-            assertThat(log.firstDirtyOffset()).isEqualTo(5);
+            assertThat(log.cleaning().firstDirtyOffset()).isEqualTo(5);
         }
         assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.CLEANER_OFFSET)).containsEntry(TABLE, 5L);
     }
@@ -78,12 +78,14 @@ class LogManagerCleanerCheckpointTest {
         }
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.CLEANER_OFFSET, Map.of(TABLE, 1_000L));
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
-            assertThat(manager.getOrCreate(TABLE, COMPACTED).firstDirtyOffset()).as("past the end").isEqualTo(3);
+            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("past the end")
+                    .isEqualTo(3);
         }
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.LOG_START_OFFSET, Map.of(TABLE, 2L));
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.CLEANER_OFFSET, Map.of(TABLE, 1L));
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
-            assertThat(manager.getOrCreate(TABLE, COMPACTED).firstDirtyOffset()).as("below the start").isEqualTo(2);
+            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("below the start")
+                    .isEqualTo(2);
         }
     }
 }

@@ -106,7 +106,7 @@ class PartitionLogManySegmentsTest {
     }
 
     private static long loadedIndexes(final PartitionLog log) {
-        return Arrays.stream(log.segmentsForCleaning())
+        return Arrays.stream(log.cleaning().segmentsForCleaning())
                 .filter(s -> s.offsetIndex().isLoaded() || s.timeIndex().isLoaded())
                 .count();
     }

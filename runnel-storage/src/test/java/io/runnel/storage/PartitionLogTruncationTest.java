@@ -190,13 +190,13 @@ class PartitionLogTruncationTest {
     void shouldBringTheRecoveryPointAndTheCleanersDirtyOffsetDownToTheNewEnd() {
         appendBatches(5);
         log.flush();
-        log.markCleanedUpTo(40, log.truncations());
+        log.cleaning().markCleanedUpTo(40, log.cleaning().truncations());
 
         truncateTo(30);
 
         assertThat(log.recoveryPoint()).isEqualTo(30);
-        assertThat(log.firstDirtyOffset()).isEqualTo(30);
-        assertThat(log.truncations()).isEqualTo(1);
+        assertThat(log.cleaning().firstDirtyOffset()).isEqualTo(30);
+        assertThat(log.cleaning().truncations()).isEqualTo(1);
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.apache.kafka.common.utils.CloseableIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.runnel.storage.LogCleaning;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.StorageThread;
@@ -30,7 +31,7 @@ import io.runnel.storage.retention.RetiredSegments;
  * an offset map of its dirty part ({@link CleanerOffsetMap}, bounded by {@code log.cleaner.dedupe.buffer.size}: a
  * pass whose map fills covers the dirty part only up to that point), then the segments below that point are grouped
  * ({@link SegmentGroups}), each group rewritten into one segment without its superseded records and expired
- * tombstones ({@link SegmentCleaner}) and swapped in ({@link SegmentSwap}, {@link PartitionLog#replaceWithCleaned});
+ * tombstones ({@link SegmentCleaner}) and swapped in ({@link SegmentSwap}, {@link LogCleaning#replaceWithCleaned});
  * the old segments are closed and deleted {@code file.delete.delay.ms} later ({@link RetiredSegments}), so readers
  * that hold them finish undisturbed. Where the next dirty part starts is then checkpointed
  * ({@code cleaner-offset-checkpoint}, written by the {@code LogManager}), so a restart does not clean it all again.
@@ -99,7 +100,7 @@ public final class LogCleaner implements AutoCloseable {
                 cleanedAny |= result.cleaned();
             } catch (final IOException e) {
                 // reading the segments or writing their cleaned copies: the disk of this log failed (logged there)
-                log.reportDiskError("cleaning " + log.topicPartition(), e);
+                log.cleaning().reportDiskError("cleaning " + log.topicPartition(), e);
             } catch (final RuntimeException e) {
                 LOG.error("Cleaning {} failed; the other logs go on", log.topicPartition(), e);
             } finally {
@@ -125,9 +126,10 @@ public final class LogCleaner implements AutoCloseable {
                         final CleanerThrottle throttle, final RetiredSegments retired,
                         final Runnable scheduleDeletion) throws IOException {
         final LogConfig config = log.config();
-        final long truncations = log.truncations();
-        final long firstDirtyOffset = log.firstDirtyOffset();
-        final CleanableRange range = CleanableRange.select(log.segmentsForCleaning(), firstDirtyOffset,
+        final LogCleaning cleaning = log.cleaning();
+        final long truncations = cleaning.truncations();
+        final long firstDirtyOffset = cleaning.firstDirtyOffset();
+        final CleanableRange range = CleanableRange.select(cleaning.segmentsForCleaning(), firstDirtyOffset,
                 config.compaction(), now);
         if (range == null) {
             return Result.NOT_DUE;
@@ -153,11 +155,11 @@ public final class LogCleaner implements AutoCloseable {
             }
             final LogSegment first = group.get(0);
             SegmentSwap.markForSwap(first.dir(), first.baseOffset());
-            final List<LogSegment> old = log.replaceWithCleaned(group, truncations);
+            final List<LogSegment> old = cleaning.replaceWithCleaned(group, truncations);
             replaced.addAll(old);
             groups += old.isEmpty() ? 0 : 1;
         }
-        log.markCleanedUpTo(cleanedUpTo, truncations);
+        cleaning.markCleanedUpTo(cleanedUpTo, truncations);
         LOG.info("Cleaned {} up to offset {}{}: {} keys in the dirty part ({} bytes of map), kept {} of {} records, "
                         + "replaced {} segment(s) by {}", log.topicPartition(), cleanedUpTo,
                 cleanedUpTo < range.cleanedUpTo() ? " (offset map full)" : "", map.size(), map.usedBytes(), kept,

@@ -20,6 +20,7 @@ import org.apache.kafka.common.utils.CloseableIterator;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentBatches;
+import io.runnel.storage.log.SegmentFiles;
 import io.runnel.storage.log.SegmentSwap;
 import io.runnel.storage.record.RecordBatchFlyweight;
 
@@ -57,7 +58,7 @@ final class SegmentCleaner {
             throws IOException {
         final long newHorizon = saturatedAdd(nowMs, config.compaction().deleteRetentionMs());
         final LogSegment first = group.get(0);
-        final LogSegment target = LogSegment.createReplacement(first.dir(), first.baseOffset(),
+        final LogSegment target = SegmentFiles.createReplacement(first.dir(), first.baseOffset(),
                 config.segmentIndexBytes(), SegmentSwap.CLEANED_SUFFIX);
         final RecordBatchFlyweight flyweight = new RecordBatchFlyweight();
         final int[] start = {0};

@@ -20,7 +20,7 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  * Opens a partition directory at startup.
  *
  * <p>After a clean shutdown the files are trusted: inactive segments are opened without reading them, their indexes
- * mapped at first use ({@link LogSegment#openTrusted}), so opening a log costs about the same whatever it holds;
+ * mapped at first use ({@link SegmentFiles#openTrusted}), so opening a log costs about the same whatever it holds;
  * the active segment steps over the batch headers after its last index entry; an index that is missing, or the
  * active segment's that does not match the log, is rebuilt. After an unclean
  * shutdown every segment from the one holding the recovery point onwards is scanned batch by batch (length,
@@ -59,7 +59,7 @@ public final class LogLoader {
                     Files.deleteIfExists(file);
                     continue;
                 }
-                final long base = LogSegment.parseBaseOffset(name, LogSegment.LOG_SUFFIX);
+                final long base = SegmentFiles.parseBaseOffset(name, LogSegment.LOG_SUFFIX);
                 if (base >= 0) {
                     baseOffsets.add(base);
                 }
@@ -69,7 +69,7 @@ public final class LogLoader {
         final List<LogSegment> segments = new ArrayList<>();
         try {
             if (baseOffsets.isEmpty()) {
-                segments.add(LogSegment.create(dir, 0, maxIndexSize, nowMs));
+                segments.add(SegmentFiles.create(dir, 0, maxIndexSize, nowMs));
             } else {
                 final int firstToRecover = firstToRecover(baseOffsets, recoveryPoint, cleanShutdown);
                 final int last = baseOffsets.size() - 1;
@@ -77,9 +77,9 @@ public final class LogLoader {
                     final long base = baseOffsets.get(i);
                     final boolean lazy = i < firstToRecover && i < last;
                     segments.add(lazy
-                            ? LogSegment.openTrusted(dir, base, baseOffsets.get(i + 1), indexIntervalBytes,
+                            ? SegmentFiles.openTrusted(dir, base, baseOffsets.get(i + 1), indexIntervalBytes,
                                     maxIndexSize)
-                            : LogSegment.open(dir, base, maxIndexSize, i == last));
+                            : SegmentFiles.open(dir, base, maxIndexSize, i == last));
                 }
                 loadSegments(segments, firstToRecover, cleanShutdown, indexIntervalBytes, maxIndexSize);
             }
@@ -132,7 +132,7 @@ public final class LogLoader {
                 while (segments.size() > i + 1) {
                     segments.remove(segments.size() - 1).closeAndDelete();
                 }
-                segment.reactivate(maxIndexSize);
+                SegmentRecovery.reactivate(segment, maxIndexSize);
                 break;
             }
         }

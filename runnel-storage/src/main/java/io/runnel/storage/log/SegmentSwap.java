@@ -86,8 +86,8 @@ public final class SegmentSwap {
                 if (name.endsWith(CLEANED_SUFFIX)) {
                     leftovers.add(file);
                 } else if (name.endsWith(LOG_SUFFIX + SWAP_SUFFIX)) {
-                    final long base = LogSegment.parseBaseOffset(name.substring(0, name.length() - SWAP_SUFFIX.length()),
-                            LOG_SUFFIX);
+                    final String logName = name.substring(0, name.length() - SWAP_SUFFIX.length());
+                    final long base = SegmentFiles.parseBaseOffset(logName, LOG_SUFFIX);
                     if (base >= 0) {
                         swapped.add(base);
                     }
@@ -123,7 +123,7 @@ public final class SegmentSwap {
             for (final Path file : files) {
                 final String name = file.getFileName().toString();
                 for (final String suffix : SUFFIXES) {
-                    final long base = LogSegment.parseBaseOffset(name, suffix);
+                    final long base = SegmentFiles.parseBaseOffset(name, suffix);
                     if (base >= from && base < to) {
                         Files.deleteIfExists(file);
                     }

@@ -77,7 +77,7 @@ class CleanerThrottleTest {
             for (int i = 0; i < 400; i++) {
                 log.appendAsLeader(keyed(CompressionType.NONE, 1_700_000_000_000L, "k" + (i % 20), "v" + i), 0);
             }
-            final long closedSegmentBytes = log.sizeInBytes() - log.segmentsForCleaning()[log.segmentCount() - 1].size();
+            final long closedSegmentBytes = log.sizeInBytes() - log.cleaning().segmentsForCleaning()[log.segmentCount() - 1].size();
             final VirtualTime time = new VirtualTime();
             // every read of the clock moves it 10 ms, as if each batch took that long to read or write
             final CleanerThrottle throttle = new CleanerThrottle(1_000, () -> time.nanos += 10 * MS,

@@ -89,13 +89,13 @@ class PartitionLogCompactionGroupsTest {
     }
 
     private static List<Long> baseOffsets(final PartitionLog log) {
-        return Arrays.stream(log.segmentsForCleaning()).map(LogSegment::baseOffset).toList();
+        return Arrays.stream(log.cleaning().segmentsForCleaning()).map(LogSegment::baseOffset).toList();
     }
 
     @Test
     void shouldMergeConsecutiveSmallSegmentsIntoOneWithinSegmentBytes() throws IOException {
         final PartitionLog log = logOf("a", "1", "b", "1", "c", "1", "d", "1", "e", "1", "f", "1", "g", "1");
-        final int batchBytes = log.segmentsForCleaning()[0].size();
+        final int batchBytes = log.cleaning().segmentsForCleaning()[0].size();
         log.updateConfig(config(3 * batchBytes));
 
         assertThat(clean(log, Long.MAX_VALUE)).as("all six closed segments are replaced").isEqualTo(6);
@@ -129,15 +129,15 @@ class PartitionLogCompactionGroupsTest {
         final long twoKeys = 2 * CleanerOffsetMap.cost(1);
 
         clean(log, twoKeys);
-        assertThat(log.firstDirtyOffset()).as("a and b fit, c at offset 2 did not").isEqualTo(2);
+        assertThat(log.cleaning().firstDirtyOffset()).as("a and b fit, c at offset 2 did not").isEqualTo(2);
         assertThat(contents(log)).hasSize(7);
 
         clean(log, twoKeys);
-        assertThat(log.firstDirtyOffset()).as("c and a fit, b at offset 4 did not").isEqualTo(4);
+        assertThat(log.cleaning().firstDirtyOffset()).as("c and a fit, b at offset 4 did not").isEqualTo(4);
         assertThat(contents(log)).containsExactly("1:b=1", "2:c=1", "3:a=2", "4:b=2", "5:c=2", "6:x=1");
 
         clean(log, twoKeys);
-        assertThat(log.firstDirtyOffset()).as("the rest of the cleanable part").isEqualTo(6);
+        assertThat(log.cleaning().firstDirtyOffset()).as("the rest of the cleanable part").isEqualTo(6);
         assertThat(contents(log)).containsExactly("3:a=2", "4:b=2", "5:c=2", "6:x=1");
     }
 
@@ -147,15 +147,16 @@ class PartitionLogCompactionGroupsTest {
 
         clean(log, 0);
 
-        assertThat(log.firstDirtyOffset()).as("a fits alone; a=2 is the same key, b at 2 is refused").isEqualTo(2);
+        assertThat(log.cleaning().firstDirtyOffset()).as("a fits alone; a=2 is the same key, b at 2 is refused")
+                .isEqualTo(2);
         assertThat(contents(log)).containsExactly("1:a=2", "2:b=1");
     }
 
     @Test
     void shouldNotSwapInACleanedGroupWhenTheLogWasTruncatedWhileItWasCleaned() throws IOException {
         final PartitionLog log = logOf("a", "1", "b", "1", "a", "2", "c", "1");
-        final long truncations = log.truncations();
-        final LogSegment[] segments = log.segmentsForCleaning();
+        final long truncations = log.cleaning().truncations();
+        final LogSegment[] segments = log.cleaning().segmentsForCleaning();
         final List<LogSegment> group = List.of(segments[0], segments[1]);
         final CleanerOffsetMap map = new CleanerOffsetMap();
         SegmentCleaner.rewrite(group, map, log.logEndOffset(), config(1000), clock.millis(), CleanerThrottle.NONE);
@@ -163,9 +164,9 @@ class PartitionLogCompactionGroupsTest {
 
         log.truncateTo(3);
 
-        assertThat(log.replaceWithCleaned(group, truncations)).as("refused").isEmpty();
-        log.markCleanedUpTo(3, truncations);
-        assertThat(log.firstDirtyOffset()).as("not moved by the stale pass").isZero();
+        assertThat(log.cleaning().replaceWithCleaned(group, truncations)).as("refused").isEmpty();
+        log.cleaning().markCleanedUpTo(3, truncations);
+        assertThat(log.cleaning().firstDirtyOffset()).as("not moved by the stale pass").isZero();
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".swap"));
         }
@@ -181,7 +182,7 @@ class PartitionLogCompactionGroupsTest {
      */
     private PartitionLog crashDuringGroupSwapAt(final Step step) throws IOException {
         final PartitionLog log = logOf("a", "1", "b", "1", "b", "2", "a", "2", "c", "1");
-        final LogSegment[] segments = log.segmentsForCleaning();
+        final LogSegment[] segments = log.cleaning().segmentsForCleaning();
         final List<LogSegment> group = List.of(segments[0], segments[1], segments[2]);
         final CleanerOffsetMap map = new CleanerOffsetMap();
         for (int i = 0; i < 4; i++) {

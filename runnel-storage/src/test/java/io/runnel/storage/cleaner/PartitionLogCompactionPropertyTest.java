@@ -202,7 +202,7 @@ class PartitionLogCompactionPropertyTest {
         final long start = log.logStartOffset();
         final long end = log.logEndOffset();
         final Map<Long, Rec> before = readable(log);
-        final LogSegment[] segments = log.segmentsForCleaning();
+        final LogSegment[] segments = log.cleaning().segmentsForCleaning();
         final Path active = dir.resolve(LogSegment.fileName(segments[segments.length - 1].baseOffset(), ".log"));
         log.close();
         if (torn) {

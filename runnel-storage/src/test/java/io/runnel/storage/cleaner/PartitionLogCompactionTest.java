@@ -264,7 +264,7 @@ class PartitionLogCompactionTest {
     private List<String> crashDuringSwapAt(final Step step) throws IOException {
         final PartitionLog log = open(true);
         append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
-        final LogSegment first = log.segmentsForCleaning()[0];
+        final LogSegment first = log.cleaning().segmentsForCleaning()[0];
         final CleanerOffsetMap map = new CleanerOffsetMap();
         for (final Record record : batchesOf(log.read(1, Integer.MAX_VALUE, 2, true)).get(0)) {
             map.put(record);
