@@ -53,8 +53,8 @@ public class AppendBenchmark {
     @Setup(Level.Iteration)
     public void open() throws IOException {
         dir = Files.createTempDirectory("runnel-append-bench");
-        log = PartitionLog.open(new TopicPartition("bench", 0), dir, LogConfig.defaults(), InstantSource.system(),
-                0L, 0L, true);
+        log = PartitionLog.open(
+                new TopicPartition("bench", 0), dir, LogConfig.defaults(), InstantSource.system(), 0L, 0L, true);
         final int records = Math.max(1, batchBytes / 100);
         final SimpleRecord[] content = new SimpleRecord[records];
         final byte[] value = new byte[100];

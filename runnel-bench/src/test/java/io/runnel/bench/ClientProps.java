@@ -4,8 +4,7 @@ import java.util.Properties;
 
 /** Client configs from name-value pairs, for the benchmarks' producers, consumers and admins. */
 final class ClientProps {
-    private ClientProps() {
-    }
+    private ClientProps() {}
 
     static Properties of(final Object... pairs) {
         final Properties props = new Properties();

@@ -20,8 +20,7 @@ import java.util.function.ToLongFunction;
 public final class ColdReaderInterferenceBenchmark {
     private static final String TOPIC = "cold-reader-produce";
 
-    private ColdReaderInterferenceBenchmark() {
-    }
+    private ColdReaderInterferenceBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         final String bootstrap = args[0];
@@ -30,8 +29,8 @@ public final class ColdReaderInterferenceBenchmark {
         final int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         final double readerMibPerS = args.length > 4 ? Double.parseDouble(args[4]) : 0;
         final int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
-        final String common = String.format("\"broker\":\"%s\",\"records_per_s\":%d,\"seconds\":%d", label, rate,
-                seconds);
+        final String common =
+                String.format("\"broker\":\"%s\",\"records_per_s\":%d,\"seconds\":%d", label, rate, seconds);
         try (TopicFiller topic = new TopicFiller(bootstrap, TOPIC)) {
             topic.createIfMissing();
         }
@@ -44,12 +43,13 @@ public final class ColdReaderInterferenceBenchmark {
                 PageCache.sync();
                 final Percentiles quiet = producer.run(seconds);
                 without.add(quiet);
-                System.out.printf("{%s,\"round\":%d,\"phase\":\"without-reader\",\"acked\":%d,%s}%n", common, round,
-                        quiet.count(), quiet.json());
+                System.out.printf(
+                        "{%s,\"round\":%d,\"phase\":\"without-reader\",\"acked\":%d,%s}%n",
+                        common, round, quiet.count(), quiet.json());
                 PageCache.drop();
                 final Percentiles busy;
-                final ColdReader reader = new ColdReader(bootstrap, FetchPositionBenchmark.TOPIC, readFrom,
-                        readerMibPerS);
+                final ColdReader reader =
+                        new ColdReader(bootstrap, FetchPositionBenchmark.TOPIC, readFrom, readerMibPerS);
                 try {
                     busy = producer.run(seconds);
                 } finally {
@@ -57,23 +57,31 @@ public final class ColdReaderInterferenceBenchmark {
                 }
                 with.add(busy);
                 readFrom = reader.nextOffset();
-                System.out.printf("{%s,\"round\":%d,\"phase\":\"with-cold-reader\",\"acked\":%d,%s,"
-                                + "\"reader_mib_per_s\":%.1f,\"reader_mib\":%d}%n", common, round, busy.count(),
-                        busy.json(), reader.mibPerS(), reader.mibRead());
+                System.out.printf(
+                        "{%s,\"round\":%d,\"phase\":\"with-cold-reader\",\"acked\":%d,%s,"
+                                + "\"reader_mib_per_s\":%.1f,\"reader_mib\":%d}%n",
+                        common, round, busy.count(), busy.json(), reader.mibPerS(), reader.mibRead());
             }
         }
         final double p99Without = medianMs(without, Percentiles::p99Ns);
         final double p99With = medianMs(with, Percentiles::p99Ns);
         final double p999Without = medianMs(without, Percentiles::p999Ns);
         final double p999With = medianMs(with, Percentiles::p999Ns);
-        System.out.printf("{%s,\"phase\":\"medians\",\"rounds\":%d,\"p99_ms_without\":%.3f,\"p99_ms_with\":%.3f,"
+        System.out.printf(
+                "{%s,\"phase\":\"medians\",\"rounds\":%d,\"p99_ms_without\":%.3f,\"p99_ms_with\":%.3f,"
                         + "\"p99_with_vs_without\":%.2f,\"p999_ms_without\":%.3f,\"p999_ms_with\":%.3f,"
-                        + "\"p999_with_vs_without\":%.2f}%n", common, rounds, p99Without, p99With,
-                p99With / p99Without, p999Without, p999With, p999With / p999Without);
+                        + "\"p999_with_vs_without\":%.2f}%n",
+                common,
+                rounds,
+                p99Without,
+                p99With,
+                p99With / p99Without,
+                p999Without,
+                p999With,
+                p999With / p999Without);
     }
 
-    private static double medianMs(final List<Percentiles> phases,
-                                   final ToLongFunction<Percentiles> field) {
+    private static double medianMs(final List<Percentiles> phases, final ToLongFunction<Percentiles> field) {
         final long[] values = phases.stream().mapToLong(field).sorted().toArray();
         final int n = values.length;
         final double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;

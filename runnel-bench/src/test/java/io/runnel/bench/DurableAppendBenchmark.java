@@ -70,7 +70,8 @@ public class DurableAppendBenchmark {
     public void open() throws IOException {
         dir = Files.createTempDirectory("runnel-durable-append-bench");
         logs = LogManager.open(List.of(dir), InstantSource.system());
-        log = logs.getOrCreate(new TopicPartition("bench", 0), LogConfig.defaults().withFlushInterval(1, Long.MAX_VALUE));
+        log = logs.getOrCreate(
+                new TopicPartition("bench", 0), LogConfig.defaults().withFlushInterval(1, Long.MAX_VALUE));
     }
 
     /** Returns once the append is acknowledged, which with flush.messages=1 means fsync'd. */

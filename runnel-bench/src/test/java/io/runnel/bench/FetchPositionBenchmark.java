@@ -33,8 +33,7 @@ public final class FetchPositionBenchmark {
     public static final String TOPIC = "fetch-position";
     private static final long RECORDS_PER_MIB = 1024 * 1024 / TopicFiller.RECORD_BYTES;
 
-    private FetchPositionBenchmark() {
-    }
+    private FetchPositionBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         final String bootstrap = args[0];
@@ -56,17 +55,18 @@ public final class FetchPositionBenchmark {
             final double fillS = (System.nanoTime() - fillStartNs) / 1e9;
             start = filler.startOffset();
             end = filler.endOffset();
-            System.out.printf("{%s,\"phase\":\"fill\",\"records_produced\":%d,\"fill_s\":%.1f,\"fill_mib_per_s\":%.1f,"
-                    + "\"log_start_offset\":%d,\"log_end_offset\":%d}%n", common, produced, fillS,
-                    produced / (double) RECORDS_PER_MIB / fillS, start, end);
+            System.out.printf(
+                    "{%s,\"phase\":\"fill\",\"records_produced\":%d,\"fill_s\":%.1f,\"fill_mib_per_s\":%.1f,"
+                            + "\"log_start_offset\":%d,\"log_end_offset\":%d}%n",
+                    common, produced, fillS, produced / (double) RECORDS_PER_MIB / fillS, start, end);
         }
         final long windowRecords = Math.min(windowMib * RECORDS_PER_MIB, (end - start) / 2);
         final TopicPartition partition = new TopicPartition(TOPIC, 0);
         final Window head = new Window("head", start, start + windowRecords);
         final Window tail = new Window("tail", end - windowRecords, end);
         PageCache.sync();
-        final List<Kind> kinds = List.of(new Kind(tail, false), new Kind(head, false), new Kind(head, true),
-                new Kind(tail, true));
+        final List<Kind> kinds =
+                List.of(new Kind(tail, false), new Kind(head, false), new Kind(head, true), new Kind(tail, true));
         final Map<Kind, List<RawFetchLoop.Pass>> passes = new LinkedHashMap<>();
         try (RawFetchLoop fetcher = new RawFetchLoop(host, port)) {
             // both windows once, unmeasured: into the page cache, and the JIT of both sides warm before the first
@@ -78,15 +78,22 @@ public final class FetchPositionBenchmark {
                     if (kind.cold) {
                         PageCache.drop();
                     } else if (round > 1) {
-                        fetcher.read(partition, topicId, kind.window.from, kind.window.until);   // cached again
+                        fetcher.read(partition, topicId, kind.window.from, kind.window.until); // cached again
                     }
-                    final RawFetchLoop.Pass pass = fetcher.read(partition, topicId, kind.window.from,
-                            kind.window.until);
+                    final RawFetchLoop.Pass pass =
+                            fetcher.read(partition, topicId, kind.window.from, kind.window.until);
                     passes.computeIfAbsent(kind, k -> new ArrayList<>()).add(pass);
-                    System.out.printf("{%s,\"phase\":\"%s\",\"round\":%d,\"from_offset\":%d,\"window_mib\":%.1f,"
-                                    + "\"requests\":%d,\"mib_per_s\":%.1f,%s}%n", common, kind.name(), round,
-                            kind.window.from, pass.bytes() / 1024.0 / 1024.0, pass.latency().count(),
-                            pass.mibPerS(), pass.latency().json());
+                    System.out.printf(
+                            "{%s,\"phase\":\"%s\",\"round\":%d,\"from_offset\":%d,\"window_mib\":%.1f,"
+                                    + "\"requests\":%d,\"mib_per_s\":%.1f,%s}%n",
+                            common,
+                            kind.name(),
+                            round,
+                            kind.window.from,
+                            pass.bytes() / 1024.0 / 1024.0,
+                            pass.latency().count(),
+                            pass.mibPerS(),
+                            pass.latency().json());
                 }
             }
         }
@@ -97,12 +104,22 @@ public final class FetchPositionBenchmark {
         // the first cold read of the head is the only one nothing below this machine's page cache has seen
         // recently: the virtual disk's host may keep what a previous round read
         final Median headColdFirst = Median.of(passes.get(kinds.get(2)).subList(0, 1));
-        System.out.printf("{%s,\"phase\":\"medians\",\"rounds\":%d,\"tail_warm\":%s,\"head_warm\":%s,"
+        System.out.printf(
+                "{%s,\"phase\":\"medians\",\"rounds\":%d,\"tail_warm\":%s,\"head_warm\":%s,"
                         + "\"head_cold\":%s,\"tail_cold\":%s,\"head_warm_vs_tail_warm\":%s,"
                         + "\"head_cold_vs_tail_warm\":%s,\"head_cold_vs_tail_cold\":%s,\"head_cold_round_1\":%s,"
-                + "\"round_1_head_cold_vs_tail_warm\":%s}%n", common, rounds,
-                tailWarm.json(), headWarm.json(), headCold.json(), tailCold.json(), headWarm.over(tailWarm),
-                headCold.over(tailWarm), headCold.over(tailCold), headColdFirst.json(), headColdFirst.over(tailWarm));
+                        + "\"round_1_head_cold_vs_tail_warm\":%s}%n",
+                common,
+                rounds,
+                tailWarm.json(),
+                headWarm.json(),
+                headCold.json(),
+                tailCold.json(),
+                headWarm.over(tailWarm),
+                headCold.over(tailWarm),
+                headCold.over(tailCold),
+                headColdFirst.json(),
+                headColdFirst.over(tailWarm));
     }
 
     /** A window read warm (from the page cache) or cold (after dropping it). */
@@ -115,8 +132,13 @@ public final class FetchPositionBenchmark {
     /** The median over rounds of one kind's throughput and p99. */
     private record Median(double mibPerS, double p99Ms) {
         static Median of(final List<RawFetchLoop.Pass> passes) {
-            return new Median(median(passes.stream().mapToDouble(RawFetchLoop.Pass::mibPerS).toArray()),
-                    median(passes.stream().mapToDouble(p -> p.latency().p99Ns() / 1e6).toArray()));
+            return new Median(
+                    median(passes.stream()
+                            .mapToDouble(RawFetchLoop.Pass::mibPerS)
+                            .toArray()),
+                    median(passes.stream()
+                            .mapToDouble(p -> p.latency().p99Ns() / 1e6)
+                            .toArray()));
         }
 
         private static double median(final double[] values) {
@@ -136,6 +158,5 @@ public final class FetchPositionBenchmark {
     }
 
     /** The records [from, until) of one position. */
-    private record Window(String name, long from, long until) {
-    }
+    private record Window(String name, long from, long until) {}
 }

@@ -24,6 +24,7 @@ class FetchPositionBenchmarkTest {
 
     @TempDir
     Path dataDir;
+
     private Broker broker;
 
     @BeforeEach
@@ -33,8 +34,8 @@ class FetchPositionBenchmarkTest {
             port = socket.getLocalPort();
         }
         final String listener = "PLAINTEXT://127.0.0.1:" + port;
-        broker = Broker.start(new BrokerConfig(Map.of("listeners", listener, "advertised.listeners", listener,
-                "log.dirs", dataDir.toString())));
+        broker = Broker.start(new BrokerConfig(
+                Map.of("listeners", listener, "advertised.listeners", listener, "log.dirs", dataDir.toString())));
     }
 
     @AfterEach
@@ -62,7 +63,7 @@ class FetchPositionBenchmarkTest {
         final Uuid topicId;
         try (TopicFiller filler = new TopicFiller(bootstrap(), TOPIC)) {
             topicId = filler.createIfMissing();
-            filler.fillTo(4096);   // 4 MiB: each window of 1,024 records takes more than one 1 MiB request
+            filler.fillTo(4096); // 4 MiB: each window of 1,024 records takes more than one 1 MiB request
         }
         final TopicPartition partition = new TopicPartition(TOPIC, 0);
         try (RawFetchLoop fetcher = new RawFetchLoop("127.0.0.1", broker.port())) {
@@ -83,7 +84,7 @@ class FetchPositionBenchmarkTest {
     @Test
     void shouldHaveEveryPacedRecordAcknowledged() {
         try (TopicFiller topic = new TopicFiller(bootstrap(), "paced-test");
-             PacedProducer producer = new PacedProducer(bootstrap(), "paced-test", 500)) {
+                PacedProducer producer = new PacedProducer(bootstrap(), "paced-test", 500)) {
             topic.createIfMissing();
             final Percentiles latency = producer.run(1);
             assertThat(latency.count()).isEqualTo(500);

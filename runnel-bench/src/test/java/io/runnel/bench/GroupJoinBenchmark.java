@@ -32,8 +32,7 @@ public final class GroupJoinBenchmark {
     /** Polls that kafka-clients failed with its revocation race, over the whole run (see measure). */
     private static final AtomicInteger CLIENT_RACES = new AtomicInteger();
 
-    private GroupJoinBenchmark() {
-    }
+    private GroupJoinBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         final String bootstrap = args[0];
@@ -43,7 +42,9 @@ public final class GroupJoinBenchmark {
         for (int round = 1; round <= rounds; round++) {
             final String name = "join-bench-" + members + "-" + System.nanoTime();
             try (Admin admin = Admin.create(props(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                admin.createTopics(List.of(new NewTopic(name, members, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(name, members, (short) 1)))
+                        .all()
+                        .get();
             }
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -55,15 +56,21 @@ public final class GroupJoinBenchmark {
             }
             final long[] consumedAtMs = measure(bootstrap, name, members, protocol);
             Arrays.sort(consumedAtMs);
-            System.out.printf("{\"members\":%d,\"protocol\":\"%s\",\"round\":%d,\"all_consuming_ms\":%d,"
-                            + "\"median_member_ms\":%d,\"first_member_ms\":%d,\"client_races\":%d}%n", members,
-                    protocol, round, consumedAtMs[members - 1], consumedAtMs[members / 2], consumedAtMs[0],
+            System.out.printf(
+                    "{\"members\":%d,\"protocol\":\"%s\",\"round\":%d,\"all_consuming_ms\":%d,"
+                            + "\"median_member_ms\":%d,\"first_member_ms\":%d,\"client_races\":%d}%n",
+                    members,
+                    protocol,
+                    round,
+                    consumedAtMs[members - 1],
+                    consumedAtMs[members / 2],
+                    consumedAtMs[0],
                     CLIENT_RACES.getAndSet(0));
         }
     }
 
-    private static long[] measure(final String bootstrap, final String topic, final int members,
-                                  final String protocol) throws InterruptedException {
+    private static long[] measure(final String bootstrap, final String topic, final int members, final String protocol)
+            throws InterruptedException {
         final long[] consumedAtMs = new long[members];
         final CountDownLatch allConsumed = new CountDownLatch(members);
         final AtomicBoolean stop = new AtomicBoolean();
@@ -72,41 +79,51 @@ public final class GroupJoinBenchmark {
         final long startNs = System.nanoTime();
         for (int i = 0; i < members; i++) {
             final int index = i;
-            final Thread thread = new Thread(() -> {
-                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ConsumerConfig.GROUP_ID_CONFIG, topic + "-group",
-                        ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol,
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
-                    consumer.subscribe(List.of(topic));
-                    boolean counted = false;
-                    while (!stop.get()) {
-                        final boolean read;
-                        try {
-                            read = !consumer.poll(Duration.ofMillis(50)).isEmpty();
-                        } catch (final IllegalStateException e) {
-                            // kafka-clients 4.1's AsyncKafkaConsumer can fail a poll with "No current assignment
-                            // for partition" when a fetch answer meets a revocation; the consumer stays usable
-                            CLIENT_RACES.incrementAndGet();
-                            continue;
+            final Thread thread = new Thread(
+                    () -> {
+                        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                topic + "-group",
+                                ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                                protocol,
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                "false",
+                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                                ByteArrayDeserializer.class.getName(),
+                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                                ByteArrayDeserializer.class.getName()))) {
+                            consumer.subscribe(List.of(topic));
+                            boolean counted = false;
+                            while (!stop.get()) {
+                                final boolean read;
+                                try {
+                                    read = !consumer.poll(Duration.ofMillis(50)).isEmpty();
+                                } catch (final IllegalStateException e) {
+                                    // kafka-clients 4.1's AsyncKafkaConsumer can fail a poll with "No current
+                                    // assignment
+                                    // for partition" when a fetch answer meets a revocation; the consumer stays usable
+                                    CLIENT_RACES.incrementAndGet();
+                                    continue;
+                                }
+                                if (read && !counted) {
+                                    consumedAtMs[index] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                                    counted = true;
+                                    allConsumed.countDown();
+                                }
+                            }
+                        } catch (final RuntimeException e) {
+                            // a member that fails ends the round at once, with its cause, instead of a silent wait
+                            failure.compareAndSet(null, e);
+                            while (allConsumed.getCount() > 0) {
+                                allConsumed.countDown();
+                            }
                         }
-                        if (read && !counted) {
-                            consumedAtMs[index] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-                            counted = true;
-                            allConsumed.countDown();
-                        }
-                    }
-                } catch (final RuntimeException e) {
-                    // a member that fails ends the round at once, with its cause, instead of a silent wait
-                    failure.compareAndSet(null, e);
-                    while (allConsumed.getCount() > 0) {
-                        allConsumed.countDown();
-                    }
-                }
-            }, "join-bench-member-" + i);
+                    },
+                    "join-bench-member-" + i);
             threads.add(thread);
             thread.start();
         }

@@ -11,8 +11,7 @@ import java.nio.file.Path;
 public final class PageCache {
     private static final Path DROP_CACHES = Path.of("/proc/sys/vm/drop_caches");
 
-    private PageCache() {
-    }
+    private PageCache() {}
 
     /** Writes every dirty page to disk, so that write-back of the data just produced does not run during a read. */
     public static void sync() throws IOException, InterruptedException {

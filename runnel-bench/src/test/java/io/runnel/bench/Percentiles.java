@@ -14,8 +14,12 @@ public record Percentiles(int count, long p50Ns, long p99Ns, long p999Ns, long m
             return new Percentiles(0, 0, 0, 0, 0);
         }
         Arrays.sort(samplesNs, 0, count);
-        return new Percentiles(count, rank(samplesNs, count, 0.50), rank(samplesNs, count, 0.99),
-                rank(samplesNs, count, 0.999), samplesNs[count - 1]);
+        return new Percentiles(
+                count,
+                rank(samplesNs, count, 0.50),
+                rank(samplesNs, count, 0.99),
+                rank(samplesNs, count, 0.999),
+                samplesNs[count - 1]);
     }
 
     private static long rank(final long[] sorted, final int count, final double p) {
@@ -25,7 +29,8 @@ public record Percentiles(int count, long p50Ns, long p99Ns, long p999Ns, long m
 
     /** {@code "p50_ms":..,"p99_ms":..,"p999_ms":..,"max_ms":..} in ms with microsecond precision. */
     public String json() {
-        return String.format("\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f",
+        return String.format(
+                "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f",
                 p50Ns / 1e6, p99Ns / 1e6, p999Ns / 1e6, maxNs / 1e6);
     }
 }

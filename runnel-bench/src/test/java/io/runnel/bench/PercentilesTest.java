@@ -9,7 +9,7 @@ class PercentilesTest {
     void shouldTakeTheNearestRankOfTheSamplesGiven() {
         final long[] samples = new long[1200];
         for (int i = 0; i < 1000; i++) {
-            samples[i] = 1000 - i;   // 1000 down to 1, unsorted; the 200 slots after count are not samples
+            samples[i] = 1000 - i; // 1000 down to 1, unsorted; the 200 slots after count are not samples
         }
         final Percentiles percentiles = Percentiles.of(samples, 1000);
         assertThat(percentiles).isEqualTo(new Percentiles(1000, 500, 990, 999, 1000));

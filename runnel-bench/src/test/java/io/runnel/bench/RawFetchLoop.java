@@ -61,8 +61,8 @@ public final class RawFetchLoop implements AutoCloseable {
      * batches count: the partial batch a broker may add at the end of a response (to fill the byte limit) is
      * fetched again by the next request, as a consumer does.
      */
-    public Pass read(final TopicPartition partition, final Uuid topicId, final long fromOffset,
-                     final long untilOffset) throws IOException {
+    public Pass read(final TopicPartition partition, final Uuid topicId, final long fromOffset, final long untilOffset)
+            throws IOException {
         long[] latencies = new long[1024];
         int requests = 0;
         long next = fromOffset;
@@ -89,8 +89,8 @@ public final class RawFetchLoop implements AutoCloseable {
                 }
             }
             if (next == before) {
-                throw new IOException("no whole batch at offset " + next + " (high watermark "
-                        + data.highWatermark() + ")");
+                throw new IOException(
+                        "no whole batch at offset " + next + " (high watermark " + data.highWatermark() + ")");
             }
         }
         return new Pass(fromOffset, next, bytes, System.nanoTime() - startNs, Percentiles.of(latencies, requests));
@@ -98,10 +98,12 @@ public final class RawFetchLoop implements AutoCloseable {
 
     private void send(final TopicPartition partition, final Uuid topicId, final long offset) throws IOException {
         final Map<TopicPartition, FetchRequest.PartitionData> fetch = new LinkedHashMap<>();
-        fetch.put(partition, new FetchRequest.PartitionData(topicId, offset, -1L, PARTITION_MAX_BYTES,
-                Optional.empty()));
+        fetch.put(
+                partition, new FetchRequest.PartitionData(topicId, offset, -1L, PARTITION_MAX_BYTES, Optional.empty()));
         final FetchRequest request = FetchRequest.Builder.forConsumer(VERSION, MAX_WAIT_MS, 1, fetch)
-                .setMaxBytes(RESPONSE_MAX_BYTES).isolationLevel(IsolationLevel.READ_UNCOMMITTED).build(VERSION);
+                .setMaxBytes(RESPONSE_MAX_BYTES)
+                .isolationLevel(IsolationLevel.READ_UNCOMMITTED)
+                .build(VERSION);
         final ByteBuffer payload = request.serializeWithHeader(
                 new RequestHeader(ApiKeys.FETCH, VERSION, "fetch-position-bench", ++correlationId));
         sizeOut.clear();
@@ -137,7 +139,8 @@ public final class RawFetchLoop implements AutoCloseable {
         if (header.correlationId() != correlationId) {
             throw new IOException("response " + header.correlationId() + " to request " + correlationId);
         }
-        final FetchResponseData data = FetchResponse.parse(new ByteBufferAccessor(response), VERSION).data();
+        final FetchResponseData data =
+                FetchResponse.parse(new ByteBufferAccessor(response), VERSION).data();
         if (data.errorCode() != Errors.NONE.code()) {
             throw new IOException("fetch failed: " + Errors.forCode(data.errorCode()));
         }

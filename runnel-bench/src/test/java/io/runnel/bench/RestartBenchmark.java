@@ -40,15 +40,14 @@ public final class RestartBenchmark {
     private static final int BATCH_RECORDS = 100;
     private static final int VALUE_BYTES = 1000;
 
-    private RestartBenchmark() {
-    }
+    private RestartBenchmark() {}
 
     public static void main(final String[] args) throws Exception {
         final int partitions = Integer.parseInt(args[0]);
         final int mibPerPartition = Integer.parseInt(args[1]);
         final int segmentMib = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        final int recoveryThreads = args.length > 3 ? Integer.parseInt(args[3])
-                : LogManager.Settings.DEFAULT_RECOVERY_THREADS_PER_DIR;
+        final int recoveryThreads =
+                args.length > 3 ? Integer.parseInt(args[3]) : LogManager.Settings.DEFAULT_RECOVERY_THREADS_PER_DIR;
         final Path root = args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("runnel-restart");
         final LogManager.Settings settings = LogManager.Settings.defaults().withRecoveryThreadsPerDir(recoveryThreads);
         final LogConfig config = LogConfig.defaults().withSegmentBytes(segmentMib * 1024 * 1024);
@@ -75,10 +74,18 @@ public final class RestartBenchmark {
             Files.deleteIfExists(root.resolve(OffsetCheckpointFile.RECOVERY_POINT));
             sync();
             final long fullRecoveryMs = reopenMs(dirs, partitions, config, settings);
-            System.out.printf("{\"partitions\":%d,\"mib\":%d,\"segments\":%d,\"recovery_threads\":%d,"
-                    + "\"clean_open_ms\":%d,\"clean_close_ms\":%d,\"unclean_open_ms\":%d,"
-                    + "\"unclean_no_checkpoint_ms\":%d}%n", partitions, (long) partitions * mibPerPartition, segments,
-                    recoveryThreads, clean[0], clean[1], uncleanMs, fullRecoveryMs);
+            System.out.printf(
+                    "{\"partitions\":%d,\"mib\":%d,\"segments\":%d,\"recovery_threads\":%d,"
+                            + "\"clean_open_ms\":%d,\"clean_close_ms\":%d,\"unclean_open_ms\":%d,"
+                            + "\"unclean_no_checkpoint_ms\":%d}%n",
+                    partitions,
+                    (long) partitions * mibPerPartition,
+                    segments,
+                    recoveryThreads,
+                    clean[0],
+                    clean[1],
+                    uncleanMs,
+                    fullRecoveryMs);
         } finally {
             if (args.length <= 4) {
                 TempDirs.deleteRecursively(root);
@@ -94,14 +101,16 @@ public final class RestartBenchmark {
     }
 
     /** Opens the manager and every partition's log, as a broker's start-up does; closes cleanly after. */
-    private static long reopenMs(final List<Path> dirs, final int partitions, final LogConfig config,
-                                 final LogManager.Settings settings) throws Exception {
+    private static long reopenMs(
+            final List<Path> dirs, final int partitions, final LogConfig config, final LogManager.Settings settings)
+            throws Exception {
         return reopen(dirs, partitions, config, settings)[0];
     }
 
     /** Milliseconds to open every log, as a broker's start-up does, and to close them all (a clean shutdown). */
-    private static long[] reopen(final List<Path> dirs, final int partitions, final LogConfig config,
-                                 final LogManager.Settings settings) throws Exception {
+    private static long[] reopen(
+            final List<Path> dirs, final int partitions, final LogConfig config, final LogManager.Settings settings)
+            throws Exception {
         final long startNs = System.nanoTime();
         final long openMs;
         final LogManager logs = LogManager.open(dirs, InstantSource.system(), settings);
@@ -110,7 +119,8 @@ public final class RestartBenchmark {
             for (int p = 0; p < partitions; p++) {
                 all.put(new TopicPartition("restart", p), config);
             }
-            for (final CompletableFuture<PartitionLog> opened : logs.openAll(all).values()) {
+            for (final CompletableFuture<PartitionLog> opened :
+                    logs.openAll(all).values()) {
                 opened.get();
             }
             openMs = (System.nanoTime() - startNs) / 1_000_000;
@@ -125,7 +135,8 @@ public final class RestartBenchmark {
         long count = 0;
         try (LogManager logs = LogManager.open(dirs, InstantSource.system())) {
             for (int p = 0; p < partitions; p++) {
-                count += logs.getOrCreate(new TopicPartition("restart", p), config).segmentCount();
+                count += logs.getOrCreate(new TopicPartition("restart", p), config)
+                        .segmentCount();
             }
         }
         return count;
@@ -133,8 +144,8 @@ public final class RestartBenchmark {
 
     private static ByteBuffer batch() {
         final ByteBuffer buffer = ByteBuffer.allocate(BATCH_RECORDS * (VALUE_BYTES + 64) + 256);
-        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
-                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(
+                buffer, RecordBatch.MAGIC_VALUE_V2, Compression.NONE, TimestampType.CREATE_TIME, 0L);
         final byte[] value = new byte[VALUE_BYTES];
         for (int i = 0; i < BATCH_RECORDS; i++) {
             builder.append(System.currentTimeMillis(), null, value);

@@ -43,13 +43,19 @@ public final class TopicFiller implements AutoCloseable {
     public Uuid createIfMissing() throws InterruptedException, ExecutionException {
         try {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-                    .configs(Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES))))).all().get();
+                            .configs(Map.of("segment.bytes", String.valueOf(SEGMENT_BYTES)))))
+                    .all()
+                    .get();
         } catch (final ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
         }
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId();
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .topicId();
     }
 
     public long endOffset() throws InterruptedException, ExecutionException {
@@ -61,7 +67,10 @@ public final class TopicFiller implements AutoCloseable {
     }
 
     private long offset(final OffsetSpec spec) throws InterruptedException, ExecutionException {
-        return admin.listOffsets(Map.of(partition, spec)).partitionResult(partition).get().offset();
+        return admin.listOffsets(Map.of(partition, spec))
+                .partitionResult(partition)
+                .get()
+                .offset();
     }
 
     /** Produces records until the log end offset reaches {@code records}; returns how many it produced. */
@@ -74,14 +83,22 @@ public final class TopicFiller implements AutoCloseable {
         new Random(42).nextBytes(value);
         final AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ClientProps.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "1",
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                512 * 1024,
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BUFFER_MEMORY_CONFIG,
+                256L * 1024 * 1024,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                false,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName()))) {
             for (long i = 0; i < missing && failure.get() == null; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, null, value), (metadata, e) -> {
                     if (e != null) {

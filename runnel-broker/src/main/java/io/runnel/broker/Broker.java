@@ -1,54 +1,53 @@
 package io.runnel.broker;
 
-import io.runnel.protocol.ApiDispatcher;
-import io.runnel.protocol.ApiHandler;
 import io.runnel.broker.api.alterconfigs.AlterConfigsHandler;
 import io.runnel.broker.api.apiversions.ApiVersionsHandler;
+import io.runnel.broker.api.consumergroupdescribe.ConsumerGroupDescribeHandler;
+import io.runnel.broker.api.consumergroupheartbeat.ConsumerGroupHeartbeatHandler;
 import io.runnel.broker.api.createpartitions.CreatePartitionsHandler;
 import io.runnel.broker.api.createtopics.CreateTopicsHandler;
+import io.runnel.broker.api.deletegroups.DeleteGroupsHandler;
+import io.runnel.broker.api.deleterecords.DeleteRecordsHandler;
 import io.runnel.broker.api.deletetopics.DeleteTopicsHandler;
 import io.runnel.broker.api.describecluster.DescribeClusterHandler;
 import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
+import io.runnel.broker.api.describegroups.DescribeGroupsHandler;
 import io.runnel.broker.api.describelogdirs.DescribeLogDirsHandler;
 import io.runnel.broker.api.fetch.FetchHandler;
-import io.runnel.broker.api.incrementalalterconfigs.IncrementalAlterConfigsHandler;
-import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
-import io.runnel.broker.api.deleterecords.DeleteRecordsHandler;
-import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
-import io.runnel.broker.api.consumergroupdescribe.ConsumerGroupDescribeHandler;
-import io.runnel.broker.api.consumergroupheartbeat.ConsumerGroupHeartbeatHandler;
-import io.runnel.broker.api.metadata.MetadataHandler;
-import io.runnel.broker.api.produce.ProduceHandler;
-import io.runnel.broker.config.BrokerConfig;
-import io.runnel.broker.api.deletegroups.DeleteGroupsHandler;
-import io.runnel.broker.api.describegroups.DescribeGroupsHandler;
 import io.runnel.broker.api.findcoordinator.FindCoordinatorHandler;
 import io.runnel.broker.api.heartbeat.HeartbeatHandler;
+import io.runnel.broker.api.incrementalalterconfigs.IncrementalAlterConfigsHandler;
+import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
 import io.runnel.broker.api.joingroup.JoinGroupHandler;
 import io.runnel.broker.api.leavegroup.LeaveGroupHandler;
 import io.runnel.broker.api.listgroups.ListGroupsHandler;
+import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
+import io.runnel.broker.api.metadata.MetadataHandler;
 import io.runnel.broker.api.offsetcommit.OffsetCommitHandler;
 import io.runnel.broker.api.offsetdelete.OffsetDeleteHandler;
 import io.runnel.broker.api.offsetfetch.OffsetFetchHandler;
+import io.runnel.broker.api.produce.ProduceHandler;
 import io.runnel.broker.api.syncgroup.SyncGroupHandler;
-import io.runnel.coordinator.runtime.ExecutorScheduler;
+import io.runnel.broker.config.BrokerConfig;
 import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.coordinator.group.consumer.ConsumerGroupConfig;
 import io.runnel.coordinator.group.store.OffsetsTopic;
 import io.runnel.coordinator.group.store.OffsetsTopicStore;
-import io.runnel.network.NetworkServer;
-import io.runnel.replication.Partitions;
-import io.runnel.replication.PartitionsPublisher;
+import io.runnel.coordinator.runtime.ExecutorScheduler;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.log.LocalMetadataLog;
 import io.runnel.metadata.log.MetadataLog;
+import io.runnel.network.NetworkServer;
+import io.runnel.protocol.ApiDispatcher;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.replication.Partitions;
+import io.runnel.replication.PartitionsPublisher;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.cleaner.CleanerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -82,9 +81,14 @@ public final class Broker implements AutoCloseable {
     private final NetworkServer network;
     private volatile boolean closed;
 
-    private Broker(final BrokerConfig config, final LogManager logs, final MetadataLog metadataLog,
-                   final MetadataController controller, final GroupCoordinator groups,
-                   final ScheduledThreadPoolExecutor timer, final NetworkServer network) {
+    private Broker(
+            final BrokerConfig config,
+            final LogManager logs,
+            final MetadataLog metadataLog,
+            final MetadataController controller,
+            final GroupCoordinator groups,
+            final ScheduledThreadPoolExecutor timer,
+            final NetworkServer network) {
         this.config = config;
         this.logs = logs;
         this.metadataLog = metadataLog;
@@ -96,14 +100,20 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
-        final LogManager logs = LogManager.open(config.logDirs(), InstantSource.system(), new LogManager.Settings(
-                config.logRetentionCheckIntervalMs(),
-                new CleanerConfig(config.logCleanerBackoffMs(), config.logCleanerDedupeBufferSize(),
-                        config.logCleanerIoBufferLoadFactor(), config.logCleanerThreads(),
-                        config.logCleanerIoMaxBytesPerSecond()),
-                new LogManager.FlushIntervals(config.logFlushSchedulerIntervalMs(),
-                        config.logFlushOffsetCheckpointIntervalMs()),
-                config.numRecoveryThreadsPerDataDir()));
+        final LogManager logs = LogManager.open(
+                config.logDirs(),
+                InstantSource.system(),
+                new LogManager.Settings(
+                        config.logRetentionCheckIntervalMs(),
+                        new CleanerConfig(
+                                config.logCleanerBackoffMs(),
+                                config.logCleanerDedupeBufferSize(),
+                                config.logCleanerIoBufferLoadFactor(),
+                                config.logCleanerThreads(),
+                                config.logCleanerIoMaxBytesPerSecond()),
+                        new LogManager.FlushIntervals(
+                                config.logFlushSchedulerIntervalMs(), config.logFlushOffsetCheckpointIntervalMs()),
+                        config.numRecoveryThreadsPerDataDir()));
         MetadataLog metadataLog = null;
         MetadataController controller = null;
         GroupCoordinator groupCoordinator = null;
@@ -111,18 +121,31 @@ public final class Broker implements AutoCloseable {
         try {
             metadataLog = LocalMetadataLog.open(config.logDirs().get(0).resolve(METADATA_DIR));
             final BrokerConfig.Endpoint advertised = config.advertisedListener();
-            controller = new MetadataController(metadataLog, new BrokerRegistration(config.nodeId(),
-                    advertised.host(), advertised.port(), advertised.listenerName(), config.rack()),
-                    config.numPartitions(), config.defaultReplicationFactor(), config.originals());
+            controller = new MetadataController(
+                    metadataLog,
+                    new BrokerRegistration(
+                            config.nodeId(),
+                            advertised.host(),
+                            advertised.port(),
+                            advertised.listenerName(),
+                            config.rack()),
+                    config.numPartitions(),
+                    config.defaultReplicationFactor(),
+                    config.originals());
             final Partitions partitions = new Partitions();
             controller.start().get();
-            controller.registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions,
-                    config.originals())).get();
+            controller
+                    .registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions, config.originals()))
+                    .get();
 
-            final GroupCoordinator groups = new GroupCoordinator(new OffsetsTopicStore(partitions,
-                    OffsetsTopic.numPartitions(config.originals()), InstantSource.system()),
-                    GroupConfig.from(config.originals()), ConsumerGroupConfig.from(config.originals()),
-                    controller::image, new ExecutorScheduler(), new SecureRandom());
+            final GroupCoordinator groups = new GroupCoordinator(
+                    new OffsetsTopicStore(
+                            partitions, OffsetsTopic.numPartitions(config.originals()), InstantSource.system()),
+                    GroupConfig.from(config.originals()),
+                    ConsumerGroupConfig.from(config.originals()),
+                    controller::image,
+                    new ExecutorScheduler(),
+                    new SecureRandom());
             groupCoordinator = groups;
             groups.load().get();
 
@@ -136,8 +159,8 @@ public final class Broker implements AutoCloseable {
             final List<ApiHandler<?>> handlers = new ArrayList<>();
             final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
             handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions()));
-            handlers.add(new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics(),
-                    partitions::isOffline));
+            handlers.add(
+                    new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
             handlers.add(new CreateTopicsHandler(controller));
             handlers.add(new DeleteTopicsHandler(controller));
             handlers.add(new CreatePartitionsHandler(controller));
@@ -151,8 +174,8 @@ public final class Broker implements AutoCloseable {
             handlers.add(new DescribeClusterHandler(controller::image, config.nodeId()));
             handlers.add(new DescribeLogDirsHandler(logs, partitions));
             handlers.add(new InitProducerIdHandler(controller));
-            handlers.add(new FindCoordinatorHandler(controller, config.nodeId(),
-                    OffsetsTopic.topicSpec(config.originals(), 1)));
+            handlers.add(new FindCoordinatorHandler(
+                    controller, config.nodeId(), OffsetsTopic.topicSpec(config.originals(), 1)));
             handlers.add(new JoinGroupHandler(groups));
             handlers.add(new SyncGroupHandler(groups));
             handlers.add(new HeartbeatHandler(groups));
@@ -169,13 +192,24 @@ public final class Broker implements AutoCloseable {
 
             final BrokerConfig.Endpoint listener = config.listener();
             final InetSocketAddress bind = listener.host().isEmpty()
-                    ? new InetSocketAddress(listener.port()) : new InetSocketAddress(listener.host(), listener.port());
-            final NetworkServer network = new NetworkServer(bind, config.numNetworkThreads(), config.numIoThreads(),
-                    dispatcher[0], config.socketRequestMaxBytes(), config.connectionsMaxIdleMs());
+                    ? new InetSocketAddress(listener.port())
+                    : new InetSocketAddress(listener.host(), listener.port());
+            final NetworkServer network = new NetworkServer(
+                    bind,
+                    config.numNetworkThreads(),
+                    config.numIoThreads(),
+                    dispatcher[0],
+                    config.socketRequestMaxBytes(),
+                    config.connectionsMaxIdleMs());
             final Broker broker = new Broker(config, logs, metadataLog, controller, groups, timer, network);
-            LOG.info("Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
-                    config.nodeId(), controller.image().clusterId(), network.boundAddress(),
-                    advertised.host(), broker.port(), config.logDirs(),
+            LOG.info(
+                    "Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
+                    config.nodeId(),
+                    controller.image().clusterId(),
+                    network.boundAddress(),
+                    advertised.host(),
+                    broker.port(),
+                    config.logDirs(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
             return broker;
         } catch (ExecutionException e) {
@@ -215,13 +249,18 @@ public final class Broker implements AutoCloseable {
         final long startNs = System.nanoTime();
         network.close();
         closeQuietly(timer, groups, controller, metadataLog, logs);
-        LOG.info("Runnel broker {} stopped in {} ms", config.nodeId(),
+        LOG.info(
+                "Runnel broker {} stopped in {} ms",
+                config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
-    private static void closeQuietly(final ScheduledThreadPoolExecutor timer, final GroupCoordinator groups,
-                                     final MetadataController controller, final MetadataLog metadataLog,
-                                     final LogManager logs) {
+    private static void closeQuietly(
+            final ScheduledThreadPoolExecutor timer,
+            final GroupCoordinator groups,
+            final MetadataController controller,
+            final MetadataLog metadataLog,
+            final LogManager logs) {
         if (timer != null) {
             // The delayed fetches still waiting end now, as their timers would have ended them: each completes
             // (its connection is gone, so the answer is dropped) and releases the request frame it holds. They run

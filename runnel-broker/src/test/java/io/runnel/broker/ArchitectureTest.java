@@ -18,58 +18,96 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.runnel", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] DOMAIN = {
-        "io.runnel.storage..", "io.runnel.metadata..", "io.runnel.replication..", "io.runnel.coordinator.."};
+        "io.runnel.storage..", "io.runnel.metadata..", "io.runnel.replication..", "io.runnel.coordinator.."
+    };
 
     @ArchTest
     static final ArchRule nettyStaysInTheNetworkModule = noClasses()
-            .that().resideOutsideOfPackage("io.runnel.network..")
-            .should().dependOnClassesThat().resideInAPackage("io.netty..")
+            .that()
+            .resideOutsideOfPackage("io.runnel.network..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.netty..")
             .because("the network edge is the one place that knows Netty; everything behind it is plain Java");
 
     @ArchTest
     static final ArchRule domainModulesNeverSeeTheEdge = noClasses()
-            .that().resideInAnyPackage(DOMAIN)
-            .should().dependOnClassesThat().resideInAnyPackage(
+            .that()
+            .resideInAnyPackage(DOMAIN)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
                     "io.runnel.network..", "io.runnel.protocol..", "io.runnel.broker..", "io.runnel.server..")
             .because("storage, metadata, replication and coordinators are driven by handlers, never the reverse");
 
     @ArchTest
     static final ArchRule theEdgeNeverSeesTheDomain = noClasses()
-            .that().resideInAnyPackage("io.runnel.network..", "io.runnel.protocol..")
-            .should().dependOnClassesThat().resideInAnyPackage(DOMAIN)
+            .that()
+            .resideInAnyPackage("io.runnel.network..", "io.runnel.protocol..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(DOMAIN)
             .because("requests reach the domain only through a handler");
 
     @ArchTest
     static final ArchRule onlyHandlersAndTheCompositionRootSeeTheProtocolLayer = noClasses()
-            .that().resideOutsideOfPackages("io.runnel.broker.api..", "io.runnel.network..", "io.runnel.protocol..")
-            .and().doNotHaveFullyQualifiedName(Broker.class.getName())
-            .should().dependOnClassesThat().resideInAPackage("io.runnel.protocol..")
+            .that()
+            .resideOutsideOfPackages("io.runnel.broker.api..", "io.runnel.network..", "io.runnel.protocol..")
+            .and()
+            .doNotHaveFullyQualifiedName(Broker.class.getName())
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.runnel.protocol..")
             .because("handlers are the only code that sees both the protocol layer and the domain modules");
 
     @ArchTest
     static final ArchRule storageDependsOnNoOtherRunnelModule = noClasses()
-            .that().resideInAPackage("io.runnel.storage..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "io.runnel.metadata..", "io.runnel.replication..", "io.runnel.coordinator..",
-                    "io.runnel.network..", "io.runnel.protocol..", "io.runnel.broker..", "io.runnel.server..");
+            .that()
+            .resideInAPackage("io.runnel.storage..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.runnel.metadata..",
+                    "io.runnel.replication..",
+                    "io.runnel.coordinator..",
+                    "io.runnel.network..",
+                    "io.runnel.protocol..",
+                    "io.runnel.broker..",
+                    "io.runnel.server..");
 
     @ArchTest
-    static final ArchRule modulesDependOneWay = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("broker").definedBy("io.runnel.broker..")
-            .layer("network").definedBy("io.runnel.network..")
-            .layer("protocol").definedBy("io.runnel.protocol..")
-            .layer("coordinator").definedBy("io.runnel.coordinator..")
-            .layer("replication").definedBy("io.runnel.replication..")
-            .layer("metadata").definedBy("io.runnel.metadata..")
-            .layer("storage").definedBy("io.runnel.storage..")
-            .whereLayer("broker").mayNotBeAccessedByAnyLayer()
-            .whereLayer("network").mayOnlyBeAccessedByLayers("broker")
-            .whereLayer("protocol").mayOnlyBeAccessedByLayers("network", "broker")
-            .whereLayer("coordinator").mayOnlyBeAccessedByLayers("broker")
-            .whereLayer("replication").mayOnlyBeAccessedByLayers("coordinator", "broker")
-            .whereLayer("metadata").mayOnlyBeAccessedByLayers("replication", "coordinator", "broker")
-            .whereLayer("storage").mayOnlyBeAccessedByLayers("metadata", "replication", "coordinator", "broker");
+    static final ArchRule modulesDependOneWay = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("broker")
+            .definedBy("io.runnel.broker..")
+            .layer("network")
+            .definedBy("io.runnel.network..")
+            .layer("protocol")
+            .definedBy("io.runnel.protocol..")
+            .layer("coordinator")
+            .definedBy("io.runnel.coordinator..")
+            .layer("replication")
+            .definedBy("io.runnel.replication..")
+            .layer("metadata")
+            .definedBy("io.runnel.metadata..")
+            .layer("storage")
+            .definedBy("io.runnel.storage..")
+            .whereLayer("broker")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("network")
+            .mayOnlyBeAccessedByLayers("broker")
+            .whereLayer("protocol")
+            .mayOnlyBeAccessedByLayers("network", "broker")
+            .whereLayer("coordinator")
+            .mayOnlyBeAccessedByLayers("broker")
+            .whereLayer("replication")
+            .mayOnlyBeAccessedByLayers("coordinator", "broker")
+            .whereLayer("metadata")
+            .mayOnlyBeAccessedByLayers("replication", "coordinator", "broker")
+            .whereLayer("storage")
+            .mayOnlyBeAccessedByLayers("metadata", "replication", "coordinator", "broker");
 
     @ArchTest
-    static final ArchRule packagesHaveNoCycles = slices().matching("io.runnel.(*)..").should().beFreeOfCycles();
+    static final ArchRule packagesHaveNoCycles =
+            slices().matching("io.runnel.(*)..").should().beFreeOfCycles();
 }

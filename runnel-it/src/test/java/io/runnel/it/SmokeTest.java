@@ -26,12 +26,17 @@ class SmokeTest {
     @Test
     void shouldConsumeWhatWasProduced() throws Exception {
         try (TestBroker broker = TestBroker.start(dir);
-             Admin admin = broker.admin()) {
-            admin.createTopics(List.of(new NewTopic("smoke", 1, (short) 1))).all().get();
+                Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("smoke", 1, (short) 1)))
+                    .all()
+                    .get();
             try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
                 for (int i = 0; i < 10; i++) {
-                    producer.send(new ProducerRecord<>("smoke", ("k" + i).getBytes(StandardCharsets.UTF_8),
-                            ("v" + i).getBytes(StandardCharsets.UTF_8))).get();
+                    producer.send(new ProducerRecord<>(
+                                    "smoke",
+                                    ("k" + i).getBytes(StandardCharsets.UTF_8),
+                                    ("v" + i).getBytes(StandardCharsets.UTF_8)))
+                            .get();
                 }
             }
             try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {

@@ -50,6 +50,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ApiDispatcher dispatcher;
     /** This connection's lane on the request handler pool: its requests run there, one at a time, in order. */
     private final Executor requests;
+
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     /** Set by the first unreadable request: nothing after it is served, and the connection closes when drained. */
@@ -81,8 +82,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
         if (msg instanceof FrameDecoder.BadFrameSize bad) {
-            closeOnBadRequest("request size " + bad.size() + " is outside 0.." + bad.maxFrameBytes()
-                    + " (socket.request.max.bytes)", null);
+            closeOnBadRequest(
+                    "request size " + bad.size() + " is outside 0.." + bad.maxFrameBytes()
+                            + " (socket.request.max.bytes)",
+                    null);
             return;
         }
         final ByteBuf frame = (ByteBuf) msg;
@@ -129,8 +132,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
         if (buffer.hasRemaining()) {
-            closeOnBadRequest(key + " v" + version + " request has " + buffer.remaining() + " bytes after its body",
-                    null);
+            closeOnBadRequest(
+                    key + " v" + version + " request has " + buffer.remaining() + " bytes after its body", null);
             return false;
         }
         final Pending slot = enqueue(header);
@@ -147,8 +150,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs on a request handler thread; the answer hops back to the event loop. */
-    private void serve(final Pending slot, final ByteBuf frame, final RequestContext context,
-                       final AbstractRequest request) {
+    private void serve(
+            final Pending slot, final ByteBuf frame, final RequestContext context, final AbstractRequest request) {
         CompletableFuture<ApiMessage> served;
         try {
             served = dispatcher.dispatch(context, request);
@@ -158,10 +161,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         served.whenComplete((response, failure) -> {
             // The request's records may point into the frame, so the frame lives until the handler is done.
             frame.release();
-            ctx.executor().execute(failure == null ? () -> complete(slot, response) : () -> {
-                closeOnBadRequest(failure.getMessage(), null);
-                complete(slot, null);
-            });
+            ctx.executor()
+                    .execute(
+                            failure == null
+                                    ? () -> complete(slot, response)
+                                    : () -> {
+                                        closeOnBadRequest(failure.getMessage(), null);
+                                        complete(slot, null);
+                                    });
         });
     }
 
@@ -197,12 +204,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         final ApiKeys key = slot.header.apiKey();
         final List<Object> parts;
         try {
-            parts = ResponseEncoder.encode(ctx.alloc(), slot.header.correlationId(),
-                    key.responseHeaderVersion(slot.responseVersion), slot.response, slot.responseVersion);
+            parts = ResponseEncoder.encode(
+                    ctx.alloc(),
+                    slot.header.correlationId(),
+                    key.responseHeaderVersion(slot.responseVersion),
+                    slot.response,
+                    slot.responseVersion);
         } catch (RuntimeException e) {
             // A response that cannot be encoded is a broker bug; the client must not wait for it forever.
-            LOG.error("Cannot encode the response to {}; closing the connection from {}", slot.header,
-                    ctx.channel().remoteAddress(), e);
+            LOG.error(
+                    "Cannot encode the response to {}; closing the connection from {}",
+                    slot.header,
+                    ctx.channel().remoteAddress(),
+                    e);
             ctx.close();
             return;
         }
@@ -231,7 +245,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        LOG.warn("Closing connection from {}: {}{}", ctx.channel().remoteAddress(), why,
+        LOG.warn(
+                "Closing connection from {}: {}{}",
+                ctx.channel().remoteAddress(),
+                why,
                 cause == null ? "" : " (" + cause + ")");
         closing = true;
         ctx.channel().config().setAutoRead(false);
@@ -254,7 +271,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) {
         if (evt instanceof IdleStateEvent) {
-            LOG.debug("Closing idle connection from {} (connections.max.idle.ms)", ctx.channel().remoteAddress());
+            LOG.debug(
+                    "Closing idle connection from {} (connections.max.idle.ms)",
+                    ctx.channel().remoteAddress());
             ctx.close();
         } else {
             ctx.fireUserEventTriggered(evt);

@@ -18,8 +18,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
     private static final int SIZE_FIELD_LENGTH = 4;
 
     /** Emitted in place of a frame whose size is out of range; nothing follows it. */
-    record BadFrameSize(int size, int maxFrameBytes) {
-    }
+    record BadFrameSize(int size, int maxFrameBytes) {}
 
     private final int maxFrameBytes;
     private boolean discarding;

@@ -33,11 +33,17 @@ public final class NetworkServer implements AutoCloseable {
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final RequestHandlerPool handlers;
-    private final ChannelGroup connections = new DefaultChannelGroup("runnel-connections", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup connections =
+            new DefaultChannelGroup("runnel-connections", GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
 
-    public NetworkServer(final InetSocketAddress bindAddress, final int networkThreads, final int ioThreads,
-                         final ApiDispatcher dispatcher, final int maxFrameBytes, final long idleMs)
+    public NetworkServer(
+            final InetSocketAddress bindAddress,
+            final int networkThreads,
+            final int ioThreads,
+            final ApiDispatcher dispatcher,
+            final int maxFrameBytes,
+            final long idleMs)
             throws InterruptedException {
         final boolean epoll = Epoll.isAvailable();
         final Class<? extends ServerChannel> channelType;
@@ -51,8 +57,8 @@ public final class NetworkServer implements AutoCloseable {
             channelType = NioServerSocketChannel.class;
         }
         handlers = new RequestHandlerPool(ioThreads);
-        final RunnelChannelInitializer initializer = new RunnelChannelInitializer(dispatcher, handlers, maxFrameBytes,
-                idleMs, connections);
+        final RunnelChannelInitializer initializer =
+                new RunnelChannelInitializer(dispatcher, handlers, maxFrameBytes, idleMs, connections);
         final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(channelType)

@@ -34,8 +34,12 @@ final class ResponseEncoder implements Writable {
     }
 
     /** The parts to write, in order; the caller owns (and must write or release) each of them. */
-    static List<Object> encode(final ByteBufAllocator alloc, final int correlationId, final short headerVersion,
-                               final ApiMessage body, final short version) {
+    static List<Object> encode(
+            final ByteBufAllocator alloc,
+            final int correlationId,
+            final short headerVersion,
+            final ApiMessage body,
+            final short version) {
         final ObjectSerializationCache cache = new ObjectSerializationCache();
         final ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(correlationId);
         final int size = header.size(cache, headerVersion) + body.size(cache, version);
@@ -82,7 +86,8 @@ final class ResponseEncoder implements Writable {
         } else if (records instanceof MemoryRecords memory) {
             writeByteBuffer(memory.buffer());
         } else {
-            throw new IllegalArgumentException("Cannot write records of type " + records.getClass().getName());
+            throw new IllegalArgumentException(
+                    "Cannot write records of type " + records.getClass().getName());
         }
     }
 

@@ -17,8 +17,12 @@ final class RunnelChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ChannelGroup connections;
 
-    RunnelChannelInitializer(final ApiDispatcher dispatcher, final RequestHandlerPool handlers,
-                             final int maxFrameBytes, final long idleMs, final ChannelGroup connections) {
+    RunnelChannelInitializer(
+            final ApiDispatcher dispatcher,
+            final RequestHandlerPool handlers,
+            final int maxFrameBytes,
+            final long idleMs,
+            final ChannelGroup connections) {
         this.connections = connections;
         this.dispatcher = dispatcher;
         this.handlers = handlers;

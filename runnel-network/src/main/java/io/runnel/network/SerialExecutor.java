@@ -23,6 +23,7 @@ final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** True while a turn is queued on or running in the pool; only that turn polls {@link #tasks}. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+
     private final Runnable turn = this::runOne;
 
     SerialExecutor(final Executor pool) {

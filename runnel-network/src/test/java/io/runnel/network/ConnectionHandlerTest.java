@@ -35,10 +35,12 @@ class ConnectionHandlerTest {
     private static final int MAX_FRAME_BYTES = 1024 * 1024;
     /** ConnectionHandler's bound on requests in flight before it stops reading. */
     private static final int MAX_IN_FLIGHT = 64;
+
     private static final short VERSION = 3;
 
     private final HeldApiVersions handler = new HeldApiVersions();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_BYTES),
+    private final EmbeddedChannel channel = new EmbeddedChannel(
+            new FrameDecoder(MAX_FRAME_BYTES),
             new ConnectionHandler(new ApiDispatcher(List.of(handler)), Runnable::run));
 
     @AfterEach
@@ -73,10 +75,10 @@ class ConnectionHandlerTest {
         send(1);
         send(2);
         send(3);
-        handler.answer(1);   // request 2 first: its response waits for request 1's
+        handler.answer(1); // request 2 first: its response waits for request 1's
         channel.runPendingTasks();
         assertThat(responses()).as("2 is done, 1 is not").isEmpty();
-        handler.answer(0);   // request 1
+        handler.answer(0); // request 1
         channel.runPendingTasks();
         assertThat(responses()).as("1 and 2 are done; 3 is not").containsExactly(1, 2);
 
@@ -110,8 +112,12 @@ class ConnectionHandlerTest {
         channel.writeInbound(together);
         channel.runPendingTasks();
         assertThat(handler.served).as("requests before the bad frame").isEqualTo(2);
-        assertThat(channel.isOpen()).as("open until the requests before the bad frame are answered").isTrue();
-        assertThat(channel.config().isAutoRead()).as("reading stops at the bad frame").isFalse();
+        assertThat(channel.isOpen())
+                .as("open until the requests before the bad frame are answered")
+                .isTrue();
+        assertThat(channel.config().isAutoRead())
+                .as("reading stops at the bad frame")
+                .isFalse();
 
         handler.answerNext();
         handler.answerNext();
@@ -119,7 +125,9 @@ class ConnectionHandlerTest {
 
         assertThat(responses()).containsExactly(1, 2);
         assertThat(channel.isOpen()).isFalse();
-        assertThat(handler.served).as("the request after the bad frame is never served").isEqualTo(2);
+        assertThat(handler.served)
+                .as("the request after the bad frame is never served")
+                .isEqualTo(2);
     }
 
     @Test
@@ -127,15 +135,21 @@ class ConnectionHandlerTest {
         for (int i = 0; i < MAX_IN_FLIGHT - 1; i++) {
             send(i);
         }
-        assertThat(channel.config().isAutoRead()).as("%d in flight", MAX_IN_FLIGHT - 1).isTrue();
+        assertThat(channel.config().isAutoRead())
+                .as("%d in flight", MAX_IN_FLIGHT - 1)
+                .isTrue();
         send(MAX_IN_FLIGHT - 1);
-        assertThat(channel.config().isAutoRead()).as("%d in flight", MAX_IN_FLIGHT).isFalse();
+        assertThat(channel.config().isAutoRead())
+                .as("%d in flight", MAX_IN_FLIGHT)
+                .isFalse();
 
         handler.answerNext();
         channel.runPendingTasks();
 
         assertThat(responses()).containsExactly(0);
-        assertThat(channel.config().isAutoRead()).as("%d in flight", MAX_IN_FLIGHT - 1).isTrue();
+        assertThat(channel.config().isAutoRead())
+                .as("%d in flight", MAX_IN_FLIGHT - 1)
+                .isTrue();
         while (!handler.held.isEmpty()) {
             handler.answerNext();
         }
@@ -146,8 +160,8 @@ class ConnectionHandlerTest {
     @Test
     void shouldAnswerAnApiVersionsRequestNewerThanAnyServedAtV0WithUnsupportedVersion() {
         final short tooNew = (short) (ApiKeys.API_VERSIONS.latestVersion() + 1);
-        channel.writeInbound(Unpooled.wrappedBuffer(Frames.request(ApiKeys.API_VERSIONS, tooNew, 5, "test",
-                new byte[0])));
+        channel.writeInbound(
+                Unpooled.wrappedBuffer(Frames.request(ApiKeys.API_VERSIONS, tooNew, 5, "test", new byte[0])));
         channel.runPendingTasks();
 
         final ByteBuffer response = ByteBuffer.wrap(outbound());
@@ -162,7 +176,11 @@ class ConnectionHandlerTest {
     // ------------------------------------------------------------------------------------------ helpers
 
     private static byte[] frame(final int correlationId) {
-        return Frames.request(ApiKeys.API_VERSIONS, VERSION, correlationId, "test",
+        return Frames.request(
+                ApiKeys.API_VERSIONS,
+                VERSION,
+                correlationId,
+                "test",
                 new ApiVersionsRequestData().setClientSoftwareName("test").setClientSoftwareVersion("1"));
     }
 
@@ -192,7 +210,8 @@ class ConnectionHandlerTest {
             final int size = wire.getInt();
             final ByteBuffer frame = wire.slice(wire.position(), size);
             wire.position(wire.position() + size);
-            ids.add(ResponseHeader.parse(frame, ApiKeys.API_VERSIONS.responseHeaderVersion(VERSION)).correlationId());
+            ids.add(ResponseHeader.parse(frame, ApiKeys.API_VERSIONS.responseHeaderVersion(VERSION))
+                    .correlationId());
             final ApiVersionsResponseData body = new ApiVersionsResponseData(new ByteBufferAccessor(frame), VERSION);
             assertThat(body.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(frame.hasRemaining()).as("bytes after the response body").isFalse();
@@ -211,8 +230,8 @@ class ConnectionHandlerTest {
         }
 
         @Override
-        public CompletableFuture<ApiVersionsResponseData> handle(final RequestContext context,
-                                                                  final ApiVersionsRequestData request) {
+        public CompletableFuture<ApiVersionsResponseData> handle(
+                final RequestContext context, final ApiVersionsRequestData request) {
             served++;
             final CompletableFuture<ApiVersionsResponseData> answer = new CompletableFuture<>();
             held.addLast(answer);

@@ -49,14 +49,17 @@ class FrameDecoderTest {
                 .isEqualTo(new FrameDecoder.BadFrameSize(1025, 1024));
         assertThat(channel.inboundMessages()).isEmpty();
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 1, 9}));
-        assertThat(channel.inboundMessages()).as("nothing is decoded after a bad size").isEmpty();
+        assertThat(channel.inboundMessages())
+                .as("nothing is decoded after a bad size")
+                .isEmpty();
         channel.finishAndReleaseAll();
     }
 
     @Test
     void shouldReportANegativeSize() {
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xff, 0, 0, 0, 1, 2, 3}));
-        assertThat((FrameDecoder.BadFrameSize) channel.readInbound()).extracting(FrameDecoder.BadFrameSize::size)
+        assertThat((FrameDecoder.BadFrameSize) channel.readInbound())
+                .extracting(FrameDecoder.BadFrameSize::size)
                 .isEqualTo(0xff000000);
         assertThat(channel.inboundMessages()).isEmpty();
         channel.finishAndReleaseAll();

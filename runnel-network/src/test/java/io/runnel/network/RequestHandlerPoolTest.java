@@ -9,7 +9,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,8 +49,8 @@ class RequestHandlerPoolTest {
         }
 
         @Override
-        public CompletableFuture<MetadataResponseData> handle(final RequestContext context,
-                                                              final MetadataRequestData request) {
+        public CompletableFuture<MetadataResponseData> handle(
+                final RequestContext context, final MetadataRequestData request) {
             if (running.incrementAndGet() > 1) {
                 overlaps.incrementAndGet();
             }
@@ -59,7 +58,7 @@ class RequestHandlerPoolTest {
                 if (BLOCKING_CLIENT.equals(context.clientId())) {
                     release.await(10, TimeUnit.SECONDS);
                 } else {
-                    Thread.sleep(1);   // widens the window in which two requests of one connection could overlap
+                    Thread.sleep(1); // widens the window in which two requests of one connection could overlap
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -67,14 +66,19 @@ class RequestHandlerPoolTest {
                 running.decrementAndGet();
             }
             served.add(context.header().correlationId());
-            return CompletableFuture.completedFuture(
-                    new MetadataResponseData().setThrottleTimeMs(context.header().correlationId()));
+            return CompletableFuture.completedFuture(new MetadataResponseData()
+                    .setThrottleTimeMs(context.header().correlationId()));
         }
     }
 
     private int start(final int networkThreads, final int ioThreads) throws InterruptedException {
-        server = new NetworkServer(new InetSocketAddress("127.0.0.1", 0), networkThreads, ioThreads,
-                new ApiDispatcher(List.of(new RecordingHandler())), 1 << 20, 60_000);
+        server = new NetworkServer(
+                new InetSocketAddress("127.0.0.1", 0),
+                networkThreads,
+                ioThreads,
+                new ApiDispatcher(List.of(new RecordingHandler())),
+                1 << 20,
+                60_000);
         return server.boundAddress().getPort();
     }
 
@@ -89,7 +93,8 @@ class RequestHandlerPoolTest {
     @Test
     void shouldServeAnotherConnectionOfTheSameEventLoopWhileOneRequestBlocksItsHandler() throws Exception {
         final int port = start(1, 2);
-        try (Socket blocked = connect(port); Socket other = connect(port)) {
+        try (Socket blocked = connect(port);
+                Socket other = connect(port)) {
             send(blocked, BLOCKING_CLIENT, 1);
             send(other, "other", 2);
 
@@ -115,7 +120,9 @@ class RequestHandlerPoolTest {
             assertThat(answered).containsExactlyElementsOf(sent);
         }
         assertThat(served).as("the order the handler ran them in").containsExactlyElementsOf(sent);
-        assertThat(overlaps).as("requests of the connection that ran at the same time").hasValue(0);
+        assertThat(overlaps)
+                .as("requests of the connection that ran at the same time")
+                .hasValue(0);
     }
 
     private static Socket connect(final int port) throws IOException {
@@ -145,9 +152,11 @@ class RequestHandlerPoolTest {
         in.readFully(bytes);
         final ByteBuffer buffer = ByteBuffer.wrap(bytes);
         final int correlationId = buffer.getInt();
-        org.apache.kafka.common.utils.ByteUtils.readUnsignedVarint(buffer);   // the empty tagged fields of header v1
+        org.apache.kafka.common.utils.ByteUtils.readUnsignedVarint(buffer); // the empty tagged fields of header v1
         final MetadataResponseData response = new MetadataResponseData(new ByteBufferAccessor(buffer), VERSION);
-        assertThat(response.throttleTimeMs()).as("the response carries its request's id").isEqualTo(correlationId);
+        assertThat(response.throttleTimeMs())
+                .as("the response carries its request's id")
+                .isEqualTo(correlationId);
         return correlationId;
     }
 }

@@ -36,15 +36,25 @@ class ResponseEncoderTest {
             channel.write(batch.buffer().duplicate(), 10);
             final int size = batch.sizeInBytes();
             final FetchResponseData response = new FetchResponseData().setSessionId(7);
-            response.responses().add(new FetchResponseData.FetchableTopicResponse().setTopic("t")
-                    .setPartitions(List.of(
-                            new FetchResponseData.PartitionData().setPartitionIndex(0).setHighWatermark(1)
-                                    .setRecords(new FileSliceRecords(channel, 10, size)),
-                            new FetchResponseData.PartitionData().setPartitionIndex(1).setHighWatermark(0)
-                                    .setRecords(MemoryRecords.EMPTY))));
+            response.responses()
+                    .add(new FetchResponseData.FetchableTopicResponse()
+                            .setTopic("t")
+                            .setPartitions(List.of(
+                                    new FetchResponseData.PartitionData()
+                                            .setPartitionIndex(0)
+                                            .setHighWatermark(1)
+                                            .setRecords(new FileSliceRecords(channel, 10, size)),
+                                    new FetchResponseData.PartitionData()
+                                            .setPartitionIndex(1)
+                                            .setHighWatermark(0)
+                                            .setRecords(MemoryRecords.EMPTY))));
             final short version = 12;
-            final List<Object> parts = ResponseEncoder.encode(PooledByteBufAllocator.DEFAULT, 42,
-                    ApiKeys.FETCH.responseHeaderVersion(version), response, version);
+            final List<Object> parts = ResponseEncoder.encode(
+                    PooledByteBufAllocator.DEFAULT,
+                    42,
+                    ApiKeys.FETCH.responseHeaderVersion(version),
+                    response,
+                    version);
 
             assertThat(parts).hasSize(3);
             assertThat(parts.get(0)).isInstanceOf(ByteBuf.class);
@@ -58,8 +68,9 @@ class ResponseEncoderTest {
             final ByteBuffer wire = ByteBuffer.allocate(4096);
             for (final Object part : parts) {
                 if (part instanceof ByteBuf buf) {
-                    buf.getBytes(buf.readerIndex(), wire.duplicate().position(wire.position()).limit(
-                            wire.position() + buf.readableBytes()));
+                    buf.getBytes(
+                            buf.readerIndex(),
+                            wire.duplicate().position(wire.position()).limit(wire.position() + buf.readableBytes()));
                     wire.position(wire.position() + buf.readableBytes());
                 } else {
                     final ByteBuffer slice = wire.duplicate().limit(wire.position() + size);
@@ -70,21 +81,24 @@ class ResponseEncoderTest {
             }
             wire.flip();
             assertThat(wire.getInt()).isEqualTo(wire.remaining());
-            assertThat(ResponseHeader.parse(wire, ApiKeys.FETCH.responseHeaderVersion(version)).correlationId())
+            assertThat(ResponseHeader.parse(wire, ApiKeys.FETCH.responseHeaderVersion(version))
+                            .correlationId())
                     .isEqualTo(42);
             final FetchResponseData decoded = new FetchResponseData(new ByteBufferAccessor(wire), version);
             assertThat(decoded.sessionId()).isEqualTo(7);
-            final MemoryRecords records = (MemoryRecords) decoded.responses().get(0).partitions().get(0).records();
+            final MemoryRecords records = (MemoryRecords)
+                    decoded.responses().get(0).partitions().get(0).records();
             assertThat(records.records().iterator().next().value()).isEqualTo(ByteBuffer.wrap("v".getBytes()));
-            assertThat(decoded.responses().get(0).partitions().get(1).records().sizeInBytes()).isZero();
+            assertThat(decoded.responses().get(0).partitions().get(1).records().sizeInBytes())
+                    .isZero();
         }
     }
 
     @Test
     void shouldUseOneBufferWhenNoRecordsComeFromFiles() {
         final FetchResponseData response = new FetchResponseData().setErrorCode((short) 70);
-        final List<Object> parts = ResponseEncoder.encode(PooledByteBufAllocator.DEFAULT, 1,
-                ApiKeys.FETCH.responseHeaderVersion((short) 4), response, (short) 4);
+        final List<Object> parts = ResponseEncoder.encode(
+                PooledByteBufAllocator.DEFAULT, 1, ApiKeys.FETCH.responseHeaderVersion((short) 4), response, (short) 4);
         assertThat(parts).singleElement().isInstanceOf(ByteBuf.class);
         parts.forEach(ReferenceCountUtil::release);
     }

@@ -76,7 +76,8 @@ class SerialExecutorTest {
 
         assertThat(otherRan.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(secondOfBlockedLane.await(100, TimeUnit.MILLISECONDS))
-                .as("the blocked lane's next task waits for the one before it").isFalse();
+                .as("the blocked lane's next task waits for the one before it")
+                .isFalse();
         release.countDown();
         assertThat(secondOfBlockedLane.await(5, TimeUnit.SECONDS)).isTrue();
     }
@@ -96,7 +97,7 @@ class SerialExecutorTest {
     void shouldRefuseTasksOnceThePoolHasStopped() {
         pool.shutdown();
         final SerialExecutor lane = new SerialExecutor(pool);
-        assertThatThrownBy(() -> lane.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> lane.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
     }
 
     @Test

@@ -33,9 +33,12 @@ public final class ApiDispatcher {
 
     /** Every API served with its advertised version range, as ApiVersions lists it. */
     public ApiVersionsResponseData.ApiVersionCollection advertisedVersions() {
-        final ApiVersionsResponseData.ApiVersionCollection versions = new ApiVersionsResponseData.ApiVersionCollection();
+        final ApiVersionsResponseData.ApiVersionCollection versions =
+                new ApiVersionsResponseData.ApiVersionCollection();
         handlers.forEach((key, handler) -> versions.add(new ApiVersionsResponseData.ApiVersion()
-                .setApiKey(key.id).setMinVersion(handler.advertisedMinVersion()).setMaxVersion(handler.maxVersion())));
+                .setApiKey(key.id)
+                .setMinVersion(handler.advertisedMinVersion())
+                .setMaxVersion(handler.maxVersion())));
         return versions;
     }
 
@@ -51,8 +54,11 @@ public final class ApiDispatcher {
     public CompletableFuture<ApiMessage> dispatch(final RequestContext context, final AbstractRequest request) {
         final ApiHandler<?> handler = handlers.get(context.header().apiKey());
         if (handler == null || !supports(context.header().apiKey(), context.apiVersion())) {
-            return CompletableFuture.completedFuture(errorResponse(context, request, new UnsupportedVersionException(
-                    "Runnel does not serve " + context.header().apiKey() + " v" + context.apiVersion())));
+            return CompletableFuture.completedFuture(errorResponse(
+                    context,
+                    request,
+                    new UnsupportedVersionException(
+                            "Runnel does not serve " + context.header().apiKey() + " v" + context.apiVersion())));
         }
         CompletableFuture<? extends ApiMessage> result;
         try {
@@ -78,8 +84,8 @@ public final class ApiDispatcher {
         return handler.handle(context, (Q) data);
     }
 
-    private static ApiMessage errorResponse(final RequestContext context, final AbstractRequest request,
-                                            final Throwable failure) {
+    private static ApiMessage errorResponse(
+            final RequestContext context, final AbstractRequest request, final Throwable failure) {
         if (!(failure instanceof ApiException)) {
             LOG.error("Unexpected failure serving {} from {}", context.header(), context.clientAddress(), failure);
         }

@@ -17,6 +17,7 @@ public record RequestContext(RequestHeader header, SocketAddress clientAddress) 
     /** The client's address as Kafka reports it in group descriptions: with a leading slash. */
     public String clientHost() {
         return clientAddress instanceof InetSocketAddress address
-                ? "/" + address.getAddress().getHostAddress() : String.valueOf(clientAddress);
+                ? "/" + address.getAddress().getHostAddress()
+                : String.valueOf(clientAddress);
     }
 }

@@ -38,8 +38,8 @@ public final class Partition {
         void onAppend(Partition partition);
     }
 
-    public Partition(final TopicPartition topicPartition, final Uuid topicId, final PartitionLog log,
-                     final int leaderEpoch) {
+    public Partition(
+            final TopicPartition topicPartition, final Uuid topicId, final PartitionLog log, final int leaderEpoch) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.log = log;
@@ -112,8 +112,13 @@ public final class Partition {
             return result;
         }
         final long end = result.lastOffset() + 1;
-        return new AppendResult(result.firstOffset(), result.lastOffset(), result.logAppendTime(),
-                result.logStartOffset(), result.recordCount(), false,
+        return new AppendResult(
+                result.firstOffset(),
+                result.lastOffset(),
+                result.logAppendTime(),
+                result.logStartOffset(),
+                result.recordCount(),
+                false,
                 result.flushed().thenRun(() -> advanceHighWatermark(end)));
     }
 

@@ -44,8 +44,11 @@ public final class PartitionsPublisher implements MetadataListener {
     /** The logs {@link LogManager#openAll} opened for the first image, taken as its partitions are published. */
     private Map<TopicPartition, CompletableFuture<PartitionLog>> preopened = new HashMap<>();
 
-    public PartitionsPublisher(final int nodeId, final LogManager logs, final Partitions partitions,
-                               final Map<String, String> brokerProperties) {
+    public PartitionsPublisher(
+            final int nodeId,
+            final LogManager logs,
+            final Partitions partitions,
+            final Map<String, String> brokerProperties) {
         this.nodeId = nodeId;
         this.logs = logs;
         this.partitions = partitions;
@@ -112,12 +115,16 @@ public final class PartitionsPublisher implements MetadataListener {
         }
     }
 
-    private void publishTopic(final TopicImage topic, final TopicImage before, final BrokerConfigLayers broker,
-                              final boolean brokerConfigsChanged, final boolean afterStart) {
+    private void publishTopic(
+            final TopicImage topic,
+            final TopicImage before,
+            final BrokerConfigLayers broker,
+            final boolean brokerConfigsChanged,
+            final boolean afterStart) {
         partitions.addTopic(topic.name(), topic.id());
         final LogConfig config = TopicLogConfig.of(TopicConfigs.resolve(topic.configs(), broker));
-        final boolean configChanged = before != null
-                && (brokerConfigsChanged || !before.configs().equals(topic.configs()));
+        final boolean configChanged =
+                before != null && (brokerConfigsChanged || !before.configs().equals(topic.configs()));
         for (final Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
             final TopicPartition tp = new TopicPartition(topic.name(), entry.getKey());
             final PartitionImage image = entry.getValue();
@@ -135,7 +142,8 @@ public final class PartitionsPublisher implements MetadataListener {
                 if (existing != null) {
                     deleteLog(tp);
                 }
-                final boolean isNew = afterStart && (before == null || !before.partitions().containsKey(entry.getKey()));
+                final boolean isNew =
+                        afterStart && (before == null || !before.partitions().containsKey(entry.getKey()));
                 final PartitionLog log = openLog(tp, config, isNew);
                 partitions.put(new Partition(tp, topic.id(), log, image.leaderEpoch()));
             } catch (KafkaStorageException e) {

@@ -11,8 +11,7 @@ import org.apache.kafka.common.record.TimestampType;
 
 /** Turns a topic's effective configs (Kafka names, resolved against the broker's) into the log's typed config. */
 final class TopicLogConfig {
-    private TopicLogConfig() {
-    }
+    private TopicLogConfig() {}
 
     static LogConfig of(final Map<String, ResolvedConfig> effective) {
         return new LogConfig(
@@ -22,14 +21,16 @@ final class TopicLogConfig {
                 intValue(effective, "index.interval.bytes"),
                 intValue(effective, "segment.index.bytes"),
                 "LogAppendTime".equals(value(effective, "message.timestamp.type"))
-                        ? TimestampType.LOG_APPEND_TIME : TimestampType.CREATE_TIME,
+                        ? TimestampType.LOG_APPEND_TIME
+                        : TimestampType.CREATE_TIME,
                 longValue(effective, "flush.messages"),
                 longValue(effective, "flush.ms"),
                 longValue(effective, "retention.ms"),
                 longValue(effective, "retention.bytes"),
                 longValue(effective, "file.delete.delay.ms"),
                 cleanupPolicies(effective).contains("delete"),
-                new CompactionConfig(cleanupPolicies(effective).contains("compact"),
+                new CompactionConfig(
+                        cleanupPolicies(effective).contains("compact"),
                         Double.parseDouble(value(effective, "min.cleanable.dirty.ratio")),
                         longValue(effective, "delete.retention.ms"),
                         longValue(effective, "min.compaction.lag.ms"),

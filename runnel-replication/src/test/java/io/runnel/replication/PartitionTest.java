@@ -33,12 +33,21 @@ class PartitionTest {
 
     @TempDir
     Path dir;
+
     private final List<PartitionLog> flushRequests = new ArrayList<>();
     private PartitionLog log;
 
     private Partition open(final LogConfig config) {
-        log = PartitionLog.open(TP, dir.resolve("t-0"), config, InstantSource.system(), 0L, 0L, true,
-                LogDirFailures.unobserved(), flushRequests::add);
+        log = PartitionLog.open(
+                TP,
+                dir.resolve("t-0"),
+                config,
+                InstantSource.system(),
+                0L,
+                0L,
+                true,
+                LogDirFailures.unobserved(),
+                flushRequests::add);
         return new Partition(TP, Uuid.randomUuid(), log, 0);
     }
 
@@ -76,10 +85,13 @@ class PartitionTest {
     void shouldHideTimestampsOfRecordsNotYetVisible() {
         final Partition partition = open(LogConfig.defaults().withFlushInterval(1, Long.MAX_VALUE));
         partition.appendAsLeader(batch(3));
-        assertThat(partition.offsetForTimestamp(0)).as("below the high watermark of 0 there is nothing").isEmpty();
+        assertThat(partition.offsetForTimestamp(0))
+                .as("below the high watermark of 0 there is nothing")
+                .isEmpty();
 
         log.flush();
-        assertThat(partition.offsetForTimestamp(0)).hasValueSatisfying(found -> assertThat(found.offset()).isZero());
+        assertThat(partition.offsetForTimestamp(0))
+                .hasValueSatisfying(found -> assertThat(found.offset()).isZero());
     }
 
     @Test
@@ -91,14 +103,16 @@ class PartitionTest {
         partition.appendAsLeader(batch(2));
 
         assertThat(partition.read(0, 1 << 20, 3, true).sizeInBytes()).isEqualTo(firstBytes);
-        assertThat(partition.read(0, 1 << 20, Long.MAX_VALUE, true).sizeInBytes()).isGreaterThan(firstBytes);
+        assertThat(partition.read(0, 1 << 20, Long.MAX_VALUE, true).sizeInBytes())
+                .isGreaterThan(firstBytes);
     }
 
     @Test
     void shouldRefuseToDeleteRecordsWhenTheCleanupPolicyHasNoDelete() {
         final Partition partition = open(LogConfig.defaults().withCleanupPolicyDelete(false));
         partition.appendAsLeader(batch(3));
-        assertThatThrownBy(() -> partition.deleteRecordsBefore(2)).isInstanceOf(PolicyViolationException.class)
+        assertThatThrownBy(() -> partition.deleteRecordsBefore(2))
+                .isInstanceOf(PolicyViolationException.class)
                 .hasMessageContaining("cleanup.policy");
         assertThat(partition.logStartOffset()).isZero();
     }

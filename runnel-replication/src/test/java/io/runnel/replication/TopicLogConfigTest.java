@@ -26,19 +26,37 @@ class TopicLogConfigTest {
 
     @Test
     void shouldPreferLogRetentionMsOverMinutesOverHours() {
-        assertThat(config(Map.of(), Map.of("log.retention.hours", "2")).retentionMs()).isEqualTo(7_200_000);
+        assertThat(config(Map.of(), Map.of("log.retention.hours", "2")).retentionMs())
+                .isEqualTo(7_200_000);
         assertThat(config(Map.of(), Map.of("log.retention.hours", "2", "log.retention.minutes", "3"))
-                .retentionMs()).isEqualTo(180_000);
-        assertThat(config(Map.of(), Map.of("log.retention.hours", "2", "log.retention.minutes", "3",
-                "log.retention.ms", "4000")).retentionMs()).isEqualTo(4_000);
-        assertThat(config(Map.of(), Map.of("log.retention.hours", "-1")).retentionMs()).isEqualTo(-1);
+                        .retentionMs())
+                .isEqualTo(180_000);
+        assertThat(config(
+                                Map.of(),
+                                Map.of(
+                                        "log.retention.hours",
+                                        "2",
+                                        "log.retention.minutes",
+                                        "3",
+                                        "log.retention.ms",
+                                        "4000"))
+                        .retentionMs())
+                .isEqualTo(4_000);
+        assertThat(config(Map.of(), Map.of("log.retention.hours", "-1")).retentionMs())
+                .isEqualTo(-1);
     }
 
     @Test
     void shouldPreferTheTopicsOwnRetentionOverTheBrokerDefaults() {
         final LogConfig config = config(
                 Map.of("retention.ms", "1000", "retention.bytes", "2048", "file.delete.delay.ms", "5"),
-                Map.of("log.retention.ms", "4000", "log.retention.bytes", "1000000", "log.segment.delete.delay.ms", "7"));
+                Map.of(
+                        "log.retention.ms",
+                        "4000",
+                        "log.retention.bytes",
+                        "1000000",
+                        "log.segment.delete.delay.ms",
+                        "7"));
 
         assertThat(config.retentionMs()).isEqualTo(1_000);
         assertThat(config.retentionBytes()).isEqualTo(2_048);
@@ -47,8 +65,8 @@ class TopicLogConfigTest {
 
     @Test
     void shouldTakeRetentionBytesAndTheFileDeleteDelayFromTheBroker() {
-        final LogConfig config = config(Map.of(),
-                Map.of("log.retention.bytes", "1000000", "log.segment.delete.delay.ms", "7"));
+        final LogConfig config =
+                config(Map.of(), Map.of("log.retention.bytes", "1000000", "log.segment.delete.delay.ms", "7"));
 
         assertThat(config.retentionBytes()).isEqualTo(1_000_000);
         assertThat(config.fileDeleteDelayMs()).isEqualTo(7);
@@ -56,11 +74,15 @@ class TopicLogConfigTest {
 
     @Test
     void shouldDeleteByRetentionOnlyWhenTheCleanupPolicyContainsDelete() {
-        assertThat(config(Map.of("cleanup.policy", "compact"), Map.of()).cleanupPolicyDelete()).isFalse();
-        assertThat(config(Map.of("cleanup.policy", "compact, delete"), Map.of()).cleanupPolicyDelete()).isTrue();
+        assertThat(config(Map.of("cleanup.policy", "compact"), Map.of()).cleanupPolicyDelete())
+                .isFalse();
+        assertThat(config(Map.of("cleanup.policy", "compact, delete"), Map.of()).cleanupPolicyDelete())
+                .isTrue();
         assertThat(config(Map.of("cleanup.policy", "delete"), Map.of("log.cleanup.policy", "compact"))
-                .cleanupPolicyDelete()).isTrue();
-        assertThat(config(Map.of(), Map.of("log.cleanup.policy", "compact")).cleanupPolicyDelete()).isFalse();
+                        .cleanupPolicyDelete())
+                .isTrue();
+        assertThat(config(Map.of(), Map.of("log.cleanup.policy", "compact")).cleanupPolicyDelete())
+                .isFalse();
     }
 
     @Test
@@ -79,8 +101,13 @@ class TopicLogConfigTest {
     void shouldTakeTheCleanerSettingsFromTheTopicThenTheBroker() {
         final LogConfig config = config(
                 Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "5"),
-                Map.of("log.cleaner.min.compaction.lag.ms", "7", "log.cleaner.max.compaction.lag.ms", "9",
-                        "log.cleaner.delete.retention.ms", "11"));
+                Map.of(
+                        "log.cleaner.min.compaction.lag.ms",
+                        "7",
+                        "log.cleaner.max.compaction.lag.ms",
+                        "9",
+                        "log.cleaner.delete.retention.ms",
+                        "11"));
 
         assertThat(config.compaction().minCleanableDirtyRatio()).isEqualTo(0.01);
         assertThat(config.compaction().deleteRetentionMs()).isEqualTo(5);

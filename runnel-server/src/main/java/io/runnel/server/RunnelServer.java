@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class RunnelServer {
     private static final Logger LOG = LoggerFactory.getLogger(RunnelServer.class);
 
-    private RunnelServer() {
-    }
+    private RunnelServer() {}
 
     public static void main(final String[] args) {
         final List<String> argv = Arrays.asList(args);
@@ -36,11 +35,14 @@ public final class RunnelServer {
             return;
         }
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Shutting down");
-            broker.close();
-            stopped.countDown();
-        }, "runnel-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            LOG.info("Shutting down");
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "runnel-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

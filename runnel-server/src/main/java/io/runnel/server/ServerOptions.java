@@ -31,7 +31,8 @@ record ServerOptions(Map<String, String> properties) {
                     if (eq <= 0) {
                         throw new IllegalArgumentException("--override expects name=value, got '" + pair + "'");
                     }
-                    overrides.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                    overrides.put(
+                            pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
                 }
                 default -> throw new IllegalArgumentException("Unknown option '" + arg + "'");
             }
@@ -42,11 +43,16 @@ record ServerOptions(Map<String, String> properties) {
             try (Reader reader = Files.newBufferedReader(configFile)) {
                 file.load(reader);
             }
-            file.stringPropertyNames().forEach(name -> props.put(name, file.getProperty(name).trim()));
+            file.stringPropertyNames()
+                    .forEach(name -> props.put(name, file.getProperty(name).trim()));
         }
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
-                props.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+                props.put(
+                        name.substring(ENV_PREFIX.length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.'),
+                        value);
             }
         });
         props.putAll(overrides);

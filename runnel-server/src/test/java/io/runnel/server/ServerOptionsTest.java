@@ -17,30 +17,32 @@ class ServerOptionsTest {
 
     @Test
     void shouldLetOverridesBeatTheEnvironmentAndTheEnvironmentBeatTheConfigFile() throws Exception {
-        final Path config = Files.writeString(dir.resolve("server.properties"),
-                "node.id = 7\nnum.partitions=3\nlog.dirs=/from/file\n");
+        final Path config = Files.writeString(
+                dir.resolve("server.properties"), "node.id = 7\nnum.partitions=3\nlog.dirs=/from/file\n");
         final ServerOptions options = ServerOptions.parse(
                 List.of("--config", config.toString(), "--override", "log.dirs=/from/flag"),
                 Map.of("RUNNEL_NUM_PARTITIONS", "5", "RUNNEL_LOG_DIRS", "/from/env"));
 
-        assertThat(options.properties()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "node.id", "7", "num.partitions", "5", "log.dirs", "/from/flag"));
+        assertThat(options.properties())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("node.id", "7", "num.partitions", "5", "log.dirs", "/from/flag"));
     }
 
     @Test
     void shouldReadOnlyRunnelPrefixedVariablesAsLowerCaseDottedNamesWhenTakingTheEnvironment() throws Exception {
-        final ServerOptions options = ServerOptions.parse(List.of(),
-                Map.of("RUNNEL_LOG_RETENTION_MS", "1000", "RUNNEL_", "ignored", "PATH", "/bin"));
+        final ServerOptions options = ServerOptions.parse(
+                List.of(), Map.of("RUNNEL_LOG_RETENTION_MS", "1000", "RUNNEL_", "ignored", "PATH", "/bin"));
 
         assertThat(options.properties()).containsExactly(Map.entry("log.retention.ms", "1000"));
     }
 
     @Test
     void shouldTrimAnOverridesNameAndValueAndKeepEqualsSignsInTheValue() throws Exception {
-        final ServerOptions options = ServerOptions.parse(List.of("-o", " listeners = PLAINTEXT://:9092 ",
-                "-o", "sasl.jaas.config=a=b"), Map.of());
+        final ServerOptions options = ServerOptions.parse(
+                List.of("-o", " listeners = PLAINTEXT://:9092 ", "-o", "sasl.jaas.config=a=b"), Map.of());
 
-        assertThat(options.properties()).containsEntry("listeners", "PLAINTEXT://:9092")
+        assertThat(options.properties())
+                .containsEntry("listeners", "PLAINTEXT://:9092")
                 .containsEntry("sasl.jaas.config", "a=b");
     }
 
@@ -56,8 +58,10 @@ class ServerOptionsTest {
     @Test
     void shouldRefuseAnUnknownOptionAndAnOptionWithoutItsValue() {
         assertThatThrownBy(() -> ServerOptions.parse(List.of("--verbose"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("Unknown option '--verbose'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unknown option '--verbose'");
         assertThatThrownBy(() -> ServerOptions.parse(List.of("--config"), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("--config needs a value");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--config needs a value");
     }
 }

@@ -16,8 +16,14 @@ import java.util.concurrent.CompletableFuture;
  *                       the records are fsync'd, or fails with a {@code KafkaStorageException}; otherwise
  *                       {@link #NOTHING_TO_AWAIT}. An acknowledgement that promises durability waits for it.
  */
-public record AppendResult(long firstOffset, long lastOffset, long logAppendTime, long logStartOffset,
-                           int recordCount, boolean duplicate, CompletableFuture<Void> flushed) {
+public record AppendResult(
+        long firstOffset,
+        long lastOffset,
+        long logAppendTime,
+        long logStartOffset,
+        int recordCount,
+        boolean duplicate,
+        CompletableFuture<Void> flushed) {
 
     /** Already complete and shared by every append that does not wait (never complete or obtrude it). */
     public static final CompletableFuture<Void> NOTHING_TO_AWAIT = CompletableFuture.completedFuture(null);

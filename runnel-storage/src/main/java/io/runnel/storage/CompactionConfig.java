@@ -13,13 +13,17 @@ package io.runnel.storage;
  * @param maxCompactionLagMs     {@code max.compaction.lag.ms}: a log whose oldest dirty record is older than this
  *                               is cleaned whatever its dirty ratio
  */
-public record CompactionConfig(boolean enabled, double minCleanableDirtyRatio, long deleteRetentionMs,
-                               long minCompactionLagMs, long maxCompactionLagMs) {
+public record CompactionConfig(
+        boolean enabled,
+        double minCleanableDirtyRatio,
+        long deleteRetentionMs,
+        long minCompactionLagMs,
+        long maxCompactionLagMs) {
 
     public CompactionConfig {
         if (minCleanableDirtyRatio < 0 || minCleanableDirtyRatio > 1) {
-            throw new IllegalArgumentException("minCleanableDirtyRatio must be within [0, 1], was "
-                    + minCleanableDirtyRatio);
+            throw new IllegalArgumentException(
+                    "minCleanableDirtyRatio must be within [0, 1], was " + minCleanableDirtyRatio);
         }
         if (deleteRetentionMs < 0 || minCompactionLagMs < 0 || maxCompactionLagMs < 1) {
             throw new IllegalArgumentException("compaction lags and delete retention must not be negative");
@@ -32,7 +36,7 @@ public record CompactionConfig(boolean enabled, double minCleanableDirtyRatio, l
     }
 
     public CompactionConfig withEnabled(final boolean on) {
-        return new CompactionConfig(on, minCleanableDirtyRatio, deleteRetentionMs, minCompactionLagMs,
-                maxCompactionLagMs);
+        return new CompactionConfig(
+                on, minCleanableDirtyRatio, deleteRetentionMs, minCompactionLagMs, maxCompactionLagMs);
     }
 }

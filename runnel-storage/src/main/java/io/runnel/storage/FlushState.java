@@ -17,11 +17,11 @@ import java.util.concurrent.CompletableFuture;
 final class FlushState {
 
     /** An append waiting for the recovery point to pass its last offset. */
-    private record Waiter(long lastOffset, CompletableFuture<Void> flushed) {
-    }
+    private record Waiter(long lastOffset, CompletableFuture<Void> flushed) {}
 
     /** Offset below which everything is fsync'd. */
     private volatile long recoveryPoint;
+
     private volatile long lastFlushMs;
     /** Records appended since the last flush was asked for by count. */
     private long unflushedMessages;

@@ -1,17 +1,15 @@
 package io.runnel.storage;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.concurrent.CompletableFuture;
-import java.util.zip.CRC32C;
-
-import org.apache.kafka.common.record.TimestampType;
-
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.producer.ProducerSequenceCheck;
 import io.runnel.storage.record.BatchValidator;
 import io.runnel.storage.record.CompactedRecordKeys;
 import io.runnel.storage.record.RecordBatchFlyweight;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * The append path of one {@link PartitionLog}, and its rolls. No per-record work unless the topic is compacted,
@@ -28,8 +26,7 @@ import io.runnel.storage.record.RecordBatchFlyweight;
 final class LogAppender {
 
     /** An append's outcome, and whether the log must ask its flusher for a flush (outside the append lock). */
-    record Appended(AppendResult result, boolean askFlusher) {
-    }
+    record Appended(AppendResult result, boolean askFlusher) {}
 
     private final PartitionLog log;
     private final RecordBatchFlyweight batch = new RecordBatchFlyweight();
@@ -44,7 +41,8 @@ final class LogAppender {
 
     /** {@code records} as a big-endian buffer whose bytes may be rewritten (a copy if it was read-only). */
     static ByteBuffer writable(final ByteBuffer records) {
-        final ByteBuffer buffer = records.order() == ByteOrder.BIG_ENDIAN ? records
+        final ByteBuffer buffer = records.order() == ByteOrder.BIG_ENDIAN
+                ? records
                 : records.duplicate().order(ByteOrder.BIG_ENDIAN);
         if (!buffer.isReadOnly()) {
             return buffer;
@@ -60,8 +58,8 @@ final class LogAppender {
         final int count = validator.validate(buffer, cfg.maxMessageBytes());
         final int[] batchStarts = validator.batchStarts();
         if (count == 0) {
-            return new Appended(new AppendResult(-1, -1, -1, log.logStartOffset, 0, false,
-                    AppendResult.NOTHING_TO_AWAIT), false);
+            return new Appended(
+                    new AppendResult(-1, -1, -1, log.logStartOffset, 0, false, AppendResult.NOTHING_TO_AWAIT), false);
         }
         if (cfg.compacted()) {
             CompactedRecordKeys.requireKeys(buffer, log.topicPartition);
@@ -70,8 +68,16 @@ final class LogAppender {
         if (duplicate != null) {
             final long appendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? duplicate.timestamp() : -1;
             // as in Kafka, a retry is answered at once, without waiting for the original's flush
-            return new Appended(new AppendResult(duplicate.firstOffset(), duplicate.lastOffset(), appendTime,
-                    log.logStartOffset, duplicate.recordCount(), true, AppendResult.NOTHING_TO_AWAIT), false);
+            return new Appended(
+                    new AppendResult(
+                            duplicate.firstOffset(),
+                            duplicate.lastOffset(),
+                            appendTime,
+                            log.logStartOffset,
+                            duplicate.recordCount(),
+                            true,
+                            AppendResult.NOTHING_TO_AWAIT),
+                    false);
         }
         final long now = log.clock.millis();
         final long firstOffset = log.logEndOffset;
@@ -91,17 +97,27 @@ final class LogAppender {
         }
         final boolean rolled = log.segments.rollDue(buffer.remaining(), nextOffset - 1, now, cfg);
         final LogSegment segment = rolled ? roll(now, cfg) : log.segments.active();
-        log.io.run("appending to " + log.topicPartition,
+        log.io.run(
+                "appending to " + log.topicPartition,
                 () -> segment.append(buffer, batchStarts, count, batch, cfg.indexIntervalBytes(), now));
         sequences.recordAppended(buffer, batchStarts, count);
         log.logEndOffset = nextOffset;
         final FlushState flushState = log.flushState;
         final CompletableFuture<Void> flushed = flushState.awaitIfDue(recordCount, nextOffset - 1, cfg);
-        final boolean askFlusher = flushState.request(flushed != AppendResult.NOTHING_TO_AWAIT || rolled
-                || (cfg.flushIntervalMs() != Long.MAX_VALUE && now - flushState.lastFlushMs()
-                >= cfg.flushIntervalMs()));
-        return new Appended(new AppendResult(firstOffset, nextOffset - 1, logAppendTime ? now : -1,
-                log.logStartOffset, recordCount, false, flushed), askFlusher);
+        final boolean askFlusher = flushState.request(flushed != AppendResult.NOTHING_TO_AWAIT
+                || rolled
+                || (cfg.flushIntervalMs() != Long.MAX_VALUE
+                        && now - flushState.lastFlushMs() >= cfg.flushIntervalMs()));
+        return new Appended(
+                new AppendResult(
+                        firstOffset,
+                        nextOffset - 1,
+                        logAppendTime ? now : -1,
+                        log.logStartOffset,
+                        recordCount,
+                        false,
+                        flushed),
+                askFlusher);
     }
 
     /** Seals the active segment and publishes a new one at the log end offset; under the append lock. */

@@ -1,14 +1,12 @@
 package io.runnel.storage;
 
-import java.io.IOException;
-import java.util.List;
-
-import org.apache.kafka.common.errors.KafkaStorageException;
-
 import io.runnel.storage.cleaner.LogCleaner;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentFiles;
 import io.runnel.storage.log.SegmentSwap;
+import java.io.IOException;
+import java.util.List;
+import org.apache.kafka.common.errors.KafkaStorageException;
 
 /**
  * What the cleaner ({@link LogCleaner}) works with in one {@link PartitionLog}: the segments to read, where the

@@ -23,11 +23,20 @@ import org.apache.kafka.common.record.TimestampType;
  *                              {@code compact} topic) retention by time and size does not apply
  * @param compaction            whether {@code cleanup.policy} contains {@code compact}, and the cleaner's settings
  */
-public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, int indexIntervalBytes,
-                        int segmentIndexBytes, TimestampType timestampType,
-                        long flushIntervalMessages, long flushIntervalMs,
-                        long retentionMs, long retentionBytes, long fileDeleteDelayMs, boolean cleanupPolicyDelete,
-                        CompactionConfig compaction) {
+public record LogConfig(
+        int segmentBytes,
+        long segmentMs,
+        int maxMessageBytes,
+        int indexIntervalBytes,
+        int segmentIndexBytes,
+        TimestampType timestampType,
+        long flushIntervalMessages,
+        long flushIntervalMs,
+        long retentionMs,
+        long retentionBytes,
+        long fileDeleteDelayMs,
+        boolean cleanupPolicyDelete,
+        CompactionConfig compaction) {
 
     public LogConfig {
         if (segmentBytes < 14) {
@@ -46,7 +55,8 @@ public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, i
             throw new IllegalArgumentException("segmentIndexBytes must be at least 12, was " + segmentIndexBytes);
         }
         if (timestampType != TimestampType.CREATE_TIME && timestampType != TimestampType.LOG_APPEND_TIME) {
-            throw new IllegalArgumentException("timestampType must be CREATE_TIME or LOG_APPEND_TIME, was " + timestampType);
+            throw new IllegalArgumentException(
+                    "timestampType must be CREATE_TIME or LOG_APPEND_TIME, was " + timestampType);
         }
         if (flushIntervalMessages < 1 || flushIntervalMs < 0) {
             throw new IllegalArgumentException("flush intervals must be positive");
@@ -61,73 +71,208 @@ public record LogConfig(int segmentBytes, long segmentMs, int maxMessageBytes, i
 
     /** Kafka's broker defaults. */
     public static LogConfig defaults() {
-        return new LogConfig(1024 * 1024 * 1024, 7L * 24 * 60 * 60 * 1000, 1048588, 4096,
-                10 * 1024 * 1024, TimestampType.CREATE_TIME, Long.MAX_VALUE, Long.MAX_VALUE,
-                7L * 24 * 60 * 60 * 1000, -1, 60_000, true, CompactionConfig.defaults());
+        return new LogConfig(
+                1024 * 1024 * 1024,
+                7L * 24 * 60 * 60 * 1000,
+                1048588,
+                4096,
+                10 * 1024 * 1024,
+                TimestampType.CREATE_TIME,
+                Long.MAX_VALUE,
+                Long.MAX_VALUE,
+                7L * 24 * 60 * 60 * 1000,
+                -1,
+                60_000,
+                true,
+                CompactionConfig.defaults());
     }
 
     public LogConfig withSegmentBytes(final int bytes) {
-        return new LogConfig(bytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs,
-                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                bytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withSegmentMs(final long ms) {
-        return new LogConfig(segmentBytes, ms, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs,
-                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                ms,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withMaxMessageBytes(final int bytes) {
-        return new LogConfig(segmentBytes, segmentMs, bytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs,
-                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                bytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withIndexIntervalBytes(final int bytes) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, bytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs,
-                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                bytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withSegmentIndexBytes(final int bytes) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, bytes,
-                timestampType, flushIntervalMessages, flushIntervalMs,
-                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                bytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withTimestampType(final TimestampType type) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                type, flushIntervalMessages, flushIntervalMs,
-                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                type,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withFlushInterval(final long messages, final long ms) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, messages, ms,
-                retentionMs, retentionBytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                messages,
+                ms,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     /** {@code retention.ms} and {@code retention.bytes}; negative values mean unlimited. */
     public LogConfig withRetention(final long ms, final long bytes) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs, ms, bytes, fileDeleteDelayMs, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                ms,
+                bytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withFileDeleteDelayMs(final long ms) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs, retentionMs, retentionBytes, ms, cleanupPolicyDelete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                ms,
+                cleanupPolicyDelete,
+                compaction);
     }
 
     public LogConfig withCleanupPolicyDelete(final boolean delete) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs, retentionMs, retentionBytes, fileDeleteDelayMs, delete, compaction);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                delete,
+                compaction);
     }
 
     public LogConfig withCompaction(final CompactionConfig settings) {
-        return new LogConfig(segmentBytes, segmentMs, maxMessageBytes, indexIntervalBytes, segmentIndexBytes,
-                timestampType, flushIntervalMessages, flushIntervalMs, retentionMs, retentionBytes, fileDeleteDelayMs,
-                cleanupPolicyDelete, settings);
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                settings);
     }
 
     /** Whether {@code cleanup.policy} contains {@code compact}: keys are then required and the cleaner runs. */

@@ -1,5 +1,7 @@
 package io.runnel.storage;
 
+import io.runnel.storage.log.OffsetCheckpointFile;
+import io.runnel.storage.log.StorageIo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -12,13 +14,9 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.log.OffsetCheckpointFile;
-import io.runnel.storage.log.StorageIo;
 
 /**
  * One log directory of the {@link LogManager}: its clean-shutdown marker, its three checkpoint files and whether it
@@ -47,10 +45,13 @@ final class LogDir {
     private final Map<TopicPartition, Long> logStartOffsetsAtOpen;
     private final Map<TopicPartition, Long> cleanerOffsetsAtOpen;
 
-    private LogDir(final Path path, final LogDirFailures failures, final boolean cleanAtOpen,
-                   final Map<TopicPartition, Long> recoveryPointsAtOpen,
-                   final Map<TopicPartition, Long> logStartOffsetsAtOpen,
-                   final Map<TopicPartition, Long> cleanerOffsetsAtOpen) {
+    private LogDir(
+            final Path path,
+            final LogDirFailures failures,
+            final boolean cleanAtOpen,
+            final Map<TopicPartition, Long> recoveryPointsAtOpen,
+            final Map<TopicPartition, Long> logStartOffsetsAtOpen,
+            final Map<TopicPartition, Long> cleanerOffsetsAtOpen) {
         this.path = path;
         this.failures = failures;
         this.cleanAtOpen = cleanAtOpen;
@@ -76,7 +77,10 @@ final class LogDir {
         } else if (!clean) {
             LOG.info("Log directory {} was not shut down cleanly; its logs will be recovered", path);
         }
-        final LogDir dir = new LogDir(path, failures, clean,
+        final LogDir dir = new LogDir(
+                path,
+                failures,
+                clean,
                 OffsetCheckpointFile.read(path, OffsetCheckpointFile.RECOVERY_POINT),
                 OffsetCheckpointFile.read(path, OffsetCheckpointFile.LOG_START_OFFSET),
                 OffsetCheckpointFile.read(path, OffsetCheckpointFile.CLEANER_OFFSET));
@@ -154,30 +158,45 @@ final class LogDir {
      * Writes the recovery points of the open logs of this directory; partitions on disk that were never opened keep
      * their old value.
      */
-    void writeRecoveryPoints(final Map<TopicPartition, Path> partitionDirs, final Map<TopicPartition, PartitionLog> logs) {
-        writeCheckpoint(OffsetCheckpointFile.RECOVERY_POINT, recoveryPointsAtOpen, partitionDirs, logs,
+    void writeRecoveryPoints(
+            final Map<TopicPartition, Path> partitionDirs, final Map<TopicPartition, PartitionLog> logs) {
+        writeCheckpoint(
+                OffsetCheckpointFile.RECOVERY_POINT,
+                recoveryPointsAtOpen,
+                partitionDirs,
+                logs,
                 PartitionLog::recoveryPoint);
     }
 
     /** Writes the log start offsets, as {@link #writeRecoveryPoints} does the recovery points. */
-    void writeLogStartOffsets(final Map<TopicPartition, Path> partitionDirs,
-                              final Map<TopicPartition, PartitionLog> logs) {
-        writeCheckpoint(OffsetCheckpointFile.LOG_START_OFFSET, logStartOffsetsAtOpen, partitionDirs, logs,
+    void writeLogStartOffsets(
+            final Map<TopicPartition, Path> partitionDirs, final Map<TopicPartition, PartitionLog> logs) {
+        writeCheckpoint(
+                OffsetCheckpointFile.LOG_START_OFFSET,
+                logStartOffsetsAtOpen,
+                partitionDirs,
+                logs,
                 PartitionLog::logStartOffset);
     }
 
     /** Writes where the dirty part of each compacted log starts; logs that are not compacted have no entry. */
-    void writeCleanerOffsets(final Map<TopicPartition, Path> partitionDirs,
-                             final Map<TopicPartition, PartitionLog> logs) {
-        writeCheckpoint(OffsetCheckpointFile.CLEANER_OFFSET, cleanerOffsetsAtOpen, partitionDirs, logs,
+    void writeCleanerOffsets(
+            final Map<TopicPartition, Path> partitionDirs, final Map<TopicPartition, PartitionLog> logs) {
+        writeCheckpoint(
+                OffsetCheckpointFile.CLEANER_OFFSET,
+                cleanerOffsetsAtOpen,
+                partitionDirs,
+                logs,
                 log -> log.config().compacted() ? log.cleaning().firstDirtyOffset() : -1);
     }
 
     /** {@code offsetOf} answers -1 for a log that has no entry in this checkpoint. */
-    private void writeCheckpoint(final String fileName, final Map<TopicPartition, Long> atOpen,
-                                 final Map<TopicPartition, Path> partitionDirs,
-                                 final Map<TopicPartition, PartitionLog> logs,
-                                 final ToLongFunction<PartitionLog> offsetOf) {
+    private void writeCheckpoint(
+            final String fileName,
+            final Map<TopicPartition, Long> atOpen,
+            final Map<TopicPartition, Path> partitionDirs,
+            final Map<TopicPartition, PartitionLog> logs,
+            final ToLongFunction<PartitionLog> offsetOf) {
         if (isOffline()) {
             return;
         }
@@ -196,13 +215,16 @@ final class LogDir {
                 offsets.put(tp, atOpen.get(tp));
             }
         });
-        StorageIo.run("writing " + fileName + " of " + path, () -> OffsetCheckpointFile.write(path, fileName, offsets),
+        StorageIo.run(
+                "writing " + fileName + " of " + path,
+                () -> OffsetCheckpointFile.write(path, fileName, offsets),
                 this::reportFailure);
     }
 
     /** Marks the directory clean for the next open, once every log in it is closed and consistent. */
     void writeCleanShutdownMarker() {
-        StorageIo.run("writing the clean shutdown marker of " + path,
+        StorageIo.run(
+                "writing the clean shutdown marker of " + path,
                 () -> OffsetCheckpointFile.writeAtomically(path.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]),
                 this::reportFailure);
     }

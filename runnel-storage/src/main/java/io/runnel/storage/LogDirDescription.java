@@ -12,8 +12,8 @@ import java.util.List;
  * @param usableBytes the bytes still free for this process on that file system, -1 when offline or unknown
  * @param logs        the open logs in it (empty when offline)
  */
-public record LogDirDescription(Path path, IOException failure, long totalBytes, long usableBytes,
-                                List<PartitionLog> logs) {
+public record LogDirDescription(
+        Path path, IOException failure, long totalBytes, long usableBytes, List<PartitionLog> logs) {
     public boolean online() {
         return failure == null;
     }

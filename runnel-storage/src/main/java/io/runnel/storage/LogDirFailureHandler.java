@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +35,10 @@ final class LogDirFailureHandler implements AutoCloseable {
     void onFailure(final Path dir, final IOException cause) {
         final List<Path> offline = dirs.offlineDirs();
         if (offline.size() == dirs.count()) {
-            LOG.error("Every log directory {} is offline: every partition answers KAFKA_STORAGE_ERROR until the disks "
-                    + "are repaired and the broker restarts", offline);
+            LOG.error(
+                    "Every log directory {} is offline: every partition answers KAFKA_STORAGE_ERROR until the disks "
+                            + "are repaired and the broker restarts",
+                    offline);
         }
         closer.execute(() -> closeLogsIn(dir));
     }
@@ -46,7 +47,7 @@ final class LogDirFailureHandler implements AutoCloseable {
         int closedLogs = 0;
         for (final PartitionLog log : logs.values()) {
             if (log.dir().getParent().equals(dir)) {
-                log.close();   // an offline log only closes its files and fails the appends waiting for a flush
+                log.close(); // an offline log only closes its files and fails the appends waiting for a flush
                 closedLogs++;
             }
         }

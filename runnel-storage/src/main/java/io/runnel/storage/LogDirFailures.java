@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ public final class LogDirFailures {
 
     /** Failures that nobody needs to hear about (a log opened on its own, in tests and tools). */
     public static LogDirFailures unobserved() {
-        return new LogDirFailures((dir, cause) -> { });
+        return new LogDirFailures((dir, cause) -> {});
     }
 
     /**
@@ -45,8 +44,11 @@ public final class LogDirFailures {
         if (offline.putIfAbsent(logDir, cause) != null) {
             return false;
         }
-        LOG.error("Log directory {} is offline after a disk error; its partitions answer KAFKA_STORAGE_ERROR "
-                + "until the broker restarts", logDir, cause);
+        LOG.error(
+                "Log directory {} is offline after a disk error; its partitions answer KAFKA_STORAGE_ERROR "
+                        + "until the broker restarts",
+                logDir,
+                cause);
         onFailure.accept(logDir, cause);
         return true;
     }

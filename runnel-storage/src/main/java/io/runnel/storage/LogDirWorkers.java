@@ -25,8 +25,7 @@ final class LogDirWorkers {
         R run(K key) throws IOException;
     }
 
-    private LogDirWorkers() {
-    }
+    private LogDirWorkers() {}
 
     /**
      * Runs {@code task} for every key of {@code dirOf}, grouped by its directory, and returns once all have
@@ -34,29 +33,35 @@ final class LogDirWorkers {
      *
      * @return per key, what its task returned, or the exception it threw (an IOException in a CompletionException)
      */
-    static <K, R> Map<K, CompletableFuture<R>> runAll(final String threadPrefix, final int threadsPerDir,
-                                                     final Map<K, Path> dirOf, final Task<K, R> task) {
+    static <K, R> Map<K, CompletableFuture<R>> runAll(
+            final String threadPrefix, final int threadsPerDir, final Map<K, Path> dirOf, final Task<K, R> task) {
         final Map<Path, ExecutorService> pools = new HashMap<>();
         final Map<K, CompletableFuture<R>> results = new HashMap<>();
         final AtomicInteger threadIds = new AtomicInteger();
         try {
             dirOf.forEach((key, dir) -> {
-                final ExecutorService pool = pools.computeIfAbsent(dir, d ->
-                        Executors.newFixedThreadPool(threadsPerDir, runnable -> {
+                final ExecutorService pool = pools.computeIfAbsent(
+                        dir,
+                        d -> Executors.newFixedThreadPool(threadsPerDir, runnable -> {
                             final Thread thread = new Thread(runnable, threadPrefix + threadIds.getAndIncrement());
                             thread.setDaemon(true);
                             return thread;
                         }));
-                results.put(key, CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return task.run(key);
-                    } catch (final IOException e) {
-                        throw new CompletionException(e);
-                    }
-                }, pool));
+                results.put(
+                        key,
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return task.run(key);
+                                    } catch (final IOException e) {
+                                        throw new CompletionException(e);
+                                    }
+                                },
+                                pool));
             });
             CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new))
-                    .exceptionally(failure -> null).join();
+                    .exceptionally(failure -> null)
+                    .join();
         } finally {
             pools.values().forEach(ExecutorService::shutdown);
             awaitThreads(pools.values());

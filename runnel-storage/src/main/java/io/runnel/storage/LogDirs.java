@@ -1,5 +1,7 @@
 package io.runnel.storage;
 
+import io.runnel.storage.log.OffsetCheckpointFile;
+import io.runnel.storage.log.StorageIo;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -13,14 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.log.OffsetCheckpointFile;
-import io.runnel.storage.log.StorageIo;
 
 /**
  * The configured log directories of the {@link LogManager} taken together: which partition directory is in which
@@ -68,14 +66,14 @@ final class LogDirs {
             for (final Map.Entry<TopicPartition, Path> e : partitions.entrySet()) {
                 final Path previous = found.putIfAbsent(e.getKey(), e.getValue());
                 if (previous != null) {
-                    throw new IOException("Partition " + e.getKey() + " has two directories: " + previous + " and "
-                            + e.getValue());
+                    throw new IOException(
+                            "Partition " + e.getKey() + " has two directories: " + previous + " and " + e.getValue());
                 }
             }
         }
         if (unusable.size() == dirs.size()) {
-            final IOException none = new IOException("None of the log directories " + unusable.keySet()
-                    + " can be opened");
+            final IOException none =
+                    new IOException("None of the log directories " + unusable.keySet() + " can be opened");
             unusable.values().forEach(none::addSuppressed);
             throw none;
         }

@@ -1,14 +1,12 @@
 package io.runnel.storage;
 
+import io.runnel.storage.flush.LogFlusher;
+import io.runnel.storage.log.LogSegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
-
 import org.apache.kafka.common.errors.KafkaStorageException;
-
-import io.runnel.storage.flush.LogFlusher;
-import io.runnel.storage.log.LogSegment;
 
 /**
  * The flushes of one {@link PartitionLog}, and its close, which is the last of them. An append never fsyncs. When it

@@ -1,12 +1,10 @@
 package io.runnel.storage;
 
+import io.runnel.storage.log.StorageIo;
 import java.io.IOException;
 import java.nio.file.Path;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
-
-import io.runnel.storage.log.StorageIo;
 
 /**
  * The disk actions of one {@link PartitionLog}, run through the storage module's one chokepoint {@link StorageIo}:
@@ -21,6 +19,7 @@ final class LogIo {
     private final TopicPartition topicPartition;
     /** Where this log reports a disk error, and learns that another log's error took its directory offline. */
     private final LogDirFailures dirFailures;
+
     private final Path logDir;
     private volatile boolean offline;
 

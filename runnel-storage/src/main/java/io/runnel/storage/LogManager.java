@@ -1,5 +1,10 @@
 package io.runnel.storage;
 
+import io.runnel.storage.cleaner.CleanerConfig;
+import io.runnel.storage.cleaner.LogCleaner;
+import io.runnel.storage.flush.LogFlusher;
+import io.runnel.storage.log.OffsetCheckpointFile;
+import io.runnel.storage.retention.LogRetention;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -12,17 +17,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.cleaner.CleanerConfig;
-import io.runnel.storage.cleaner.LogCleaner;
-import io.runnel.storage.flush.LogFlusher;
-import io.runnel.storage.log.OffsetCheckpointFile;
-import io.runnel.storage.retention.LogRetention;
 
 /**
  * All partition logs of this broker, spread over one or more log directories.
@@ -68,6 +66,7 @@ public final class LogManager implements AutoCloseable {
     public static final String CLEAN_SHUTDOWN_FILE = LogDir.CLEAN_SHUTDOWN_FILE;
     /** Kafka's default {@code log.retention.check.interval.ms}. */
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000L;
+
     static final String RECOVERY_THREAD_PREFIX = "runnel-log-recovery-";
     static final String SHUTDOWN_THREAD_PREFIX = "runnel-log-shutdown-";
 
@@ -83,19 +82,26 @@ public final class LogManager implements AutoCloseable {
     private final int recoveryThreadsPerDir;
     private boolean closed;
 
-    private LogManager(final LogDirs dirs, final LogDirFailures failures, final InstantSource clock,
-                       final Settings settings) {
+    private LogManager(
+            final LogDirs dirs, final LogDirFailures failures, final InstantSource clock, final Settings settings) {
         this.dirs = dirs;
         this.failures = failures;
         this.clock = clock;
         this.failureHandler = new LogDirFailureHandler(dirs, logs);
-        this.retention = new LogRetention(() -> List.copyOf(logs.values()), clock,
-                settings.retentionCheckIntervalMs(), this::checkpointLogStartOffsets);
-        this.cleaner = new LogCleaner(() -> List.copyOf(logs.values()), clock, settings.cleaner(),
-                this::checkpointCleanerOffsets);
+        this.retention = new LogRetention(
+                () -> List.copyOf(logs.values()),
+                clock,
+                settings.retentionCheckIntervalMs(),
+                this::checkpointLogStartOffsets);
+        this.cleaner = new LogCleaner(
+                () -> List.copyOf(logs.values()), clock, settings.cleaner(), this::checkpointCleanerOffsets);
         final FlushIntervals flushIntervals = settings.flush();
-        this.flusher = new LogFlusher(() -> List.copyOf(logs.values()), clock, flushIntervals.schedulerIntervalMs(),
-                flushIntervals.checkpointIntervalMs(), this::checkpointRecoveryPointsIfOpen);
+        this.flusher = new LogFlusher(
+                () -> List.copyOf(logs.values()),
+                clock,
+                flushIntervals.schedulerIntervalMs(),
+                flushIntervals.checkpointIntervalMs(),
+                this::checkpointRecoveryPointsIfOpen);
         this.recoveryThreadsPerDir = settings.recoveryThreadsPerDir();
         this.opener = new LogOpener(dirs, failures, clock, flusher, recoveryThreadsPerDir);
     }
@@ -111,8 +117,8 @@ public final class LogManager implements AutoCloseable {
     public record FlushIntervals(long schedulerIntervalMs, long checkpointIntervalMs) {
         /** Kafka's defaults. */
         public static FlushIntervals defaults() {
-            return new FlushIntervals(LogFlusher.DEFAULT_SCHEDULER_INTERVAL_MS,
-                    LogFlusher.DEFAULT_CHECKPOINT_INTERVAL_MS);
+            return new FlushIntervals(
+                    LogFlusher.DEFAULT_SCHEDULER_INTERVAL_MS, LogFlusher.DEFAULT_CHECKPOINT_INTERVAL_MS);
         }
     }
 
@@ -126,22 +132,25 @@ public final class LogManager implements AutoCloseable {
      * @param recoveryThreadsPerDir    {@code num.recovery.threads.per.data.dir}: how many logs of one directory
      *                                 {@link #openAll} opens (and recovers) at once, and {@link #close} closes
      */
-    public record Settings(long retentionCheckIntervalMs, CleanerConfig cleaner, FlushIntervals flush,
-                           int recoveryThreadsPerDir) {
+    public record Settings(
+            long retentionCheckIntervalMs, CleanerConfig cleaner, FlushIntervals flush, int recoveryThreadsPerDir) {
         /** Kafka's default {@code num.recovery.threads.per.data.dir} (KIP-1030). */
         public static final int DEFAULT_RECOVERY_THREADS_PER_DIR = 2;
 
         public Settings {
             if (recoveryThreadsPerDir < 1) {
-                throw new IllegalArgumentException("num.recovery.threads.per.data.dir must be at least 1, was "
-                        + recoveryThreadsPerDir);
+                throw new IllegalArgumentException(
+                        "num.recovery.threads.per.data.dir must be at least 1, was " + recoveryThreadsPerDir);
             }
         }
 
         /** Kafka's defaults. */
         public static Settings defaults() {
-            return new Settings(DEFAULT_RETENTION_CHECK_INTERVAL_MS, CleanerConfig.defaults(),
-                    FlushIntervals.defaults(), DEFAULT_RECOVERY_THREADS_PER_DIR);
+            return new Settings(
+                    DEFAULT_RETENTION_CHECK_INTERVAL_MS,
+                    CleanerConfig.defaults(),
+                    FlushIntervals.defaults(),
+                    DEFAULT_RECOVERY_THREADS_PER_DIR);
         }
 
         public Settings withRetentionCheckIntervalMs(final long ms) {
@@ -176,8 +185,8 @@ public final class LogManager implements AutoCloseable {
         final Map<Path, IOException> unusable = new LinkedHashMap<>();
         // no directory is reported offline before the manager exists: the unusable ones are reported at the end
         final LogManager[] created = new LogManager[1];
-        final LogDirFailures failures = new LogDirFailures(
-                (dir, cause) -> created[0].failureHandler.onFailure(dir, cause));
+        final LogDirFailures failures =
+                new LogDirFailures((dir, cause) -> created[0].failureHandler.onFailure(dir, cause));
         final LogDirs dirs = LogDirs.open(logDirs, failures, unusable);
         final LogManager manager = new LogManager(dirs, failures, clock, settings);
         created[0] = manager;
@@ -364,8 +373,8 @@ public final class LogManager implements AutoCloseable {
         KafkaStorageException failure = null;
         final Map<TopicPartition, Path> dirOf = new HashMap<>();
         logs.forEach((tp, log) -> dirOf.put(tp, log.dir().getParent()));
-        final Map<TopicPartition, CompletableFuture<Void>> closing = LogDirWorkers.runAll(SHUTDOWN_THREAD_PREFIX,
-                recoveryThreadsPerDir, dirOf, tp -> {
+        final Map<TopicPartition, CompletableFuture<Void>> closing =
+                LogDirWorkers.runAll(SHUTDOWN_THREAD_PREFIX, recoveryThreadsPerDir, dirOf, tp -> {
                     logs.get(tp).close();
                     return null;
                 });
@@ -374,7 +383,7 @@ public final class LogManager implements AutoCloseable {
                 done.join();
             } catch (final CompletionException e) {
                 if (!(e.getCause() instanceof KafkaStorageException storage)) {
-                    throw e;   // a bug: no directory is marked clean
+                    throw e; // a bug: no directory is marked clean
                 }
                 // the log reported its directory offline, so nothing more is written there
                 failure = failure == null ? storage : failure;

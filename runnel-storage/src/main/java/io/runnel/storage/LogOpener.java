@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 
@@ -29,8 +28,12 @@ final class LogOpener {
     private final PartitionLog.Flusher flusher;
     private final int recoveryThreadsPerDir;
 
-    LogOpener(final LogDirs dirs, final LogDirFailures failures, final InstantSource clock,
-              final PartitionLog.Flusher flusher, final int recoveryThreadsPerDir) {
+    LogOpener(
+            final LogDirs dirs,
+            final LogDirFailures failures,
+            final InstantSource clock,
+            final PartitionLog.Flusher flusher,
+            final int recoveryThreadsPerDir) {
         this.dirs = dirs;
         this.failures = failures;
         this.clock = clock;
@@ -42,21 +45,20 @@ final class LogOpener {
      * Opens or creates the log of {@code tp}, which is not open yet, as
      * {@link LogManager#getOrCreate(TopicPartition, LogConfig, boolean)} describes.
      */
-    PartitionLog openOrCreate(final TopicPartition tp, final LogConfig config, final boolean isNew)
-            throws IOException {
+    PartitionLog openOrCreate(final TopicPartition tp, final LogConfig config, final boolean isNew) throws IOException {
         final Path onDisk = dirs.partitionDir(tp);
         if (onDisk != null) {
             final LogDir dir = dirs.dirOf(onDisk);
             if (dir.isOffline()) {
-                throw new KafkaStorageException("Cannot open the log of " + tp + ": log directory " + dir.path()
-                        + " is offline");
+                throw new KafkaStorageException(
+                        "Cannot open the log of " + tp + ": log directory " + dir.path() + " is offline");
             }
             return openFromDisk(tp, onDisk, dir, config);
         }
         final List<Path> offline = dirs.offlineDirs();
         if (!isNew && !offline.isEmpty()) {
-            throw new KafkaStorageException("Cannot create the log of " + tp + " because log directories "
-                    + offline + " are offline");
+            throw new KafkaStorageException(
+                    "Cannot create the log of " + tp + " because log directories " + offline + " are offline");
         }
         final LogDir dir = dirs.leastLoaded();
         if (dir == null) {
@@ -69,8 +71,8 @@ final class LogOpener {
     }
 
     /** See {@link LogManager#openAll}; each log opened is put into {@code logs}. */
-    Map<TopicPartition, CompletableFuture<PartitionLog>> openAll(final Map<TopicPartition, LogConfig> configs,
-                                                                 final Map<TopicPartition, PartitionLog> logs) {
+    Map<TopicPartition, CompletableFuture<PartitionLog>> openAll(
+            final Map<TopicPartition, LogConfig> configs, final Map<TopicPartition, PartitionLog> logs) {
         final Map<TopicPartition, CompletableFuture<PartitionLog>> failed = new HashMap<>();
         final Map<TopicPartition, Path> toOpen = new HashMap<>();
         configs.forEach((tp, config) -> {
@@ -79,14 +81,16 @@ final class LogOpener {
                 return;
             }
             if (failures.isOffline(onDisk.getParent())) {
-                failed.put(tp, CompletableFuture.failedFuture(new KafkaStorageException("Cannot open the log of "
-                        + tp + ": log directory " + onDisk.getParent() + " is offline")));
+                failed.put(
+                        tp,
+                        CompletableFuture.failedFuture(new KafkaStorageException("Cannot open the log of " + tp
+                                + ": log directory " + onDisk.getParent() + " is offline")));
             } else {
                 toOpen.put(tp, onDisk);
             }
         });
-        final Map<TopicPartition, CompletableFuture<PartitionLog>> opened = LogDirWorkers.runAll(
-                LogManager.RECOVERY_THREAD_PREFIX, recoveryThreadsPerDir, parents(toOpen), tp -> {
+        final Map<TopicPartition, CompletableFuture<PartitionLog>> opened =
+                LogDirWorkers.runAll(LogManager.RECOVERY_THREAD_PREFIX, recoveryThreadsPerDir, parents(toOpen), tp -> {
                     final Path onDisk = toOpen.get(tp);
                     final PartitionLog log = openFromDisk(tp, onDisk, dirs.dirOf(onDisk), configs.get(tp));
                     logs.put(tp, log);
@@ -103,10 +107,18 @@ final class LogOpener {
     }
 
     /** Opens a log found on disk, recovering it if its directory was not shut down cleanly. */
-    private PartitionLog openFromDisk(final TopicPartition tp, final Path onDisk, final LogDir dir,
-                                      final LogConfig config) throws IOException {
-        final PartitionLog log = PartitionLog.open(tp, onDisk, config, clock, dir.logStartOffsetAtOpen(tp),
-                dir.recoveryPointAtOpen(tp), dir.cleanAtOpen(), failures, flusher);
+    private PartitionLog openFromDisk(
+            final TopicPartition tp, final Path onDisk, final LogDir dir, final LogConfig config) throws IOException {
+        final PartitionLog log = PartitionLog.open(
+                tp,
+                onDisk,
+                config,
+                clock,
+                dir.logStartOffsetAtOpen(tp),
+                dir.recoveryPointAtOpen(tp),
+                dir.cleanAtOpen(),
+                failures,
+                flusher);
         final Long cleanedUpTo = dir.cleanerOffsetAtOpen(tp);
         if (cleanedUpTo != null) {
             log.cleaning().restoreFirstDirtyOffset(cleanedUpTo);

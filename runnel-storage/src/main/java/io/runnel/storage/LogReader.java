@@ -2,15 +2,13 @@ package io.runnel.storage;
 
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.StorageIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.StorageIo;
 
 /**
  * The reads of one {@link PartitionLog}: fetches, which take no lock and only look below the offsets the appender
@@ -31,8 +29,8 @@ final class LogReader {
     }
 
     /** See {@link PartitionLog#read}. */
-    LogSlice read(final long fetchOffset, final int maxBytes, final long maxOffsetExclusive,
-                  final boolean minOneBatch) {
+    LogSlice read(
+            final long fetchOffset, final int maxBytes, final long maxOffsetExclusive, final boolean minOneBatch) {
         log.io.ensureOnline();
         final long end = log.logEndOffset;
         // The array before the start offset: retention publishes the new start before the shorter array, so a
@@ -51,7 +49,9 @@ final class LogReader {
         final ByteBuffer scratch = READ_SCRATCH.get();
         final String what = "reading " + log.topicPartition + " at offset " + fetchOffset;
         // an UncheckedIOException is a lazily opened index that could not be mapped, or one let go of at close
-        return StorageIo.call(what, () -> SegmentList.read(segs, fetchOffset, maxBytes, bound, minOneBatch, scratch),
+        return StorageIo.call(
+                what,
+                () -> SegmentList.read(segs, fetchOffset, maxBytes, bound, minOneBatch, scratch),
                 cause -> onReadFailure(what, cause));
     }
 
@@ -72,7 +72,8 @@ final class LogReader {
         try {
             log.io.ensureOnline();
             final long start = log.logStartOffset;
-            return log.io.call("searching " + log.topicPartition + " by timestamp",
+            return log.io.call(
+                    "searching " + log.topicPartition + " by timestamp",
                     () -> log.segments.findByTimestamp(timestamp, start));
         } finally {
             log.lock.unlock();
@@ -84,8 +85,8 @@ final class LogReader {
         log.lock.lock();
         try {
             log.io.ensureOnline();
-            return log.io.call("searching " + log.topicPartition + " for the max timestamp",
-                    log.segments::maxTimestampRecord);
+            return log.io.call(
+                    "searching " + log.topicPartition + " for the max timestamp", log.segments::maxTimestampRecord);
         } finally {
             log.lock.unlock();
         }

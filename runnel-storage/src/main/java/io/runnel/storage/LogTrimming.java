@@ -1,13 +1,11 @@
 package io.runnel.storage;
 
-import java.util.List;
-
-import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-
 import io.runnel.storage.log.LogLoader;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.retention.RetentionRules;
+import java.util.List;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 
 /**
  * What takes records out of one {@link PartitionLog}: retention removes whole segments from the front, DeleteRecords
@@ -39,7 +37,8 @@ final class LogTrimming {
             }
             final LogConfig cfg = log.config;
             final long start = log.logStartOffset;
-            final int count = log.io.call("applying retention to " + log.topicPartition,
+            final int count = log.io.call(
+                    "applying retention to " + log.topicPartition,
                     () -> RetentionRules.deletableCount(log.segments.array(), cfg, start, nowMs));
             if (count == 0) {
                 return List.of();
@@ -48,8 +47,8 @@ final class LogTrimming {
                 log.appender.roll(nowMs, cfg);
             }
             log.logStartOffset = Math.max(log.logStartOffset, log.segments.array()[count].baseOffset());
-            return log.io.call("renaming deleted segments of " + log.topicPartition,
-                    () -> log.segments.removeOldest(count));
+            return log.io.call(
+                    "renaming deleted segments of " + log.topicPartition, () -> log.segments.removeOldest(count));
         } finally {
             log.lock.unlock();
         }
@@ -61,8 +60,8 @@ final class LogTrimming {
         try {
             log.ensureWritable();
             if (offset > log.logEndOffset) {
-                throw new OffsetOutOfRangeException("Cannot delete records of " + log.topicPartition
-                        + " before offset " + offset + ": the log ends at " + log.logEndOffset);
+                throw new OffsetOutOfRangeException("Cannot delete records of " + log.topicPartition + " before offset "
+                        + offset + ": the log ends at " + log.logEndOffset);
             }
             if (offset > log.logStartOffset) {
                 log.logStartOffset = offset;
@@ -91,8 +90,8 @@ final class LogTrimming {
      */
     List<LogSegment> truncateTo(final long offset) {
         if (offset < 0) {
-            throw new IllegalArgumentException("Cannot truncate " + log.topicPartition + " to negative offset "
-                    + offset);
+            throw new IllegalArgumentException(
+                    "Cannot truncate " + log.topicPartition + " to negative offset " + offset);
         }
         log.lock.lock();
         try {
@@ -106,8 +105,8 @@ final class LogTrimming {
             final boolean emptied = offset <= segments.first().baseOffset();
             // readers first stop looking at what goes: they never read at or past the published end
             log.logEndOffset = Math.max(offset, segments.first().baseOffset());
-            final SegmentList.Truncated truncated = log.io.call("truncating " + log.topicPartition + " to offset "
-                    + offset, () -> {
+            final SegmentList.Truncated truncated =
+                    log.io.call("truncating " + log.topicPartition + " to offset " + offset, () -> {
                         final SegmentList.Truncated cut = segments.truncateTo(log.dir, offset, cfg, log.clock.millis());
                         LogLoader.rebuildProducerState(List.of(segments.array()), cut.endOffset(), log.producers);
                         return cut;

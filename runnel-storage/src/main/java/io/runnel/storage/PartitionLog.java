@@ -1,21 +1,5 @@
 package io.runnel.storage;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.InstantSource;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
-
 import io.runnel.storage.cleaner.LogCleaner;
 import io.runnel.storage.flush.LogFlusher;
 import io.runnel.storage.log.LogLoader;
@@ -23,6 +7,20 @@ import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.StorageIo;
 import io.runnel.storage.producer.ProducerStateManager;
 import io.runnel.storage.retention.RetentionRules;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnsupportedForMessageFormatException;
 
 /**
  * The log of one partition: an ordered list of {@link LogSegment}s in directory {@code <topic>-<partition>},
@@ -69,6 +67,7 @@ public final class PartitionLog implements AutoCloseable {
     final SegmentList segments;
     /** Guarded by lock. */
     final FlushState flushState;
+
     volatile LogConfig config;
     volatile long logEndOffset;
     volatile long logStartOffset;
@@ -82,10 +81,16 @@ public final class PartitionLog implements AutoCloseable {
     private final LogTrimming trimming;
     final LogCleaning cleaning;
 
-    private PartitionLog(final TopicPartition topicPartition, final Path dir, final LogConfig config,
-                         final InstantSource clock, final ProducerStateManager producers,
-                         final LogLoader.LoadedLog loaded, final long logStartOffsetCheckpoint,
-                         final LogDirFailures dirFailures, final Flusher flusher) {
+    private PartitionLog(
+            final TopicPartition topicPartition,
+            final Path dir,
+            final LogConfig config,
+            final InstantSource clock,
+            final ProducerStateManager producers,
+            final LogLoader.LoadedLog loaded,
+            final long logStartOffsetCheckpoint,
+            final LogDirFailures dirFailures,
+            final Flusher flusher) {
         this.topicPartition = topicPartition;
         this.dir = dir;
         this.io = new LogIo(topicPartition, dir, dirFailures);
@@ -98,8 +103,7 @@ public final class PartitionLog implements AutoCloseable {
         // The checkpoint is ahead of the first segment when a crash undid a deletion (the next retention pass
         // removes that segment again); it can never be past the end, as retention rolls before deleting the last
         // segment, unless the files were tampered with.
-        this.logStartOffset = Math.min(Math.max(segments.first().baseOffset(), logStartOffsetCheckpoint),
-                logEndOffset);
+        this.logStartOffset = Math.min(Math.max(segments.first().baseOffset(), logStartOffsetCheckpoint), logEndOffset);
         this.flushState = new FlushState(loaded.logEndOffset(), clock.millis());
         this.appender = new LogAppender(this);
         this.reader = new LogReader(this);
@@ -112,11 +116,24 @@ public final class PartitionLog implements AutoCloseable {
      * {@link #open(TopicPartition, Path, LogConfig, InstantSource, long, long, boolean, Flusher)} with a log that
      * flushes on the appending thread ({@link #CALLER_FLUSHES}).
      */
-    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
-                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
-                                    final boolean cleanShutdown) {
-        return open(topicPartition, dir, config, clock, logStartOffset, recoveryPoint, cleanShutdown,
-                LogDirFailures.unobserved(), CALLER_FLUSHES);
+    public static PartitionLog open(
+            final TopicPartition topicPartition,
+            final Path dir,
+            final LogConfig config,
+            final InstantSource clock,
+            final long logStartOffset,
+            final long recoveryPoint,
+            final boolean cleanShutdown) {
+        return open(
+                topicPartition,
+                dir,
+                config,
+                clock,
+                logStartOffset,
+                recoveryPoint,
+                cleanShutdown,
+                LogDirFailures.unobserved(),
+                CALLER_FLUSHES);
     }
 
     /**
@@ -127,18 +144,41 @@ public final class PartitionLog implements AutoCloseable {
      * to {@code dirFailures}: a failure to open takes the directory offline, and so does any later disk error of
      * this log, which then stops with every other log of the directory.
      */
-    public static PartitionLog open(final TopicPartition topicPartition, final Path dir, final LogConfig config,
-                                    final InstantSource clock, final long logStartOffset, final long recoveryPoint,
-                                    final boolean cleanShutdown, final LogDirFailures dirFailures,
-                                    final Flusher flusher) {
-        return StorageIo.call("opening log " + dir, () -> {
-            Files.createDirectories(dir);
-            final ProducerStateManager producers = new ProducerStateManager(dir);
-            final LogLoader.LoadedLog loaded = LogLoader.load(dir, recoveryPoint, cleanShutdown,
-                    config.indexIntervalBytes(), config.segmentIndexBytes(), clock.millis(), producers);
-            return new PartitionLog(topicPartition, dir, config, clock, producers, loaded, logStartOffset, dirFailures,
-                    flusher);
-        }, cause -> dirFailures.report(dir.getParent(), cause));
+    public static PartitionLog open(
+            final TopicPartition topicPartition,
+            final Path dir,
+            final LogConfig config,
+            final InstantSource clock,
+            final long logStartOffset,
+            final long recoveryPoint,
+            final boolean cleanShutdown,
+            final LogDirFailures dirFailures,
+            final Flusher flusher) {
+        return StorageIo.call(
+                "opening log " + dir,
+                () -> {
+                    Files.createDirectories(dir);
+                    final ProducerStateManager producers = new ProducerStateManager(dir);
+                    final LogLoader.LoadedLog loaded = LogLoader.load(
+                            dir,
+                            recoveryPoint,
+                            cleanShutdown,
+                            config.indexIntervalBytes(),
+                            config.segmentIndexBytes(),
+                            clock.millis(),
+                            producers);
+                    return new PartitionLog(
+                            topicPartition,
+                            dir,
+                            config,
+                            clock,
+                            producers,
+                            loaded,
+                            logStartOffset,
+                            dirFailures,
+                            flusher);
+                },
+                cause -> dirFailures.report(dir.getParent(), cause));
     }
 
     public TopicPartition topicPartition() {
@@ -261,8 +301,8 @@ public final class PartitionLog implements AutoCloseable {
      * @param maxOffsetExclusive only batches whose base offset is below this (the high watermark)
      * @throws OffsetOutOfRangeException when {@code fetchOffset} is outside [log start, log end]
      */
-    public LogSlice read(final long fetchOffset, final int maxBytes, final long maxOffsetExclusive,
-                         final boolean minOneBatch) {
+    public LogSlice read(
+            final long fetchOffset, final int maxBytes, final long maxOffsetExclusive, final boolean minOneBatch) {
         return reader.read(fetchOffset, maxBytes, maxOffsetExclusive, minOneBatch);
     }
 
@@ -360,7 +400,7 @@ public final class PartitionLog implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset
-                + ", segments=" + segments.count() + ")";
+        return "PartitionLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + logEndOffset + ", segments="
+                + segments.count() + ")";
     }
 }

@@ -2,16 +2,15 @@ package io.runnel.storage;
 
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentFiles;
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.SegmentFiles;
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * The segments of one {@link PartitionLog}, oldest first, the last one active: a copy-on-write array, so a reader
@@ -25,8 +24,7 @@ import io.runnel.storage.record.RecordBatchFlyweight;
 final class SegmentList {
 
     /** What a truncation removed, and where the log now ends. */
-    record Truncated(List<LogSegment> removed, long endOffset) {
-    }
+    record Truncated(List<LogSegment> removed, long endOffset) {}
 
     private volatile LogSegment[] segments;
 
@@ -132,8 +130,7 @@ final class SegmentList {
      * above it are renamed for deletion, the one holding it is cut there and made active with its indexes rebuilt.
      * When the first segment starts at or above {@code offset}, every segment goes and a new empty one starts there.
      */
-    Truncated truncateTo(final Path dir, final long offset, final LogConfig cfg, final long nowMs)
-            throws IOException {
+    Truncated truncateTo(final Path dir, final long offset, final LogConfig cfg, final long nowMs) throws IOException {
         final LogSegment[] all = segments;
         if (offset <= all[0].baseOffset()) {
             final List<LogSegment> removed = List.of(all);
@@ -202,8 +199,14 @@ final class SegmentList {
      * Whole batches starting with the one that holds {@code fetchOffset}, from one segment of {@code segs}, only
      * those based below {@code bound}; see {@link PartitionLog#read}.
      */
-    static LogSlice read(final LogSegment[] segs, final long fetchOffset, final int maxBytes, final long bound,
-                         final boolean minOneBatch, final ByteBuffer scratch) throws IOException {
+    static LogSlice read(
+            final LogSegment[] segs,
+            final long fetchOffset,
+            final int maxBytes,
+            final long bound,
+            final boolean minOneBatch,
+            final ByteBuffer scratch)
+            throws IOException {
         for (int i = floor(segs, fetchOffset); i < segs.length; i++) {
             final LogSegment segment = segs[i];
             final int position = segment.findBatchPosition(fetchOffset, scratch);

@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +40,18 @@ public final class StorageThread implements AutoCloseable {
 
     /** Runs {@code pass} every {@code intervalMs}, the first time {@code intervalMs} from now. */
     public void repeat(final long intervalMs, final Runnable pass) {
-        executor.scheduleWithFixedDelay(() -> {
-            try {
-                pass.run();
-            } catch (final RuntimeException e) {
-                // an exception would cancel the periodic task; the next pass may well succeed
-                LOG.error("A pass of {} failed", name, e);
-            }
-        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        pass.run();
+                    } catch (final RuntimeException e) {
+                        // an exception would cancel the periodic task; the next pass may well succeed
+                        LOG.error("A pass of {} failed", name, e);
+                    }
+                },
+                intervalMs,
+                intervalMs,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code task} after {@code delayMs}; false when the thread is closing (the task will not run). */

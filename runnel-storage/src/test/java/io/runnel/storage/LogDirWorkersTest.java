@@ -14,7 +14,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 /** The start and shutdown workers: so many at a time per log directory, each task's outcome its own. */
@@ -38,7 +37,7 @@ class LogDirWorkersTest {
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             threads.add(Thread.currentThread().getName());
             try {
-                pairs.await(10, TimeUnit.SECONDS);   // only returns when two tasks run at once
+                pairs.await(10, TimeUnit.SECONDS); // only returns when two tasks run at once
             } catch (final Exception e) {
                 throw new IllegalStateException(e);
             } finally {
@@ -58,8 +57,8 @@ class LogDirWorkersTest {
     void shouldGiveEachDirectoryItsOwnThreads() throws Exception {
         final CyclicBarrier bothDirs = new CyclicBarrier(2);
 
-        final Map<String, CompletableFuture<String>> results = LogDirWorkers.runAll("test-worker-", 1,
-                Map.of("a", D1, "b", D2), key -> {
+        final Map<String, CompletableFuture<String>> results =
+                LogDirWorkers.runAll("test-worker-", 1, Map.of("a", D1, "b", D2), key -> {
                     try {
                         bothDirs.await(10, TimeUnit.SECONDS);
                     } catch (final Exception e) {
@@ -74,17 +73,22 @@ class LogDirWorkersTest {
 
     @Test
     void shouldKeepOneTasksFailureToItsOwnKey() throws Exception {
-        final Map<String, CompletableFuture<String>> results = LogDirWorkers.runAll("test-worker-", 2,
-                Map.of("disk", D1, "bug", D1, "fine", D1), key -> switch (key) {
+        final Map<String, CompletableFuture<String>> results =
+                LogDirWorkers.runAll("test-worker-", 2, Map.of("disk", D1, "bug", D1, "fine", D1), key -> switch (key) {
                     case "disk" -> throw new IOException("EIO");
                     case "bug" -> throw new IllegalStateException("oops");
                     default -> key;
                 });
 
         assertThat(results.get("fine").get()).isEqualTo("fine");
-        assertThatThrownBy(() -> results.get("disk").get()).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(IOException.class).hasMessage("EIO");
-        assertThatThrownBy(() -> results.get("bug").get()).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> results.get("disk").get())
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IOException.class)
+                .hasMessage("EIO");
+        assertThatThrownBy(() -> results.get("bug").get())
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -4,6 +4,9 @@ import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.flush.LogFlusher;
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.OffsetCheckpointFile;
 import io.runnel.testsupport.Await;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
@@ -20,17 +23,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.flush.LogFlusher;
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.OffsetCheckpointFile;
 
 /**
  * The log flusher: appends never fsync; the flusher thread does, for many appends at once, and only then moves the
@@ -47,13 +45,17 @@ class LogFlusherTest {
 
     @TempDir
     Path tmp;
+
     private final ManualClock clock = new ManualClock(T0);
     private final CompletableFuture<Void> gate = new CompletableFuture<>();
     private LogManager manager;
 
     private LogManager open(final Path dir, final long checkpointIntervalMs) throws IOException {
-        return LogManager.open(List.of(dir), clock, LogManager.Settings.defaults()
-                .withFlush(new LogManager.FlushIntervals(Long.MAX_VALUE, checkpointIntervalMs)));
+        return LogManager.open(
+                List.of(dir),
+                clock,
+                LogManager.Settings.defaults()
+                        .withFlush(new LogManager.FlushIntervals(Long.MAX_VALUE, checkpointIntervalMs)));
     }
 
     /** Keeps the flusher thread busy until {@link #gate} completes. */
@@ -63,7 +65,7 @@ class LogFlusherTest {
 
     /** Returns once everything asked of the flusher before this call is done. */
     private void awaitFlusher() throws Exception {
-        manager.flusher().runLater(() -> { }).get();
+        manager.flusher().runLater(() -> {}).get();
     }
 
     @AfterEach
@@ -82,8 +84,8 @@ class LogFlusherTest {
 
         final AppendResult appended = log.appendAsLeader(batch(5, T0), 0);
         final AtomicReference<String> completingThread = new AtomicReference<>();
-        final CompletableFuture<Void> observed =
-                appended.flushed().thenRun(() -> completingThread.set(Thread.currentThread().getName()));
+        final CompletableFuture<Void> observed = appended.flushed()
+                .thenRun(() -> completingThread.set(Thread.currentThread().getName()));
         assertThat(appended.awaitsFlush()).isTrue();
         assertThat(appended.flushed()).isNotDone();
         assertThat(log.recoveryPoint()).isZero();
@@ -126,7 +128,8 @@ class LogFlusherTest {
         for (int p = 0; p < 4; p++) {
             final Thread producer = new Thread(() -> {
                 for (int i = 0; i < 25; i++) {
-                    final CompletableFuture<Void> ack = log.appendAsLeader(batch(5, T0), 0).flushed();
+                    final CompletableFuture<Void> ack =
+                            log.appendAsLeader(batch(5, T0), 0).flushed();
                     synchronized (acks) {
                         acks.add(ack);
                     }
@@ -207,7 +210,9 @@ class LogFlusherTest {
 
     @Test
     void shouldFlushOnTheSchedulerALogWhoseLastFlushIsOlderThanFlushMs() throws Exception {
-        manager = LogManager.open(List.of(tmp.resolve("d1")), clock,
+        manager = LogManager.open(
+                List.of(tmp.resolve("d1")),
+                clock,
                 LogManager.Settings.defaults().withFlush(new LogManager.FlushIntervals(5, 60_000)));
         final PartitionLog log = manager.getOrCreate(A0, LogConfig.defaults().withFlushInterval(Long.MAX_VALUE, 1_000));
         log.appendAsLeader(batch(5, T0), 0);
@@ -215,7 +220,9 @@ class LogFlusherTest {
         assertThat(log.recoveryPoint()).as("flush.ms has not passed yet").isZero();
 
         clock.advance(1_000);
-        Await.until(Duration.ofSeconds(10), () -> log.recoveryPoint() != 0,
+        Await.until(
+                Duration.ofSeconds(10),
+                () -> log.recoveryPoint() != 0,
                 "the flush scheduler (looking every 5 ms) flushes the log");
         assertThat(log.recoveryPoint()).isEqualTo(5);
         assertThat(log.lastFlushMs()).isEqualTo(T0 + 1_000);
@@ -232,8 +239,11 @@ class LogFlusherTest {
             log.appendAsLeader(batch(10, T0), 0); // segments 0 and 20, two batches each
         }
         log.flush();
-        Await.until(Duration.ofSeconds(10),
-                () -> Long.valueOf(40).equals(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT).get(A0)),
+        Await.until(
+                Duration.ofSeconds(10),
+                () -> Long.valueOf(40)
+                        .equals(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT)
+                                .get(A0)),
                 "the flusher (every 5 ms) checkpoints recovery point 40");
         holdFlusher();
         log.appendAsLeader(batch(10, T0), 0); // rolls segment 40, not flushed: the flusher is busy

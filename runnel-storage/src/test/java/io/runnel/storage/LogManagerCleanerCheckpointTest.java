@@ -4,19 +4,17 @@ import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.storage.log.OffsetCheckpointFile;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.CompressionType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.OffsetCheckpointFile;
 
 /**
  * The {@code cleaner-offset-checkpoint} of a log directory: written after a cleaner pass cleaned a log (and at
@@ -29,11 +27,13 @@ class LogManagerCleanerCheckpointTest {
     private static final TopicPartition TABLE = new TopicPartition("table", 0);
     private static final TopicPartition PLAIN = new TopicPartition("plain", 0);
     /** One keyed batch per segment; cleaned whenever anything is dirty. */
-    private static final LogConfig COMPACTED = LogConfig.defaults().withSegmentBytes(100)
+    private static final LogConfig COMPACTED = LogConfig.defaults()
+            .withSegmentBytes(100)
             .withCompaction(new CompactionConfig(true, 0.0, 60_000, 0, Long.MAX_VALUE));
 
     @TempDir
     Path tmp;
+
     private final ManualClock clock = new ManualClock(T0);
 
     private static void put(final PartitionLog log, final String... keyValues) {
@@ -52,7 +52,8 @@ class LogManagerCleanerCheckpointTest {
             assertThat(manager.cleanLogs()).isPositive();
 
             assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.CLEANER_OFFSET))
-                    .as("written by the pass; only compacted logs have an entry").isEqualTo(Map.of(TABLE, 3L));
+                    .as("written by the pass; only compacted logs have an entry")
+                    .isEqualTo(Map.of(TABLE, 3L));
         }
         // the next start is an unclean one, which recovers the logs
         Files.delete(d1.resolve(LogManager.CLEAN_SHUTDOWN_FILE));
@@ -60,14 +61,19 @@ class LogManagerCleanerCheckpointTest {
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
             final PartitionLog log = manager.getOrCreate(TABLE, COMPACTED);
 
-            assertThat(log.cleaning().firstDirtyOffset()).as("read back at open").isEqualTo(3);
-            assertThat(manager.cleanLogs()).as("the cleaned part is not cleaned again").isZero();
+            assertThat(log.cleaning().firstDirtyOffset())
+                    .as("read back at open")
+                    .isEqualTo(3);
+            assertThat(manager.cleanLogs())
+                    .as("the cleaned part is not cleaned again")
+                    .isZero();
 
             put(log, "a", "3", "c", "1");
             assertThat(manager.cleanLogs()).as("new dirty segments are").isPositive();
             assertThat(log.cleaning().firstDirtyOffset()).isEqualTo(5);
         }
-        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.CLEANER_OFFSET)).containsEntry(TABLE, 5L);
+        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.CLEANER_OFFSET))
+                .containsEntry(TABLE, 5L);
     }
 
     @Test
@@ -78,13 +84,15 @@ class LogManagerCleanerCheckpointTest {
         }
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.CLEANER_OFFSET, Map.of(TABLE, 1_000L));
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
-            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("past the end")
+            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset())
+                    .as("past the end")
                     .isEqualTo(3);
         }
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.LOG_START_OFFSET, Map.of(TABLE, 2L));
         OffsetCheckpointFile.write(d1, OffsetCheckpointFile.CLEANER_OFFSET, Map.of(TABLE, 1L));
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
-            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset()).as("below the start")
+            assertThat(manager.getOrCreate(TABLE, COMPACTED).cleaning().firstDirtyOffset())
+                    .as("below the start")
                     .isEqualTo(2);
         }
     }

@@ -4,6 +4,7 @@ import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.log.OffsetCheckpointFile;
 import io.runnel.testsupport.Await;
 import io.runnel.testsupport.ManualClock;
 import io.runnel.testsupport.TempDirs;
@@ -13,13 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.OffsetCheckpointFile;
 
 /**
  * Disk errors are isolated per log directory, with real failures made the way Kafka's {@code LogDirFailureTest}
@@ -31,6 +29,7 @@ class LogManagerLogDirFailureTest {
     private static final long T0 = 1_700_000_000_000L;
     /** Every append of a second batch rolls: the roll creates files, which is what fails in a broken directory. */
     private static final LogConfig TINY_SEGMENTS = LogConfig.defaults().withSegmentBytes(100);
+
     private static final TopicPartition A0 = new TopicPartition("a", 0);
     private static final TopicPartition A1 = new TopicPartition("a", 1);
     private static final TopicPartition A2 = new TopicPartition("a", 2);
@@ -38,6 +37,7 @@ class LogManagerLogDirFailureTest {
 
     @TempDir
     Path tmp;
+
     private final ManualClock clock = new ManualClock(T0);
 
     @Test
@@ -65,12 +65,14 @@ class LogManagerLogDirFailureTest {
 
             assertThat(a1.appendAsLeader(batch(3, T0), 0).lastOffset()).isEqualTo(2);
             assertThat(a1.appendAsLeader(batch(3, T0), 0).lastOffset()).isEqualTo(5);
-            assertThat(TestBatches.offsetsOf(a1.read(0, 10_000, Long.MAX_VALUE, true))).startsWith(0L);
+            assertThat(TestBatches.offsetsOf(a1.read(0, 10_000, Long.MAX_VALUE, true)))
+                    .startsWith(0L);
             assertThat(manager.getOrCreate(B0, TINY_SEGMENTS).dir().getParent()).isEqualTo(d2.toAbsolutePath());
             assertThat(manager.deleteOldSegments()).isZero();
         }
         assertThat(Files.exists(d2.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isTrue();
-        assertThat(OffsetCheckpointFile.read(d2, OffsetCheckpointFile.RECOVERY_POINT)).containsKeys(A1, B0);
+        assertThat(OffsetCheckpointFile.read(d2, OffsetCheckpointFile.RECOVERY_POINT))
+                .containsKeys(A1, B0);
     }
 
     @Test
@@ -91,11 +93,14 @@ class LogManagerLogDirFailureTest {
         }
         // d1 itself is still writable; it is the disk's earlier failure that keeps the broker from writing there
         assertThat(Files.exists(d1.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isFalse();
-        assertThat(Files.exists(d1.resolve(OffsetCheckpointFile.RECOVERY_POINT))).isFalse();
-        assertThat(Files.exists(d1.resolve(OffsetCheckpointFile.LOG_START_OFFSET))).isFalse();
+        assertThat(Files.exists(d1.resolve(OffsetCheckpointFile.RECOVERY_POINT)))
+                .isFalse();
+        assertThat(Files.exists(d1.resolve(OffsetCheckpointFile.LOG_START_OFFSET)))
+                .isFalse();
         assertThat(Files.exists(d2.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isTrue();
         try (Stream<Path> files = Files.list(d1.resolve("a-2"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no producer snapshot, no rolled segment")
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("no producer snapshot, no rolled segment")
                     .noneMatch(name -> name.endsWith(".snapshot"));
         }
     }
@@ -118,13 +123,18 @@ class LogManagerLogDirFailureTest {
             replaceWithFile(a0.dir());
             assertThatThrownBy(() -> a0.appendAsLeader(batch(3, T0), 0)).isInstanceOf(KafkaStorageException.class);
 
-            Await.until(Duration.ofSeconds(10), () -> openFilesUnder(d1) == 0,
+            Await.until(
+                    Duration.ofSeconds(10),
+                    () -> openFilesUnder(d1) == 0,
                     "the files held open in the failed directory are closed");
-            assertThat(openFilesUnder(d1)).as("files the broker holds open in the failed directory").isZero();
+            assertThat(openFilesUnder(d1))
+                    .as("files the broker holds open in the failed directory")
+                    .isZero();
             assertThat(openFilesUnder(d2)).isEqualTo(openInD2);
             assertThatThrownBy(() -> a2.read(0, 1000, Long.MAX_VALUE, true)).isInstanceOf(KafkaStorageException.class);
             assertThat(a1.appendAsLeader(batch(1, T0), 0).firstOffset()).isEqualTo(3);
-            assertThat(TestBatches.offsetsOf(a1.read(3, 10_000, Long.MAX_VALUE, true))).containsExactly(3L);
+            assertThat(TestBatches.offsetsOf(a1.read(3, 10_000, Long.MAX_VALUE, true)))
+                    .containsExactly(3L);
         }
     }
 
@@ -139,7 +149,8 @@ class LogManagerLogDirFailureTest {
             // a fetch that found the log just before its topic was deleted reads closed files
             manager.delete(A0);
             assertThatThrownBy(() -> a0.read(0, 1000, Long.MAX_VALUE, true))
-                    .isInstanceOf(KafkaStorageException.class).hasMessageContaining("closed");
+                    .isInstanceOf(KafkaStorageException.class)
+                    .hasMessageContaining("closed");
 
             assertThat(manager.offlineDirs()).isEmpty();
             assertThat(a1.appendAsLeader(batch(1, T0), 0).firstOffset()).isZero();
@@ -171,7 +182,8 @@ class LogManagerLogDirFailureTest {
             final PartitionLog a0 = manager.getOrCreate(A0, TINY_SEGMENTS);
             final PartitionLog a1 = manager.getOrCreate(A1, TINY_SEGMENTS);
             // the checkpoint's rename cannot replace a directory that holds something
-            Files.createDirectories(d1.resolve(OffsetCheckpointFile.LOG_START_OFFSET).resolve("occupied"));
+            Files.createDirectories(
+                    d1.resolve(OffsetCheckpointFile.LOG_START_OFFSET).resolve("occupied"));
 
             manager.checkpointLogStartOffsets();
 
@@ -205,18 +217,27 @@ class LogManagerLogDirFailureTest {
         replaceWithFile(d2);
         try (LogManager manager = LogManager.open(List.of(d1, d2), clock)) {
             assertThat(manager.offlineDirs()).containsExactly(d2.toAbsolutePath());
-            assertThat(manager.getOrCreate(A0, TINY_SEGMENTS, false).logEndOffset()).isEqualTo(3);
+            assertThat(manager.getOrCreate(A0, TINY_SEGMENTS, false).logEndOffset())
+                    .isEqualTo(3);
             // a1's data is most likely on the offline disk: no empty log takes its place
             assertThatThrownBy(() -> manager.getOrCreate(A1, TINY_SEGMENTS, false))
-                    .isInstanceOf(KafkaStorageException.class).hasMessageContaining("are offline");
-            assertThat(manager.getOrCreate(B0, TINY_SEGMENTS, true).dir().getParent()).isEqualTo(d1.toAbsolutePath());
+                    .isInstanceOf(KafkaStorageException.class)
+                    .hasMessageContaining("are offline");
+            assertThat(manager.getOrCreate(B0, TINY_SEGMENTS, true).dir().getParent())
+                    .isEqualTo(d1.toAbsolutePath());
 
             final List<LogDirDescription> dirs = manager.describeLogDirs();
-            assertThat(dirs).extracting(LogDirDescription::path).containsExactly(d1.toAbsolutePath(), d2.toAbsolutePath());
+            assertThat(dirs)
+                    .extracting(LogDirDescription::path)
+                    .containsExactly(d1.toAbsolutePath(), d2.toAbsolutePath());
             assertThat(dirs.get(0).online()).isTrue();
-            assertThat(dirs.get(0).logs()).extracting(PartitionLog::topicPartition).containsExactlyInAnyOrder(A0, B0);
+            assertThat(dirs.get(0).logs())
+                    .extracting(PartitionLog::topicPartition)
+                    .containsExactlyInAnyOrder(A0, B0);
             assertThat(dirs.get(0).totalBytes()).isPositive();
-            assertThat(dirs.get(0).usableBytes()).isPositive().isLessThanOrEqualTo(dirs.get(0).totalBytes());
+            assertThat(dirs.get(0).usableBytes())
+                    .isPositive()
+                    .isLessThanOrEqualTo(dirs.get(0).totalBytes());
             assertThat(dirs.get(1).online()).isFalse();
             assertThat(dirs.get(1).logs()).isEmpty();
         }
@@ -229,7 +250,8 @@ class LogManagerLogDirFailureTest {
         Files.writeString(d1, "not a directory");
         Files.writeString(d2, "not a directory");
         assertThatThrownBy(() -> LogManager.open(List.of(d1, d2), clock))
-                .isInstanceOf(IOException.class).hasMessageContaining("None of the log directories");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("None of the log directories");
     }
 
     /** Kafka's {@code TestUtils.causeLogDirFailure}: the directory goes, a regular file takes its name. */

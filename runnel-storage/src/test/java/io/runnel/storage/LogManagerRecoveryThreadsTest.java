@@ -4,6 +4,8 @@ import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.OffsetCheckpointFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,14 +21,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.OffsetCheckpointFile;
 
 /**
  * num.recovery.threads.per.data.dir: the logs found at start opened together (openAll), and every log closed together
@@ -88,8 +86,8 @@ class LogManagerRecoveryThreadsTest {
         writeThenCrash(dir);
         final ThreadNotingClock clock = new ThreadNotingClock();
 
-        try (LogManager manager = LogManager.open(List.of(dir), clock,
-                LogManager.Settings.defaults().withRecoveryThreadsPerDir(3))) {
+        try (LogManager manager = LogManager.open(
+                List.of(dir), clock, LogManager.Settings.defaults().withRecoveryThreadsPerDir(3))) {
             final Map<TopicPartition, CompletableFuture<PartitionLog>> opened = manager.openAll(configs(PARTITIONS));
 
             assertThat(opened).hasSize(PARTITIONS);
@@ -99,8 +97,11 @@ class LogManagerRecoveryThreadsTest {
                 assertThat(TestBatches.allOffsets(log)).hasSize(30);
                 assertThat(manager.getOrCreate(tp(p), LogConfig.defaults())).isSameAs(log);
             }
-            assertThat(clock.threads).contains(LogManager.RECOVERY_THREAD_PREFIX + "0",
-                    LogManager.RECOVERY_THREAD_PREFIX + "1", LogManager.RECOVERY_THREAD_PREFIX + "2");
+            assertThat(clock.threads)
+                    .contains(
+                            LogManager.RECOVERY_THREAD_PREFIX + "0",
+                            LogManager.RECOVERY_THREAD_PREFIX + "1",
+                            LogManager.RECOVERY_THREAD_PREFIX + "2");
             assertThat(clock.threads).noneMatch(name -> name.equals(LogManager.RECOVERY_THREAD_PREFIX + "3"));
         }
         assertThat(Files.exists(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isTrue();
@@ -111,7 +112,9 @@ class LogManagerRecoveryThreadsTest {
     @Test
     void shouldCloseEveryLogAtShutdownWithItsDataAndMarkTheDirectoryClean() throws Exception {
         final Path dir = tmp.resolve("d1");
-        try (LogManager manager = LogManager.open(List.of(dir), InstantSource.fixed(Instant.ofEpochMilli(T0)),
+        try (LogManager manager = LogManager.open(
+                List.of(dir),
+                InstantSource.fixed(Instant.ofEpochMilli(T0)),
                 LogManager.Settings.defaults().withRecoveryThreadsPerDir(3))) {
             for (int p = 0; p < PARTITIONS; p++) {
                 manager.getOrCreate(tp(p), LogConfig.defaults()).appendAsLeader(batch(7, T0), 0);
@@ -119,11 +122,13 @@ class LogManagerRecoveryThreadsTest {
         }
 
         assertThat(Files.exists(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isTrue();
-        assertThat(OffsetCheckpointFile.read(dir,
-                OffsetCheckpointFile.RECOVERY_POINT)).hasSize(PARTITIONS).containsValue(7L)
+        assertThat(OffsetCheckpointFile.read(dir, OffsetCheckpointFile.RECOVERY_POINT))
+                .hasSize(PARTITIONS)
+                .containsValue(7L)
                 .doesNotContainValue(0L);
         try (LogManager manager = LogManager.open(List.of(dir), InstantSource.fixed(Instant.ofEpochMilli(T0)))) {
-            for (final CompletableFuture<PartitionLog> opened : manager.openAll(configs(PARTITIONS)).values()) {
+            for (final CompletableFuture<PartitionLog> opened :
+                    manager.openAll(configs(PARTITIONS)).values()) {
                 assertThat(TestBatches.allOffsets(opened.get())).hasSize(7);
             }
         }
@@ -163,18 +168,24 @@ class LogManagerRecoveryThreadsTest {
         final Path segment = broken.resolve(LogSegment.fileName(0, ".log"));
         Files.delete(segment);
         Files.createDirectory(segment);
-        final TopicPartition brokenTp = LogManager.parsePartitionDir(broken.getFileName().toString());
+        final TopicPartition brokenTp =
+                LogManager.parsePartitionDir(broken.getFileName().toString());
 
         try (LogManager manager = LogManager.open(List.of(good, bad), InstantSource.fixed(Instant.ofEpochMilli(T0)))) {
             final Map<TopicPartition, CompletableFuture<PartitionLog>> opened = manager.openAll(configs(4));
 
             assertThat(opened).hasSize(4);
-            assertThatThrownBy(() -> opened.get(brokenTp).get()).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(KafkaStorageException.class);
-            assertThat(manager.offlineDirs()).containsExactly(bad.toAbsolutePath().normalize());
+            assertThatThrownBy(() -> opened.get(brokenTp).get())
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(KafkaStorageException.class);
+            assertThat(manager.offlineDirs())
+                    .containsExactly(bad.toAbsolutePath().normalize());
             try (var partitions = Files.list(good)) {
-                for (final Path partition : partitions.filter(Files::isDirectory).toList()) {
-                    final TopicPartition tp = LogManager.parsePartitionDir(partition.getFileName().toString());
+                for (final Path partition :
+                        partitions.filter(Files::isDirectory).toList()) {
+                    final TopicPartition tp =
+                            LogManager.parsePartitionDir(partition.getFileName().toString());
                     assertThat(opened.get(tp).get().logEndOffset()).isEqualTo(5);
                 }
             }

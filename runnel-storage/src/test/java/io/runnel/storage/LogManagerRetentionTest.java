@@ -1,9 +1,12 @@
 package io.runnel.storage;
 
-import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.offsetsOf;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.OffsetCheckpointFile;
+import io.runnel.storage.retention.LogRetention;
 import io.runnel.testsupport.Await;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
@@ -12,15 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.OffsetCheckpointFile;
-import io.runnel.storage.retention.LogRetention;
 
 /**
  * Retention across the broker's logs: the pass, its thread, the delayed deletion of removed segments and the
@@ -33,11 +31,14 @@ class LogManagerRetentionTest {
     private static final TopicPartition B0 = new TopicPartition("b", 0);
     private static final int BATCH_BYTES = batch(10, T0).remaining();
     /** Expires segments whose newest record is more than 5 s old; files wait 1 min after deletion. */
-    private static final LogConfig CONFIG = LogConfig.defaults().withSegmentBytes(BATCH_BYTES)
-            .withRetention(5_000, -1).withFileDeleteDelayMs(60_000);
+    private static final LogConfig CONFIG = LogConfig.defaults()
+            .withSegmentBytes(BATCH_BYTES)
+            .withRetention(5_000, -1)
+            .withFileDeleteDelayMs(60_000);
 
     @TempDir
     Path tmp;
+
     private final ManualClock clock = new ManualClock(T0);
 
     private static void appendBatches(final PartitionLog log, final long... timestamps) {
@@ -61,15 +62,19 @@ class LogManagerRetentionTest {
             assertThat(manager.deleteOldSegments()).isEqualTo(2);
 
             assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.LOG_START_OFFSET))
-                    .as("written by the pass").containsEntry(A0, 20L).containsEntry(B0, 0L);
+                    .as("written by the pass")
+                    .containsEntry(A0, 20L)
+                    .containsEntry(B0, 0L);
         }
         try (LogManager manager = LogManager.open(List.of(d1), clock)) {
             final PartitionLog log = manager.getOrCreate(A0, CONFIG);
             assertThat(log.logStartOffset()).isEqualTo(20);
-            assertThat(TestBatches.allOffsets(log)).isEqualTo(LongStream.range(20, 30).boxed().toList());
+            assertThat(TestBatches.allOffsets(log))
+                    .isEqualTo(LongStream.range(20, 30).boxed().toList());
         }
         assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.LOG_START_OFFSET))
-                .as("written at close").containsEntry(A0, 20L);
+                .as("written at close")
+                .containsEntry(A0, 20L);
     }
 
     @Test
@@ -90,7 +95,8 @@ class LogManagerRetentionTest {
 
             assertThat(manager.pendingSegmentDeletions()).isEqualTo(1);
             assertThat(deleted).exists();
-            assertThat(offsetsOf(slice)).isEqualTo(LongStream.range(0, 10).boxed().toList());
+            assertThat(offsetsOf(slice))
+                    .isEqualTo(LongStream.range(0, 10).boxed().toList());
 
             clock.advance(1);
             manager.deleteOldSegments();
@@ -136,7 +142,8 @@ class LogManagerRetentionTest {
             assertThat(manager.deleteOldSegments()).isEqualTo(1);
 
             assertThat(healthy.logStartOffset()).isEqualTo(10);
-            assertThat(OffsetCheckpointFile.read(d2, OffsetCheckpointFile.LOG_START_OFFSET)).containsEntry(B0, 10L);
+            assertThat(OffsetCheckpointFile.read(d2, OffsetCheckpointFile.LOG_START_OFFSET))
+                    .containsEntry(B0, 10L);
             assertThat(broken.isOffline()).isTrue();
             assertThat(manager.offlineDirs()).containsExactly(d1.toAbsolutePath());
         }
@@ -155,10 +162,13 @@ class LogManagerRetentionTest {
             clock.advance(10_000);
 
             // the pass deletes the segment, then writes the checkpoint
-            Await.until(Duration.ofSeconds(20), () -> log.logStartOffset() == 10
-                    && !Files.exists(logFile(log.dir(), 0, LogSegment.DELETED_SUFFIX))
-                    && Long.valueOf(10L).equals(
-                            OffsetCheckpointFile.read(d1, OffsetCheckpointFile.LOG_START_OFFSET).get(A0)),
+            Await.until(
+                    Duration.ofSeconds(20),
+                    () -> log.logStartOffset() == 10
+                            && !Files.exists(logFile(log.dir(), 0, LogSegment.DELETED_SUFFIX))
+                            && Long.valueOf(10L)
+                                    .equals(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.LOG_START_OFFSET)
+                                            .get(A0)),
                     "the retention thread deletes segment 0 and checkpoints log start offset 10");
         }
         Await.until(Duration.ofSeconds(5), () -> !retentionThreadAlive(), "the retention thread stops at close");

@@ -3,6 +3,8 @@ package io.runnel.storage;
 import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.OffsetCheckpointFile;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,13 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.OffsetCheckpointFile;
 
 class LogManagerTest {
 
@@ -30,6 +28,7 @@ class LogManagerTest {
 
     @TempDir
     Path tmp;
+
     private final ManualClock clock = new ManualClock(T0);
 
     @Test
@@ -40,7 +39,8 @@ class LogManagerTest {
             manager.getOrCreate(A0, LogConfig.defaults());
             manager.getOrCreate(A1, LogConfig.defaults());
             manager.getOrCreate(DASHED, LogConfig.defaults());
-            assertThat(manager.getOrCreate(A0, LogConfig.defaults())).isSameAs(manager.get(A0).orElseThrow());
+            assertThat(manager.getOrCreate(A0, LogConfig.defaults()))
+                    .isSameAs(manager.get(A0).orElseThrow());
             assertThat(Files.isDirectory(d1.resolve("a-0"))).isTrue();
             assertThat(Files.isDirectory(d2.resolve("a-1"))).isTrue();
             assertThat(Files.isDirectory(d1.resolve("my-topic.v2-12"))).isTrue();
@@ -66,7 +66,8 @@ class LogManagerTest {
             assertThat(Files.exists(d1.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isFalse();
             assertThat(manager.partitionsOnDisk()).containsExactlyInAnyOrder(A0, DASHED);
             assertThat(manager.get(A0)).isEmpty();
-            assertThat(manager.getOrCreate(A0, LogConfig.defaults()).logEndOffset()).isEqualTo(5);
+            assertThat(manager.getOrCreate(A0, LogConfig.defaults()).logEndOffset())
+                    .isEqualTo(5);
         }
     }
 
@@ -84,13 +85,14 @@ class LogManagerTest {
             assertThat(manager.get(A0)).isEmpty();
             assertThat(manager.partitionsOnDisk()).containsExactly(A1);
             try (var children = Files.list(d1)) {
-                assertThat(children.map(p -> p.getFileName().toString()))
-                        .noneMatch(n -> n.startsWith("a-0"));
+                assertThat(children.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("a-0"));
             }
             // a recreated partition starts empty
-            assertThat(manager.getOrCreate(A0, LogConfig.defaults()).logEndOffset()).isZero();
+            assertThat(manager.getOrCreate(A0, LogConfig.defaults()).logEndOffset())
+                    .isZero();
         }
-        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT)).containsOnlyKeys(A0, A1);
+        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT))
+                .containsOnlyKeys(A0, A1);
     }
 
     @Test
@@ -131,6 +133,7 @@ class LogManagerTest {
             manager.getOrCreate(A0, LogConfig.defaults());
         }
         assertThat(Files.exists(d1.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isFalse();
-        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT)).containsEntry(A1, 5L);
+        assertThat(OffsetCheckpointFile.read(d1, OffsetCheckpointFile.RECOVERY_POINT))
+                .containsEntry(A1, 5L);
     }
 }

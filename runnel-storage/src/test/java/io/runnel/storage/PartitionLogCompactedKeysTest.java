@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Path;
-
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.CompressionType;
@@ -26,6 +25,7 @@ class PartitionLogCompactedKeysTest {
 
     @TempDir
     Path tmp;
+
     private PartitionLog log;
 
     @AfterEach
@@ -34,14 +34,16 @@ class PartitionLogCompactedKeysTest {
     }
 
     private PartitionLog open(final boolean compacted) {
-        final LogConfig config = LogConfig.defaults()
-                .withCompaction(CompactionConfig.defaults().withEnabled(compacted));
+        final LogConfig config =
+                LogConfig.defaults().withCompaction(CompactionConfig.defaults().withEnabled(compacted));
         log = PartitionLog.open(TP, tmp.resolve("table-0"), config, new ManualClock(T0), 0, 0, true);
         return log;
     }
 
     @ParameterizedTest
-    @EnumSource(value = CompressionType.class, names = {"NONE", "GZIP", "LZ4", "ZSTD", "SNAPPY"})
+    @EnumSource(
+            value = CompressionType.class,
+            names = {"NONE", "GZIP", "LZ4", "ZSTD", "SNAPPY"})
     void shouldRejectABatchWithAKeylessRecordWhenTheTopicIsCompacted(final CompressionType compression)
             throws IOException {
         final PartitionLog compacted = open(true);

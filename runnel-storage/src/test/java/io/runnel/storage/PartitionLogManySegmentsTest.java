@@ -1,10 +1,11 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.offsetsOf;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.storage.log.LogSegment;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,15 +18,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.LogSegment;
 
 /**
  * A log of thousands of segments: a clean reopen maps no inactive segment's index until it is read, finds every
@@ -39,22 +37,25 @@ class PartitionLogManySegmentsTest {
     private static final int SEGMENTS = 2_000;
     /** Two batches of five records per segment: segment {@code i} holds offsets {@code [10 i, 10 i + 10)}. */
     private static final int BATCHES_PER_SEGMENT = 2;
+
     private static final int RECORDS_PER_BATCH = 5;
     private static final long END = (long) SEGMENTS * BATCHES_PER_SEGMENT * RECORDS_PER_BATCH;
 
     /** The log every test starts from, written once: rolling 2,000 segments costs 2,000 fsyncs. */
     @TempDir
     static Path template;
+
     @TempDir
     Path tmp;
+
     private Path dir;
     private ManualClock clock;
     private final List<PartitionLog> opened = new ArrayList<>();
 
     @BeforeAll
     static void writeTemplate() {
-        final PartitionLog log = PartitionLog.open(TP, template.resolve("history-0"), twoBatchesPerSegment(),
-                new ManualClock(T0), 0L, 0L, true);
+        final PartitionLog log = PartitionLog.open(
+                TP, template.resolve("history-0"), twoBatchesPerSegment(), new ManualClock(T0), 0L, 0L, true);
         // batch j is stamped T0 + j seconds
         for (int j = 0; j < SEGMENTS * BATCHES_PER_SEGMENT; j++) {
             log.appendAsLeader(batch(RECORDS_PER_BATCH, T0 + j * 1000L), 0);
@@ -83,7 +84,9 @@ class PartitionLogManySegmentsTest {
     /** Every batch after a segment's first gets an index entry. */
     private static LogConfig twoBatchesPerSegment() {
         final int size = batch(RECORDS_PER_BATCH, T0).remaining();
-        return LogConfig.defaults().withSegmentBytes(size * BATCHES_PER_SEGMENT).withIndexIntervalBytes(0)
+        return LogConfig.defaults()
+                .withSegmentBytes(size * BATCHES_PER_SEGMENT)
+                .withIndexIntervalBytes(0)
                 .withSegmentIndexBytes(4096);
     }
 
@@ -133,7 +136,9 @@ class PartitionLogManySegmentsTest {
         assertThat(allOffsets(log)).containsExactlyElementsOf(offsets(END));
         final int batches = SEGMENTS * BATCHES_PER_SEGMENT;
         for (final int j : new int[] {0, 1, 2, 2_469, batches - 2, batches - 1}) {
-            assertThat(log.offsetForTimestamp(T0 + j * 1000L - 500).orElseThrow().offset())
+            assertThat(log.offsetForTimestamp(T0 + j * 1000L - 500)
+                            .orElseThrow()
+                            .offset())
                     .isEqualTo((long) j * RECORDS_PER_BATCH);
         }
         assertThat(log.maxTimestampOffset().orElseThrow().timestamp())
@@ -143,8 +148,8 @@ class PartitionLogManySegmentsTest {
 
     @Test
     void shouldApplyTimeRetentionToLazilyOpenedSegments() {
-        final PartitionLog log = PartitionLog.open(TP, dir, twoBatchesPerSegment().withRetention(10_000L, -1), clock,
-                0L, 0L, true);
+        final PartitionLog log =
+                PartitionLog.open(TP, dir, twoBatchesPerSegment().withRetention(10_000L, -1), clock, 0L, 0L, true);
         opened.add(log);
         // segment i's newest record is stamped T0 + (2 i + 1) s: 10.5 s after segment 1,000's first record
         // segments 0 to 999 are older than 10 s, and 1,000 is not

@@ -1,11 +1,12 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.offsetsOf;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.log.LogSegment;
 import io.runnel.testsupport.ManualClock;
 import io.runnel.testsupport.RecordBatches;
 import java.io.IOException;
@@ -15,15 +16,12 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.LogSegment;
 
 /**
  * Retention of one partition log: which segments {@link PartitionLog#deleteOldSegments} removes (Kafka's rules),
@@ -39,6 +37,7 @@ class PartitionLogRetentionTest {
 
     @TempDir
     Path tmp;
+
     private Path dir;
     private ManualClock clock;
     private final List<PartitionLog> opened = new ArrayList<>();
@@ -62,8 +61,11 @@ class PartitionLogRetentionTest {
 
     /** One batch per segment; no retention unless a test asks for it. */
     private static LogConfig oneBatchPerSegment() {
-        return LogConfig.defaults().withSegmentBytes(BATCH_BYTES).withIndexIntervalBytes(64)
-                .withSegmentIndexBytes(4096).withRetention(-1, -1);
+        return LogConfig.defaults()
+                .withSegmentBytes(BATCH_BYTES)
+                .withIndexIntervalBytes(64)
+                .withSegmentIndexBytes(4096)
+                .withRetention(-1, -1);
     }
 
     private PartitionLog open(final LogConfig config, final long logStartOffsetCheckpoint) {
@@ -141,7 +143,9 @@ class PartitionLogRetentionTest {
         assertThat(deleteOldSegments(log)).as("modified 4 s ago").isEmpty();
 
         Files.setLastModifiedTime(first, FileTime.fromMillis(T0 + 4_000));
-        assertThat(deleteOldSegments(log)).as("modified 6 s ago").extracting(LogSegment::baseOffset)
+        assertThat(deleteOldSegments(log))
+                .as("modified 6 s ago")
+                .extracting(LogSegment::baseOffset)
                 .containsExactly(0L);
     }
 
@@ -157,10 +161,12 @@ class PartitionLogRetentionTest {
         assertThat(log.logStartOffset()).isEqualTo(30);
         assertThat(log.logEndOffset()).isEqualTo(30);
         assertThat(log.read(30, 1000, Long.MAX_VALUE, true).isEmpty()).isTrue();
-        assertThat(Files.exists(dir.resolve(LogSegment.fileName(30, LogSegment.LOG_SUFFIX)))).isTrue();
+        assertThat(Files.exists(dir.resolve(LogSegment.fileName(30, LogSegment.LOG_SUFFIX))))
+                .isTrue();
         assertThat(deleteOldSegments(log)).as("the empty active segment stays").isEmpty();
 
-        assertThat(log.appendAsLeader(batch(10, clock.millis()), 0).firstOffset()).isEqualTo(30);
+        assertThat(log.appendAsLeader(batch(10, clock.millis()), 0).firstOffset())
+                .isEqualTo(30);
         assertThat(offsetsOf(log.read(30, 10_000, Long.MAX_VALUE, true))).isEqualTo(range(30, 40));
     }
 
@@ -169,7 +175,9 @@ class PartitionLogRetentionTest {
         final PartitionLog log = open(oneBatchPerSegment(), 0);
         appendBatches(log, T0, T0 + 1_000);
         clock.advance(60_000);
-        assertThat(deleteOldSegments(log)).as("retention.ms -1 keeps everything").isEmpty();
+        assertThat(deleteOldSegments(log))
+                .as("retention.ms -1 keeps everything")
+                .isEmpty();
 
         log.updateConfig(log.config().withRetention(59_500, -1));
 
@@ -188,8 +196,10 @@ class PartitionLogRetentionTest {
         // 3.5 segments' worth: the 4 newest stay, as 3 would be less than retention.bytes
         assertThat(deleteOldSegments(log)).extracting(LogSegment::baseOffset).containsExactly(0L, 10L, 20L, 30L);
 
-        assertThat(log.sizeInBytes()).isEqualTo(4L * BATCH_BYTES)
-                .isGreaterThanOrEqualTo(retentionBytes).isLessThan(retentionBytes + BATCH_BYTES);
+        assertThat(log.sizeInBytes())
+                .isEqualTo(4L * BATCH_BYTES)
+                .isGreaterThanOrEqualTo(retentionBytes)
+                .isLessThan(retentionBytes + BATCH_BYTES);
         assertThat(log.logStartOffset()).isEqualTo(40);
         assertThat(allOffsets(log)).isEqualTo(range(40, 80));
     }
@@ -253,7 +263,8 @@ class PartitionLogRetentionTest {
         assertThat(log.logStartOffset()).isEqualTo(20);
         for (final long below : new long[] {0, 9, 10, 19}) {
             assertThatThrownBy(() -> log.read(below, 10_000, Long.MAX_VALUE, true))
-                    .as("fetch at %d", below).isInstanceOf(OffsetOutOfRangeException.class);
+                    .as("fetch at %d", below)
+                    .isInstanceOf(OffsetOutOfRangeException.class);
         }
         assertThat(offsetsOf(log.read(20, 10_000, Long.MAX_VALUE, true))).isEqualTo(range(20, 30));
     }
@@ -290,8 +301,10 @@ class PartitionLogRetentionTest {
         // mid-segment: the segment holding 15 stays, the one wholly below goes at the next pass
         assertThat(deleteOldSegments(log)).extracting(LogSegment::baseOffset).containsExactly(0L);
         assertThat(log.logStartOffset()).isEqualTo(15);
-        assertThat(log.offsetForTimestamp(T0)).as("time lookups skip what is deleted")
-                .map(TimestampAndOffset::offset).contains(15L);
+        assertThat(log.offsetForTimestamp(T0))
+                .as("time lookups skip what is deleted")
+                .map(TimestampAndOffset::offset)
+                .contains(15L);
         assertThat(log.advanceLogStartOffset(30)).as("up to the log end").isEqualTo(30);
         assertThat(log.offsetForTimestamp(T0)).isEmpty();
     }
@@ -321,7 +334,8 @@ class PartitionLogRetentionTest {
         assertThat(gone).extracting(LogSegment::baseOffset).containsExactly(0L);
         final Path logFile = dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
         assertThat(logFile).doesNotExist();
-        assertThat(logFile.resolveSibling(logFile.getFileName() + LogSegment.DELETED_SUFFIX)).exists();
+        assertThat(logFile.resolveSibling(logFile.getFileName() + LogSegment.DELETED_SUFFIX))
+                .exists();
         assertThat(offsetsOf(slice)).as("read through the still open channel").isEqualTo(range(0, 10));
 
         gone.get(0).closeAndDelete();
@@ -345,7 +359,8 @@ class PartitionLogRetentionTest {
         // the delayed deletion never ran: the broker stopped first
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .filteredOn(n -> n.endsWith(LogSegment.DELETED_SUFFIX)).hasSize(6);
+                    .filteredOn(n -> n.endsWith(LogSegment.DELETED_SUFFIX))
+                    .hasSize(6);
         }
 
         final PartitionLog log = open(oneBatchPerSegment(), 20);

@@ -1,14 +1,15 @@
 package io.runnel.storage;
 
 import static io.runnel.storage.TestBatches.allOffsets;
-import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.storage.TestBatches.batchesOf;
+import static io.runnel.storage.TestBatches.offsetsOf;
+import static io.runnel.testsupport.RecordBatches.batch;
 import static io.runnel.testsupport.RecordBatches.concat;
 import static io.runnel.testsupport.RecordBatches.idempotent;
-import static io.runnel.storage.TestBatches.offsetsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.log.LogSegment;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
-
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -43,8 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.runnel.storage.log.LogSegment;
-
 class PartitionLogTest {
 
     private static final TopicPartition TP = new TopicPartition("orders", 3);
@@ -52,6 +50,7 @@ class PartitionLogTest {
 
     @TempDir
     Path tmp;
+
     private Path dir;
     private ManualClock clock;
     private final List<PartitionLog> opened = new ArrayList<>();
@@ -91,7 +90,9 @@ class PartitionLogTest {
     // ------------------------------------------------------------------------------------------ round trips
 
     @ParameterizedTest
-    @EnumSource(value = CompressionType.class, names = {"NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"})
+    @EnumSource(
+            value = CompressionType.class,
+            names = {"NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"})
     void shouldReadBackExactRecordsWhenBatchesAreCompressed(final CompressionType compression) throws IOException {
         final PartitionLog log = open(small());
         for (int i = 0; i < 20; i++) {
@@ -112,7 +113,8 @@ class PartitionLogTest {
             for (final Record record : b) {
                 assertThat(record.offset()).isEqualTo(expected);
                 final int i = (int) (expected % 5);
-                assertThat(StandardCharsets.UTF_8.decode(record.key()).toString()).isEqualTo("k" + i);
+                assertThat(StandardCharsets.UTF_8.decode(record.key()).toString())
+                        .isEqualTo("k" + i);
                 expected++;
             }
         }
@@ -138,7 +140,8 @@ class PartitionLogTest {
         log.appendAsLeader(batch(3, T0), 0);
         assertThat(log.read(3, 1000, Long.MAX_VALUE, true)).isEqualTo(LogSlice.empty());
         assertThatThrownBy(() -> log.read(4, 1000, Long.MAX_VALUE, true)).isInstanceOf(OffsetOutOfRangeException.class);
-        assertThatThrownBy(() -> log.read(-1, 1000, Long.MAX_VALUE, true)).isInstanceOf(OffsetOutOfRangeException.class);
+        assertThatThrownBy(() -> log.read(-1, 1000, Long.MAX_VALUE, true))
+                .isInstanceOf(OffsetOutOfRangeException.class);
     }
 
     @Test
@@ -152,7 +155,8 @@ class PartitionLogTest {
         // as Kafka: the budget is filled, the cut third batch is ignored by readers and fetched again
         final LogSlice two = log.read(0, size * 2 + size / 2, Long.MAX_VALUE, false);
         assertThat(two.sizeInBytes()).isEqualTo(size * 2 + size / 2);
-        assertThat(offsetsOf(two)).containsExactlyElementsOf(LongStream.range(0, 20).boxed().toList());
+        assertThat(offsetsOf(two))
+                .containsExactlyElementsOf(LongStream.range(0, 20).boxed().toList());
         assertThat(log.read(0, size * 2, Long.MAX_VALUE, false).sizeInBytes()).isEqualTo(size * 2);
 
         assertThat(log.read(0, size - 1, Long.MAX_VALUE, false).sizeInBytes()).isZero();
@@ -167,7 +171,10 @@ class PartitionLogTest {
         for (int i = 0; i < 5; i++) {
             log.appendAsLeader(batch(10, T0), 0);
         }
-        assertThat(offsetsOf(log.read(0, Integer.MAX_VALUE, 30, true))).hasSize(30).last().isEqualTo(29L);
+        assertThat(offsetsOf(log.read(0, Integer.MAX_VALUE, 30, true)))
+                .hasSize(30)
+                .last()
+                .isEqualTo(29L);
         // a batch straddling the bound starts below it, so it is returned whole
         assertThat(offsetsOf(log.read(0, Integer.MAX_VALUE, 25, true))).hasSize(30);
         assertThat(log.read(30, Integer.MAX_VALUE, 30, true).sizeInBytes()).isZero();
@@ -185,9 +192,11 @@ class PartitionLogTest {
         assertThat(log.segmentCount()).isEqualTo(4);
         assertThat(Files.exists(dir.resolve(LogSegment.fileName(30, ".log")))).isTrue();
         assertThat(Files.size(dir.resolve(LogSegment.fileName(0, ".log")))).isEqualTo(size * 3L);
-        assertThat(allOffsets(log)).containsExactlyElementsOf(LongStream.range(0, 100).boxed().toList());
+        assertThat(allOffsets(log))
+                .containsExactlyElementsOf(LongStream.range(0, 100).boxed().toList());
         // producer state snapshot written at each roll
-        assertThat(Files.exists(dir.resolve(String.format("%020d.snapshot", 90)))).isTrue();
+        assertThat(Files.exists(dir.resolve(String.format("%020d.snapshot", 90))))
+                .isTrue();
     }
 
     @Test
@@ -207,7 +216,8 @@ class PartitionLogTest {
 
     @Test
     void shouldRollWhenTheIndexIsFull() {
-        final PartitionLog log = open(LogConfig.defaults().withIndexIntervalBytes(0).withSegmentIndexBytes(24));
+        final PartitionLog log =
+                open(LogConfig.defaults().withIndexIntervalBytes(0).withSegmentIndexBytes(24));
         for (int i = 0; i < 10; i++) {
             log.appendAsLeader(batch(1, T0 + i), 0);
         }
@@ -235,10 +245,12 @@ class PartitionLogTest {
         log = open(small().withSegmentBytes(size * 4));
         assertThat(log.logEndOffset()).isEqualTo(100);
         assertThat(log.segmentCount()).isEqualTo(segments);
-        assertThat(TestBatches.bytesOf(log.read(0, Integer.MAX_VALUE, Long.MAX_VALUE, true))).isEqualTo(bytesBefore);
+        assertThat(TestBatches.bytesOf(log.read(0, Integer.MAX_VALUE, Long.MAX_VALUE, true)))
+                .isEqualTo(bytesBefore);
         assertThat(log.offsetForTimestamp(T0 + 450)).isEqualTo(tsBefore);
         assertThat(log.maxTimestampOffset()).isEqualTo(maxBefore);
-        assertThat(allOffsets(log)).containsExactlyElementsOf(LongStream.range(0, 100).boxed().toList());
+        assertThat(allOffsets(log))
+                .containsExactlyElementsOf(LongStream.range(0, 100).boxed().toList());
         assertThat(log.appendAsLeader(batch(1, T0), 2).firstOffset()).isEqualTo(100);
     }
 
@@ -263,7 +275,8 @@ class PartitionLogTest {
         log = open(small(), false, 0);
         assertThat(Files.size(segmentFile)).isEqualTo(goodSize);
         assertThat(log.logEndOffset()).isEqualTo(50);
-        assertThat(allOffsets(log)).containsExactlyElementsOf(LongStream.range(0, 50).boxed().toList());
+        assertThat(allOffsets(log))
+                .containsExactlyElementsOf(LongStream.range(0, 50).boxed().toList());
         assertThat(log.appendAsLeader(batch(1, T0), 0).firstOffset()).isEqualTo(50);
     }
 
@@ -286,7 +299,8 @@ class PartitionLogTest {
         assertThat(log.logEndOffset()).isEqualTo(40);
         assertThat(log.segmentCount()).isEqualTo(2);
         assertThat(Files.exists(dir.resolve(LogSegment.fileName(60, ".log")))).isFalse();
-        assertThat(allOffsets(log)).containsExactlyElementsOf(LongStream.range(0, 40).boxed().toList());
+        assertThat(allOffsets(log))
+                .containsExactlyElementsOf(LongStream.range(0, 40).boxed().toList());
         assertThat(log.appendAsLeader(batch(1, T0), 0).firstOffset()).isEqualTo(40);
     }
 
@@ -328,7 +342,8 @@ class PartitionLogTest {
         }
         log = open(small());
         assertThat(log.logEndOffset()).isEqualTo(100);
-        assertThat(allOffsets(log)).containsExactlyElementsOf(LongStream.range(0, 100).boxed().toList());
+        assertThat(allOffsets(log))
+                .containsExactlyElementsOf(LongStream.range(0, 100).boxed().toList());
     }
 
     // --------------------------------------------------------------------------------------------- rejects
@@ -395,7 +410,8 @@ class PartitionLogTest {
         final PartitionLog log = open(small().withTimestampType(TimestampType.LOG_APPEND_TIME));
         final AppendResult result = log.appendAsLeader(batch(CompressionType.GZIP, 4, 5, -1, (short) -1, -1, 10), 0);
         assertThat(result.logAppendTime()).isEqualTo(T0);
-        final RecordBatch stored = batchesOf(log.read(0, 10_000, Long.MAX_VALUE, true)).get(0);
+        final RecordBatch stored =
+                batchesOf(log.read(0, 10_000, Long.MAX_VALUE, true)).get(0);
         assertThat(stored.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
         assertThat(stored.maxTimestamp()).isEqualTo(T0);
         for (final Record record : stored) {
@@ -410,7 +426,8 @@ class PartitionLogTest {
         assertThat(r.firstOffset()).isZero();
         assertThat(r.lastOffset()).isEqualTo(8);
         assertThat(r.recordCount()).isEqualTo(9);
-        assertThat(batchesOf(log.read(0, 10_000, Long.MAX_VALUE, true))).extracting(RecordBatch::baseOffset)
+        assertThat(batchesOf(log.read(0, 10_000, Long.MAX_VALUE, true)))
+                .extracting(RecordBatch::baseOffset)
                 .containsExactly(0L, 2L, 5L);
     }
 
@@ -440,8 +457,10 @@ class PartitionLogTest {
         assertThatThrownBy(() -> log.appendAsLeader(idempotent(3, T0, 42, (short) 1, 3), 0))
                 .isInstanceOf(OutOfOrderSequenceException.class);
         assertThat(log.logEndOffset()).isEqualTo(3);
-        assertThat(log.appendAsLeader(idempotent(3, T0, 42, (short) 0, 3), 0).firstOffset()).isEqualTo(3);
-        assertThat(log.appendAsLeader(idempotent(1, T0, 42, (short) 1, 0), 0).firstOffset()).isEqualTo(6);
+        assertThat(log.appendAsLeader(idempotent(3, T0, 42, (short) 0, 3), 0).firstOffset())
+                .isEqualTo(3);
+        assertThat(log.appendAsLeader(idempotent(1, T0, 42, (short) 1, 0), 0).firstOffset())
+                .isEqualTo(6);
     }
 
     @Test
@@ -456,11 +475,13 @@ class PartitionLogTest {
     @Test
     void shouldCheckSequencesAcrossBatchesOfTheSameRequest() {
         final PartitionLog log = open(small());
-        assertThatThrownBy(() -> log.appendAsLeader(concat(idempotent(2, T0, 5, (short) 0, 0),
-                idempotent(2, T0, 5, (short) 0, 3)), 0)).isInstanceOf(OutOfOrderSequenceException.class);
+        assertThatThrownBy(() -> log.appendAsLeader(
+                        concat(idempotent(2, T0, 5, (short) 0, 0), idempotent(2, T0, 5, (short) 0, 3)), 0))
+                .isInstanceOf(OutOfOrderSequenceException.class);
         assertThat(log.logEndOffset()).isZero();
-        assertThat(log.appendAsLeader(concat(idempotent(2, T0, 5, (short) 0, 0),
-                idempotent(2, T0, 5, (short) 0, 2)), 0).lastOffset()).isEqualTo(3);
+        assertThat(log.appendAsLeader(concat(idempotent(2, T0, 5, (short) 0, 0), idempotent(2, T0, 5, (short) 0, 2)), 0)
+                        .lastOffset())
+                .isEqualTo(3);
     }
 
     @Test
@@ -479,7 +500,8 @@ class PartitionLogTest {
         final PartitionLog reopened = log;
         assertThatThrownBy(() -> reopened.appendAsLeader(idempotent(3, T0, 42, (short) 0, 16), 0))
                 .isInstanceOf(OutOfOrderSequenceException.class);
-        assertThat(log.appendAsLeader(idempotent(3, T0, 42, (short) 0, 15), 0).firstOffset()).isEqualTo(15);
+        assertThat(log.appendAsLeader(idempotent(3, T0, 42, (short) 0, 15), 0).firstOffset())
+                .isEqualTo(15);
     }
 
     @Test
@@ -494,15 +516,20 @@ class PartitionLogTest {
         opened.remove(log);
         // corrupt the newest snapshot too: the state must come from an older one plus the log
         try (var files = Files.list(dir)) {
-            final Path newest = files.filter(p -> p.toString().endsWith(".snapshot")).sorted().reduce((a, b) -> b)
+            final Path newest = files.filter(p -> p.toString().endsWith(".snapshot"))
+                    .sorted()
+                    .reduce((a, b) -> b)
                     .orElseThrow();
             Files.write(newest, new byte[] {1, 2, 3});
         }
         log = open(small().withSegmentBytes(size * 2), false, 0);
         assertThat(log.logEndOffset()).isEqualTo(16);
-        assertThat(log.appendAsLeader(idempotent(3, T0, 42, (short) 0, 12), 0).duplicate()).isTrue();
-        assertThat(log.appendAsLeader(idempotent(1, T0, 43, (short) 4, 0), 0).firstOffset()).isEqualTo(15);
-        assertThat(log.appendAsLeader(idempotent(1, T0, 43, (short) 4, 1), 0).firstOffset()).isEqualTo(16);
+        assertThat(log.appendAsLeader(idempotent(3, T0, 42, (short) 0, 12), 0).duplicate())
+                .isTrue();
+        assertThat(log.appendAsLeader(idempotent(1, T0, 43, (short) 4, 0), 0).firstOffset())
+                .isEqualTo(15);
+        assertThat(log.appendAsLeader(idempotent(1, T0, 43, (short) 4, 1), 0).firstOffset())
+                .isEqualTo(16);
     }
 
     // -------------------------------------------------------------------------------------- time lookups
@@ -525,7 +552,8 @@ class PartitionLogTest {
 
     @Test
     void shouldFindTheMaxTimestampWhenItIsNotInTheLastSegment() {
-        final int size = batch(CompressionType.LZ4, 10, T0, -1, (short) -1, -1, 10).remaining();
+        final int size =
+                batch(CompressionType.LZ4, 10, T0, -1, (short) -1, -1, 10).remaining();
         final PartitionLog log = open(small().withSegmentBytes(size * 2));
         log.appendAsLeader(batch(CompressionType.LZ4, 10, T0, -1, (short) -1, -1, 10), 0);
         log.appendAsLeader(batch(CompressionType.LZ4, 10, T0 + 5000, -1, (short) -1, -1, 10), 0);
@@ -548,7 +576,8 @@ class PartitionLogTest {
     @Test
     @Timeout(30)
     void shouldNeverExposeAPartialBatchToAConcurrentReader() throws Exception {
-        final int size = batch(CompressionType.NONE, 5, T0, -1, (short) -1, -1, 100).remaining();
+        final int size =
+                batch(CompressionType.NONE, 5, T0, -1, (short) -1, -1, 100).remaining();
         final PartitionLog log = open(small().withSegmentBytes(size * 50));
         final AtomicBoolean done = new AtomicBoolean();
         final AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -6,6 +6,7 @@ import static io.runnel.testsupport.RecordBatches.idempotent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.log.LogSegment;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -25,8 +25,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.log.LogSegment;
 
 /**
  * {@link PartitionLog#truncateTo} (Kafka's {@code UnifiedLog.truncateTo}): everything at and above the offset goes,
@@ -40,11 +38,14 @@ class PartitionLogTruncationTest {
     private static final TopicPartition TP = new TopicPartition("t", 0);
     private static final long T0 = 1_700_000_000_000L;
     private static final int BATCH_BYTES = batch(10, T0).remaining();
-    private static final LogConfig CONFIG = LogConfig.defaults().withSegmentBytes(2 * BATCH_BYTES)
-            .withIndexIntervalBytes(0).withSegmentIndexBytes(4096);
+    private static final LogConfig CONFIG = LogConfig.defaults()
+            .withSegmentBytes(2 * BATCH_BYTES)
+            .withIndexIntervalBytes(0)
+            .withSegmentIndexBytes(4096);
 
     @TempDir
     Path tmp;
+
     private Path dir;
     private final ManualClock clock = new ManualClock(T0);
     private final List<LogSegment> removed = new ArrayList<>();
@@ -86,7 +87,10 @@ class PartitionLogTruncationTest {
 
     private List<String> segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".log")).sorted().toList();
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".log"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -98,7 +102,8 @@ class PartitionLogTruncationTest {
 
         assertThat(log.logEndOffset()).isEqualTo(30);
         assertThat(allOffsets(log)).isEqualTo(range(0, 30));
-        assertThat(segmentFiles()).as("the segment at 40 is gone, the one holding 30 is cut")
+        assertThat(segmentFiles())
+                .as("the segment at 40 is gone, the one holding 30 is cut")
                 .containsExactly(LogSegment.fileName(0, ".log"), LogSegment.fileName(20, ".log"));
         assertThatThrownBy(() -> log.read(35, 1 << 20, Long.MAX_VALUE, true))
                 .isInstanceOf(OffsetOutOfRangeException.class);
@@ -130,7 +135,9 @@ class PartitionLogTruncationTest {
 
         truncateTo(25);
 
-        assertThat(log.logEndOffset()).as("whole batches only: the batch 20..29 goes").isEqualTo(20);
+        assertThat(log.logEndOffset())
+                .as("whole batches only: the batch 20..29 goes")
+                .isEqualTo(20);
     }
 
     @Test
@@ -157,7 +164,8 @@ class PartitionLogTruncationTest {
         assertThat(log.logStartOffset()).isEqualTo(10);
         assertThat(log.logEndOffset()).isEqualTo(10);
         assertThat(segmentFiles()).containsExactly(LogSegment.fileName(10, ".log"));
-        assertThat(log.appendAsLeader(batch(10, clock.millis()), 0).firstOffset()).isEqualTo(10);
+        assertThat(log.appendAsLeader(batch(10, clock.millis()), 0).firstOffset())
+                .isEqualTo(10);
     }
 
     @Test
@@ -180,9 +188,12 @@ class PartitionLogTruncationTest {
         truncateTo(10);
 
         assertThatThrownBy(() -> log.appendAsLeader(idempotent(10, T0, 42, (short) 0, 20), 0))
-                .as("the sequence goes on after the last batch kept").isInstanceOf(OutOfOrderSequenceException.class);
+                .as("the sequence goes on after the last batch kept")
+                .isInstanceOf(OutOfOrderSequenceException.class);
         final AppendResult again = log.appendAsLeader(idempotent(10, T0, 42, (short) 0, 10), 0);
-        assertThat(again.duplicate()).as("a truncated batch is written anew, not answered as a duplicate").isFalse();
+        assertThat(again.duplicate())
+                .as("a truncated batch is written anew, not answered as a duplicate")
+                .isFalse();
         assertThat(again.firstOffset()).isEqualTo(10);
     }
 

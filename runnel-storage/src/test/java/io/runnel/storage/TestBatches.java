@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
@@ -17,8 +16,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class TestBatches {
 
-    private TestBatches() {
-    }
+    private TestBatches() {}
 
     public static ByteBuffer bytesOf(final LogSlice slice) throws IOException {
         final ByteBuffer buffer = ByteBuffer.allocate(slice.sizeInBytes());
@@ -39,7 +37,8 @@ public final class TestBatches {
         if (slice.sizeInBytes() == 0) {
             return batches;
         }
-        for (final RecordBatch batch : MemoryRecords.readableRecords(bytesOf(slice)).batches()) {
+        for (final RecordBatch batch :
+                MemoryRecords.readableRecords(bytesOf(slice)).batches()) {
             batch.ensureValid();
             batches.add(batch);
         }
@@ -77,9 +76,10 @@ public final class TestBatches {
 
     /** A record as {@code key=value}. */
     public static String text(final Record record) {
-        final String key = record.hasKey() ? StandardCharsets.UTF_8.decode(record.key()).toString() : "(no key)";
-        return key + "=" + (record.hasValue() ? new String(Utils.toArray(record.value()), StandardCharsets.UTF_8)
-                : "null");
+        final String key =
+                record.hasKey() ? StandardCharsets.UTF_8.decode(record.key()).toString() : "(no key)";
+        return key + "="
+                + (record.hasValue() ? new String(Utils.toArray(record.value()), StandardCharsets.UTF_8) : "null");
     }
 
     /** Reads the whole log from offset 0 through repeated reads, returning every record offset. */

@@ -13,8 +13,7 @@ public final class Await {
     private static final long FIRST_PAUSE_MS = 1;
     private static final long MAX_PAUSE_MS = 50;
 
-    private Await() {
-    }
+    private Await() {}
 
     /** A condition that may throw (reading a file, asking a broker); a throw counts as "not yet". */
     @FunctionalInterface
@@ -35,8 +34,7 @@ public final class Await {
      * state as it is then: a log, a count). A condition that throws an {@link Error} (an {@link AssertionError}
      * when waiting is already hopeless, say) ends the wait at once with that error.
      */
-    public static void until(final Duration timeout, final Condition condition,
-                             final Supplier<String> description) {
+    public static void until(final Duration timeout, final Condition condition, final Supplier<String> description) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMs = FIRST_PAUSE_MS;
         Exception last = null;

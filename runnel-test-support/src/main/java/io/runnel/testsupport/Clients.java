@@ -15,8 +15,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * value pairs ({@code "linger.ms", 0}), applied last.
  */
 public final class Clients {
-    private Clients() {
-    }
+    private Clients() {}
 
     public static Admin admin(final String bootstrap, final Object... config) {
         final Properties p = new Properties();

@@ -9,12 +9,15 @@ import org.apache.kafka.common.requests.RequestHeader;
 
 /** Kafka request frames as a client writes them: a 4-byte size, the request header, the body. */
 public final class Frames {
-    private Frames() {
-    }
+    private Frames() {}
 
     /** The size-prefixed bytes of a request, as a well-behaved client would write them. */
-    public static byte[] request(final ApiKeys key, final short version, final int correlationId,
-                                 final String clientId, final ApiMessage body) {
+    public static byte[] request(
+            final ApiKeys key,
+            final short version,
+            final int correlationId,
+            final String clientId,
+            final ApiMessage body) {
         final RequestHeader header = new RequestHeader(key, version, clientId, correlationId);
         final ObjectSerializationCache cache = new ObjectSerializationCache();
         final int size = header.data().size(cache, header.headerVersion()) + body.size(cache, version);
@@ -30,8 +33,8 @@ public final class Frames {
     }
 
     /** A size-prefixed request whose body is given as bytes, for versions kafka-clients cannot write. */
-    public static byte[] request(final ApiKeys key, final short version, final int correlationId,
-                                 final String clientId, final byte[] body) {
+    public static byte[] request(
+            final ApiKeys key, final short version, final int correlationId, final String clientId, final byte[] body) {
         final RequestHeader header = new RequestHeader(key, version, clientId, correlationId);
         final ObjectSerializationCache cache = new ObjectSerializationCache();
         final int size = header.data().size(cache, header.headerVersion()) + body.length;

@@ -6,8 +6,7 @@ import java.net.ServerSocket;
 
 /** Ports for brokers a test starts. */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A port nobody listens on right now (a broker that takes it keeps it across its restarts). */
     public static int free() {

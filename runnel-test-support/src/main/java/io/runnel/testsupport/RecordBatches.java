@@ -16,8 +16,7 @@ public final class RecordBatches {
     /** The producer id of a batch from a producer that is not idempotent. */
     public static final long NO_PID = RecordBatch.NO_PRODUCER_ID;
 
-    private RecordBatches() {
-    }
+    private RecordBatches() {}
 
     /** One uncompressed batch of {@code records} records keyed {@code k0, k1, ...}, timestamps from {@code timestamp}. */
     public static ByteBuffer batch(final int records, final long timestamp) {
@@ -25,13 +24,27 @@ public final class RecordBatches {
     }
 
     /** A batch of records {@code ki -> vi} padded to {@code valueSize} bytes, with the given producer fields. */
-    public static ByteBuffer batch(final CompressionType compression, final int records, final long timestamp,
-                                   final long producerId, final short epoch, final int baseSequence,
-                                   final int valueSize) {
+    public static ByteBuffer batch(
+            final CompressionType compression,
+            final int records,
+            final long timestamp,
+            final long producerId,
+            final short epoch,
+            final int baseSequence,
+            final int valueSize) {
         final ByteBuffer buffer = ByteBuffer.allocate(256 + records * (valueSize + 64));
-        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
-                Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
-                producerId, epoch, baseSequence, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(
+                buffer,
+                RecordBatch.MAGIC_VALUE_V2,
+                Compression.of(compression).build(),
+                TimestampType.CREATE_TIME,
+                0L,
+                RecordBatch.NO_TIMESTAMP,
+                producerId,
+                epoch,
+                baseSequence,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < records; i++) {
             final byte[] value = new byte[valueSize];
             final byte[] text = ("v" + i).getBytes(StandardCharsets.UTF_8);
@@ -44,8 +57,8 @@ public final class RecordBatches {
     /** A batch whose records carry no timestamp (-1), as old clients may send. */
     public static ByteBuffer withoutTimestamps(final int records) {
         final ByteBuffer buffer = ByteBuffer.allocate(256 + records * 64);
-        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
-                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(
+                buffer, RecordBatch.MAGIC_VALUE_V2, Compression.NONE, TimestampType.CREATE_TIME, 0L);
         for (int i = 0; i < records; i++) {
             builder.append(RecordBatch.NO_TIMESTAMP, ("k" + i).getBytes(StandardCharsets.UTF_8), new byte[10]);
         }
@@ -53,11 +66,10 @@ public final class RecordBatches {
     }
 
     /** One record per entry, {@code keyValues} alternating key and value; a null key or value is written as null. */
-    public static ByteBuffer keyed(final CompressionType compression, final long timestamp,
-                                   final String... keyValues) {
+    public static ByteBuffer keyed(final CompressionType compression, final long timestamp, final String... keyValues) {
         final ByteBuffer buffer = ByteBuffer.allocate(256 + keyValues.length * 64);
-        final MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.MAGIC_VALUE_V2,
-                Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L);
+        final MemoryRecordsBuilder builder = MemoryRecords.builder(
+                buffer, RecordBatch.MAGIC_VALUE_V2, Compression.of(compression).build(), TimestampType.CREATE_TIME, 0L);
         for (int i = 0; i < keyValues.length; i += 2) {
             builder.append(timestamp, bytes(keyValues[i]), bytes(keyValues[i + 1]));
         }
@@ -65,8 +77,8 @@ public final class RecordBatches {
     }
 
     /** A batch from an idempotent producer: its id, epoch and the sequence of its first record. */
-    public static ByteBuffer idempotent(final int records, final long timestamp, final long producerId,
-                                        final short epoch, final int baseSequence) {
+    public static ByteBuffer idempotent(
+            final int records, final long timestamp, final long producerId, final short epoch, final int baseSequence) {
         return batch(CompressionType.NONE, records, timestamp, producerId, epoch, baseSequence, 10);
     }
 

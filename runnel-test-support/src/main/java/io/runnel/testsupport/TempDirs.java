@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 
 /** Temp directories for what JUnit's {@code @TempDir} does not cover (one per property try, per test class). */
 public final class TempDirs {
-    private TempDirs() {
-    }
+    private TempDirs() {}
 
     /** Removes a directory tree, deepest first; a missing {@code root} is fine. */
     public static void deleteRecursively(final Path root) throws IOException {

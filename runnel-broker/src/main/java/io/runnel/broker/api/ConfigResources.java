@@ -6,8 +6,7 @@ import org.apache.kafka.common.config.ConfigResource;
 
 /** Maps the wire's config resource type ids to the metadata's; shared by the config-altering APIs. */
 public final class ConfigResources {
-    private ConfigResources() {
-    }
+    private ConfigResources() {}
 
     /** @return the metadata type for a wire id, or null for a type Runnel does not store configs of */
     public static @Nullable ConfigResourceType storedType(final byte wireId) {

@@ -111,35 +111,41 @@ public final class BrokerConfig {
         }
         logDirs = List.copyOf(parsed);
         numPartitions = atLeast(NUM_PARTITIONS, intValue(NUM_PARTITIONS, 1), 1);
-        defaultReplicationFactor = (short) atLeast(DEFAULT_REPLICATION_FACTOR, intValue(DEFAULT_REPLICATION_FACTOR, 1), 1);
+        defaultReplicationFactor =
+                (short) atLeast(DEFAULT_REPLICATION_FACTOR, intValue(DEFAULT_REPLICATION_FACTOR, 1), 1);
         autoCreateTopics = boolValue(AUTO_CREATE_TOPICS_ENABLE, true);
-        socketRequestMaxBytes = atLeast(SOCKET_REQUEST_MAX_BYTES, intValue(SOCKET_REQUEST_MAX_BYTES, 100 * 1024 * 1024), 1);
+        socketRequestMaxBytes =
+                atLeast(SOCKET_REQUEST_MAX_BYTES, intValue(SOCKET_REQUEST_MAX_BYTES, 100 * 1024 * 1024), 1);
         connectionsMaxIdleMs = atLeast(CONNECTIONS_MAX_IDLE_MS, longValue(CONNECTIONS_MAX_IDLE_MS, 600_000L), 1L);
         numNetworkThreads = atLeast(NUM_NETWORK_THREADS, intValue(NUM_NETWORK_THREADS, 3), 1);
         numIoThreads = atLeast(NUM_IO_THREADS, intValue(NUM_IO_THREADS, 8), 1);
-        numRecoveryThreadsPerDataDir = atLeast(NUM_RECOVERY_THREADS_PER_DATA_DIR,
-                intValue(NUM_RECOVERY_THREADS_PER_DATA_DIR, 2), 1);
-        fetchSessionCacheSlots = atLeast(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
-                intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000), 0);
-        logRetentionCheckIntervalMs = atLeast(LOG_RETENTION_CHECK_INTERVAL_MS,
-                longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
+        numRecoveryThreadsPerDataDir =
+                atLeast(NUM_RECOVERY_THREADS_PER_DATA_DIR, intValue(NUM_RECOVERY_THREADS_PER_DATA_DIR, 2), 1);
+        fetchSessionCacheSlots = atLeast(
+                MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS,
+                intValue(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, 1000),
+                0);
+        logRetentionCheckIntervalMs =
+                atLeast(LOG_RETENTION_CHECK_INTERVAL_MS, longValue(LOG_RETENTION_CHECK_INTERVAL_MS, 300_000L), 1L);
         logCleanerBackoffMs = atLeast(LOG_CLEANER_BACKOFF_MS, longValue(LOG_CLEANER_BACKOFF_MS, 15_000L), 0L);
         logCleanerThreads = atLeast(LOG_CLEANER_THREADS, intValue(LOG_CLEANER_THREADS, 1), 0);
         logCleanerIoMaxBytesPerSecond = doubleValue(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, Double.MAX_VALUE);
         if (!(logCleanerIoMaxBytesPerSecond > 0)) {
-            throw new ConfigException(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, logCleanerIoMaxBytesPerSecond,
-                    "must be positive");
+            throw new ConfigException(
+                    LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, logCleanerIoMaxBytesPerSecond, "must be positive");
         }
-        logFlushSchedulerIntervalMs = atLeast(LOG_FLUSH_SCHEDULER_INTERVAL_MS,
-                longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Long.MAX_VALUE), 1L);
-        logFlushOffsetCheckpointIntervalMs = atLeast(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
-                longValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, 60_000L), 1L);
-        logCleanerDedupeBufferSize = atLeast(LOG_CLEANER_DEDUPE_BUFFER_SIZE,
-                longValue(LOG_CLEANER_DEDUPE_BUFFER_SIZE, 128L * 1024 * 1024), 0L);
+        logFlushSchedulerIntervalMs = atLeast(
+                LOG_FLUSH_SCHEDULER_INTERVAL_MS, longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Long.MAX_VALUE), 1L);
+        logFlushOffsetCheckpointIntervalMs = atLeast(
+                LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
+                longValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, 60_000L),
+                1L);
+        logCleanerDedupeBufferSize = atLeast(
+                LOG_CLEANER_DEDUPE_BUFFER_SIZE, longValue(LOG_CLEANER_DEDUPE_BUFFER_SIZE, 128L * 1024 * 1024), 0L);
         logCleanerIoBufferLoadFactor = doubleValue(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, 0.9);
         if (!(logCleanerIoBufferLoadFactor > 0 && logCleanerIoBufferLoadFactor <= 1)) {
-            throw new ConfigException(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, logCleanerIoBufferLoadFactor,
-                    "must be above 0 and at most 1");
+            throw new ConfigException(
+                    LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, logCleanerIoBufferLoadFactor, "must be above 0 and at most 1");
         }
     }
 

@@ -14,7 +14,8 @@ class BrokerConfigTest {
         final BrokerConfig config = BrokerConfig.defaults();
         assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "", 9092));
         assertThat(config.advertisedListener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "localhost", 9092));
-        assertThat(config.logDirs()).containsExactly(Path.of("./data").toAbsolutePath().normalize());
+        assertThat(config.logDirs())
+                .containsExactly(Path.of("./data").toAbsolutePath().normalize());
         assertThat(config.nodeId()).isEqualTo(1);
         assertThat(config.numPartitions()).isEqualTo(1);
         assertThat(config.autoCreateTopics()).isTrue();
@@ -65,7 +66,10 @@ class BrokerConfigTest {
 
     @Test
     void shouldParseIpv6Listeners() {
-        assertThat(new BrokerConfig(Map.of("listeners", "PLAINTEXT://[::1]:9092")).listener().host()).isEqualTo("::1");
+        assertThat(new BrokerConfig(Map.of("listeners", "PLAINTEXT://[::1]:9092"))
+                        .listener()
+                        .host())
+                .isEqualTo("::1");
     }
 
     @Test

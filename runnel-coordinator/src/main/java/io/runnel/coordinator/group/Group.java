@@ -45,8 +45,12 @@ public interface Group {
      *
      * @param partitions the partitions committed, by topic name
      */
-    void validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch, short version,
-                              Map<String, Set<Integer>> partitions);
+    void validateOffsetCommit(
+            String memberId,
+            String groupInstanceId,
+            int generationIdOrMemberEpoch,
+            short version,
+            Map<String, Set<Integer>> partitions);
 
     /** Kafka's rules for an OffsetFetch (v9+) naming a member; throws as {@link #validateOffsetCommit}. */
     void validateOffsetFetch(String memberId, int memberEpoch);

@@ -1,6 +1,5 @@
 package io.runnel.coordinator.group;
 
-import io.runnel.coordinator.group.classic.Responses;
 import io.runnel.coordinator.group.store.GroupRecord;
 import io.runnel.coordinator.runtime.Scheduler;
 import java.util.ArrayList;
@@ -32,28 +31,38 @@ public final class GroupAdministration {
         this.clock = clock;
     }
 
-    public void list(final ListGroupsRequestData request, final short version,
-                     final CompletableFuture<ListGroupsResponseData> response) {
-        final Set<String> states = request.statesFilter().stream().map(s -> s.toLowerCase(Locale.ROOT))
+    public void list(
+            final ListGroupsRequestData request,
+            final short version,
+            final CompletableFuture<ListGroupsResponseData> response) {
+        final Set<String> states = request.statesFilter().stream()
+                .map(s -> s.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
-        final Set<String> types = request.typesFilter().stream().map(s -> s.toLowerCase(Locale.ROOT))
+        final Set<String> types = request.typesFilter().stream()
+                .map(s -> s.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
         final ListGroupsResponseData result = new ListGroupsResponseData();
         for (final Group group : directory.all()) {
             final String state = group.stateName();
-            if (group.isDead() || (!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT)))
+            if (group.isDead()
+                    || (!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT)))
                     || (!types.isEmpty() && !types.contains(group.type()))) {
                 continue;
             }
-            result.groups().add(new ListGroupsResponseData.ListedGroup().setGroupId(group.groupId())
-                    .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
-                    .setGroupState(state).setGroupType(group.type()));
+            result.groups()
+                    .add(new ListGroupsResponseData.ListedGroup()
+                            .setGroupId(group.groupId())
+                            .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
+                            .setGroupState(state)
+                            .setGroupType(group.type()));
         }
         response.complete(result);
     }
 
-    public void delete(final DeleteGroupsRequestData request, final short version,
-                       final CompletableFuture<DeleteGroupsResponseData> response) {
+    public void delete(
+            final DeleteGroupsRequestData request,
+            final short version,
+            final CompletableFuture<DeleteGroupsResponseData> response) {
         final Map<String, Errors> results = new TreeMap<>();
         final List<CompletableFuture<Void>> writes = new ArrayList<>();
         final List<String> order = new ArrayList<>();
@@ -71,8 +80,12 @@ public final class GroupAdministration {
                 results.put(groupId, Errors.NON_EMPTY_GROUP);
             } else {
                 final List<GroupRecord> records = new ArrayList<>();
-                group.offsets().all().forEach((topic, byPartition) -> byPartition.keySet().forEach(partition ->
-                        records.add(new GroupRecord.OffsetTombstone(groupId, topic, partition))));
+                group.offsets()
+                        .all()
+                        .forEach((topic, byPartition) -> byPartition
+                                .keySet()
+                                .forEach(partition ->
+                                        records.add(new GroupRecord.OffsetTombstone(groupId, topic, partition))));
                 records.add(group.tombstone());
                 group.delete(clock.nowMs());
                 directory.remove(group);
@@ -89,8 +102,10 @@ public final class GroupAdministration {
             final DeleteGroupsResponseData result = new DeleteGroupsResponseData();
             for (final String groupId : order) {
                 final String key = groupId == null ? "" : groupId;
-                result.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
-                        .setErrorCode(results.get(key).code()));
+                result.results()
+                        .add(new DeleteGroupsResponseData.DeletableGroupResult()
+                                .setGroupId(groupId)
+                                .setErrorCode(results.get(key).code()));
             }
             response.complete(result);
         });

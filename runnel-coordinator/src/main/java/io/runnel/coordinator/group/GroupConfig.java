@@ -13,8 +13,14 @@ import java.util.Map;
  * @param offsetsRetentionCheckIntervalMs {@code offsets.retention.check.interval.ms}
  * @param offsetMetadataMaxBytes    {@code offset.metadata.max.bytes}
  */
-public record GroupConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int initialRebalanceDelayMs, int maxSize,
-                          long offsetsRetentionMs, long offsetsRetentionCheckIntervalMs, int offsetMetadataMaxBytes) {
+public record GroupConfig(
+        int minSessionTimeoutMs,
+        int maxSessionTimeoutMs,
+        int initialRebalanceDelayMs,
+        int maxSize,
+        long offsetsRetentionMs,
+        long offsetsRetentionCheckIntervalMs,
+        int offsetMetadataMaxBytes) {
     public static final String MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
@@ -28,9 +34,13 @@ public record GroupConfig(int minSessionTimeoutMs, int maxSessionTimeoutMs, int 
 
     public GroupConfig {
         if (minSessionTimeoutMs < 0 || maxSessionTimeoutMs < minSessionTimeoutMs) {
-            throw new IllegalArgumentException("invalid session timeout range " + minSessionTimeoutMs + ".." + maxSessionTimeoutMs);
+            throw new IllegalArgumentException(
+                    "invalid session timeout range " + minSessionTimeoutMs + ".." + maxSessionTimeoutMs);
         }
-        if (initialRebalanceDelayMs < 0 || maxSize < 1 || offsetsRetentionMs < 1 || offsetsRetentionCheckIntervalMs < 1
+        if (initialRebalanceDelayMs < 0
+                || maxSize < 1
+                || offsetsRetentionMs < 1
+                || offsetsRetentionCheckIntervalMs < 1
                 || offsetMetadataMaxBytes < 0) {
             throw new IllegalArgumentException("invalid group coordinator settings");
         }

@@ -91,17 +91,21 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** With the source of member ids given, so tests can be replayed; consumer groups see no topics. */
-    public GroupCoordinator(final GroupStore store, final GroupConfig config, final Scheduler scheduler,
-                            final RandomGenerator random) {
+    public GroupCoordinator(
+            final GroupStore store, final GroupConfig config, final Scheduler scheduler, final RandomGenerator random) {
         this(store, config, ConsumerGroupConfig.defaults(), () -> MetadataImage.EMPTY, scheduler, random);
     }
 
     /**
      * @param image the current metadata, which consumer groups resolve their subscriptions against
      */
-    public GroupCoordinator(final GroupStore store, final GroupConfig config, final ConsumerGroupConfig consumerConfig,
-                            final Supplier<MetadataImage> image, final Scheduler scheduler,
-                            final RandomGenerator random) {
+    public GroupCoordinator(
+            final GroupStore store,
+            final GroupConfig config,
+            final ConsumerGroupConfig consumerConfig,
+            final Supplier<MetadataImage> image,
+            final Scheduler scheduler,
+            final RandomGenerator random) {
         this.store = store;
         this.config = config;
         this.scheduler = scheduler;
@@ -109,13 +113,13 @@ public final class GroupCoordinator implements AutoCloseable {
         this.groups = new ClassicGroups(directory, log, scheduler, config, random);
         this.rebalancer = new Rebalancer(groups);
         this.classicDescriptions = new ClassicGroupDescriptions(groups);
-        this.consumerGroups = new ConsumerGroups(directory, log, scheduler, consumerConfig, image, groups,
-                config.maxSize(), rebalancer::adopt);
+        this.consumerGroups = new ConsumerGroups(
+                directory, log, scheduler, consumerConfig, image, groups, config.maxSize(), rebalancer::adopt);
         this.consumerHeartbeats = new ConsumerHeartbeats(consumerGroups);
         this.classicMembers = new ClassicMembers(consumerGroups, config);
         this.consumerDescriptions = new ConsumerGroupDescriptions(directory, consumerGroups);
-        this.offsets = new OffsetManager(directory, log, scheduler, config, groups::createSimple,
-                rebalancer::onMemberCommit);
+        this.offsets =
+                new OffsetManager(directory, log, scheduler, config, groups::createSimple, rebalancer::onMemberCommit);
         this.administration = new GroupAdministration(directory, log, scheduler);
     }
 
@@ -145,86 +149,105 @@ public final class GroupCoordinator implements AutoCloseable {
         return done;
     }
 
-    public CompletableFuture<JoinGroupResponseData> joinGroup(final String clientId, final String clientHost,
-                                                              final JoinGroupRequestData request, final short version) {
-        return submit(response -> {
-            if (classicMembers.takesJoin(request.groupId())) {
-                classicMembers.join(clientId, clientHost, request, version, response);
-            } else {
-                rebalancer.join(clientId, clientHost, request, version, response);
-            }
-        }, error -> Responses.joinError(request, version, error));
+    public CompletableFuture<JoinGroupResponseData> joinGroup(
+            final String clientId, final String clientHost, final JoinGroupRequestData request, final short version) {
+        return submit(
+                response -> {
+                    if (classicMembers.takesJoin(request.groupId())) {
+                        classicMembers.join(clientId, clientHost, request, version, response);
+                    } else {
+                        rebalancer.join(clientId, clientHost, request, version, response);
+                    }
+                },
+                error -> Responses.joinError(request, version, error));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(final SyncGroupRequestData request, final short version) {
-        return submit(response -> {
-            if (classicMembers.holds(request.groupId())) {
-                classicMembers.sync(request, version, response);
-            } else {
-                rebalancer.sync(request, version, response);
-            }
-        }, Responses::syncError);
+        return submit(
+                response -> {
+                    if (classicMembers.holds(request.groupId())) {
+                        classicMembers.sync(request, version, response);
+                    } else {
+                        rebalancer.sync(request, version, response);
+                    }
+                },
+                Responses::syncError);
     }
 
     public CompletableFuture<HeartbeatResponseData> heartbeat(final HeartbeatRequestData request, final short version) {
-        return submit(response -> {
-            if (classicMembers.holds(request.groupId())) {
-                classicMembers.heartbeat(request, version, response);
-            } else {
-                rebalancer.heartbeat(request, version, response);
-            }
-        }, Responses::heartbeatError);
+        return submit(
+                response -> {
+                    if (classicMembers.holds(request.groupId())) {
+                        classicMembers.heartbeat(request, version, response);
+                    } else {
+                        rebalancer.heartbeat(request, version, response);
+                    }
+                },
+                Responses::heartbeatError);
     }
 
-    public CompletableFuture<LeaveGroupResponseData> leaveGroup(final LeaveGroupRequestData request, final short version) {
-        return submit(response -> {
-            if (classicMembers.holds(request.groupId())) {
-                classicMembers.leave(request, version, response);
-            } else {
-                rebalancer.leave(request, version, response);
-            }
-        }, error -> Responses.leaveError(request, version, error));
+    public CompletableFuture<LeaveGroupResponseData> leaveGroup(
+            final LeaveGroupRequestData request, final short version) {
+        return submit(
+                response -> {
+                    if (classicMembers.holds(request.groupId())) {
+                        classicMembers.leave(request, version, response);
+                    } else {
+                        rebalancer.leave(request, version, response);
+                    }
+                },
+                error -> Responses.leaveError(request, version, error));
     }
 
-    public CompletableFuture<OffsetCommitResponseData> commitOffsets(final OffsetCommitRequestData request,
-                                                                     final short version) {
-        return submit(response -> offsets.commit(request, version, response),
+    public CompletableFuture<OffsetCommitResponseData> commitOffsets(
+            final OffsetCommitRequestData request, final short version) {
+        return submit(
+                response -> offsets.commit(request, version, response),
                 error -> Responses.commitError(request, version, error));
     }
 
-    public CompletableFuture<OffsetFetchResponseData> fetchOffsets(final OffsetFetchRequestData request,
-                                                                   final short version) {
-        return submit(response -> offsets.fetch(request, version, response),
+    public CompletableFuture<OffsetFetchResponseData> fetchOffsets(
+            final OffsetFetchRequestData request, final short version) {
+        return submit(
+                response -> offsets.fetch(request, version, response),
                 error -> Responses.fetchError(request, version, error));
     }
 
-    public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(final OffsetDeleteRequestData request,
-                                                                     final short version) {
-        return submit(response -> offsets.delete(request, version, response),
+    public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(
+            final OffsetDeleteRequestData request, final short version) {
+        return submit(
+                response -> offsets.delete(request, version, response),
                 error -> Responses.deleteOffsetsError(request, error));
     }
 
-    public CompletableFuture<ListGroupsResponseData> listGroups(final ListGroupsRequestData request, final short version) {
+    public CompletableFuture<ListGroupsResponseData> listGroups(
+            final ListGroupsRequestData request, final short version) {
         return submit(response -> administration.list(request, version, response), Responses::listError);
     }
 
-    public CompletableFuture<DescribeGroupsResponseData> describeGroups(final DescribeGroupsRequestData request,
-                                                                        final short version) {
-        return submit(response -> classicDescriptions.describe(request, version, response),
+    public CompletableFuture<DescribeGroupsResponseData> describeGroups(
+            final DescribeGroupsRequestData request, final short version) {
+        return submit(
+                response -> classicDescriptions.describe(request, version, response),
                 error -> Responses.describeError(request, version, error));
     }
 
-    public CompletableFuture<DeleteGroupsResponseData> deleteGroups(final DeleteGroupsRequestData request,
-                                                                    final short version) {
-        return submit(response -> administration.delete(request, version, response),
+    public CompletableFuture<DeleteGroupsResponseData> deleteGroups(
+            final DeleteGroupsRequestData request, final short version) {
+        return submit(
+                response -> administration.delete(request, version, response),
                 error -> Responses.deleteGroupsError(request, error));
     }
 
     public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
-            final String clientId, final String clientHost, final ConsumerGroupHeartbeatRequestData request,
+            final String clientId,
+            final String clientHost,
+            final ConsumerGroupHeartbeatRequestData request,
             final short version) {
-        return submit(response -> consumerHeartbeats.heartbeat(clientId, clientHost, request, version, response),
-                (error, message) -> new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code())
+        return submit(
+                response -> consumerHeartbeats.heartbeat(clientId, clientHost, request, version, response),
+                (error, message) -> new ConsumerGroupHeartbeatResponseData()
+                        .setErrorCode(error.code())
                         .setErrorMessage(message));
     }
 
@@ -232,8 +255,12 @@ public final class GroupCoordinator implements AutoCloseable {
             final ConsumerGroupDescribeRequestData request) {
         return submit(response -> consumerDescriptions.describe(request, response), (error, message) -> {
             final ConsumerGroupDescribeResponseData result = new ConsumerGroupDescribeResponseData();
-            request.groupIds().forEach(id -> result.groups().add(new ConsumerGroupDescribeResponseData.DescribedGroup()
-                    .setGroupId(id).setErrorCode(error.code()).setErrorMessage(message)));
+            request.groupIds()
+                    .forEach(id -> result.groups()
+                            .add(new ConsumerGroupDescribeResponseData.DescribedGroup()
+                                    .setGroupId(id)
+                                    .setErrorCode(error.code())
+                                    .setErrorMessage(message)));
             return result;
         });
     }
@@ -253,8 +280,9 @@ public final class GroupCoordinator implements AutoCloseable {
                 unloaded.complete(null);
             });
             unloaded.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (final RejectedExecutionException | java.util.concurrent.ExecutionException
-                       | java.util.concurrent.TimeoutException e) {
+        } catch (final RejectedExecutionException
+                | java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
             LOG.warn("Group coordinator did not unload cleanly", e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -283,14 +311,14 @@ public final class GroupCoordinator implements AutoCloseable {
      * The one edge where a request that fails as a whole becomes the API's error response: anything the
      * operation throws is mapped with {@code Errors.forException}.
      */
-    private <R> CompletableFuture<R> submit(final Consumer<CompletableFuture<R>> operation,
-                                            final Function<Errors, R> errorResponse) {
+    private <R> CompletableFuture<R> submit(
+            final Consumer<CompletableFuture<R>> operation, final Function<Errors, R> errorResponse) {
         return submit(operation, (error, message) -> errorResponse.apply(error));
     }
 
     /** As above, for the APIs whose error responses carry a message. */
-    private <R> CompletableFuture<R> submit(final Consumer<CompletableFuture<R>> operation,
-                                            final BiFunction<Errors, String, R> errorResponse) {
+    private <R> CompletableFuture<R> submit(
+            final Consumer<CompletableFuture<R>> operation, final BiFunction<Errors, String, R> errorResponse) {
         final CompletableFuture<R> response = new CompletableFuture<>();
         try {
             scheduler.execute(() -> {
@@ -306,7 +334,8 @@ public final class GroupCoordinator implements AutoCloseable {
                         if (error == Errors.UNKNOWN_SERVER_ERROR) {
                             LOG.error("Group coordinator failed a request", e);
                         }
-                        response.complete(errorResponse.apply(error, e instanceof ApiException ? e.getMessage() : null));
+                        response.complete(
+                                errorResponse.apply(error, e instanceof ApiException ? e.getMessage() : null));
                     }
                 }
             });

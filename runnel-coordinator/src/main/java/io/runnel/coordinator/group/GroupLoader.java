@@ -16,12 +16,14 @@ import java.util.Map;
  * coordinator's thread at start-up.
  */
 final class GroupLoader {
-    private GroupLoader() {
-    }
+    private GroupLoader() {}
 
     /** @return the number of groups loaded */
-    static int load(final GroupStore store, final GroupDirectory directory, final ClassicGroups classic,
-                    final ConsumerGroups consumer) {
+    static int load(
+            final GroupStore store,
+            final GroupDirectory directory,
+            final ClassicGroups classic,
+            final ConsumerGroups consumer) {
         final Map<String, GroupRecord> metadata = new LinkedHashMap<>();
         final Map<String, Map<String, GroupRecord.ConsumerMember>> members = new LinkedHashMap<>();
         final Map<String, Map<String, GroupRecord.OffsetCommit>> offsets = new LinkedHashMap<>();
@@ -44,16 +46,18 @@ final class GroupLoader {
                     }
                     members.remove(t.groupId());
                 }
-                case GroupRecord.ConsumerMember m -> members.computeIfAbsent(m.groupId(), g -> new LinkedHashMap<>())
-                        .put(m.memberId(), m);
+                case GroupRecord.ConsumerMember m ->
+                    members.computeIfAbsent(m.groupId(), g -> new LinkedHashMap<>())
+                            .put(m.memberId(), m);
                 case GroupRecord.ConsumerMemberTombstone t -> {
                     final Map<String, GroupRecord.ConsumerMember> byId = members.get(t.groupId());
                     if (byId != null) {
                         byId.remove(t.memberId());
                     }
                 }
-                case GroupRecord.OffsetCommit c -> offsets.computeIfAbsent(c.groupId(), g -> new LinkedHashMap<>())
-                        .put(c.topic() + '\u0000' + c.partition(), c);
+                case GroupRecord.OffsetCommit c ->
+                    offsets.computeIfAbsent(c.groupId(), g -> new LinkedHashMap<>())
+                            .put(c.topic() + '\u0000' + c.partition(), c);
                 case GroupRecord.OffsetTombstone t -> {
                     final Map<String, GroupRecord.OffsetCommit> byKey = offsets.get(t.groupId());
                     if (byKey != null) {
@@ -67,8 +71,11 @@ final class GroupLoader {
         for (final GroupRecord record : metadata.values()) {
             switch (record) {
                 case GroupRecord.GroupMetadata m -> classic.restore(m);
-                case GroupRecord.ConsumerGroupMetadata m -> consumer.restore(m,
-                        new ArrayList<>(members.getOrDefault(m.groupId(), Map.of()).values()));
+                case GroupRecord.ConsumerGroupMetadata m ->
+                    consumer.restore(
+                            m,
+                            new ArrayList<>(
+                                    members.getOrDefault(m.groupId(), Map.of()).values()));
                 default -> throw new IllegalStateException("not group metadata: " + record);
             }
         }
@@ -79,9 +86,16 @@ final class GroupLoader {
             final Group existing = directory.get(groupId);
             final Group group = existing != null ? existing : classic.createSimple(groupId);
             final List<GroupRecord.OffsetCommit> commits = new ArrayList<>(byKey.values());
-            commits.forEach(c -> group.offsets().put(c.topic(), c.partition(), new CommittedOffset(c.offset(),
-                    c.leaderEpoch(), c.metadata() == null ? "" : c.metadata(), c.commitTimestampMs(),
-                    c.expireTimestampMs())));
+            commits.forEach(c -> group.offsets()
+                    .put(
+                            c.topic(),
+                            c.partition(),
+                            new CommittedOffset(
+                                    c.offset(),
+                                    c.leaderEpoch(),
+                                    c.metadata() == null ? "" : c.metadata(),
+                                    c.commitTimestampMs(),
+                                    c.expireTimestampMs())));
         });
         return directory.all().size();
     }

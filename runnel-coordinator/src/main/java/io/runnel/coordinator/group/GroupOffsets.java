@@ -40,8 +40,8 @@ public final class GroupOffsets {
 
     /** Moves every offset of {@code other} here, leaving it empty (a group changing protocol keeps its offsets). */
     public void takeOver(final GroupOffsets other) {
-        other.byTopic.forEach((topic, partitions) -> byTopic.computeIfAbsent(topic, t -> new TreeMap<>())
-                .putAll(partitions));
+        other.byTopic.forEach((topic, partitions) ->
+                byTopic.computeIfAbsent(topic, t -> new TreeMap<>()).putAll(partitions));
         other.byTopic.clear();
     }
 }

@@ -47,9 +47,13 @@ public final class OffsetManager {
      *                          id no group has
      * @param onMemberCommit    told of a commit by a member, which counts as a sign of life for classic members
      */
-    public OffsetManager(final GroupDirectory directory, final GroupLog log, final Scheduler clock,
-                         final GroupConfig config, final Function<String, Group> createSimpleGroup,
-                         final BiConsumer<Group, String> onMemberCommit) {
+    public OffsetManager(
+            final GroupDirectory directory,
+            final GroupLog log,
+            final Scheduler clock,
+            final GroupConfig config,
+            final Function<String, Group> createSimpleGroup,
+            final BiConsumer<Group, String> onMemberCommit) {
         this.directory = directory;
         this.log = log;
         this.clock = clock;
@@ -60,8 +64,10 @@ public final class OffsetManager {
 
     // ---- OffsetCommit
 
-    public void commit(final OffsetCommitRequestData request, final short version,
-                       final CompletableFuture<OffsetCommitResponseData> response) {
+    public void commit(
+            final OffsetCommitRequestData request,
+            final short version,
+            final CompletableFuture<OffsetCommitResponseData> response) {
         final String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             response.complete(Responses.commitError(request, version, Errors.INVALID_GROUP_ID));
@@ -71,39 +77,53 @@ public final class OffsetManager {
         if (group == null) {
             if (request.generationIdOrMemberEpoch() >= 0) {
                 // A member of a generation that no longer exists (or never did).
-                throw version >= 9 ? new GroupIdNotFoundException("group " + groupId + " does not exist")
+                throw version >= 9
+                        ? new GroupIdNotFoundException("group " + groupId + " does not exist")
                         : new IllegalGenerationException("group " + groupId + " does not exist");
             }
             // A simple consumer or an admin: the group exists only to hold offsets.
             group = createSimpleGroup.apply(groupId);
         } else {
-            group.validateOffsetCommit(request.memberId(), request.groupInstanceId(),
-                    request.generationIdOrMemberEpoch(), version, committedPartitions(request));
+            group.validateOffsetCommit(
+                    request.memberId(),
+                    request.groupInstanceId(),
+                    request.generationIdOrMemberEpoch(),
+                    version,
+                    committedPartitions(request));
             if (!request.memberId().isEmpty()) {
                 onMemberCommit.accept(group, request.memberId());
             }
         }
 
         final long nowMs = clock.nowMs();
-        final long expireTimestampMs = version <= 4 && request.retentionTimeMs() >= 0
-                ? nowMs + request.retentionTimeMs() : -1L;
+        final long expireTimestampMs =
+                version <= 4 && request.retentionTimeMs() >= 0 ? nowMs + request.retentionTimeMs() : -1L;
         final int maxMetadata = config.offsetMetadataMaxBytes();
         final List<GroupRecord> records = new ArrayList<>();
         final OffsetCommitResponseData result = new OffsetCommitResponseData();
         final List<OffsetCommitResponseData.OffsetCommitResponsePartition> written = new ArrayList<>();
         for (final OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
             final OffsetCommitResponseData.OffsetCommitResponseTopic responseTopic =
-                    new OffsetCommitResponseData.OffsetCommitResponseTopic().setName(topic.name())
+                    new OffsetCommitResponseData.OffsetCommitResponseTopic()
+                            .setName(topic.name())
                             .setTopicId(topic.topicId());
             for (final OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
                 final String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
                 final OffsetCommitResponseData.OffsetCommitResponsePartition partition =
-                        new OffsetCommitResponseData.OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
+                        new OffsetCommitResponseData.OffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex());
                 if (metadata.length() > maxMetadata) {
                     partition.setErrorCode(Errors.OFFSET_METADATA_TOO_LARGE.code());
                 } else {
-                    records.add(new GroupRecord.OffsetCommit(groupId, topic.name(), p.partitionIndex(),
-                            p.committedOffset(), p.committedLeaderEpoch(), metadata, nowMs, expireTimestampMs));
+                    records.add(new GroupRecord.OffsetCommit(
+                            groupId,
+                            topic.name(),
+                            p.partitionIndex(),
+                            p.committedOffset(),
+                            p.committedLeaderEpoch(),
+                            metadata,
+                            nowMs,
+                            expireTimestampMs));
                     written.add(partition);
                 }
                 responseTopic.partitions().add(partition);
@@ -123,8 +143,16 @@ public final class OffsetManager {
                 final Group target = current != null ? current : createSimpleGroup.apply(groupId);
                 for (final GroupRecord record : records) {
                     final GroupRecord.OffsetCommit c = (GroupRecord.OffsetCommit) record;
-                    target.offsets().put(c.topic(), c.partition(), new CommittedOffset(c.offset(), c.leaderEpoch(),
-                            c.metadata(), c.commitTimestampMs(), c.expireTimestampMs()));
+                    target.offsets()
+                            .put(
+                                    c.topic(),
+                                    c.partition(),
+                                    new CommittedOffset(
+                                            c.offset(),
+                                            c.leaderEpoch(),
+                                            c.metadata(),
+                                            c.commitTimestampMs(),
+                                            c.expireTimestampMs()));
                 }
             }
             response.complete(result);
@@ -134,8 +162,7 @@ public final class OffsetManager {
     private static Map<String, Set<Integer>> committedPartitions(final OffsetCommitRequestData request) {
         final Map<String, Set<Integer>> partitions = new HashMap<>();
         for (final OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
-            final Set<Integer> indexes = partitions.computeIfAbsent(topic.name(),
-                    t -> new HashSet<>());
+            final Set<Integer> indexes = partitions.computeIfAbsent(topic.name(), t -> new HashSet<>());
             topic.partitions().forEach(p -> indexes.add(p.partitionIndex()));
         }
         return partitions;
@@ -143,8 +170,10 @@ public final class OffsetManager {
 
     // ---- OffsetFetch
 
-    public void fetch(final OffsetFetchRequestData request, final short version,
-                      final CompletableFuture<OffsetFetchResponseData> response) {
+    public void fetch(
+            final OffsetFetchRequestData request,
+            final short version,
+            final CompletableFuture<OffsetFetchResponseData> response) {
         final OffsetFetchResponseData result = new OffsetFetchResponseData();
         if (version >= 8) {
             for (final OffsetFetchRequestData.OffsetFetchRequestGroup g : request.groups()) {
@@ -159,7 +188,8 @@ public final class OffsetManager {
         } else {
             topics = new ArrayList<>();
             for (final OffsetFetchRequestData.OffsetFetchRequestTopic t : request.topics()) {
-                topics.add(new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(t.name())
+                topics.add(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                        .setName(t.name())
                         .setPartitionIndexes(t.partitionIndexes()));
             }
         }
@@ -171,10 +201,13 @@ public final class OffsetManager {
             final OffsetFetchResponseData.OffsetFetchResponseTopic topic =
                     new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(t.name());
             for (final OffsetFetchResponseData.OffsetFetchResponsePartitions p : t.partitions()) {
-                topic.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
-                        .setPartitionIndex(p.partitionIndex()).setCommittedOffset(p.committedOffset())
-                        .setCommittedLeaderEpoch(p.committedLeaderEpoch()).setMetadata(p.metadata())
-                        .setErrorCode(p.errorCode()));
+                topic.partitions()
+                        .add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setCommittedOffset(p.committedOffset())
+                                .setCommittedLeaderEpoch(p.committedLeaderEpoch())
+                                .setMetadata(p.metadata())
+                                .setErrorCode(p.errorCode()));
             }
             result.topics().add(topic);
         }
@@ -191,7 +224,9 @@ public final class OffsetManager {
      * error in Kafka: it gets offset -1 and empty metadata. A member that names itself (v9+) must be one.
      */
     private OffsetFetchResponseData.OffsetFetchResponseGroup fetchGroup(
-            final String groupId, final String memberId, final int memberEpoch,
+            final String groupId,
+            final String memberId,
+            final int memberEpoch,
             final List<OffsetFetchRequestData.OffsetFetchRequestTopics> topics) {
         final OffsetFetchResponseData.OffsetFetchResponseGroup result =
                 new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(groupId);
@@ -208,10 +243,12 @@ public final class OffsetManager {
         }
         if (topics == null) {
             if (group != null) {
-                for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e : group.offsets().all().entrySet()) {
+                for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e :
+                        group.offsets().all().entrySet()) {
                     final OffsetFetchResponseData.OffsetFetchResponseTopics topic =
                             new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(e.getKey());
-                    e.getValue().forEach((partition, offset) -> topic.partitions().add(partition(partition, offset)));
+                    e.getValue()
+                            .forEach((partition, offset) -> topic.partitions().add(partition(partition, offset)));
                     result.topics().add(topic);
                 }
             }
@@ -219,30 +256,38 @@ public final class OffsetManager {
         }
         for (final OffsetFetchRequestData.OffsetFetchRequestTopics t : topics) {
             final OffsetFetchResponseData.OffsetFetchResponseTopics topic =
-                    new OffsetFetchResponseData.OffsetFetchResponseTopics().setName(t.name()).setTopicId(t.topicId());
+                    new OffsetFetchResponseData.OffsetFetchResponseTopics()
+                            .setName(t.name())
+                            .setTopicId(t.topicId());
             for (final Integer partition : t.partitionIndexes()) {
-                topic.partitions().add(partition(partition, group == null ? null : group.offsets().get(t.name(), partition)));
+                topic.partitions()
+                        .add(partition(
+                                partition,
+                                group == null ? null : group.offsets().get(t.name(), partition)));
             }
             result.topics().add(topic);
         }
         return result;
     }
 
-    private static OffsetFetchResponseData.OffsetFetchResponsePartitions partition(final int partition,
-                                                                                  final CommittedOffset offset) {
+    private static OffsetFetchResponseData.OffsetFetchResponsePartitions partition(
+            final int partition, final CommittedOffset offset) {
         final OffsetFetchResponseData.OffsetFetchResponsePartitions p =
                 new OffsetFetchResponseData.OffsetFetchResponsePartitions().setPartitionIndex(partition);
         if (offset == null) {
             return p.setCommittedOffset(-1L).setCommittedLeaderEpoch(-1).setMetadata("");
         }
-        return p.setCommittedOffset(offset.offset()).setCommittedLeaderEpoch(offset.leaderEpoch())
+        return p.setCommittedOffset(offset.offset())
+                .setCommittedLeaderEpoch(offset.leaderEpoch())
                 .setMetadata(offset.metadata());
     }
 
     // ---- OffsetDelete
 
-    public void delete(final OffsetDeleteRequestData request, final short version,
-                       final CompletableFuture<OffsetDeleteResponseData> response) {
+    public void delete(
+            final OffsetDeleteRequestData request,
+            final short version,
+            final CompletableFuture<OffsetDeleteResponseData> response) {
         final String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             response.complete(Responses.deleteOffsetsError(request, Errors.INVALID_GROUP_ID));
@@ -265,14 +310,16 @@ public final class OffsetManager {
             // Kafka's rule: a group whose subscriptions cannot be read counts as subscribed.
             final Boolean subscribed = empty ? Boolean.FALSE : group.isSubscribedTo(t.name());
             final boolean blocked = subscribed == null || subscribed;
-            OffsetDeleteResponseData.OffsetDeleteResponseTopic topic = result.topics().find(t.name());
+            OffsetDeleteResponseData.OffsetDeleteResponseTopic topic =
+                    result.topics().find(t.name());
             if (topic == null) {
                 topic = new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(t.name());
                 result.topics().add(topic);
             }
             for (final OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
                 final OffsetDeleteResponseData.OffsetDeleteResponsePartition partition =
-                        new OffsetDeleteResponseData.OffsetDeleteResponsePartition().setPartitionIndex(p.partitionIndex());
+                        new OffsetDeleteResponseData.OffsetDeleteResponsePartition()
+                                .setPartitionIndex(p.partitionIndex());
                 if (blocked) {
                     partition.setErrorCode(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
                 } else if (group.offsets().get(t.name(), p.partitionIndex()) != null) {
@@ -322,12 +369,14 @@ public final class OffsetManager {
             }
             final List<GroupRecord> records = new ArrayList<>();
             int remaining = 0;
-            for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e : group.offsets().all().entrySet()) {
+            for (final Map.Entry<String, TreeMap<Integer, CommittedOffset>> e :
+                    group.offsets().all().entrySet()) {
                 final String topic = e.getKey();
                 final Long base = group.offsetsRetentionBaseMs(topic);
                 for (final Map.Entry<Integer, CommittedOffset> p : e.getValue().entrySet()) {
                     final CommittedOffset offset = p.getValue();
-                    final boolean expired = offset.expireTimestampMs() >= 0 ? nowMs >= offset.expireTimestampMs()
+                    final boolean expired = offset.expireTimestampMs() >= 0
+                            ? nowMs >= offset.expireTimestampMs()
                             : base != null && nowMs - (base < 0 ? offset.commitTimestampMs() : base) >= retentionMs;
                     if (expired) {
                         records.add(new GroupRecord.OffsetTombstone(group.groupId(), topic, p.getKey()));

@@ -5,8 +5,7 @@ import java.util.concurrent.ExecutionException;
 
 /** Getting at the failure a future's wrapping hides. */
 public final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     /** The cause under any {@link CompletionException} and {@link ExecutionException} layers. */
     public static Throwable unwrap(final Throwable failure) {

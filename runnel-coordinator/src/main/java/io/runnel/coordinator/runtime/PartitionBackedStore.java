@@ -57,11 +57,16 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
      * @param clock         the records' CreateTime
      * @param reader        who reads at load, for error messages ("the group coordinator")
      */
-    public PartitionBackedStore(final String topic, final Partitions partitions, final int numPartitions,
-                                final CoordinatorRecordSerde<R> serde, final InstantSource clock, final String reader) {
+    public PartitionBackedStore(
+            final String topic,
+            final Partitions partitions,
+            final int numPartitions,
+            final CoordinatorRecordSerde<R> serde,
+            final InstantSource clock,
+            final String reader) {
         if (numPartitions < 1) {
-            throw new IllegalArgumentException("The partition count of " + topic + " must be at least 1, was "
-                    + numPartitions);
+            throw new IllegalArgumentException(
+                    "The partition count of " + topic + " must be at least 1, was " + numPartitions);
         }
         this.topic = Objects.requireNonNull(topic, "topic");
         this.partitions = Objects.requireNonNull(partitions, "partitions");
@@ -121,13 +126,14 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
             final R record = records.get(i);
             final String recordKey = serde.coordinatorKey(record);
             if (!key.equals(recordKey)) {
-                throw new IllegalArgumentException("Record of " + serde.keyKind() + " " + recordKey + " in an append for "
-                        + serde.keyKind() + " " + key);
+                throw new IllegalArgumentException("Record of " + serde.keyKind() + " " + recordKey
+                        + " in an append for " + serde.keyKind() + " " + key);
             }
             simple[i] = new SimpleRecord(timestampMs, serde.key(record), serde.value(record));
         }
-        return MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 0L, Compression.NONE, TimestampType.CREATE_TIME,
-                simple).buffer();
+        return MemoryRecords.withRecords(
+                        RecordBatch.MAGIC_VALUE_V2, 0L, Compression.NONE, TimestampType.CREATE_TIME, simple)
+                .buffer();
     }
 
     /**
@@ -171,12 +177,13 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
             readFully(partition, slice, buffer);
             buffer.flip();
             final long before = next;
-            for (final MutableRecordBatch batch : MemoryRecords.readableRecords(buffer).batches()) {
+            for (final MutableRecordBatch batch :
+                    MemoryRecords.readableRecords(buffer).batches()) {
                 next = replayBatch(partition, batch, consumer);
             }
             if (next <= before) {
-                throw new CorruptRecordException("Reading " + partition.topicPartition() + " at offset " + before
-                        + " made no progress");
+                throw new CorruptRecordException(
+                        "Reading " + partition.topicPartition() + " at offset " + before + " made no progress");
             }
         }
         return buffer;
@@ -186,8 +193,10 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
         try {
             batch.ensureValid();
         } catch (final CorruptRecordException e) {
-            throw new CorruptRecordException("Batch at offset " + batch.baseOffset() + " of "
-                    + partition.topicPartition() + " is corrupt: " + e.getMessage(), e);
+            throw new CorruptRecordException(
+                    "Batch at offset " + batch.baseOffset() + " of " + partition.topicPartition() + " is corrupt: "
+                            + e.getMessage(),
+                    e);
         }
         if (!batch.isControlBatch()) {
             for (final Record record : batch) {
@@ -195,8 +204,10 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
                 try {
                     decoded = serde.decode(record.key(), record.value());
                 } catch (final CorruptRecordException e) {
-                    throw new CorruptRecordException("Record at offset " + record.offset() + " of "
-                            + partition.topicPartition() + " does not decode: " + e.getMessage(), e);
+                    throw new CorruptRecordException(
+                            "Record at offset " + record.offset() + " of " + partition.topicPartition()
+                                    + " does not decode: " + e.getMessage(),
+                            e);
                 }
                 consumer.accept(decoded);
             }

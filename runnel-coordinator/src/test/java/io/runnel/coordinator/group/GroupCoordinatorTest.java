@@ -62,8 +62,11 @@ class GroupCoordinatorTest {
     }
 
     private GroupCoordinator newCoordinator(final RecordingGroupStore groupStore) {
-        final GroupCoordinator c = new GroupCoordinator(groupStore, GroupConfig.from(Map.of(
-                GroupConfig.MAX_SIZE, "4", GroupConfig.OFFSETS_RETENTION_MINUTES, "60")), scheduler, new Random(42));
+        final GroupCoordinator c = new GroupCoordinator(
+                groupStore,
+                GroupConfig.from(Map.of(GroupConfig.MAX_SIZE, "4", GroupConfig.OFFSETS_RETENTION_MINUTES, "60")),
+                scheduler,
+                new Random(42));
         assertThat(c.load()).isCompleted();
         return c;
     }
@@ -71,7 +74,8 @@ class GroupCoordinatorTest {
     // ---- helpers
 
     private static byte[] subscription(final String... topics) {
-        return toBytes(ConsumerProtocol.serializeSubscription(new ConsumerPartitionAssignor.Subscription(List.of(topics))));
+        return toBytes(
+                ConsumerProtocol.serializeSubscription(new ConsumerPartitionAssignor.Subscription(List.of(topics))));
     }
 
     private static byte[] toBytes(final ByteBuffer buffer) {
@@ -80,14 +84,21 @@ class GroupCoordinatorTest {
         return bytes;
     }
 
-    private static JoinGroupRequestData joinRequest(final String memberId, final String instanceId,
-                                                    final byte[] metadata) {
+    private static JoinGroupRequestData joinRequest(
+            final String memberId, final String instanceId, final byte[] metadata) {
         final JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
                 new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
-        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(metadata));
-        return new JoinGroupRequestData().setGroupId(GROUP).setMemberId(memberId).setGroupInstanceId(instanceId)
-                .setSessionTimeoutMs(SESSION_MS).setRebalanceTimeoutMs(REBALANCE_MS)
-                .setProtocolType("consumer").setProtocols(protocols);
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                .setName("range")
+                .setMetadata(metadata));
+        return new JoinGroupRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setGroupInstanceId(instanceId)
+                .setSessionTimeoutMs(SESSION_MS)
+                .setRebalanceTimeoutMs(REBALANCE_MS)
+                .setProtocolType("consumer")
+                .setProtocols(protocols);
     }
 
     private CompletableFuture<JoinGroupResponseData> join(final String memberId) {
@@ -95,8 +106,8 @@ class GroupCoordinatorTest {
     }
 
     private CompletableFuture<JoinGroupResponseData> joinStatic(final String memberId, final String instanceId) {
-        return coordinator.joinGroup("client", "/127.0.0.1", joinRequest(memberId, instanceId, subscription("t")),
-                JOIN_V);
+        return coordinator.joinGroup(
+                "client", "/127.0.0.1", joinRequest(memberId, instanceId, subscription("t")), JOIN_V);
     }
 
     /** First JoinGroup with an empty id (MEMBER_ID_REQUIRED), then the rejoin with the id it got. */
@@ -106,37 +117,64 @@ class GroupCoordinatorTest {
         return join(first.memberId());
     }
 
-    private SyncGroupResponseData syncNow(final String memberId, final int generation,
-                                          final Map<String, byte[]> assignments) {
+    private SyncGroupResponseData syncNow(
+            final String memberId, final int generation, final Map<String, byte[]> assignments) {
         return sync(memberId, generation, assignments).join();
     }
 
-    private CompletableFuture<SyncGroupResponseData> sync(final String memberId, final int generation,
-                                                          final Map<String, byte[]> assignments) {
-        final SyncGroupRequestData request = new SyncGroupRequestData().setGroupId(GROUP).setMemberId(memberId)
-                .setGenerationId(generation).setProtocolType("consumer").setProtocolName("range");
-        assignments.forEach((id, bytes) -> request.assignments().add(
-                new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(id).setAssignment(bytes)));
+    private CompletableFuture<SyncGroupResponseData> sync(
+            final String memberId, final int generation, final Map<String, byte[]> assignments) {
+        final SyncGroupRequestData request = new SyncGroupRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setGenerationId(generation)
+                .setProtocolType("consumer")
+                .setProtocolName("range");
+        assignments.forEach((id, bytes) -> request.assignments()
+                .add(new SyncGroupRequestData.SyncGroupRequestAssignment()
+                        .setMemberId(id)
+                        .setAssignment(bytes)));
         return coordinator.syncGroup(request, (short) 5);
     }
 
     private Errors heartbeat(final String memberId, final int generation) {
-        return Errors.forCode(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP)
-                .setMemberId(memberId).setGenerationId(generation), (short) 4).join().errorCode());
+        return Errors.forCode(coordinator
+                .heartbeat(
+                        new HeartbeatRequestData()
+                                .setGroupId(GROUP)
+                                .setMemberId(memberId)
+                                .setGenerationId(generation),
+                        (short) 4)
+                .join()
+                .errorCode());
     }
 
     private DescribeGroupsResponseData.DescribedGroup describe(final String groupId) {
-        return coordinator.describeGroups(new DescribeGroupsRequestData().setGroups(List.of(groupId)), (short) 5)
-                .join().groups().get(0);
+        return coordinator
+                .describeGroups(new DescribeGroupsRequestData().setGroups(List.of(groupId)), (short) 5)
+                .join()
+                .groups()
+                .get(0);
     }
 
-    private OffsetCommitResponseData commit(final String memberId, final int generation, final String topic,
-                                            final int partition, final long offset, final String metadata) {
-        final OffsetCommitRequestData request = new OffsetCommitRequestData().setGroupId(GROUP).setMemberId(memberId)
+    private OffsetCommitResponseData commit(
+            final String memberId,
+            final int generation,
+            final String topic,
+            final int partition,
+            final long offset,
+            final String metadata) {
+        final OffsetCommitRequestData request = new OffsetCommitRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
                 .setGenerationIdOrMemberEpoch(generation);
-        request.topics().add(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(topic).setPartitions(List.of(
-                new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(partition)
-                        .setCommittedOffset(offset).setCommittedMetadata(metadata))));
+        request.topics()
+                .add(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(topic)
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(partition)
+                                .setCommittedOffset(offset)
+                                .setCommittedMetadata(metadata))));
         return coordinator.commitOffsets(request, (short) 9).join();
     }
 
@@ -144,17 +182,27 @@ class GroupCoordinatorTest {
         return response.topics().get(0).partitions().get(0).errorCode();
     }
 
-    private OffsetFetchResponseData.OffsetFetchResponsePartitions fetch(final GroupCoordinator c, final String topic,
-                                                                        final int partition) {
+    private OffsetFetchResponseData.OffsetFetchResponsePartitions fetch(
+            final GroupCoordinator c, final String topic, final int partition) {
         final OffsetFetchRequestData request = new OffsetFetchRequestData();
-        request.groups().add(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(GROUP).setTopics(List.of(
-                new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(topic).setPartitionIndexes(List.of(partition)))));
-        return c.fetchOffsets(request, (short) 9).join().groups().get(0).topics().get(0).partitions().get(0);
+        request.groups()
+                .add(new OffsetFetchRequestData.OffsetFetchRequestGroup()
+                        .setGroupId(GROUP)
+                        .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                                .setName(topic)
+                                .setPartitionIndexes(List.of(partition)))));
+        return c.fetchOffsets(request, (short) 9)
+                .join()
+                .groups()
+                .get(0)
+                .topics()
+                .get(0)
+                .partitions()
+                .get(0);
     }
 
     /** Three members formed into generation 1 with the leader's assignment distributed; returns their ids. */
-    private record Formed(String leader, List<String> members, int generation) {
-    }
+    private record Formed(String leader, List<String> members, int generation) {}
 
     private Formed formGroupOfThree() {
         final var a = joinNew();
@@ -163,14 +211,21 @@ class GroupCoordinatorTest {
         assertThat(a).isNotDone();
         scheduler.advance(2 * INITIAL_DELAY_MS);
         final List<JoinGroupResponseData> responses = List.of(a.join(), b.join(), c.join());
-        final JoinGroupResponseData leader = responses.stream().filter(r -> r.leader().equals(r.memberId()))
-                .findFirst().orElseThrow();
-        final List<String> ids = responses.stream().map(JoinGroupResponseData::memberId).toList();
-        final Map<String, byte[]> assignments = Map.of(ids.get(0), new byte[]{0}, ids.get(1), new byte[]{1},
-                ids.get(2), new byte[]{2});
-        final var followerSyncs = ids.stream().filter(id -> !id.equals(leader.memberId()))
-                .map(id -> sync(id, leader.generationId(), Map.of())).toList();
-        assertThat(syncNow(leader.memberId(), leader.generationId(), assignments).errorCode()).isZero();
+        final JoinGroupResponseData leader = responses.stream()
+                .filter(r -> r.leader().equals(r.memberId()))
+                .findFirst()
+                .orElseThrow();
+        final List<String> ids =
+                responses.stream().map(JoinGroupResponseData::memberId).toList();
+        final Map<String, byte[]> assignments =
+                Map.of(ids.get(0), new byte[] {0}, ids.get(1), new byte[] {1}, ids.get(2), new byte[] {2});
+        final var followerSyncs = ids.stream()
+                .filter(id -> !id.equals(leader.memberId()))
+                .map(id -> sync(id, leader.generationId(), Map.of()))
+                .toList();
+        assertThat(syncNow(leader.memberId(), leader.generationId(), assignments)
+                        .errorCode())
+                .isZero();
         followerSyncs.forEach(f -> assertThat(f).isCompleted());
         return new Formed(leader.memberId(), ids, leader.generationId());
     }
@@ -183,13 +238,15 @@ class GroupCoordinatorTest {
 
         assertThat(response.errorCode()).isEqualTo(Errors.MEMBER_ID_REQUIRED.code());
         assertThat(response.memberId()).startsWith("client-");
-        assertThat(MessageUtil.toVersionPrefixedBytes(ApiKeys.JOIN_GROUP.latestVersion(), response)).isNotEmpty();
+        assertThat(MessageUtil.toVersionPrefixedBytes(ApiKeys.JOIN_GROUP.latestVersion(), response))
+                .isNotEmpty();
     }
 
     @Test
     void shouldSerializeJoinErrorAtOldVersionsWhenProtocolNameIsNull() {
-        final JoinGroupResponseData response = coordinator.joinGroup("client", "/h",
-                joinRequest("unknown", null, subscription("t")), (short) 2).join();
+        final JoinGroupResponseData response = coordinator
+                .joinGroup("client", "/h", joinRequest("unknown", null, subscription("t")), (short) 2)
+                .join();
 
         assertThat(response.errorCode()).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
         assertThat(response.protocolName()).isEqualTo("");
@@ -221,13 +278,23 @@ class GroupCoordinatorTest {
         assertThat(followerSync).isNotDone();
         assertThat(describe(GROUP).groupState()).isEqualTo("CompletingRebalance");
 
-        syncNow(leader, 1, Map.of(leader, new byte[]{1}, responses.get(1).memberId(), new byte[]{2},
-                responses.get(2).memberId(), new byte[]{3}));
+        syncNow(
+                leader,
+                1,
+                Map.of(
+                        leader,
+                        new byte[] {1},
+                        responses.get(1).memberId(),
+                        new byte[] {2},
+                        responses.get(2).memberId(),
+                        new byte[] {3}));
 
         assertThat(followerSync.join().assignment()).containsExactly(2);
-        assertThat(syncNow(responses.get(2).memberId(), 1, Map.of()).assignment()).containsExactly(3);
+        assertThat(syncNow(responses.get(2).memberId(), 1, Map.of()).assignment())
+                .containsExactly(3);
         assertThat(describe(GROUP).groupState()).isEqualTo("Stable");
-        final GroupRecord.GroupMetadata persisted = store.records(GroupRecord.GroupMetadata.class).get(0);
+        final GroupRecord.GroupMetadata persisted =
+                store.records(GroupRecord.GroupMetadata.class).get(0);
         assertThat(persisted.generation()).isEqualTo(1);
         assertThat(persisted.leader()).isEqualTo(leader);
         assertThat(persisted.members()).hasSize(3);
@@ -244,8 +311,13 @@ class GroupCoordinatorTest {
 
         assertThat(newcomer.join().generationId()).isEqualTo(2);
         assertThat(rejoins).allSatisfy(f -> assertThat(f.join().generationId()).isEqualTo(2));
-        assertThat(rejoins.stream().filter(f -> !f.join().members().isEmpty()).findFirst().orElseThrow().join()
-                .members()).hasSize(4);
+        assertThat(rejoins.stream()
+                        .filter(f -> !f.join().members().isEmpty())
+                        .findFirst()
+                        .orElseThrow()
+                        .join()
+                        .members())
+                .hasSize(4);
     }
 
     @Test
@@ -264,7 +336,8 @@ class GroupCoordinatorTest {
     @Test
     void shouldRefuseJoinWhenProtocolTypeDiffers() {
         formGroupOfThree();
-        final JoinGroupRequestData request = joinRequest("", null, subscription("t")).setProtocolType("connect");
+        final JoinGroupRequestData request =
+                joinRequest("", null, subscription("t")).setProtocolType("connect");
 
         assertThat(coordinator.joinGroup("c", "/h", request, JOIN_V).join().errorCode())
                 .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL.code());
@@ -272,10 +345,16 @@ class GroupCoordinatorTest {
 
     @Test
     void shouldRefuseJoinWhenSessionTimeoutOutOfRangeOrGroupIdEmpty() {
-        assertThat(coordinator.joinGroup("c", "/h", joinRequest("", null, new byte[0]).setSessionTimeoutMs(10),
-                JOIN_V).join().errorCode()).isEqualTo(Errors.INVALID_SESSION_TIMEOUT.code());
-        assertThat(coordinator.joinGroup("c", "/h", joinRequest("", null, new byte[0]).setGroupId(""),
-                JOIN_V).join().errorCode()).isEqualTo(Errors.INVALID_GROUP_ID.code());
+        assertThat(coordinator
+                        .joinGroup("c", "/h", joinRequest("", null, new byte[0]).setSessionTimeoutMs(10), JOIN_V)
+                        .join()
+                        .errorCode())
+                .isEqualTo(Errors.INVALID_SESSION_TIMEOUT.code());
+        assertThat(coordinator
+                        .joinGroup("c", "/h", joinRequest("", null, new byte[0]).setGroupId(""), JOIN_V)
+                        .join()
+                        .errorCode())
+                .isEqualTo(Errors.INVALID_GROUP_ID.code());
     }
 
     // ---- timeouts
@@ -306,7 +385,9 @@ class GroupCoordinatorTest {
     void shouldRemoveMemberThatDoesNotRejoinWithinRebalanceTimeout() {
         final Formed formed = formGroupOfThree();
         final var a = join(formed.leader());
-        final List<String> others = formed.members().stream().filter(id -> !id.equals(formed.leader())).toList();
+        final List<String> others = formed.members().stream()
+                .filter(id -> !id.equals(formed.leader()))
+                .toList();
         final var b = join(others.get(0));
         assertThat(a).isNotDone();
 
@@ -315,7 +396,8 @@ class GroupCoordinatorTest {
             scheduler.advance(SESSION_MS / 2);
         }
 
-        assertThat(a.join().members()).extracting(JoinGroupResponseData.JoinGroupResponseMember::memberId)
+        assertThat(a.join().members())
+                .extracting(JoinGroupResponseData.JoinGroupResponseMember::memberId)
                 .containsExactlyInAnyOrder(formed.leader(), others.get(0));
         assertThat(b.join().generationId()).isEqualTo(formed.generation() + 1);
         assertThat(heartbeat(others.get(1), formed.generation())).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
@@ -337,7 +419,8 @@ class GroupCoordinatorTest {
             scheduler.advance(SESSION_MS / 2);
         }
 
-        assertThat(describe(GROUP).members()).extracting(DescribeGroupsResponseData.DescribedGroupMember::memberId)
+        assertThat(describe(GROUP).members())
+                .extracting(DescribeGroupsResponseData.DescribedGroupMember::memberId)
                 .containsExactly(leader.memberId());
         assertThat(describe(GROUP).groupState()).isEqualTo("PreparingRebalance");
         assertThat(heartbeat(lagging, 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
@@ -350,8 +433,16 @@ class GroupCoordinatorTest {
         assertThat(heartbeat(formed.leader(), formed.generation())).isEqualTo(Errors.NONE);
         assertThat(heartbeat(formed.leader(), formed.generation() - 1)).isEqualTo(Errors.ILLEGAL_GENERATION);
         assertThat(heartbeat("nobody", formed.generation())).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
-        assertThat(Errors.forCode(coordinator.heartbeat(new HeartbeatRequestData().setGroupId("other")
-                .setMemberId("x").setGenerationId(1), (short) 4).join().errorCode())).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(Errors.forCode(coordinator
+                        .heartbeat(
+                                new HeartbeatRequestData()
+                                        .setGroupId("other")
+                                        .setMemberId("x")
+                                        .setGenerationId(1),
+                                (short) 4)
+                        .join()
+                        .errorCode()))
+                .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         join(formed.leader());
         assertThat(heartbeat(formed.members().get(1), formed.generation())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
     }
@@ -366,11 +457,11 @@ class GroupCoordinatorTest {
         final JoinGroupResponseData ja = a.join();
         final JoinGroupResponseData jb = b.join();
         final String leader = ja.leader();
-        syncNow(leader, 1, Map.of(ja.memberId(), new byte[]{7}, jb.memberId(), new byte[]{8}));
+        syncNow(leader, 1, Map.of(ja.memberId(), new byte[] {7}, jb.memberId(), new byte[] {8}));
         syncNow(jb.memberId(), 1, Map.of());
         final JoinGroupResponseData follower = leader.equals(ja.memberId()) ? jb : ja;
         final String followerInstance = follower == ja ? "instance-a" : "instance-b";
-        final byte[] followerAssignment = follower == ja ? new byte[]{7} : new byte[]{8};
+        final byte[] followerAssignment = follower == ja ? new byte[] {7} : new byte[] {8};
 
         final JoinGroupResponseData restarted = joinStatic("", followerInstance).join();
 
@@ -378,12 +469,28 @@ class GroupCoordinatorTest {
         assertThat(restarted.generationId()).isEqualTo(1);
         assertThat(restarted.memberId()).isNotEqualTo(follower.memberId()).startsWith(followerInstance + "-");
         assertThat(describe(GROUP).groupState()).isEqualTo("Stable");
-        assertThat(coordinator.syncGroup(new SyncGroupRequestData().setGroupId(GROUP).setGenerationId(1)
-                .setMemberId(restarted.memberId()).setGroupInstanceId(followerInstance), (short) 5).join()
-                .assignment()).isEqualTo(followerAssignment);
+        assertThat(coordinator
+                        .syncGroup(
+                                new SyncGroupRequestData()
+                                        .setGroupId(GROUP)
+                                        .setGenerationId(1)
+                                        .setMemberId(restarted.memberId())
+                                        .setGroupInstanceId(followerInstance),
+                                (short) 5)
+                        .join()
+                        .assignment())
+                .isEqualTo(followerAssignment);
         // The old incarnation is fenced.
-        assertThat(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setGenerationId(1)
-                .setMemberId(follower.memberId()).setGroupInstanceId(followerInstance), (short) 4).join().errorCode())
+        assertThat(coordinator
+                        .heartbeat(
+                                new HeartbeatRequestData()
+                                        .setGroupId(GROUP)
+                                        .setGenerationId(1)
+                                        .setMemberId(follower.memberId())
+                                        .setGroupInstanceId(followerInstance),
+                                (short) 4)
+                        .join()
+                        .errorCode())
                 .isEqualTo(Errors.FENCED_INSTANCE_ID.code());
     }
 
@@ -392,19 +499,28 @@ class GroupCoordinatorTest {
         final var a = joinStatic("", "instance-a");
         scheduler.advance(2 * INITIAL_DELAY_MS);
         final JoinGroupResponseData ja = a.join();
-        syncNow(ja.memberId(), 1, Map.of(ja.memberId(), new byte[]{5}));
+        syncNow(ja.memberId(), 1, Map.of(ja.memberId(), new byte[] {5}));
 
         final JoinGroupResponseData v9 = joinStatic("", "instance-a").join();
         assertThat(v9.skipAssignment()).isTrue();
         assertThat(v9.leader()).isEqualTo(v9.memberId());
         assertThat(v9.members()).hasSize(1);
 
-        final JoinGroupResponseData v5 = coordinator.joinGroup("client", "/h",
-                joinRequest("", "instance-a", subscription("t")), (short) 5).join();
+        final JoinGroupResponseData v5 = coordinator
+                .joinGroup("client", "/h", joinRequest("", "instance-a", subscription("t")), (short) 5)
+                .join();
         assertThat(v5.errorCode()).isZero();
         assertThat(v5.leader()).isEqualTo(v9.memberId()).isNotEqualTo(v5.memberId());
-        assertThat(coordinator.syncGroup(new SyncGroupRequestData().setGroupId(GROUP).setGenerationId(1)
-                .setMemberId(v5.memberId()).setGroupInstanceId("instance-a"), (short) 3).join().assignment())
+        assertThat(coordinator
+                        .syncGroup(
+                                new SyncGroupRequestData()
+                                        .setGroupId(GROUP)
+                                        .setGenerationId(1)
+                                        .setMemberId(v5.memberId())
+                                        .setGroupInstanceId("instance-a"),
+                                (short) 3)
+                        .join()
+                        .assignment())
                 .containsExactly(5);
         assertThat(describe(GROUP).groupState()).isEqualTo("Stable");
     }
@@ -414,15 +530,21 @@ class GroupCoordinatorTest {
     @Test
     void shouldRebalanceWhenMembersLeaveInABatch() {
         final Formed formed = formGroupOfThree();
-        final LeaveGroupRequestData request = new LeaveGroupRequestData().setGroupId(GROUP).setMembers(List.of(
-                new LeaveGroupRequestData.MemberIdentity().setMemberId(formed.members().get(1)),
-                new LeaveGroupRequestData.MemberIdentity().setMemberId(formed.members().get(2)),
-                new LeaveGroupRequestData.MemberIdentity().setMemberId("ghost")));
+        final LeaveGroupRequestData request = new LeaveGroupRequestData()
+                .setGroupId(GROUP)
+                .setMembers(List.of(
+                        new LeaveGroupRequestData.MemberIdentity()
+                                .setMemberId(formed.members().get(1)),
+                        new LeaveGroupRequestData.MemberIdentity()
+                                .setMemberId(formed.members().get(2)),
+                        new LeaveGroupRequestData.MemberIdentity().setMemberId("ghost")));
 
-        final LeaveGroupResponseData response = coordinator.leaveGroup(request, (short) 5).join();
+        final LeaveGroupResponseData response =
+                coordinator.leaveGroup(request, (short) 5).join();
 
         assertThat(response.errorCode()).isZero();
-        assertThat(response.members()).extracting(LeaveGroupResponseData.MemberResponse::errorCode)
+        assertThat(response.members())
+                .extracting(LeaveGroupResponseData.MemberResponse::errorCode)
                 .containsExactly(Errors.NONE.code(), Errors.NONE.code(), Errors.UNKNOWN_MEMBER_ID.code());
         assertThat(describe(GROUP).groupState()).isEqualTo("PreparingRebalance");
         assertThat(join(formed.members().get(0)).join().generationId()).isEqualTo(formed.generation() + 1);
@@ -433,10 +555,11 @@ class GroupCoordinatorTest {
         final var a = joinNew();
         scheduler.advance(2 * INITIAL_DELAY_MS);
         final String id = a.join().memberId();
-        syncNow(id, 1, Map.of(id, new byte[]{1}));
+        syncNow(id, 1, Map.of(id, new byte[] {1}));
 
-        final LeaveGroupResponseData response = coordinator.leaveGroup(
-                new LeaveGroupRequestData().setGroupId(GROUP).setMemberId(id), (short) 1).join();
+        final LeaveGroupResponseData response = coordinator
+                .leaveGroup(new LeaveGroupRequestData().setGroupId(GROUP).setMemberId(id), (short) 1)
+                .join();
 
         assertThat(response.errorCode()).isZero();
         assertThat(describe(GROUP).groupState()).isEqualTo("Empty");
@@ -456,10 +579,12 @@ class GroupCoordinatorTest {
         assertThat(commitError(commit("", -1, "t", 0, 10, ""))).isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
         assertThat(commitError(commit("nobody", formed.generation(), "t", 0, 10, "")))
                 .isEqualTo(Errors.UNKNOWN_MEMBER_ID.code());
-        assertThat(commitError(commit(formed.leader(), formed.generation(), "t", 0, 10, ""))).isZero();
+        assertThat(commitError(commit(formed.leader(), formed.generation(), "t", 0, 10, "")))
+                .isZero();
         join(formed.leader());
         // Still the generation of the members: allowed during PreparingRebalance.
-        assertThat(commitError(commit(formed.members().get(1), formed.generation(), "t", 0, 11, ""))).isZero();
+        assertThat(commitError(commit(formed.members().get(1), formed.generation(), "t", 0, 11, "")))
+                .isZero();
     }
 
     @Test
@@ -486,10 +611,12 @@ class GroupCoordinatorTest {
         commit("", -1, "a", 0, 1, null);
         commit("", -1, "b", 1, 2, null);
 
-        final OffsetFetchResponseData v7 = coordinator.fetchOffsets(
-                new OffsetFetchRequestData().setGroupId(GROUP).setTopics(null), (short) 7).join();
+        final OffsetFetchResponseData v7 = coordinator
+                .fetchOffsets(new OffsetFetchRequestData().setGroupId(GROUP).setTopics(null), (short) 7)
+                .join();
 
-        assertThat(v7.topics()).extracting(OffsetFetchResponseData.OffsetFetchResponseTopic::name)
+        assertThat(v7.topics())
+                .extracting(OffsetFetchResponseData.OffsetFetchResponseTopic::name)
                 .containsExactly("a", "b");
         assertThat(v7.errorCode()).isZero();
     }
@@ -501,12 +628,22 @@ class GroupCoordinatorTest {
 
         final GroupCoordinator reloaded = newCoordinator(store);
         try {
-            final var described = reloaded.describeGroups(new DescribeGroupsRequestData().setGroups(List.of(GROUP)),
-                    (short) 5).join().groups().get(0);
+            final var described = reloaded.describeGroups(
+                            new DescribeGroupsRequestData().setGroups(List.of(GROUP)), (short) 5)
+                    .join()
+                    .groups()
+                    .get(0);
             assertThat(described.groupState()).isEqualTo("Stable");
             assertThat(described.members()).hasSize(3);
-            assertThat(reloaded.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setMemberId(formed.leader())
-                    .setGenerationId(formed.generation()), (short) 4).join().errorCode()).isZero();
+            assertThat(reloaded.heartbeat(
+                                    new HeartbeatRequestData()
+                                            .setGroupId(GROUP)
+                                            .setMemberId(formed.leader())
+                                            .setGenerationId(formed.generation()),
+                                    (short) 4)
+                            .join()
+                            .errorCode())
+                    .isZero();
             assertThat(fetch(reloaded, "t", 0).committedOffset()).isEqualTo(7);
         } finally {
             reloaded.close();
@@ -517,16 +654,25 @@ class GroupCoordinatorTest {
     void shouldDeleteOnlyEmptyGroups() {
         final Formed formed = formGroupOfThree();
         commit("", -1, "x", 0, 1, "");
-        final DeleteGroupsResponseData refused = coordinator.deleteGroups(
-                new DeleteGroupsRequestData().setGroupsNames(List.of(GROUP, "missing")), (short) 2).join();
+        final DeleteGroupsResponseData refused = coordinator
+                .deleteGroups(new DeleteGroupsRequestData().setGroupsNames(List.of(GROUP, "missing")), (short) 2)
+                .join();
         assertThat(refused.results().find(GROUP).errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
         assertThat(refused.results().find("missing").errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
 
-        coordinator.leaveGroup(new LeaveGroupRequestData().setGroupId(GROUP).setMembers(formed.members().stream()
-                .map(id -> new LeaveGroupRequestData.MemberIdentity().setMemberId(id)).toList()), (short) 3).join();
+        coordinator
+                .leaveGroup(
+                        new LeaveGroupRequestData()
+                                .setGroupId(GROUP)
+                                .setMembers(formed.members().stream()
+                                        .map(id -> new LeaveGroupRequestData.MemberIdentity().setMemberId(id))
+                                        .toList()),
+                        (short) 3)
+                .join();
         commit("", -1, "t", 0, 5, "");
-        final DeleteGroupsResponseData deleted = coordinator.deleteGroups(
-                new DeleteGroupsRequestData().setGroupsNames(List.of(GROUP)), (short) 2).join();
+        final DeleteGroupsResponseData deleted = coordinator
+                .deleteGroups(new DeleteGroupsRequestData().setGroupsNames(List.of(GROUP)), (short) 2)
+                .join();
 
         assertThat(deleted.results().find(GROUP).errorCode()).isZero();
         assertThat(store.records(GroupRecord.GroupTombstone.class)).hasSize(1);
@@ -544,17 +690,23 @@ class GroupCoordinatorTest {
         final OffsetDeleteRequestData request = new OffsetDeleteRequestData().setGroupId(GROUP);
         final OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection topics =
                 new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
-        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("t").setPartitions(List.of(
-                new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
-        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("other").setPartitions(List.of(
-                new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
+        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic()
+                .setName("t")
+                .setPartitions(
+                        List.of(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
+        topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic()
+                .setName("other")
+                .setPartitions(
+                        List.of(new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
         request.setTopics(topics);
-        final OffsetDeleteResponseData response = coordinator.deleteOffsets(request, (short) 0).join();
+        final OffsetDeleteResponseData response =
+                coordinator.deleteOffsets(request, (short) 0).join();
 
         assertThat(response.errorCode()).isZero();
         assertThat(response.topics().find("t").partitions().find(0).errorCode())
                 .isEqualTo(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
-        assertThat(response.topics().find("other").partitions().find(0).errorCode()).isZero();
+        assertThat(response.topics().find("other").partitions().find(0).errorCode())
+                .isZero();
     }
 
     @Test
@@ -580,41 +732,66 @@ class GroupCoordinatorTest {
     @Test
     void shouldListAndDescribeGroupsWithKafkaStateNames() {
         formGroupOfThree();
-        coordinator.commitOffsets(new OffsetCommitRequestData().setGroupId("simple").setGenerationIdOrMemberEpoch(-1),
-                (short) 9).join();
+        coordinator
+                .commitOffsets(
+                        new OffsetCommitRequestData().setGroupId("simple").setGenerationIdOrMemberEpoch(-1), (short) 9)
+                .join();
         commitSimple("simple");
 
-        final ListGroupsResponseData all = coordinator.listGroups(new ListGroupsRequestData(), (short) 5).join();
-        assertThat(all.groups()).extracting(ListGroupsResponseData.ListedGroup::groupId).containsExactly(GROUP, "simple");
-        assertThat(all.groups()).extracting(ListGroupsResponseData.ListedGroup::groupState)
+        final ListGroupsResponseData all =
+                coordinator.listGroups(new ListGroupsRequestData(), (short) 5).join();
+        assertThat(all.groups())
+                .extracting(ListGroupsResponseData.ListedGroup::groupId)
+                .containsExactly(GROUP, "simple");
+        assertThat(all.groups())
+                .extracting(ListGroupsResponseData.ListedGroup::groupState)
                 .containsExactly("Stable", "Empty");
-        assertThat(coordinator.listGroups(new ListGroupsRequestData().setStatesFilter(List.of("stable")), (short) 4)
-                .join().groups()).hasSize(1);
-        assertThat(coordinator.listGroups(new ListGroupsRequestData().setTypesFilter(List.of("consumer")), (short) 5)
-                .join().groups()).isEmpty();
+        assertThat(coordinator
+                        .listGroups(new ListGroupsRequestData().setStatesFilter(List.of("stable")), (short) 4)
+                        .join()
+                        .groups())
+                .hasSize(1);
+        assertThat(coordinator
+                        .listGroups(new ListGroupsRequestData().setTypesFilter(List.of("consumer")), (short) 5)
+                        .join()
+                        .groups())
+                .isEmpty();
 
         final var described = describe(GROUP);
         assertThat(described.protocolData()).isEqualTo("range");
-        assertThat(described.members()).allSatisfy(m -> assertThat(m.memberMetadata()).isNotEmpty());
+        assertThat(described.members())
+                .allSatisfy(m -> assertThat(m.memberMetadata()).isNotEmpty());
         assertThat(describe("unknown").groupState()).isEqualTo("Dead");
         assertThat(describe("unknown").errorCode()).isZero();
-        assertThat(coordinator.describeGroups(new DescribeGroupsRequestData().setGroups(List.of("unknown")), (short) 6)
-                .join().groups().get(0).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        assertThat(coordinator
+                        .describeGroups(new DescribeGroupsRequestData().setGroups(List.of("unknown")), (short) 6)
+                        .join()
+                        .groups()
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
     }
 
     private void commitSimple(final String groupId) {
-        final OffsetCommitRequestData request = new OffsetCommitRequestData().setGroupId(groupId)
-                .setGenerationIdOrMemberEpoch(-1);
-        request.topics().add(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("t").setPartitions(List.of(
-                new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(1))));
-        assertThat(commitError(coordinator.commitOffsets(request, (short) 9).join())).isZero();
+        final OffsetCommitRequestData request =
+                new OffsetCommitRequestData().setGroupId(groupId).setGenerationIdOrMemberEpoch(-1);
+        request.topics()
+                .add(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName("t")
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(0)
+                                .setCommittedOffset(1))));
+        assertThat(commitError(coordinator.commitOffsets(request, (short) 9).join()))
+                .isZero();
     }
 
     @Test
     void shouldAnswerLoadInProgressBeforeLoad() {
         final GroupCoordinator unloaded = new GroupCoordinator(store, GroupConfig.defaults(), scheduler);
         try {
-            assertThat(unloaded.heartbeat(new HeartbeatRequestData().setGroupId(GROUP), (short) 4).join().errorCode())
+            assertThat(unloaded.heartbeat(new HeartbeatRequestData().setGroupId(GROUP), (short) 4)
+                            .join()
+                            .errorCode())
                     .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         } finally {
             unloaded.close();

@@ -75,16 +75,25 @@ class MixedConsumerGroupTest {
             image = image.apply(new PartitionRecord(TOPIC_ID, p, List.of(1), List.of(1), 1, 0, 0));
         }
         final MetadataImage topics = image;
-        final GroupCoordinator c = new GroupCoordinator(store, GroupConfig.from(Map.of(
-                GroupConfig.INITIAL_REBALANCE_DELAY_MS, "0")), ConsumerGroupConfig.from(consumerSettings),
-                () -> topics, scheduler, new Random(3));
+        final GroupCoordinator c = new GroupCoordinator(
+                store,
+                GroupConfig.from(Map.of(GroupConfig.INITIAL_REBALANCE_DELAY_MS, "0")),
+                ConsumerGroupConfig.from(consumerSettings),
+                () -> topics,
+                scheduler,
+                new Random(3));
         assertThat(c.load()).isCompleted();
         return c;
     }
 
     @Test
     void shouldGiveAClassicMemberItsShareOnceTheConsumerMemberHasLetGo() {
-        assertThat(consumerHeartbeat(List.of()).assignment().topicPartitions().get(0).partitions()).hasSize(4);
+        assertThat(consumerHeartbeat(List.of())
+                        .assignment()
+                        .topicPartitions()
+                        .get(0)
+                        .partitions())
+                .hasSize(4);
 
         final String classicId = joinWithoutId();
         final JoinGroupResponseData joined = join(classicId, List.of());
@@ -92,7 +101,9 @@ class MixedConsumerGroupTest {
         assertThat(joined.leader()).as("the server assigns: nobody leads").isEmpty();
         assertThat(joined.members()).isEmpty();
         assertThat(joined.protocolName()).isEqualTo("range");
-        assertThat(sync(classicId, joined.generationId())).as("the consumer member still holds everything").isEmpty();
+        assertThat(sync(classicId, joined.generationId()))
+                .as("the consumer member still holds everything")
+                .isEmpty();
         assertThat(heartbeat(classicId, joined.generationId())).isEqualTo(Errors.NONE);
 
         // the consumer member revokes half; then the classic member is told to rejoin, and gets that half
@@ -102,7 +113,8 @@ class MixedConsumerGroupTest {
         consumerHeartbeat(kept);
         assertThat(heartbeat(classicId, joined.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
         final JoinGroupResponseData rejoined = join(classicId, List.of());
-        assertThat(rejoined.generationId()).as("the target did not change, so neither did the epoch")
+        assertThat(rejoined.generationId())
+                .as("the target did not change, so neither did the epoch")
                 .isEqualTo(joined.generationId());
         final List<TopicPartition> share = sync(classicId, rejoined.generationId());
         assertThat(share).hasSize(2).extracting(TopicPartition::partition).doesNotContainAnyElementsOf(kept);
@@ -110,9 +122,13 @@ class MixedConsumerGroupTest {
 
         assertThat(commit(classicId, joined.generationId() - 1)).isEqualTo(Errors.ILLEGAL_GENERATION);
         assertThat(commit(classicId, rejoined.generationId())).isEqualTo(Errors.NONE);
-        final ConsumerGroupDescribeResponseData.DescribedGroup described = coordinator.consumerGroupDescribe(
-                new ConsumerGroupDescribeRequestData().setGroupIds(List.of(GROUP))).join().groups().get(0);
-        assertThat(described.members()).extracting(ConsumerGroupDescribeResponseData.Member::memberType)
+        final ConsumerGroupDescribeResponseData.DescribedGroup described = coordinator
+                .consumerGroupDescribe(new ConsumerGroupDescribeRequestData().setGroupIds(List.of(GROUP)))
+                .join()
+                .groups()
+                .get(0);
+        assertThat(described.members())
+                .extracting(ConsumerGroupDescribeResponseData.Member::memberType)
                 .containsExactlyInAnyOrder((byte) 0, (byte) 1);
     }
 
@@ -130,7 +146,8 @@ class MixedConsumerGroupTest {
         scheduler.advance(CLASSIC_SESSION_MS - 1);
         assertThat(heartbeat(silent, joined.generationId())).isIn(Errors.NONE, Errors.REBALANCE_IN_PROGRESS);
         scheduler.advance(CLASSIC_SESSION_MS);
-        assertThat(heartbeat(silent, joined.generationId())).as("fenced after its own session timeout")
+        assertThat(heartbeat(silent, joined.generationId()))
+                .as("fenced after its own session timeout")
                 .isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
 
@@ -144,13 +161,21 @@ class MixedConsumerGroupTest {
         coordinator.close();
         scheduler = new ManualScheduler(scheduler.nowMs());
         coordinator = newCoordinator();
-        assertThat(heartbeat(classicId, joined.generationId())).as("loaded back with its classic metadata")
+        assertThat(heartbeat(classicId, joined.generationId()))
+                .as("loaded back with its classic metadata")
                 .isIn(Errors.NONE, Errors.REBALANCE_IN_PROGRESS);
 
-        final LeaveGroupResponseData left = coordinator.leaveGroup(new LeaveGroupRequestData().setGroupId(GROUP)
-                .setMembers(List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(classicId),
-                        new LeaveGroupRequestData.MemberIdentity().setMemberId("stranger"))), (short) 5).join();
-        assertThat(left.members()).extracting(m -> Errors.forCode(m.errorCode()))
+        final LeaveGroupResponseData left = coordinator
+                .leaveGroup(
+                        new LeaveGroupRequestData()
+                                .setGroupId(GROUP)
+                                .setMembers(List.of(
+                                        new LeaveGroupRequestData.MemberIdentity().setMemberId(classicId),
+                                        new LeaveGroupRequestData.MemberIdentity().setMemberId("stranger"))),
+                        (short) 5)
+                .join();
+        assertThat(left.members())
+                .extracting(m -> Errors.forCode(m.errorCode()))
                 .containsExactly(Errors.NONE, Errors.UNKNOWN_MEMBER_ID);
         assertThat(heartbeat(classicId, joined.generationId())).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
     }
@@ -159,24 +184,41 @@ class MixedConsumerGroupTest {
     void shouldRefuseWhatTheClassicProtocolRefusesAndKeepTheGroup() {
         consumerHeartbeat(List.of());
         final JoinGroupRequestData connect = joinRequest("", List.of()).setProtocolType("connect");
-        assertThat(Errors.forCode(coordinator.joinGroup("c", "/h", connect, (short) 9).join().errorCode()))
+        assertThat(Errors.forCode(coordinator
+                        .joinGroup("c", "/h", connect, (short) 9)
+                        .join()
+                        .errorCode()))
                 .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
         final JoinGroupRequestData garbage = joinRequest("m", List.of());
         garbage.protocols().iterator().next().setMetadata(new byte[] {0, 9});
-        assertThat(Errors.forCode(coordinator.joinGroup("c", "/h", garbage, (short) 9).join().errorCode()))
+        assertThat(Errors.forCode(coordinator
+                        .joinGroup("c", "/h", garbage, (short) 9)
+                        .join()
+                        .errorCode()))
                 .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
         final JoinGroupRequestData shortSession = joinRequest("m", List.of()).setSessionTimeoutMs(1);
-        assertThat(Errors.forCode(coordinator.joinGroup("c", "/h", shortSession, (short) 9).join().errorCode()))
+        assertThat(Errors.forCode(coordinator
+                        .joinGroup("c", "/h", shortSession, (short) 9)
+                        .join()
+                        .errorCode()))
                 .isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
 
         final String classicId = joinWithoutId();
         final JoinGroupResponseData joined = join(classicId, List.of());
-        final SyncGroupResponseData staleSync = coordinator.syncGroup(new SyncGroupRequestData().setGroupId(GROUP)
-                .setMemberId(classicId).setGenerationId(joined.generationId() + 7), (short) 5).join();
+        final SyncGroupResponseData staleSync = coordinator
+                .syncGroup(
+                        new SyncGroupRequestData()
+                                .setGroupId(GROUP)
+                                .setMemberId(classicId)
+                                .setGenerationId(joined.generationId() + 7),
+                        (short) 5)
+                .join();
         assertThat(Errors.forCode(staleSync.errorCode())).isEqualTo(Errors.ILLEGAL_GENERATION);
         assertThat(heartbeat("stranger", 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
-        assertThat(Errors.forCode(consumerHeartbeatRaw(consumerEpoch, List.of(0, 1, 2, 3)).errorCode()))
-                .as("the group carries on").isEqualTo(Errors.NONE);
+        assertThat(Errors.forCode(
+                        consumerHeartbeatRaw(consumerEpoch, List.of(0, 1, 2, 3)).errorCode()))
+                .as("the group carries on")
+                .isEqualTo(Errors.NONE);
     }
 
     @Test
@@ -184,8 +226,11 @@ class MixedConsumerGroupTest {
         final String classicId = joinWithoutId();
         final JoinGroupResponseData led = classicJoin(classicId);
         assertThat(led.leader()).isEqualTo(classicId);
-        final List<TopicPartition> all = List.of(new TopicPartition("t", 0), new TopicPartition("t", 1),
-                new TopicPartition("t", 2), new TopicPartition("t", 3));
+        final List<TopicPartition> all = List.of(
+                new TopicPartition("t", 0),
+                new TopicPartition("t", 1),
+                new TopicPartition("t", 2),
+                new TopicPartition("t", 3));
         assertThat(sync(classicId, led.generationId(), Map.of(classicId, all))).hasSize(4);
         assertThat(commit(classicId, led.generationId())).isEqualTo(Errors.NONE);
 
@@ -196,19 +241,42 @@ class MixedConsumerGroupTest {
         final JoinGroupResponseData rejoined = join(classicId, List.of());
         final List<TopicPartition> kept = sync(classicId, rejoined.generationId());
         assertThat(kept).hasSize(2);
-        final List<Integer> taken = consumerHeartbeat(List.of()).assignment().topicPartitions().get(0).partitions();
-        assertThat(taken).hasSize(2).doesNotContainAnyElementsOf(kept.stream().map(TopicPartition::partition).toList());
+        final List<Integer> taken = consumerHeartbeat(List.of())
+                .assignment()
+                .topicPartitions()
+                .get(0)
+                .partitions();
+        assertThat(taken)
+                .hasSize(2)
+                .doesNotContainAnyElementsOf(
+                        kept.stream().map(TopicPartition::partition).toList());
 
         // the consumer-protocol member leaves: a classic group again, rebalancing, with the offsets
-        coordinator.consumerGroupHeartbeat("java", "/127.0.0.1", new ConsumerGroupHeartbeatRequestData()
-                .setGroupId(GROUP).setMemberId("consumer-member").setMemberEpoch(-1), (short) 1).join();
+        coordinator
+                .consumerGroupHeartbeat(
+                        "java",
+                        "/127.0.0.1",
+                        new ConsumerGroupHeartbeatRequestData()
+                                .setGroupId(GROUP)
+                                .setMemberId("consumer-member")
+                                .setMemberEpoch(-1),
+                        (short) 1)
+                .join();
         assertThat(listedType()).isEqualTo("classic");
         assertThat(heartbeat(classicId, rejoined.generationId())).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
         final JoinGroupResponseData back = classicJoin(classicId);
         assertThat(back.leader()).isEqualTo(classicId);
         assertThat(back.generationId()).isGreaterThan(rejoined.generationId());
-        assertThat(coordinator.fetchOffsets(new OffsetFetchRequestData().setGroupId(GROUP).setTopics(null),
-                (short) 7).join().topics().get(0).partitions().get(0).committedOffset()).isEqualTo(5);
+        assertThat(coordinator
+                        .fetchOffsets(
+                                new OffsetFetchRequestData().setGroupId(GROUP).setTopics(null), (short) 7)
+                        .join()
+                        .topics()
+                        .get(0)
+                        .partitions()
+                        .get(0)
+                        .committedOffset())
+                .isEqualTo(5);
     }
 
     @Test
@@ -229,8 +297,8 @@ class MixedConsumerGroupTest {
 
     /** A JoinGroup that a classic group answers once its (zero) initial delay has passed. */
     private JoinGroupResponseData classicJoin(final String memberId) {
-        final CompletableFuture<JoinGroupResponseData> joined = coordinator.joinGroup("java", "/127.0.0.3",
-                joinRequest(memberId, List.of()), (short) 9);
+        final CompletableFuture<JoinGroupResponseData> joined =
+                coordinator.joinGroup("java", "/127.0.0.3", joinRequest(memberId, List.of()), (short) 9);
         scheduler.advance(1);
         final JoinGroupResponseData response = joined.join();
         assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NONE);
@@ -239,23 +307,40 @@ class MixedConsumerGroupTest {
 
     private String listedType() {
         return coordinator.listGroups(new ListGroupsRequestData(), (short) 5).join().groups().stream()
-                .filter(g -> g.groupId().equals(GROUP)).findFirst().orElseThrow().groupType();
+                .filter(g -> g.groupId().equals(GROUP))
+                .findFirst()
+                .orElseThrow()
+                .groupType();
     }
 
     private ConsumerGroupHeartbeatResponseData consumerHeartbeat(final List<Integer> owned) {
         final ConsumerGroupHeartbeatResponseData response = consumerHeartbeatRaw(consumerEpoch, owned);
-        assertThat(Errors.forCode(response.errorCode())).as(response.errorMessage()).isEqualTo(Errors.NONE);
+        assertThat(Errors.forCode(response.errorCode()))
+                .as(response.errorMessage())
+                .isEqualTo(Errors.NONE);
         consumerEpoch = response.memberEpoch();
         return response;
     }
 
     private ConsumerGroupHeartbeatResponseData consumerHeartbeatRaw(final int epoch, final List<Integer> owned) {
-        return coordinator.consumerGroupHeartbeat("java", "/127.0.0.1", new ConsumerGroupHeartbeatRequestData()
-                .setGroupId(GROUP).setMemberId("consumer-member").setMemberEpoch(epoch).setRebalanceTimeoutMs(30_000)
-                .setSubscribedTopicNames(List.of("t"))
-                .setTopicPartitions(owned.isEmpty() ? List.of() : List.of(
-                        new ConsumerGroupHeartbeatRequestData.TopicPartitions().setTopicId(TOPIC_ID)
-                                .setPartitions(owned))), (short) 1).join();
+        return coordinator
+                .consumerGroupHeartbeat(
+                        "java",
+                        "/127.0.0.1",
+                        new ConsumerGroupHeartbeatRequestData()
+                                .setGroupId(GROUP)
+                                .setMemberId("consumer-member")
+                                .setMemberEpoch(epoch)
+                                .setRebalanceTimeoutMs(30_000)
+                                .setSubscribedTopicNames(List.of("t"))
+                                .setTopicPartitions(
+                                        owned.isEmpty()
+                                                ? List.of()
+                                                : List.of(new ConsumerGroupHeartbeatRequestData.TopicPartitions()
+                                                        .setTopicId(TOPIC_ID)
+                                                        .setPartitions(owned))),
+                        (short) 1)
+                .join();
     }
 
     private static JoinGroupRequestData joinRequest(final String memberId, final List<TopicPartition> owned) {
@@ -265,60 +350,93 @@ class MixedConsumerGroupTest {
         subscription.get(metadata);
         final JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
                 new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
-        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(metadata));
-        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("roundrobin")
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                .setName("range")
+                .setMetadata(metadata));
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                .setName("roundrobin")
                 .setMetadata(metadata.clone()));
-        return new JoinGroupRequestData().setGroupId(GROUP).setMemberId(memberId)
-                .setSessionTimeoutMs(CLASSIC_SESSION_MS).setRebalanceTimeoutMs(CLASSIC_REBALANCE_MS)
-                .setProtocolType("consumer").setProtocols(protocols);
+        return new JoinGroupRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setSessionTimeoutMs(CLASSIC_SESSION_MS)
+                .setRebalanceTimeoutMs(CLASSIC_REBALANCE_MS)
+                .setProtocolType("consumer")
+                .setProtocols(protocols);
     }
 
     private String joinWithoutId() {
-        final JoinGroupResponseData first = coordinator.joinGroup("rdkafka", "/127.0.0.2", joinRequest("", List.of()),
-                (short) 9).join();
+        final JoinGroupResponseData first = coordinator
+                .joinGroup("rdkafka", "/127.0.0.2", joinRequest("", List.of()), (short) 9)
+                .join();
         assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
         return first.memberId();
     }
 
     private JoinGroupResponseData join(final String memberId, final List<TopicPartition> owned) {
-        return coordinator.joinGroup("rdkafka", "/127.0.0.2", joinRequest(memberId, owned), (short) 9).join();
+        return coordinator
+                .joinGroup("rdkafka", "/127.0.0.2", joinRequest(memberId, owned), (short) 9)
+                .join();
     }
 
     private List<TopicPartition> sync(final String memberId, final int generation) {
         return sync(memberId, generation, Map.of());
     }
 
-    private List<TopicPartition> sync(final String memberId, final int generation,
-                                      final Map<String, List<TopicPartition>> assignments) {
-        final SyncGroupRequestData request = new SyncGroupRequestData().setGroupId(GROUP)
-                .setMemberId(memberId).setGenerationId(generation).setProtocolType("consumer")
+    private List<TopicPartition> sync(
+            final String memberId, final int generation, final Map<String, List<TopicPartition>> assignments) {
+        final SyncGroupRequestData request = new SyncGroupRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setGenerationId(generation)
+                .setProtocolType("consumer")
                 .setProtocolName("range");
         assignments.forEach((id, partitions) -> {
-            final ByteBuffer encoded = ConsumerProtocol.serializeAssignment(
-                    new ConsumerPartitionAssignor.Assignment(partitions));
+            final ByteBuffer encoded =
+                    ConsumerProtocol.serializeAssignment(new ConsumerPartitionAssignor.Assignment(partitions));
             final byte[] bytes = new byte[encoded.remaining()];
             encoded.get(bytes);
-            request.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(id)
-                    .setAssignment(bytes));
+            request.assignments()
+                    .add(new SyncGroupRequestData.SyncGroupRequestAssignment()
+                            .setMemberId(id)
+                            .setAssignment(bytes));
         });
-        final SyncGroupResponseData response = coordinator.syncGroup(request, (short) 5).join();
+        final SyncGroupResponseData response =
+                coordinator.syncGroup(request, (short) 5).join();
         assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NONE);
         return new ArrayList<>(ConsumerProtocol.deserializeAssignment(ByteBuffer.wrap(response.assignment()))
                 .partitions());
     }
 
     private Errors heartbeat(final String memberId, final int generation) {
-        return Errors.forCode(coordinator.heartbeat(new HeartbeatRequestData().setGroupId(GROUP).setMemberId(memberId)
-                .setGenerationId(generation), (short) 4).join().errorCode());
+        return Errors.forCode(coordinator
+                .heartbeat(
+                        new HeartbeatRequestData()
+                                .setGroupId(GROUP)
+                                .setMemberId(memberId)
+                                .setGenerationId(generation),
+                        (short) 4)
+                .join()
+                .errorCode());
     }
 
     private Errors commit(final String memberId, final int generation) {
-        final OffsetCommitRequestData request = new OffsetCommitRequestData().setGroupId(GROUP).setMemberId(memberId)
-                .setGenerationIdOrMemberEpoch(generation).setTopics(List.of(
-                        new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("t").setPartitions(List.of(
-                                new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0)
-                                        .setCommittedOffset(5)))));
-        return Errors.forCode(coordinator.commitOffsets(request, (short) 8).join().topics().get(0).partitions().get(0)
+        final OffsetCommitRequestData request = new OffsetCommitRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setGenerationIdOrMemberEpoch(generation)
+                .setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName("t")
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(0)
+                                .setCommittedOffset(5)))));
+        return Errors.forCode(coordinator
+                .commitOffsets(request, (short) 8)
+                .join()
+                .topics()
+                .get(0)
+                .partitions()
+                .get(0)
                 .errorCode());
     }
 }

@@ -33,8 +33,7 @@ class AdminPoliciesTest {
     /** Topics must be named team.something. */
     public static final class TeamPrefixPolicy implements CreateTopicPolicy {
         @Override
-        public void configure(final Map<String, ?> configs) {
-        }
+        public void configure(final Map<String, ?> configs) {}
 
         @Override
         public void validate(final RequestMetadata request) {
@@ -44,15 +43,13 @@ class AdminPoliciesTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** Nothing may be kept for less than an hour. */
     public static final class MinimumRetentionPolicy implements AlterConfigPolicy {
         @Override
-        public void configure(final Map<String, ?> configs) {
-        }
+        public void configure(final Map<String, ?> configs) {}
 
         @Override
         public void validate(final RequestMetadata request) {
@@ -63,8 +60,7 @@ class AdminPoliciesTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @RegisterExtension
@@ -75,16 +71,19 @@ class AdminPoliciesTest {
     @Test
     void shouldRefuseATopicThePolicyForbidsAndCreateTheOthers() throws Exception {
         try (Admin admin = BROKER.broker().admin()) {
-            final var result = admin.createTopics(List.of(new NewTopic("scratch", 1, (short) 1),
-                    new NewTopic("team.orders", 1, (short) 1)));
+            final var result = admin.createTopics(
+                    List.of(new NewTopic("scratch", 1, (short) 1), new NewTopic("team.orders", 1, (short) 1)));
 
             assertThatThrownBy(() -> result.values().get("scratch").get())
                     .hasCauseInstanceOf(PolicyViolationException.class)
                     .hasMessageContaining("Topic scratch must start with team.");
             result.values().get("team.orders").get();
             assertThat(admin.listTopics().names().get()).contains("team.orders").doesNotContain("scratch");
-            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("dry", 1, (short) 1)),
-                    new CreateTopicsOptions().validateOnly(true)).all().get())
+            assertThatThrownBy(() -> admin.createTopics(
+                                    List.of(new NewTopic("dry", 1, (short) 1)),
+                                    new CreateTopicsOptions().validateOnly(true))
+                            .all()
+                            .get())
                     .hasCauseInstanceOf(PolicyViolationException.class);
         }
     }
@@ -93,8 +92,10 @@ class AdminPoliciesTest {
     void shouldRefuseAConfigChangeThePolicyForbidsAndKeepTheValueBefore() throws Exception {
         final ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "team.payments");
         try (Admin admin = BROKER.broker().admin()) {
-            admin.createTopics(List.of(new NewTopic(topic.name(), 1, (short) 1)
-                    .configs(Map.of("retention.ms", "7200000")))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(topic.name(), 1, (short) 1).configs(Map.of("retention.ms", "7200000"))))
+                    .all()
+                    .get();
 
             assertThatThrownBy(() -> alterRetention(admin, topic, "60000", false))
                     .hasCauseInstanceOf(PolicyViolationException.class)
@@ -111,8 +112,10 @@ class AdminPoliciesTest {
     @Test
     void shouldRefuseATopicCreatedWithAConfigThePolicyForbids() {
         try (Admin admin = BROKER.broker().admin()) {
-            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("team.brief", 1, (short) 1)
-                    .configs(Map.of("retention.ms", "1000")))).all().get())
+            assertThatThrownBy(() -> admin.createTopics(List.of(
+                                    new NewTopic("team.brief", 1, (short) 1).configs(Map.of("retention.ms", "1000"))))
+                            .all()
+                            .get())
                     .hasCauseInstanceOf(PolicyViolationException.class)
                     .hasMessageContaining("retention.ms 1000 is under an hour");
         }
@@ -125,13 +128,25 @@ class AdminPoliciesTest {
                 .hasMessageContaining("alter.config.policy.class.name");
     }
 
-    private static void alterRetention(final Admin admin, final ConfigResource topic, final String value,
-                                       final boolean validateOnly) throws Exception {
-        admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", value),
-                AlterConfigOp.OpType.SET))), new AlterConfigsOptions().validateOnly(validateOnly)).all().get();
+    private static void alterRetention(
+            final Admin admin, final ConfigResource topic, final String value, final boolean validateOnly)
+            throws Exception {
+        admin.incrementalAlterConfigs(
+                        Map.of(
+                                topic,
+                                List.of(new AlterConfigOp(
+                                        new ConfigEntry("retention.ms", value), AlterConfigOp.OpType.SET))),
+                        new AlterConfigsOptions().validateOnly(validateOnly))
+                .all()
+                .get();
     }
 
     private static String retention(final Admin admin, final ConfigResource topic) throws Exception {
-        return admin.describeConfigs(List.of(topic)).all().get().get(topic).get("retention.ms").value();
+        return admin.describeConfigs(List.of(topic))
+                .all()
+                .get()
+                .get(topic)
+                .get("retention.ms")
+                .value();
     }
 }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminTest {
     @TempDir
     static Path dir;
+
     static TestBroker broker;
     static Admin admin;
 
@@ -55,7 +56,9 @@ class AdminTest {
     @Test
     void shouldDescribeTheClusterAsOneBrokerThatIsAlsoTheController() throws Exception {
         final DescribeClusterResult cluster = admin.describeCluster();
-        assertThat(cluster.clusterId().get()).isEqualTo(broker.broker().clusterId()).isNotBlank();
+        assertThat(cluster.clusterId().get())
+                .isEqualTo(broker.broker().clusterId())
+                .isNotBlank();
         assertThat(cluster.nodes().get()).singleElement().satisfies(node -> {
             assertThat(node.id()).isEqualTo(7);
             assertThat(node.port()).isEqualTo(broker.port());
@@ -70,87 +73,127 @@ class AdminTest {
                 new CreateTopicsOptions().validateOnly(true));
         result.all().get();
         assertThat(result.numPartitions("validate-only").get()).isEqualTo(5);
-        assertThat(result.config("validate-only").get().get("segment.ms").value()).isEqualTo("60000");
+        assertThat(result.config("validate-only").get().get("segment.ms").value())
+                .isEqualTo("60000");
         assertThat(admin.listTopics().names().get()).doesNotContain("validate-only");
     }
 
     @Test
     void shouldRejectBadTopicDefinitionsWithKafkasErrors() throws Exception {
         admin.createTopics(List.of(new NewTopic("exists", 1, (short) 1))).all().get();
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("exists", 1, (short) 1))).all().get())
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("exists", 1, (short) 1)))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(TopicExistsException.class);
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("rf-too-big", 1, (short) 3))).all().get())
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("rf-too-big", 1, (short) 3)))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(InvalidReplicationFactorException.class);
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("no-partitions", 0, (short) 1))).all().get())
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("no-partitions", 0, (short) 1)))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(InvalidPartitionsException.class);
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("unknown-broker",
-                Map.of(0, List.of(7), 1, List.of(8))))).all().get())
+        assertThatThrownBy(() -> admin.createTopics(
+                                List.of(new NewTopic("unknown-broker", Map.of(0, List.of(7), 1, List.of(8)))))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(InvalidReplicaAssignmentException.class);
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("gap-in-partitions",
-                Map.of(0, List.of(7), 2, List.of(7))))).all().get())
+        assertThatThrownBy(() -> admin.createTopics(
+                                List.of(new NewTopic("gap-in-partitions", Map.of(0, List.of(7), 2, List.of(7)))))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(InvalidReplicaAssignmentException.class);
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad-config", 1, (short) 1)
-                .configs(Map.of("cleanup.policy", "shred")))).all().get())
+        assertThatThrownBy(() -> admin.createTopics(List.of(
+                                new NewTopic("bad-config", 1, (short) 1).configs(Map.of("cleanup.policy", "shred"))))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(InvalidConfigurationException.class);
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("unknown-config", 1, (short) 1)
-                .configs(Map.of("no.such.config", "1")))).all().get())
+        assertThatThrownBy(() -> admin.createTopics(List.of(
+                                new NewTopic("unknown-config", 1, (short) 1).configs(Map.of("no.such.config", "1"))))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(InvalidConfigurationException.class);
-        assertThat(admin.listTopics().names().get()).contains("exists")
+        assertThat(admin.listTopics().names().get())
+                .contains("exists")
                 .doesNotContain("rf-too-big", "no-partitions", "unknown-broker", "gap-in-partitions", "bad-config");
     }
 
     @Test
     void shouldCreateATopicWithAnExplicitAssignment() throws Exception {
-        admin.createTopics(List.of(new NewTopic("assigned", Map.of(0, List.of(7), 1, List.of(7))))).all().get();
-        final TopicDescription description = admin.describeTopics(List.of("assigned")).allTopicNames().get()
-                .get("assigned");
-        assertThat(description.partitions()).hasSize(2)
+        admin.createTopics(List.of(new NewTopic("assigned", Map.of(0, List.of(7), 1, List.of(7)))))
+                .all()
+                .get();
+        final TopicDescription description =
+                admin.describeTopics(List.of("assigned")).allTopicNames().get().get("assigned");
+        assertThat(description.partitions())
+                .hasSize(2)
                 .allSatisfy(p -> assertThat(p.leader().id()).isEqualTo(7));
     }
 
     @Test
     void shouldDeleteTopicsByNameAndById() throws Exception {
-        admin.createTopics(List.of(new NewTopic("delete-by-name", 2, (short) 1),
-                new NewTopic("delete-by-id", 2, (short) 1))).all().get();
-        final Uuid id = admin.describeTopics(List.of("delete-by-id")).allTopicNames().get().get("delete-by-id")
+        admin.createTopics(List.of(
+                        new NewTopic("delete-by-name", 2, (short) 1), new NewTopic("delete-by-id", 2, (short) 1)))
+                .all()
+                .get();
+        final Uuid id = admin.describeTopics(List.of("delete-by-id"))
+                .allTopicNames()
+                .get()
+                .get("delete-by-id")
                 .topicId();
         produceOne("delete-by-name");
         admin.deleteTopics(List.of("delete-by-name")).all().get();
         admin.deleteTopics(TopicCollection.ofTopicIds(List.of(id))).all().get();
         assertThat(admin.listTopics().names().get()).doesNotContain("delete-by-name", "delete-by-id");
-        assertThatThrownBy(() -> admin.deleteTopics(List.of("delete-by-name")).all().get())
+        assertThatThrownBy(() ->
+                        admin.deleteTopics(List.of("delete-by-name")).all().get())
                 .hasCauseInstanceOf(UnknownTopicOrPartitionException.class);
 
         // the name can be used again: a new topic with a new id and an empty log
-        admin.createTopics(List.of(new NewTopic("delete-by-name", 1, (short) 1))).all().get();
+        admin.createTopics(List.of(new NewTopic("delete-by-name", 1, (short) 1)))
+                .all()
+                .get();
         assertThat(produceOne("delete-by-name").offset()).isZero();
     }
 
     @Test
     void shouldAddPartitionsThatTakeRecords() throws Exception {
         admin.createTopics(List.of(new NewTopic("growing", 1, (short) 1))).all().get();
-        admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(4))).all().get();
-        assertThat(admin.describeTopics(List.of("growing")).allTopicNames().get().get("growing").partitions())
+        admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(4)))
+                .all()
+                .get();
+        assertThat(admin.describeTopics(List.of("growing"))
+                        .allTopicNames()
+                        .get()
+                        .get("growing")
+                        .partitions())
                 .hasSize(4);
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
-            assertThat(producer.send(new ProducerRecord<>("growing", 3, null, new byte[] {1})).get().partition())
+            assertThat(producer.send(new ProducerRecord<>("growing", 3, null, new byte[] {1}))
+                            .get()
+                            .partition())
                     .isEqualTo(3);
         }
-        assertThatThrownBy(() -> admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(2))).all().get())
+        assertThatThrownBy(() -> admin.createPartitions(Map.of("growing", NewPartitions.increaseTo(2)))
+                        .all()
+                        .get())
                 .hasCauseInstanceOf(InvalidPartitionsException.class);
     }
 
     @Test
     void shouldAutoCreateATopicWithTheDefaultPartitionCountOnFirstProduce() throws Exception {
         assertThat(produceOne("auto-created").offset()).isZero();
-        final TopicDescription description = admin.describeTopics(Set.of("auto-created")).allTopicNames().get()
+        final TopicDescription description = admin.describeTopics(Set.of("auto-created"))
+                .allTopicNames()
+                .get()
                 .get("auto-created");
         assertThat(description.partitions()).hasSize(3);
     }
 
     private static RecordMetadata produceOne(final String topic) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
-            return producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {42})).get();
+            return producer.send(new ProducerRecord<>(topic, 0, null, new byte[] {42}))
+                    .get();
         }
     }
 }

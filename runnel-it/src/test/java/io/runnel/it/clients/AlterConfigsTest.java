@@ -41,21 +41,22 @@ class AlterConfigsTest {
     private static final long HOUR_MS = 3_600_000L;
 
     @RegisterExtension
-    static final TestBrokerExtension BROKER = new TestBrokerExtension(
-            "log.retention.check.interval.ms", "100", "log.segment.delete.delay.ms", "100");
+    static final TestBrokerExtension BROKER =
+            new TestBrokerExtension("log.retention.check.interval.ms", "100", "log.segment.delete.delay.ms", "100");
 
     @Test
     void shouldRejectRecordsOverANewMaxMessageBytesWhileTheProducerKeepsRunning() throws Exception {
         final String topic = "shrinking";
         try (Admin admin = BROKER.broker().admin();
-             KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer(ProducerConfig.LINGER_MS_CONFIG, 0,
-                     ProducerConfig.RETRIES_CONFIG, 0)) {
+                KafkaProducer<byte[], byte[]> producer = BROKER.broker()
+                        .producer(ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.RETRIES_CONFIG, 0)) {
             create(admin, topic);
             producer.send(new ProducerRecord<>(topic, new byte[5000])).get();
 
             set(admin, topic, "max.message.bytes", "2000");
 
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, new byte[5000])).get())
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, new byte[5000]))
+                            .get())
                     .hasCauseInstanceOf(RecordTooLargeException.class);
             producer.send(new ProducerRecord<>(topic, new byte[500])).get();
         }
@@ -71,9 +72,9 @@ class AlterConfigsTest {
             final ConfigEntry changed = describe(admin, topic).get("retention.ms");
             assertThat(changed.value()).isEqualTo("60000");
             assertThat(changed.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
-            assertThat(changed.synonyms()).extracting(ConfigEntry.ConfigSynonym::name, ConfigEntry.ConfigSynonym::source)
-                    .startsWith(tuple("retention.ms",
-                            ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG));
+            assertThat(changed.synonyms())
+                    .extracting(ConfigEntry.ConfigSynonym::name, ConfigEntry.ConfigSynonym::source)
+                    .startsWith(tuple("retention.ms", ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG));
 
             alter(admin, topic, new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE));
             final ConfigEntry restored = describe(admin, topic).get("retention.ms");
@@ -88,17 +89,24 @@ class AlterConfigsTest {
         try (Admin admin = BROKER.broker().admin()) {
             create(admin, tp.topic());
             final long twoHoursAgo = System.currentTimeMillis() - 2 * HOUR_MS;
-            try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer(ProducerConfig.LINGER_MS_CONFIG, 0)) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                    BROKER.broker().producer(ProducerConfig.LINGER_MS_CONFIG, 0)) {
                 for (int i = 0; i < 3; i++) {
-                    producer.send(new ProducerRecord<>(tp.topic(), 0, twoHoursAgo, null, new byte[100])).get();
+                    producer.send(new ProducerRecord<>(tp.topic(), 0, twoHoursAgo, null, new byte[100]))
+                            .get();
                 }
             }
-            Thread.sleep(300);   // deliberate: a few retention passes (every 100 ms) under the default must delete nothing
-            assertThat(offset(admin, tp, OffsetSpec.earliest())).as("kept under the default 7 days").isZero();
+            Thread.sleep(
+                    300); // deliberate: a few retention passes (every 100 ms) under the default must delete nothing
+            assertThat(offset(admin, tp, OffsetSpec.earliest()))
+                    .as("kept under the default 7 days")
+                    .isZero();
 
             set(admin, tp.topic(), "retention.ms", Long.toString(HOUR_MS));
 
-            Await.until(Duration.ofSeconds(60), () -> offset(admin, tp, OffsetSpec.earliest()) == 3,
+            Await.until(
+                    Duration.ofSeconds(60),
+                    () -> offset(admin, tp, OffsetSpec.earliest()) == 3,
                     "retention under the shortened retention.ms deletes the three old records");
         }
     }
@@ -109,10 +117,16 @@ class AlterConfigsTest {
         try (Admin admin = BROKER.broker().admin()) {
             create(admin, topic);
 
-            alter(admin, topic, new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND));
+            alter(
+                    admin,
+                    topic,
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND));
             assertThat(describe(admin, topic).get("cleanup.policy").value()).isEqualTo("delete,compact");
 
-            alter(admin, topic, new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SUBTRACT));
+            alter(
+                    admin,
+                    topic,
+                    new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SUBTRACT));
             assertThat(describe(admin, topic).get("cleanup.policy").value()).isEqualTo("compact");
         }
     }
@@ -140,14 +154,25 @@ class AlterConfigsTest {
         try (Admin admin = BROKER.broker().admin()) {
             create(admin, topic);
 
-            admin.incrementalAlterConfigs(Map.of(resource(topic), List.of(new AlterConfigOp(
-                    new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET))),
-                    new AlterConfigsOptions().validateOnly(true)).all().get();
+            admin.incrementalAlterConfigs(
+                            Map.of(
+                                    resource(topic),
+                                    List.of(new AlterConfigOp(
+                                            new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET))),
+                            new AlterConfigsOptions().validateOnly(true))
+                    .all()
+                    .get();
 
             assertThat(describe(admin, topic).get("retention.ms").value()).isEqualTo("604800000");
-            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(resource(topic), List.of(new AlterConfigOp(
-                    new ConfigEntry("retention.ms", "often"), AlterConfigOp.OpType.SET))),
-                    new AlterConfigsOptions().validateOnly(true)).all().get())
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(
+                                    Map.of(
+                                            resource(topic),
+                                            List.of(new AlterConfigOp(
+                                                    new ConfigEntry("retention.ms", "often"),
+                                                    AlterConfigOp.OpType.SET))),
+                                    new AlterConfigsOptions().validateOnly(true))
+                            .all()
+                            .get())
                     .hasCauseInstanceOf(InvalidConfigurationException.class);
         }
     }
@@ -166,13 +191,17 @@ class AlterConfigsTest {
             assertThatThrownBy(() -> set(admin, topic, "max.message.bytes", "-3"))
                     .hasCauseInstanceOf(InvalidConfigurationException.class)
                     .hasMessageContaining("max.message.bytes");
-            assertThatThrownBy(() -> alter(admin, topic, new AlterConfigOp(new ConfigEntry("retention.ms", "1"),
-                    AlterConfigOp.OpType.APPEND)))
+            assertThatThrownBy(() -> alter(
+                            admin,
+                            topic,
+                            new AlterConfigOp(new ConfigEntry("retention.ms", "1"), AlterConfigOp.OpType.APPEND)))
                     .hasCauseInstanceOf(InvalidConfigurationException.class)
                     .hasMessageContaining("because its type is not LIST");
-            assertThatThrownBy(() -> alter(admin, topic,
-                    new AlterConfigOp(new ConfigEntry("retention.ms", "1"), AlterConfigOp.OpType.SET),
-                    new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE)))
+            assertThatThrownBy(() -> alter(
+                            admin,
+                            topic,
+                            new AlterConfigOp(new ConfigEntry("retention.ms", "1"), AlterConfigOp.OpType.SET),
+                            new AlterConfigOp(new ConfigEntry("retention.ms", null), AlterConfigOp.OpType.DELETE)))
                     .hasCauseInstanceOf(InvalidRequestException.class);
             assertThat(describe(admin, topic).get("retention.ms").source())
                     .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
@@ -194,12 +223,16 @@ class AlterConfigsTest {
 
     private static void alter(final Admin admin, final String topic, final AlterConfigOp... ops)
             throws ExecutionException, InterruptedException {
-        admin.incrementalAlterConfigs(Map.of(resource(topic), List.of(ops))).all().get();
+        admin.incrementalAlterConfigs(Map.of(resource(topic), List.of(ops)))
+                .all()
+                .get();
     }
 
     private static Config describe(final Admin admin, final String topic) throws Exception {
         return admin.describeConfigs(List.of(resource(topic)), new DescribeConfigsOptions().includeSynonyms(true))
-                .all().get().get(resource(topic));
+                .all()
+                .get()
+                .get(resource(topic));
     }
 
     private static long offset(final Admin admin, final TopicPartition tp, final OffsetSpec spec) throws Exception {

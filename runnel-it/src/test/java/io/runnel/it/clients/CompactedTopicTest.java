@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CompactedTopicTest {
 
     @RegisterExtension
-    static final TestBrokerExtension BROKER = new TestBrokerExtension(
-            "log.cleaner.backoff.ms", "200", "log.segment.delete.delay.ms", "100");
+    static final TestBrokerExtension BROKER =
+            new TestBrokerExtension("log.cleaner.backoff.ms", "200", "log.segment.delete.delay.ms", "100");
 
     private static byte[] utf8(final String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -41,16 +41,21 @@ class CompactedTopicTest {
     @Test
     void shouldFailAKeylessSendWithInvalidRecordWhenTheTopicIsCompacted() throws Exception {
         try (Admin admin = BROKER.broker().admin()) {
-            admin.createTopics(List.of(new NewTopic("keys-required", 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+            admin.createTopics(List.of(
+                            new NewTopic("keys-required", 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
         }
-        try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer(
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")) {
-            producer.send(new ProducerRecord<>("keys-required", utf8("k"), utf8("v"))).get();
+        try (KafkaProducer<byte[], byte[]> producer =
+                BROKER.broker().producer(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")) {
+            producer.send(new ProducerRecord<>("keys-required", utf8("k"), utf8("v")))
+                    .get();
 
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("keys-required", null, utf8("v"))).get())
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("keys-required", null, utf8("v")))
+                            .get())
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(InvalidRecordException.class)
+                    .cause()
+                    .isInstanceOf(InvalidRecordException.class)
                     .hasMessageContaining("Compacted topic cannot accept message without key");
         }
     }
@@ -67,9 +72,16 @@ class CompactedTopicTest {
         final int keys = 1_000;
         final int updates = 100_000;
         try (Admin admin = BROKER.broker().admin()) {
-            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1).configs(Map.of(
-                    "cleanup.policy", "compact", "segment.bytes", "1048576",
-                    "min.cleanable.dirty.ratio", "0.01")))).all().get();
+            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1)
+                            .configs(Map.of(
+                                    "cleanup.policy",
+                                    "compact",
+                                    "segment.bytes",
+                                    "1048576",
+                                    "min.cleanable.dirty.ratio",
+                                    "0.01"))))
+                    .all()
+                    .get();
         }
         final Map<String, String> expected = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer(ProducerConfig.LINGER_MS_CONFIG, "5")) {
@@ -87,7 +99,9 @@ class CompactedTopicTest {
             producer.flush();
         }
 
-        Await.until(Duration.ofSeconds(60), () -> readAll(tp, updates).size() < updates / 2,
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> readAll(tp, updates).size() < updates / 2,
                 "the cleaner compacts " + tp + " below half its " + updates + " updates");
         final List<ConsumerRecord<byte[], byte[]>> records = readAll(tp, updates);
         assertThat(records.size()).as("records left after cleaning").isLessThan(updates / 2);
@@ -107,8 +121,8 @@ class CompactedTopicTest {
     /** Everything from the start of the partition up to its end offset {@code end}. */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(final TopicPartition tp, final long end) {
         final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = BROKER.broker().consumer(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                BROKER.broker().consumer(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             while (consumer.position(tp) < end) {

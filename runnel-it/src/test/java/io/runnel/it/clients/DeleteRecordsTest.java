@@ -41,33 +41,55 @@ class DeleteRecordsTest {
         final TopicPartition tp = new TopicPartition("trimmed", 0);
         try (TestBroker broker = TestBroker.start(dir)) {
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1)))
+                        .all()
+                        .get();
                 produce(broker, tp, 0, 10);
-                assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4))).lowWatermarks()
-                        .get(tp).get().lowWatermark()).isEqualTo(4);
-                assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(2))).lowWatermarks()
-                        .get(tp).get().lowWatermark()).as("never backwards").isEqualTo(4);
+                assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4)))
+                                .lowWatermarks()
+                                .get(tp)
+                                .get()
+                                .lowWatermark())
+                        .isEqualTo(4);
+                assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(2)))
+                                .lowWatermarks()
+                                .get(tp)
+                                .get()
+                                .lowWatermark())
+                        .as("never backwards")
+                        .isEqualTo(4);
                 assertThat(earliest(admin, tp)).isEqualTo(4);
-                assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.forTimestamp(0))).partitionResult(tp).get()
-                        .offset()).as("offsetsForTimes skips the deleted records").isEqualTo(4);
+                assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.forTimestamp(0)))
+                                .partitionResult(tp)
+                                .get()
+                                .offset())
+                        .as("offsetsForTimes skips the deleted records")
+                        .isEqualTo(4);
             }
             assertThat(readFromEarliest(broker, tp)).containsExactly("4", "5", "6", "7", "8", "9");
-            try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none")) {
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    broker.consumer(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none")) {
                 consumer.assign(List.of(tp));
                 consumer.seek(tp, 1);
                 assertThatThrownBy(() -> {
-                    for (int i = 0; i < 50; i++) {
-                        consumer.poll(Duration.ofMillis(100));
-                    }
-                }).as("fetching below the log start offset").isInstanceOf(OffsetOutOfRangeException.class);
+                            for (int i = 0; i < 50; i++) {
+                                consumer.poll(Duration.ofMillis(100));
+                            }
+                        })
+                        .as("fetching below the log start offset")
+                        .isInstanceOf(OffsetOutOfRangeException.class);
             }
 
             broker.restart();
             try (Admin admin = broker.admin()) {
                 assertThat(earliest(admin, tp)).as("checkpointed").isEqualTo(4);
-                assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(-1))).lowWatermarks()
-                        .get(tp).get().lowWatermark()).as("-1 is the high watermark").isEqualTo(10);
+                assertThat(admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(-1)))
+                                .lowWatermarks()
+                                .get(tp)
+                                .get()
+                                .lowWatermark())
+                        .as("-1 is the high watermark")
+                        .isEqualTo(10);
             }
             produce(broker, tp, 10, 12);
             assertThat(readFromEarliest(broker, tp)).containsExactly("10", "11");
@@ -78,16 +100,23 @@ class DeleteRecordsTest {
     void shouldRefuseOffsetsPastTheEndAndCompactedTopics() throws Exception {
         final TopicPartition tp = new TopicPartition("guarded", 0);
         final TopicPartition compacted = new TopicPartition("compacted", 0);
-        try (TestBroker broker = TestBroker.start(dir); Admin admin = broker.admin()) {
-            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1),
-                    new NewTopic(compacted.topic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
-                    .all().get();
+        try (TestBroker broker = TestBroker.start(dir);
+                Admin admin = broker.admin()) {
+            admin.createTopics(List.of(
+                            new NewTopic(tp.topic(), 1, (short) 1),
+                            new NewTopic(compacted.topic(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
             produce(broker, tp, 0, 3);
-            assertThatThrownBy(() -> admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4))).all().get())
+            assertThatThrownBy(() -> admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(4)))
+                            .all()
+                            .get())
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.OffsetOutOfRangeException.class);
-            assertThatThrownBy(() -> admin.deleteRecords(Map.of(compacted, RecordsToDelete.beforeOffset(0))).all()
-                    .get()).hasCauseInstanceOf(PolicyViolationException.class);
+            assertThatThrownBy(() -> admin.deleteRecords(Map.of(compacted, RecordsToDelete.beforeOffset(0)))
+                            .all()
+                            .get())
+                    .hasCauseInstanceOf(PolicyViolationException.class);
             assertThat(earliest(admin, tp)).as("nothing moved").isZero();
         }
     }
@@ -96,20 +125,27 @@ class DeleteRecordsTest {
             throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             for (int i = from; i < to; i++) {
-                producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null,
-                        Integer.toString(i).getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(
+                                tp.topic(),
+                                tp.partition(),
+                                null,
+                                Integer.toString(i).getBytes(StandardCharsets.UTF_8)))
+                        .get();
             }
         }
     }
 
     private static long earliest(final Admin admin, final TopicPartition tp) throws Exception {
-        return admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset();
+        return admin.listOffsets(Map.of(tp, OffsetSpec.earliest()))
+                .partitionResult(tp)
+                .get()
+                .offset();
     }
 
     private static List<String> readFromEarliest(final TestBroker broker, final TopicPartition tp) {
         final List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer(
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                broker.consumer(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             final long deadline = System.currentTimeMillis() + 10_000;

@@ -46,8 +46,10 @@ class DurableProduceTest {
         try (TestBroker broker = TestBroker.start(dir.resolve("topic-level"))) {
             final TopicPartition tp = new TopicPartition("durable", 0);
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1)
-                        .configs(Map.of("flush.messages", "1")))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(
+                                List.of(new NewTopic(tp.topic(), 1, (short) 1).configs(Map.of("flush.messages", "1"))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             produceAndCheckEachAckIsFsynced(broker, tp);
         }
@@ -58,7 +60,9 @@ class DurableProduceTest {
         try (TestBroker broker = TestBroker.start(dir.resolve("broker-level"), "log.flush.interval.messages", "1")) {
             final TopicPartition tp = new TopicPartition("durable-by-default", 0);
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             produceAndCheckEachAckIsFsynced(broker, tp);
         }
@@ -78,19 +82,23 @@ class DurableProduceTest {
             for (int i = 0; i < RECORDS_PER_PRODUCER; i++) {
                 for (int p = 0; p < PRODUCERS; p++) {
                     final String value = "p" + p + "-" + i;
-                    sends.add(producers.get(p).send(new ProducerRecord<>(tp.topic(), tp.partition(), null,
-                            value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
-                                if (exception != null) {
-                                    return;
-                                }
-                                // the producer's I/O thread runs this after the response arrived
-                                final long recoveryPoint = log.recoveryPoint();
-                                if (recoveryPoint <= metadata.offset()) {
-                                    ackedBeforeFsync.add(metadata.offset() + " acked at recovery point "
-                                            + recoveryPoint);
-                                }
-                                acked.put(metadata.offset(), value);
-                            }));
+                    sends.add(producers
+                            .get(p)
+                            .send(
+                                    new ProducerRecord<>(
+                                            tp.topic(), tp.partition(), null, value.getBytes(StandardCharsets.UTF_8)),
+                                    (metadata, exception) -> {
+                                        if (exception != null) {
+                                            return;
+                                        }
+                                        // the producer's I/O thread runs this after the response arrived
+                                        final long recoveryPoint = log.recoveryPoint();
+                                        if (recoveryPoint <= metadata.offset()) {
+                                            ackedBeforeFsync.add(
+                                                    metadata.offset() + " acked at recovery point " + recoveryPoint);
+                                        }
+                                        acked.put(metadata.offset(), value);
+                                    }));
                 }
             }
             for (final Future<RecordMetadata> send : sends) {

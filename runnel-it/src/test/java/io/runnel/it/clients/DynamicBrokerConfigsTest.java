@@ -37,18 +37,22 @@ class DynamicBrokerConfigsTest {
     private static final ConfigResource THIS_BROKER = new ConfigResource(ConfigResource.Type.BROKER, "1");
 
     @RegisterExtension
-    static final TestBrokerExtension BROKER = new TestBrokerExtension("node.id", "1",
-            "log.retention.check.interval.ms", "100", "log.segment.delete.delay.ms", "100");
+    static final TestBrokerExtension BROKER = new TestBrokerExtension(
+            "node.id", "1", "log.retention.check.interval.ms", "100", "log.segment.delete.delay.ms", "100");
 
     @Test
     void shouldApplyAClusterDefaultRetentionToTopicsWithoutTheirOwn() throws Exception {
         final TopicPartition tp = new TopicPartition("inheriting", 0);
         try (Admin admin = BROKER.broker().admin()) {
-            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1)))
+                    .all()
+                    .get();
             final long twoHoursAgo = System.currentTimeMillis() - 2 * HOUR_MS;
-            try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer(ProducerConfig.LINGER_MS_CONFIG, 0)) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                    BROKER.broker().producer(ProducerConfig.LINGER_MS_CONFIG, 0)) {
                 for (int i = 0; i < 3; i++) {
-                    producer.send(new ProducerRecord<>(tp.topic(), 0, twoHoursAgo, null, new byte[100])).get();
+                    producer.send(new ProducerRecord<>(tp.topic(), 0, twoHoursAgo, null, new byte[100]))
+                            .get();
                 }
             }
             try {
@@ -58,8 +62,13 @@ class DynamicBrokerConfigsTest {
                         .get("retention.ms");
                 assertThat(retention.value()).isEqualTo(Long.toString(HOUR_MS));
                 assertThat(retention.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
-                Await.until(Duration.ofSeconds(60),
-                        () -> admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset() == 3,
+                Await.until(
+                        Duration.ofSeconds(60),
+                        () -> admin.listOffsets(Map.of(tp, OffsetSpec.earliest()))
+                                        .partitionResult(tp)
+                                        .get()
+                                        .offset()
+                                == 3,
                         "retention under the new cluster default deletes the three old records");
             } finally {
                 alter(admin, CLUSTER_DEFAULT, "log.retention.ms", null, AlterConfigOp.OpType.DELETE);
@@ -79,9 +88,12 @@ class DynamicBrokerConfigsTest {
             assertThat(segment.value()).isEqualTo("4194304");
             assertThat(segment.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
             assertThat(segment.isReadOnly()).isFalse();
-            assertThat(segment.synonyms()).extracting(ConfigEntry.ConfigSynonym::source).containsExactly(
-                    ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG, ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
-                    ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+            assertThat(segment.synonyms())
+                    .extracting(ConfigEntry.ConfigSynonym::source)
+                    .containsExactly(
+                            ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG,
+                            ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+                            ConfigEntry.ConfigSource.DEFAULT_CONFIG);
 
             alter(admin, THIS_BROKER, "log.segment.bytes", null, AlterConfigOp.OpType.DELETE);
             alter(admin, CLUSTER_DEFAULT, "log.segment.bytes", null, AlterConfigOp.OpType.DELETE);
@@ -97,20 +109,30 @@ class DynamicBrokerConfigsTest {
             assertThatThrownBy(() -> alter(admin, CLUSTER_DEFAULT, "log.dirs", "/tmp", AlterConfigOp.OpType.SET))
                     .hasCauseInstanceOf(InvalidRequestException.class)
                     .hasMessageContaining("Cannot update these configs dynamically: log.dirs");
-            assertThatThrownBy(() -> alter(admin, CLUSTER_DEFAULT, "log.retention.ms", "later", AlterConfigOp.OpType.SET))
+            assertThatThrownBy(
+                            () -> alter(admin, CLUSTER_DEFAULT, "log.retention.ms", "later", AlterConfigOp.OpType.SET))
                     .hasCauseInstanceOf(InvalidRequestException.class);
-            assertThat(describe(admin, THIS_BROKER).get("log.dirs").isReadOnly()).isTrue();
+            assertThat(describe(admin, THIS_BROKER).get("log.dirs").isReadOnly())
+                    .isTrue();
         }
     }
 
-    private static void alter(final Admin admin, final ConfigResource resource, final String name, final String value,
-                              final AlterConfigOp.OpType op) throws Exception {
+    private static void alter(
+            final Admin admin,
+            final ConfigResource resource,
+            final String name,
+            final String value,
+            final AlterConfigOp.OpType op)
+            throws Exception {
         admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(name, value), op))))
-                .all().get();
+                .all()
+                .get();
     }
 
     private static Config describe(final Admin admin, final ConfigResource resource) throws Exception {
         return admin.describeConfigs(List.of(resource), new DescribeConfigsOptions().includeSynonyms(true))
-                .all().get().get(resource);
+                .all()
+                .get()
+                .get(resource);
     }
 }

@@ -55,7 +55,9 @@ final class FlakyProxy implements AutoCloseable {
                 final Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
                 sockets.add(client);
                 sockets.add(upstream);
-                start("flaky-proxy-up", () -> copy(client.getInputStream(), upstream.getOutputStream(), client, upstream));
+                start(
+                        "flaky-proxy-up",
+                        () -> copy(client.getInputStream(), upstream.getOutputStream(), client, upstream));
                 start("flaky-proxy-down", () -> forwardFrames(upstream, client));
             } catch (IOException e) {
                 return;
@@ -64,13 +66,15 @@ final class FlakyProxy implements AutoCloseable {
     }
 
     private static void start(final String name, final IoTask task) {
-        final Thread t = new Thread(() -> {
-            try {
-                task.run();
-            } catch (IOException ignored) {
-                // a closed socket ends the pump
-            }
-        }, name);
+        final Thread t = new Thread(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (IOException ignored) {
+                        // a closed socket ends the pump
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
     }
@@ -81,13 +85,15 @@ final class FlakyProxy implements AutoCloseable {
 
     private static void copy(final InputStream in, final OutputStream out, final Socket a, final Socket b)
             throws IOException {
-        try (a; b) {
+        try (a;
+                b) {
             in.transferTo(out);
         }
     }
 
     private void forwardFrames(final Socket upstream, final Socket client) throws IOException {
-        try (upstream; client) {
+        try (upstream;
+                client) {
             final DataInputStream in = new DataInputStream(upstream.getInputStream());
             final OutputStream out = client.getOutputStream();
             while (true) {

@@ -37,12 +37,17 @@ class IdempotentProducerTest {
     void shouldStoreEachRecordOnceWhenResponsesAreLostAndTheProducerRetries() throws Exception {
         try (FlakyProxy proxy = new FlakyProxy()) {
             final int port = TestBroker.freePort();
-            try (TestBroker broker = TestBroker.start(dir,
-                    "listeners", "PLAINTEXT://127.0.0.1:" + port,
-                    "advertised.listeners", "PLAINTEXT://127.0.0.1:" + proxy.port())) {
+            try (TestBroker broker = TestBroker.start(
+                    dir,
+                    "listeners",
+                    "PLAINTEXT://127.0.0.1:" + port,
+                    "advertised.listeners",
+                    "PLAINTEXT://127.0.0.1:" + proxy.port())) {
                 proxy.forwardTo(broker.port());
                 try (Admin admin = broker.admin()) {
-                    admin.createTopics(List.of(new NewTopic("idempotent", PARTITIONS, (short) 1))).all().get();
+                    admin.createTopics(List.of(new NewTopic("idempotent", PARTITIONS, (short) 1)))
+                            .all()
+                            .get();
                 }
 
                 proxy.cutEvery(7);
@@ -59,7 +64,10 @@ class IdempotentProducerTest {
                         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
                         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 100_000)) {
                     for (int i = 0; i < RECORDS; i++) {
-                        acks.add(producer.send(new ProducerRecord<>("idempotent", i % PARTITIONS, null,
+                        acks.add(producer.send(new ProducerRecord<>(
+                                "idempotent",
+                                i % PARTITIONS,
+                                null,
                                 Integer.toString(i).getBytes(StandardCharsets.UTF_8))));
                     }
                     producer.flush();
@@ -74,12 +82,13 @@ class IdempotentProducerTest {
 
                 final List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
                 try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {
-                    final List<TopicPartition> tps = List.of(new TopicPartition("idempotent", 0),
-                            new TopicPartition("idempotent", 1));
+                    final List<TopicPartition> tps =
+                            List.of(new TopicPartition("idempotent", 0), new TopicPartition("idempotent", 1));
                     consumer.assign(tps);
                     consumer.seekToBeginning(tps);
                     final Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-                    assertThat(end.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(RECORDS);
+                    assertThat(end.values().stream().mapToLong(Long::longValue).sum())
+                            .isEqualTo(RECORDS);
                     while (all.size() < RECORDS) {
                         consumer.poll(Duration.ofMillis(500)).forEach(all::add);
                     }
@@ -88,7 +97,9 @@ class IdempotentProducerTest {
                 for (final ConsumerRecord<byte[], byte[]> r : all) {
                     final int i = Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8));
                     assertThat(r.partition()).isEqualTo(i % PARTITIONS);
-                    assertThat(r.offset()).as("offset acknowledged for record " + i).isEqualTo(ackedOffset.get(i));
+                    assertThat(r.offset())
+                            .as("offset acknowledged for record " + i)
+                            .isEqualTo(ackedOffset.get(i));
                     final Long previous = lastPerPartition.put(r.partition(), (long) i);
                     if (previous != null) {
                         assertThat(i).as("send order within a partition").isEqualTo(previous + PARTITIONS);

@@ -32,35 +32,43 @@ class ListOffsetsTest {
     void shouldFindOffsetsByTimestampAndTheSpecialTargets() throws Exception {
         final TopicPartition tp = new TopicPartition("times", 0);
         try (TestBroker broker = TestBroker.start(dir);
-             Admin admin = broker.admin()) {
+                Admin admin = broker.admin()) {
             // 1 MiB segments (Kafka's minimum) and 4 KB records: the log has four segments
-            admin.createTopics(List.of(new NewTopic("times", 1, (short) 1)
-                    .configs(Map.of("segment.bytes", "1048576")))).all().get();
+            admin.createTopics(List.of(new NewTopic("times", 1, (short) 1).configs(Map.of("segment.bytes", "1048576"))))
+                    .all()
+                    .get();
             try (KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.LINGER_MS_CONFIG, 0)) {
                 for (int i = 0; i < 1000; i++) {
                     // timestamps rise by 10 ms per record, except record 500 which is the maximum
                     final long ts = i == 500 ? T0 + 1_000_000 : T0 + i * 10L;
-                    producer.send(new ProducerRecord<>("times", 0, ts, null, new byte[4000])).get();
+                    producer.send(new ProducerRecord<>("times", 0, ts, null, new byte[4000]))
+                            .get();
                 }
             }
 
             assertThat(offset(admin, tp, OffsetSpec.earliest())).isZero();
             assertThat(offset(admin, tp, OffsetSpec.latest())).isEqualTo(1000);
             final ListOffsetsResult.ListOffsetsResultInfo max = admin.listOffsets(Map.of(tp, OffsetSpec.maxTimestamp()))
-                    .partitionResult(tp).get();
+                    .partitionResult(tp)
+                    .get();
             assertThat(max.offset()).isEqualTo(500);
             assertThat(max.timestamp()).isEqualTo(T0 + 1_000_000);
             final ListOffsetsResult.ListOffsetsResultInfo at = admin.listOffsets(
-                    Map.of(tp, OffsetSpec.forTimestamp(T0 + 4005))).partitionResult(tp).get();
+                            Map.of(tp, OffsetSpec.forTimestamp(T0 + 4005)))
+                    .partitionResult(tp)
+                    .get();
             assertThat(at.offset()).isEqualTo(401);
             assertThat(at.timestamp()).isEqualTo(T0 + 4010);
             // the earliest offset with a timestamp at or after the target: record 500 comes before 701
             final ListOffsetsResult.ListOffsetsResultInfo late = admin.listOffsets(
-                    Map.of(tp, OffsetSpec.forTimestamp(T0 + 7005))).partitionResult(tp).get();
+                            Map.of(tp, OffsetSpec.forTimestamp(T0 + 7005)))
+                    .partitionResult(tp)
+                    .get();
             assertThat(late.offset()).isEqualTo(500);
             assertThat(late.timestamp()).isEqualTo(T0 + 1_000_000);
             assertThat(offset(admin, tp, OffsetSpec.forTimestamp(T0 + 300))).isEqualTo(30);
-            assertThat(offset(admin, tp, OffsetSpec.forTimestamp(T0 + 2_000_000))).isEqualTo(-1);
+            assertThat(offset(admin, tp, OffsetSpec.forTimestamp(T0 + 2_000_000)))
+                    .isEqualTo(-1);
 
             try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {
                 final Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(Map.of(tp, T0 + 123));

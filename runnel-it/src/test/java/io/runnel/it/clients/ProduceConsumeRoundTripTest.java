@@ -42,6 +42,7 @@ class ProduceConsumeRoundTripTest {
 
     @TempDir
     static Path dir;
+
     static TestBroker broker;
 
     @BeforeAll
@@ -59,14 +60,19 @@ class ProduceConsumeRoundTripTest {
     void shouldReadBackEveryRecordExactlyWhenProducedWithCodec(final String codec) throws Exception {
         final String topic = "round-trip-" + codec;
         try (Admin admin = broker.admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
         }
 
         final List<Future<RecordMetadata>> acks = new ArrayList<>(RECORDS);
         try (KafkaProducer<byte[], byte[]> producer = broker.producer(
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, codec,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024)) {
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                codec,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                64 * 1024)) {
             for (int i = 0; i < RECORDS; i++) {
                 acks.add(producer.send(record(topic, i)));
             }
@@ -128,9 +134,14 @@ class ProduceConsumeRoundTripTest {
     }
 
     private static ProducerRecord<byte[], byte[]> record(final String topic, final int i) {
-        return new ProducerRecord<>(topic, i % PARTITIONS, BASE_TIMESTAMP + i,
-                key(i).getBytes(StandardCharsets.UTF_8), value(i).getBytes(StandardCharsets.UTF_8),
-                List.of(new RecordHeader("seq", Integer.toString(i).getBytes(StandardCharsets.UTF_8)),
+        return new ProducerRecord<>(
+                topic,
+                i % PARTITIONS,
+                BASE_TIMESTAMP + i,
+                key(i).getBytes(StandardCharsets.UTF_8),
+                value(i).getBytes(StandardCharsets.UTF_8),
+                List.of(
+                        new RecordHeader("seq", Integer.toString(i).getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader("empty", (byte[]) null)));
     }
 

@@ -37,11 +37,16 @@ class RestartTest {
             final TopicDescription before;
             try (Admin admin = broker.admin()) {
                 admin.createTopics(List.of(
-                        new NewTopic("kept", 3, (short) 1).configs(Map.of("segment.bytes", "1048576",
-                                "max.message.bytes", "500000")),
-                        new NewTopic("deleted", 1, (short) 1))).all().get();
+                                new NewTopic("kept", 3, (short) 1)
+                                        .configs(Map.of("segment.bytes", "1048576", "max.message.bytes", "500000")),
+                                new NewTopic("deleted", 1, (short) 1)))
+                        .all()
+                        .get();
                 admin.deleteTopics(List.of("deleted")).all().get();
-                before = admin.describeTopics(List.of("kept")).allTopicNames().get().get("kept");
+                before = admin.describeTopics(List.of("kept"))
+                        .allTopicNames()
+                        .get()
+                        .get("kept");
             }
             produce(broker, 0, 3000);
 
@@ -50,13 +55,18 @@ class RestartTest {
             assertThat(broker.broker().clusterId()).isEqualTo(clusterId);
             try (Admin admin = broker.admin()) {
                 assertThat(admin.listTopics().names().get()).containsExactly("kept");
-                final TopicDescription after = admin.describeTopics(List.of("kept")).allTopicNames().get().get("kept");
+                final TopicDescription after = admin.describeTopics(List.of("kept"))
+                        .allTopicNames()
+                        .get()
+                        .get("kept");
                 assertThat(after.topicId()).isEqualTo(before.topicId());
                 assertThat(after.partitions()).hasSize(3);
                 final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "kept");
-                final Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                final Config config =
+                        admin.describeConfigs(List.of(resource)).all().get().get(resource);
                 assertThat(config.get("segment.bytes").value()).isEqualTo("1048576");
-                assertThat(config.get("segment.bytes").source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+                assertThat(config.get("segment.bytes").source())
+                        .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
                 assertThat(config.get("max.message.bytes").value()).isEqualTo("500000");
                 assertThat(config.get("retention.ms").source()).isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
             }
@@ -64,14 +74,19 @@ class RestartTest {
             final List<ConsumerRecord<byte[], byte[]>> records = consume(broker, 6000);
             for (int p = 0; p < 3; p++) {
                 final int partition = p;
-                final List<Long> offsets = records.stream().filter(r -> r.partition() == partition)
-                        .map(ConsumerRecord::offset).toList();
+                final List<Long> offsets = records.stream()
+                        .filter(r -> r.partition() == partition)
+                        .map(ConsumerRecord::offset)
+                        .toList();
                 assertThat(offsets).hasSize(2000);
                 for (int n = 0; n < offsets.size(); n++) {
                     assertThat(offsets.get(n)).isEqualTo(n);
                 }
             }
-            assertThat(records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).distinct().count())
+            assertThat(records.stream()
+                            .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                            .distinct()
+                            .count())
                     .isEqualTo(6000);
         }
     }
@@ -88,8 +103,8 @@ class RestartTest {
     private static List<ConsumerRecord<byte[], byte[]>> consume(final TestBroker broker, final int count) {
         final List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {
-            final List<TopicPartition> tps = List.of(new TopicPartition("kept", 0), new TopicPartition("kept", 1),
-                    new TopicPartition("kept", 2));
+            final List<TopicPartition> tps = List.of(
+                    new TopicPartition("kept", 0), new TopicPartition("kept", 1), new TopicPartition("kept", 2));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             while (out.size() < count) {

@@ -13,9 +13,13 @@ class ClassicGroupTest extends GroupContract {
 
     @Override
     List<Object> consumerSettings() {
-        return List.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        return List.of(
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                "classic",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                6000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                500);
     }
 
     @Override

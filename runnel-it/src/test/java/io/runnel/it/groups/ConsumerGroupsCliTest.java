@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(120)
 class ConsumerGroupsCliTest {
     @RegisterExtension
-    static final TestBrokerExtension BROKER = new TestBrokerExtension("group.initial.rebalance.delay.ms", "0",
-            "offsets.topic.num.partitions", "3");
+    static final TestBrokerExtension BROKER =
+            new TestBrokerExtension("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "3");
 
     private static final String TOPIC = "cli-topic";
     private static final String GROUP = "cli-group";
@@ -41,10 +41,12 @@ class ConsumerGroupsCliTest {
                 producer.send(new ProducerRecord<>(TOPIC, i % 2, null, ("v" + i).getBytes(StandardCharsets.UTF_8)));
             }
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = BROKER.broker().consumer(
-                ConsumerConfig.GROUP_ID_CONFIG, GROUP)) {
-            consumer.commitSync(Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(30),
-                    new TopicPartition(TOPIC, 1), new OffsetAndMetadata(20)));
+        try (KafkaConsumer<byte[], byte[]> consumer = BROKER.broker().consumer(ConsumerConfig.GROUP_ID_CONFIG, GROUP)) {
+            consumer.commitSync(Map.of(
+                    new TopicPartition(TOPIC, 0),
+                    new OffsetAndMetadata(30),
+                    new TopicPartition(TOPIC, 1),
+                    new OffsetAndMetadata(20)));
         }
 
         assertThat(tool("--list")).contains(GROUP);
@@ -76,9 +78,16 @@ class ConsumerGroupsCliTest {
                 producer.send(new ProducerRecord<>(topic, i % 2, null, ("v" + i).getBytes(StandardCharsets.UTF_8)));
             }
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = BROKER.broker().consumer(ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer", ConsumerConfig.CLIENT_ID_CONFIG, "kip848-member",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")) {
+        try (KafkaConsumer<byte[], byte[]> consumer = BROKER.broker()
+                .consumer(
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        group,
+                        ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                        "consumer",
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        "kip848-member",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest")) {
             consumer.subscribe(List.of(topic));
             int read = 0;
             final long deadline = System.currentTimeMillis() + 30_000;
@@ -88,14 +97,19 @@ class ConsumerGroupsCliTest {
             assertThat(read).isEqualTo(40);
             consumer.commitSync();
 
-            assertThat(tool("--list", "--type")).anySatisfy(line -> assertThat(line).contains(group)
-                    .contains("Consumer"));
+            assertThat(tool("--list", "--type"))
+                    .anySatisfy(line -> assertThat(line).contains(group).contains("Consumer"));
             // the live member shows with its client id, owning both partitions, with no lag
             final List<String> described = tool("--describe", "--group", group);
-            assertThat(rowOf(described, group, topic, 0)).containsSequence("20", "20", "0").contains("kip848-member");
-            assertThat(rowOf(described, group, topic, 1)).containsSequence("20", "20", "0").contains("kip848-member");
+            assertThat(rowOf(described, group, topic, 0))
+                    .containsSequence("20", "20", "0")
+                    .contains("kip848-member");
+            assertThat(rowOf(described, group, topic, 1))
+                    .containsSequence("20", "20", "0")
+                    .contains("kip848-member");
             assertThat(String.join("\n", tool("--describe", "--group", group, "--state")))
-                    .contains("Stable").contains("uniform");
+                    .contains("Stable")
+                    .contains("uniform");
         }
         // closed, the member has left: the group is Empty and its offsets can be reset and it deleted
         tool("--reset-offsets", "--group", group, "--topic", topic, "--to-earliest", "--execute");
@@ -111,7 +125,9 @@ class ConsumerGroupsCliTest {
     private static Map<Integer, Long> committed(final String group) throws Exception {
         try (Admin admin = BROKER.broker().admin()) {
             final Map<Integer, Long> out = new java.util.TreeMap<>();
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+            admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
                     .forEach((tp, o) -> out.put(tp.partition(), o.offset()));
             return out;
         }
@@ -122,11 +138,13 @@ class ConsumerGroupsCliTest {
         return rowOf(lines, GROUP, TOPIC, partition);
     }
 
-    private static List<String> rowOf(final List<String> lines, final String group, final String topic,
-                                      final int partition) {
+    private static List<String> rowOf(
+            final List<String> lines, final String group, final String topic, final int partition) {
         for (final String line : lines) {
             final String[] columns = line.trim().split("\\s+");
-            if (columns.length > 5 && columns[0].equals(group) && columns[1].equals(topic)
+            if (columns.length > 5
+                    && columns[0].equals(group)
+                    && columns[1].equals(topic)
                     && columns[2].equals(Integer.toString(partition))) {
                 return List.of(columns);
             }
@@ -138,14 +156,18 @@ class ConsumerGroupsCliTest {
     private static List<String> tool(final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-                "--bootstrap-server", BROKER.broker().bootstrap()));
+                "--bootstrap-server",
+                BROKER.broker().bootstrap()));
         command.addAll(List.of(args));
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final Process process =
+                new ProcessBuilder(command).redirectErrorStream(true).start();
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("kafka-consumer-groups %s:%n%s", String.join(" ", args), output)
+        assertThat(process.exitValue())
+                .as("kafka-consumer-groups %s:%n%s", String.join(" ", args), output)
                 .isZero();
         return output.lines().toList();
     }

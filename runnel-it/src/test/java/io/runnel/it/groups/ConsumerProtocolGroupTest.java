@@ -10,8 +10,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 class ConsumerProtocolGroupTest extends GroupContract {
     @Override
     List<String> brokerSettings() {
-        return List.of("group.consumer.min.session.timeout.ms", "1000", "group.consumer.session.timeout.ms", "6000",
-                "group.consumer.min.heartbeat.interval.ms", "100", "group.consumer.heartbeat.interval.ms", "500");
+        return List.of(
+                "group.consumer.min.session.timeout.ms",
+                "1000",
+                "group.consumer.session.timeout.ms",
+                "6000",
+                "group.consumer.min.heartbeat.interval.ms",
+                "100",
+                "group.consumer.heartbeat.interval.ms",
+                "500");
     }
 
     @Override

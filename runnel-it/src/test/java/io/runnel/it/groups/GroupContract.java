@@ -56,8 +56,8 @@ abstract class GroupContract {
 
     @BeforeAll
     void start(@TempDir final Path dir) throws Exception {
-        final List<String> settings = new ArrayList<>(List.of("group.initial.rebalance.delay.ms", "0",
-                "offsets.topic.num.partitions", "5"));
+        final List<String> settings =
+                new ArrayList<>(List.of("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "5"));
         settings.addAll(brokerSettings());
         broker = TestBroker.start(dir, settings.toArray(String[]::new));
     }
@@ -78,8 +78,10 @@ abstract class GroupContract {
             produce(topic, 0, 3000);
             awaitTrue(() -> total(members) >= 3000, "the first 3000 records are consumed");
             // three members share twelve partitions, none twice
-            awaitTrue(() -> members.stream().mapToInt(m -> m.assignment.size()).sum() == 12
-                    && members.stream().allMatch(m -> m.assignment.size() == 4), "4 partitions each");
+            awaitTrue(
+                    () -> members.stream().mapToInt(m -> m.assignment.size()).sum() == 12
+                            && members.stream().allMatch(m -> m.assignment.size() == 4),
+                    "4 partitions each");
             assertDisjoint(members);
 
             members.add(member("m3", "sharing", topic));
@@ -91,7 +93,8 @@ abstract class GroupContract {
             final GroupMember leaving = members.remove(0);
             final int consumedByLeaver = leaving.consumed.size();
             leaving.close();
-            awaitTrue(() -> members.stream().mapToInt(m -> m.assignment.size()).sum() == 12, "the leaver's share moves");
+            awaitTrue(
+                    () -> members.stream().mapToInt(m -> m.assignment.size()).sum() == 12, "the leaver's share moves");
             produce(topic, 6000, 9000);
             awaitTrue(() -> total(members) + consumedByLeaver >= 9000, "all 9000 records are consumed");
 
@@ -138,11 +141,13 @@ abstract class GroupContract {
             kept.retainAll(steady.assignment);
             assertThat(kept).as("the steady member keeps two partitions").hasSize(2);
             assertThat(steady.revoked.subList(steadyRevokedBefore, steady.revoked.size()))
-                    .as("partitions kept are never revoked").doesNotContainAnyElementsOf(kept);
+                    .as("partitions kept are never revoked")
+                    .doesNotContainAnyElementsOf(kept);
             final long readDuringRebalance = steady.reads.stream()
                     .filter(r -> kept.contains(r.partition()) && r.atNanos() > joinedAt && r.atNanos() < settledAt)
                     .count();
-            assertThat(readDuringRebalance).as("records of kept partitions read while the rebalance went on")
+            assertThat(readDuringRebalance)
+                    .as("records of kept partitions read while the rebalance went on")
                     .isPositive();
 
             producing.set(false);
@@ -185,12 +190,28 @@ abstract class GroupContract {
     @Test
     void shouldNotRebalanceWhenAStaticMemberRestartsWithinItsSessionTimeout() throws Exception {
         final String topic = createTopic("static-bounce", 4);
-        try (GroupMember steady = new GroupMember("steady", groupConsumer("static-bounce",
-                ConsumerConfig.CLIENT_ID_CONFIG, "steady", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "steady-instance",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic)) {
-            final GroupMember bouncing = new GroupMember("bouncing", groupConsumer("static-bounce",
-                    ConsumerConfig.CLIENT_ID_CONFIG, "bouncing", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-                    "bouncing-instance", ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic);
+        try (GroupMember steady = new GroupMember(
+                "steady",
+                groupConsumer(
+                        "static-bounce",
+                        ConsumerConfig.CLIENT_ID_CONFIG,
+                        "steady",
+                        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                        "steady-instance",
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        30_000),
+                topic)) {
+            final GroupMember bouncing = new GroupMember(
+                    "bouncing",
+                    groupConsumer(
+                            "static-bounce",
+                            ConsumerConfig.CLIENT_ID_CONFIG,
+                            "bouncing",
+                            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                            "bouncing-instance",
+                            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                            30_000),
+                    topic);
             awaitTrue(() -> steady.assignment.size() == 2 && bouncing.assignment.size() == 2, "2 partitions each");
             final Set<TopicPartition> before = Set.copyOf(bouncing.assignment);
             final int steadyAssignments = steady.assignedCalls.size();
@@ -198,14 +219,24 @@ abstract class GroupContract {
 
             // a static member does not leave the group when it closes; the same instance comes back at once
             bouncing.close();
-            try (GroupMember back = new GroupMember("bouncing", groupConsumer("static-bounce",
-                    ConsumerConfig.CLIENT_ID_CONFIG, "bouncing", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-                    "bouncing-instance", ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic)) {
+            try (GroupMember back = new GroupMember(
+                    "bouncing",
+                    groupConsumer(
+                            "static-bounce",
+                            ConsumerConfig.CLIENT_ID_CONFIG,
+                            "bouncing",
+                            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                            "bouncing-instance",
+                            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                            30_000),
+                    topic)) {
                 awaitTrue(() -> back.assignment.size() == 2, "the instance gets its partitions back");
                 assertThat(back.assignment).isEqualTo(before);
                 produce(topic, 0, 200);
                 awaitTrue(() -> steady.consumed.size() + back.consumed.size() >= 200, "all consumed");
-                assertThat(steady.assignedCalls).as("no rebalance reached the other member").hasSize(steadyAssignments);
+                assertThat(steady.assignedCalls)
+                        .as("no rebalance reached the other member")
+                        .hasSize(steadyAssignments);
                 assertThat(steady.revoked).hasSize(steadyRevocations);
             }
         }
@@ -235,21 +266,38 @@ abstract class GroupContract {
                 }
             }
             assertThat(values).hasSize(50).allMatch(v -> Integer.parseInt(v) >= 100);
-            final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(
-                    Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)));
-            assertThat(committed.values()).allSatisfy(o -> assertThat(o.offset()).isPositive());
+            final Map<TopicPartition, OffsetAndMetadata> committed =
+                    consumer.committed(Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)));
+            assertThat(committed.values())
+                    .allSatisfy(o -> assertThat(o.offset()).isPositive());
         }
     }
 
     @Test
     void shouldBringStaticMembersBackAfterABrokerRestart() throws Exception {
         final String topic = createTopic("static-restart", 4);
-        try (GroupMember a = new GroupMember("a", groupConsumer("static-restart",
-                ConsumerConfig.CLIENT_ID_CONFIG, "a", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-a",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic);
-             GroupMember b = new GroupMember("b", groupConsumer("static-restart",
-                ConsumerConfig.CLIENT_ID_CONFIG, "b", ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-b",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000), topic)) {
+        try (GroupMember a = new GroupMember(
+                        "a",
+                        groupConsumer(
+                                "static-restart",
+                                ConsumerConfig.CLIENT_ID_CONFIG,
+                                "a",
+                                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                                "instance-a",
+                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                                30_000),
+                        topic);
+                GroupMember b = new GroupMember(
+                        "b",
+                        groupConsumer(
+                                "static-restart",
+                                ConsumerConfig.CLIENT_ID_CONFIG,
+                                "b",
+                                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                                "instance-b",
+                                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                                30_000),
+                        topic)) {
             awaitTrue(() -> a.assignment.size() == 2 && b.assignment.size() == 2, "2 partitions each");
             produce(topic, 0, 100);
             awaitTrue(() -> a.consumed.size() + b.consumed.size() >= 100, "first records consumed");
@@ -257,8 +305,12 @@ abstract class GroupContract {
 
             // the group and its static members come back: both carry on from their commits, nothing twice
             try (Admin admin = broker.admin()) {
-                assertThat(admin.describeConsumerGroups(List.of("static-restart")).all().get().get("static-restart")
-                        .members()).extracting(m -> m.groupInstanceId().orElse(null))
+                assertThat(admin.describeConsumerGroups(List.of("static-restart"))
+                                .all()
+                                .get()
+                                .get("static-restart")
+                                .members())
+                        .extracting(m -> m.groupInstanceId().orElse(null))
                         .containsExactlyInAnyOrder("instance-a", "instance-b");
             }
             produce(topic, 100, 200);
@@ -273,26 +325,27 @@ abstract class GroupContract {
     void shouldStartWhereAutoOffsetResetSaysWhenTheGroupHasNoCommits() throws Exception {
         final String topic = createTopic("reset", 1);
         produce(topic, 0, 10);
-        try (KafkaConsumer<byte[], byte[]> earliest = groupConsumer("reset-earliest",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")) {
+        try (KafkaConsumer<byte[], byte[]> earliest =
+                groupConsumer("reset-earliest", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")) {
             earliest.subscribe(List.of(topic));
             assertThat(pollUntil(earliest, 10)).first().isEqualTo("0");
         }
-        try (KafkaConsumer<byte[], byte[]> latest = groupConsumer("reset-latest",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest")) {
+        try (KafkaConsumer<byte[], byte[]> latest =
+                groupConsumer("reset-latest", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest")) {
             latest.subscribe(List.of(topic));
             awaitAssignment(latest);
             produce(topic, 10, 11);
             assertThat(pollUntil(latest, 1)).containsExactly("10");
         }
-        try (KafkaConsumer<byte[], byte[]> none = groupConsumer("reset-none",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none")) {
+        try (KafkaConsumer<byte[], byte[]> none =
+                groupConsumer("reset-none", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none")) {
             none.subscribe(List.of(topic));
             assertThatThrownBy(() -> {
-                for (int i = 0; i < 100; i++) {
-                    none.poll(Duration.ofMillis(100));
-                }
-            }).isInstanceOf(NoOffsetForPartitionException.class);
+                        for (int i = 0; i < 100; i++) {
+                            none.poll(Duration.ofMillis(100));
+                        }
+                    })
+                    .isInstanceOf(NoOffsetForPartitionException.class);
         }
     }
 
@@ -318,7 +371,9 @@ abstract class GroupContract {
 
     String createTopic(final String name, final int partitions) throws Exception {
         try (Admin admin = broker.admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get();
         }
         return name;
     }
@@ -326,7 +381,9 @@ abstract class GroupContract {
     void produce(final String topic, final int from, final int to) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             for (int i = from; i < to; i++) {
-                producer.send(new ProducerRecord<>(topic, Integer.toString(i).getBytes(StandardCharsets.UTF_8),
+                producer.send(new ProducerRecord<>(
+                        topic,
+                        Integer.toString(i).getBytes(StandardCharsets.UTF_8),
                         Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
@@ -334,15 +391,16 @@ abstract class GroupContract {
     }
 
     /** One record to each partition in turn every few milliseconds, values counting up from 0, until stopped. */
-    private void produceUntilStopped(final String topic, final int partitions, final AtomicBoolean producing,
-                                     final AtomicInteger produced) {
+    private void produceUntilStopped(
+            final String topic, final int partitions, final AtomicBoolean producing, final AtomicInteger produced) {
         try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             while (producing.get()) {
                 final int i = produced.get();
-                producer.send(new ProducerRecord<>(topic, i % partitions, null,
-                        Integer.toString(i).getBytes(StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(
+                                topic, i % partitions, null, Integer.toString(i).getBytes(StandardCharsets.UTF_8)))
+                        .get();
                 produced.incrementAndGet();
-                Thread.sleep(5);   // pacing, not waiting: a steady trickle while the group rebalances
+                Thread.sleep(5); // pacing, not waiting: a steady trickle while the group rebalances
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -351,9 +409,8 @@ abstract class GroupContract {
 
     /** A group consumer of the protocol with short timeouts; later settings in {@code extra} win. */
     KafkaConsumer<byte[], byte[]> groupConsumer(final String group, final Object... extra) {
-        final List<Object> config = new ArrayList<>(List.of(
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        final List<Object> config = new ArrayList<>(
+                List.of(ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         config.addAll(consumerSettings());
         for (int i = 0; i + 1 < extra.length; i += 2) {
             final boolean clientTimeout = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG.equals(extra[i])

@@ -22,8 +22,7 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class GroupMember implements AutoCloseable {
     /** One record read: its partition and when (System.nanoTime). */
-    record Read(TopicPartition partition, long atNanos) {
-    }
+    record Read(TopicPartition partition, long atNanos) {}
 
     final String name;
     final List<String> consumed = new CopyOnWriteArrayList<>();
@@ -32,12 +31,14 @@ final class GroupMember implements AutoCloseable {
     final List<TopicPartition> revoked = new CopyOnWriteArrayList<>();
     /** Every onPartitionsAssigned call's partitions, in order (cooperative rebalances call it with only the new ones). */
     final List<Set<TopicPartition>> assignedCalls = new CopyOnWriteArrayList<>();
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private volatile boolean leaveOnClose = true;
     /** How long the member takes to let partitions go, as an application finishing its work on them would. */
     volatile long revocationDelayMs;
+
     private volatile Throwable failure;
 
     GroupMember(final String name, final KafkaConsumer<byte[], byte[]> consumer, final String topic) {
@@ -87,9 +88,12 @@ final class GroupMember implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         } finally {
-            consumer.close(leaveOnClose ? CloseOptions.timeout(Duration.ofSeconds(5))
-                    : CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-                            .withTimeout(Duration.ofSeconds(5)));
+            consumer.close(
+                    leaveOnClose
+                            ? CloseOptions.timeout(Duration.ofSeconds(5))
+                            : CloseOptions.groupMembershipOperation(
+                                            CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                                    .withTimeout(Duration.ofSeconds(5)));
         }
     }
 

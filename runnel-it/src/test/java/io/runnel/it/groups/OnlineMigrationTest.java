@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(120)
 class OnlineMigrationTest {
     @RegisterExtension
-    static final TestBrokerExtension BROKER = new TestBrokerExtension("group.initial.rebalance.delay.ms", "0",
-            "offsets.topic.num.partitions", "3");
+    static final TestBrokerExtension BROKER =
+            new TestBrokerExtension("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "3");
 
     private static final String TOPIC = "migrating";
     private static final String GROUP = "migrating-group";
@@ -64,9 +64,15 @@ class OnlineMigrationTest {
     }
 
     private static GroupMember member(final String name, final String protocol) {
-        final List<Object> config = new ArrayList<>(List.of(ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-                ConsumerConfig.CLIENT_ID_CONFIG, name, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.GROUP_PROTOCOL_CONFIG, protocol));
+        final List<Object> config = new ArrayList<>(List.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                GROUP,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                name,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                protocol));
         if (protocol.equals("classic")) {
             config.addAll(List.of(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500));
         }
@@ -75,7 +81,11 @@ class OnlineMigrationTest {
 
     private static GroupType type() {
         try (Admin admin = BROKER.broker().admin()) {
-            return admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).type();
+            return admin.describeConsumerGroups(List.of(GROUP))
+                    .all()
+                    .get()
+                    .get(GROUP)
+                    .type();
         } catch (final Exception e) {
             throw new IllegalStateException(e);
         }
@@ -84,8 +94,8 @@ class OnlineMigrationTest {
     private static void produce(final int from, final int to) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer()) {
             for (int i = from; i < to; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, i % 4, null, Integer.toString(i)
-                        .getBytes(StandardCharsets.UTF_8)));
+                producer.send(new ProducerRecord<>(
+                        TOPIC, i % 4, null, Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
             }
         }
     }

@@ -95,12 +95,16 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     private void awaitReady() throws Exception {
-        Await.until(START_TIMEOUT, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("broker exited with " + process.exitValue() + " before listening; log:\n" + log());
-            }
-            return accepts();
-        }, () -> "broker listens on port " + port + "; log:\n" + log());
+        Await.until(
+                START_TIMEOUT,
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError(
+                                "broker exited with " + process.exitValue() + " before listening; log:\n" + log());
+                    }
+                    return accepts();
+                },
+                () -> "broker listens on port " + port + "; log:\n" + log());
         try (Admin admin = admin()) {
             admin.describeCluster().nodes().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
@@ -188,7 +192,9 @@ final class BrokerProcess implements AutoCloseable {
 
     /** The running JVM's java, so the child runs on the same JDK as the tests. */
     static String javaExecutable() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
@@ -205,7 +211,12 @@ final class BrokerProcess implements AutoCloseable {
     /** The module's {@code target} directory: the parent of {@code target/test-classes}. */
     static Path targetDir() {
         try {
-            return Path.of(BrokerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+            return Path.of(BrokerProcess.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -33,31 +33,43 @@ class CleanShutdownTest {
     void shouldExitPromptlyAndLeaveTheCleanShutdownMarkerWhenSentSigterm() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start("sigterm", dir)) {
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
                 for (int i = 0; i < 200; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, i % 2, ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    producer.send(new ProducerRecord<>(
+                            TOPIC,
+                            i % 2,
+                            ("k" + i).getBytes(StandardCharsets.UTF_8),
                             ("v" + i).getBytes(StandardCharsets.UTF_8)));
                 }
                 producer.flush();
             }
-            assertThat(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).as("no marker while running").doesNotExist();
+            assertThat(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE))
+                    .as("no marker while running")
+                    .doesNotExist();
 
             final Duration exit = broker.terminate(Duration.ofSeconds(5));
 
             System.out.printf("exited %d ms after SIGTERM%n", exit.toMillis());
             assertThat(exit).as("time from SIGTERM to exit").isLessThan(Duration.ofSeconds(5));
-            assertThat(broker.exitValue()).as("exit code after SIGTERM (128 + 15)").isEqualTo(143);
+            assertThat(broker.exitValue())
+                    .as("exit code after SIGTERM (128 + 15)")
+                    .isEqualTo(143);
             assertThat(broker.log()).contains("Shutting down").containsPattern("Runnel broker \\d+ stopped in \\d+ ms");
             assertThat(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).exists();
 
             broker.start();
             assertThat(broker.log()).as("a clean restart skips recovery").doesNotContain("was not shut down cleanly");
-            assertThat(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).as("marker consumed by the start").doesNotExist();
+            assertThat(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE))
+                    .as("marker consumed by the start")
+                    .doesNotExist();
             final List<String> values = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {
-                final List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
+                final List<TopicPartition> partitions =
+                        List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -74,7 +86,8 @@ class CleanShutdownTest {
             }
             assertThat(values).hasSize(200).doesNotHaveDuplicates();
             broker.terminate(Duration.ofSeconds(5));
-            assertThat(Files.exists(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE))).isTrue();
+            assertThat(Files.exists(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE)))
+                    .isTrue();
         }
     }
 }

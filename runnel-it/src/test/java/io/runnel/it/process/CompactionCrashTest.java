@@ -56,18 +56,26 @@ class CompactionCrashTest {
     private final Map<Long, Write> acked = new ConcurrentHashMap<>();
 
     /** One send: its key, its place among the key's sends, and its value (null for a tombstone). */
-    private record Write(String key, int index, String value) {
-    }
+    private record Write(String key, int index, String value) {}
 
     @Test
     void shouldKeepTheLatestValueOfEveryKeyWhenKilledWhileTheCleanerCompacts() throws Exception {
         int cleanedPasses = 0;
-        try (BrokerProcess broker = BrokerProcess.start("compaction-crash", dir,
-                "log.cleaner.backoff.ms", "20", "log.segment.delete.delay.ms", "10")) {
+        try (BrokerProcess broker = BrokerProcess.start(
+                "compaction-crash", dir, "log.cleaner.backoff.ms", "20", "log.segment.delete.delay.ms", "10")) {
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 1).configs(Map.of(
-                        "cleanup.policy", "compact", "segment.bytes", "1048576", "min.cleanable.dirty.ratio", "0.01",
-                        "delete.retention.ms", "0")))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 1)
+                                .configs(Map.of(
+                                        "cleanup.policy",
+                                        "compact",
+                                        "segment.bytes",
+                                        "1048576",
+                                        "min.cleanable.dirty.ratio",
+                                        "0.01",
+                                        "delete.retention.ms",
+                                        "0"))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             for (int round = 1; round <= ROUNDS; round++) {
                 if (round > 1) {
@@ -80,15 +88,20 @@ class CompactionCrashTest {
                 assertThat(broker.log()).contains("was not shut down cleanly");
 
                 try (Stream<Path> files = Files.walk(dir)) {
-                    assertThat(files.map(f -> f.getFileName().toString()).filter(name -> name.endsWith(".cleaned")
-                            || name.endsWith(".swap") || name.endsWith(".deleted")))
-                            .as("the open finished or undid every interrupted cleaning").isEmpty();
+                    assertThat(files.map(f -> f.getFileName().toString())
+                                    .filter(name -> name.endsWith(".cleaned")
+                                            || name.endsWith(".swap")
+                                            || name.endsWith(".deleted")))
+                            .as("the open finished or undid every interrupted cleaning")
+                            .isEmpty();
                 }
                 assertConsistent(broker);
             }
             broker.terminate(Duration.ofSeconds(10));
         }
-        assertThat(cleanedPasses).as("the cleaner compacted the log while the producer ran").isPositive();
+        assertThat(cleanedPasses)
+                .as("the cleaner compacted the log while the producer ran")
+                .isPositive();
     }
 
     private static int count(final String text, final String needle) {
@@ -102,10 +115,19 @@ class CompactionCrashTest {
     /** Streams acks=all updates of the key set until the broker is SIGKILLed under them. */
     private void streamThenKill(final BrokerProcess broker, final int round) throws Exception {
         final String padding = "x".repeat(1000);
-        final KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", ProducerConfig.RETRIES_CONFIG, "0",
-                ProducerConfig.LINGER_MS_CONFIG, "2", ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000",
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        final KafkaProducer<byte[], byte[]> producer = broker.producer(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "false",
+                ProducerConfig.RETRIES_CONFIG,
+                "0",
+                ProducerConfig.LINGER_MS_CONFIG,
+                "2",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                "2000",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                "1");
         final CrashSender sender = CrashSender.start("compaction-crash-sender-" + round, 20, seq -> {
             final String key = "key-" + (seq % KEYS);
             final boolean tombstone = (seq / KEYS) % 16 == 15;
@@ -116,16 +138,16 @@ class CompactionCrashTest {
                 write = new Write(key, writes.size(), value);
                 writes.add(write);
             }
-            final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TP.topic(), TP.partition(),
-                    utf8(key), value == null ? null : utf8(value));
+            final ProducerRecord<byte[], byte[]> record =
+                    new ProducerRecord<>(TP.topic(), TP.partition(), utf8(key), value == null ? null : utf8(value));
             record.headers().add(INDEX_HEADER, utf8(Integer.toString(write.index())));
             producer.send(record, (metadata, exception) -> {
-                        if (exception == null) {
-                            acked.put(metadata.offset(), write);
-                        }
-                    });
+                if (exception == null) {
+                    acked.put(metadata.offset(), write);
+                }
+            });
         });
-        Thread.sleep(STREAM_BEFORE_KILL.toMillis());   // deliberate: the broker is killed mid-stream, this far in
+        Thread.sleep(STREAM_BEFORE_KILL.toMillis()); // deliberate: the broker is killed mid-stream, this far in
         broker.kill();
         sender.stop();
         producer.close(Duration.ZERO);
@@ -134,7 +156,10 @@ class CompactionCrashTest {
     private void assertConsistent(final BrokerProcess broker) throws Exception {
         final long end;
         try (Admin admin = broker.admin()) {
-            end = admin.listOffsets(Map.of(TP, OffsetSpec.latest())).partitionResult(TP).get().offset();
+            end = admin.listOffsets(Map.of(TP, OffsetSpec.latest()))
+                    .partitionResult(TP)
+                    .get()
+                    .offset();
         }
         final Map<String, Write> latestRead = new HashMap<>();
         final Map<String, Long> latestReadOffset = new HashMap<>();
@@ -153,12 +178,16 @@ class CompactionCrashTest {
                     final Write write = sentWrite(key, r);
                     final Write before = latestRead.put(key, write);
                     if (before != null) {
-                        assertThat(write.index()).as("writes of %s in send order", key).isGreaterThan(before.index());
+                        assertThat(write.index())
+                                .as("writes of %s in send order", key)
+                                .isGreaterThan(before.index());
                     }
                     latestReadOffset.put(key, r.offset());
                     final Write ackedHere = acked.get(r.offset());
                     if (ackedHere != null) {
-                        assertThat(write).as("the acknowledged record at %d", r.offset()).isEqualTo(ackedHere);
+                        assertThat(write)
+                                .as("the acknowledged record at %d", r.offset())
+                                .isEqualTo(ackedHere);
                     }
                 }
             }
@@ -166,8 +195,8 @@ class CompactionCrashTest {
         assertThat(previous).as("read up to the log end").isEqualTo(end - 1);
         assertThat(records).as("compaction removed records").isLessThan((int) end);
         final Map<String, Map.Entry<Long, Write>> lastAcked = new HashMap<>();
-        acked.forEach((offset, write) -> lastAcked.merge(write.key(), Map.entry(offset, write),
-                (a, b) -> a.getKey() > b.getKey() ? a : b));
+        acked.forEach((offset, write) ->
+                lastAcked.merge(write.key(), Map.entry(offset, write), (a, b) -> a.getKey() > b.getKey() ? a : b));
         lastAcked.forEach((key, entry) -> {
             final Write last = entry.getValue();
             final Write read = latestRead.get(key);
@@ -177,10 +206,13 @@ class CompactionCrashTest {
                         .isTrue();
                 return;
             }
-            assertThat(read.index()).as("the last acknowledged write of %s or a later one is kept", key)
+            assertThat(read.index())
+                    .as("the last acknowledged write of %s or a later one is kept", key)
                     .isGreaterThanOrEqualTo(last.index());
             if (read.index() == last.index()) {
-                assertThat(latestReadOffset.get(key)).as("%s keeps its offset", key).isEqualTo(entry.getKey());
+                assertThat(latestReadOffset.get(key))
+                        .as("%s keeps its offset", key)
+                        .isEqualTo(entry.getKey());
             }
         });
     }
@@ -188,7 +220,9 @@ class CompactionCrashTest {
     /** The send a record read back came from, by the index it carries in its header (tombstones have no value). */
     private Write sentWrite(final String key, final ConsumerRecord<byte[], byte[]> record) {
         final Header header = record.headers().lastHeader(INDEX_HEADER);
-        assertThat(header).as("record at %d carries its write index", record.offset()).isNotNull();
+        assertThat(header)
+                .as("record at %d carries its write index", record.offset())
+                .isNotNull();
         final int index = Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8));
         final Write write;
         synchronized (sent) {

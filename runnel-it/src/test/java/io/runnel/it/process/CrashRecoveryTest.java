@@ -48,38 +48,44 @@ class CrashRecoveryTest {
 
     /** Every acknowledged send: (partition, offset) to value. */
     private final Map<TopicPartition, Map<Long, String>> acked = new ConcurrentHashMap<>();
+
     private final ConcurrentLinkedQueue<String> ackConflicts = new ConcurrentLinkedQueue<>();
 
     @Test
     void shouldKeepEveryAcknowledgedRecordAtItsOffsetWhenKilledWithSendsInFlight() throws Exception {
         try (BrokerProcess broker = BrokerProcess.start("crash", dir)) {
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             for (int round = 1; round <= ROUNDS; round++) {
                 final StreamResult stream = streamThenKill(broker, round);
-                System.out.printf("round %d: %d sends acknowledged, %d failed at the kill%n", round,
-                        stream.acknowledged, stream.failed);
-                assertThat(stream.acknowledged).as("records acknowledged before the kill in round %d", round)
+                System.out.printf(
+                        "round %d: %d sends acknowledged, %d failed at the kill%n",
+                        round, stream.acknowledged, stream.failed);
+                assertThat(stream.acknowledged)
+                        .as("records acknowledged before the kill in round %d", round)
                         .isGreaterThan(100);
-                assertThat(stream.failed).as("sends still in flight (failed) when the broker was killed in round %d",
-                        round).isGreaterThan(0);
+                assertThat(stream.failed)
+                        .as("sends still in flight (failed) when the broker was killed in round %d", round)
+                        .isGreaterThan(0);
 
                 broker.start();
-                assertThat(broker.log()).as("restart after SIGKILL recovers")
-                        .contains("was not shut down cleanly");
+                assertThat(broker.log()).as("restart after SIGKILL recovers").contains("was not shut down cleanly");
 
                 final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> log = consumeAll(broker);
                 assertEveryAcknowledgedRecordIsAtItsOffset(log);
                 assertOffsetsContinueFromTheEnd(broker, log, round);
             }
-            assertThat(ackConflicts).as("two sends acknowledged at the same offset").isEmpty();
+            assertThat(ackConflicts)
+                    .as("two sends acknowledged at the same offset")
+                    .isEmpty();
             broker.terminate(Duration.ofSeconds(10));
         }
     }
 
-    private record StreamResult(long acknowledged, long failed) {
-    }
+    private record StreamResult(long acknowledged, long failed) {}
 
     /** Streams acks=1 sends from a background thread, SIGKILLs the broker mid-stream, then fails what is left. */
     private StreamResult streamThenKill(final BrokerProcess broker, final int round) throws Exception {
@@ -95,35 +101,40 @@ class CrashRecoveryTest {
                 ProducerConfig.LINGER_MS_CONFIG, "2",
                 ProducerConfig.BATCH_SIZE_CONFIG, "4096",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
-        final Thread sender = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    inFlight.acquire();
-                    final int seq = sent.getAndIncrement();
-                    final String value = "r" + round + "-" + seq;
-                    producer.send(new ProducerRecord<>(TOPIC, seq % PARTITIONS, null,
-                            value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
-                                inFlight.release();
-                                if (exception == null) {
-                                    acknowledge(metadata, value);
-                                    acknowledged.incrementAndGet();
-                                } else {
-                                    failed.incrementAndGet();
-                                }
-                            });
-                    if (seq % SENDS_PER_MS == 0) {
-                        // ~20k records/s: sends stay in flight at the kill, and the log stays small enough to check
-                        Thread.sleep(1);
+        final Thread sender = new Thread(
+                () -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            inFlight.acquire();
+                            final int seq = sent.getAndIncrement();
+                            final String value = "r" + round + "-" + seq;
+                            producer.send(
+                                    new ProducerRecord<>(
+                                            TOPIC, seq % PARTITIONS, null, value.getBytes(StandardCharsets.UTF_8)),
+                                    (metadata, exception) -> {
+                                        inFlight.release();
+                                        if (exception == null) {
+                                            acknowledge(metadata, value);
+                                            acknowledged.incrementAndGet();
+                                        } else {
+                                            failed.incrementAndGet();
+                                        }
+                                    });
+                            if (seq % SENDS_PER_MS == 0) {
+                                // ~20k records/s: sends stay in flight at the kill, and the log stays small enough to
+                                // check
+                                Thread.sleep(1);
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        // send() after the kill: metadata or buffer timeouts, or the producer closing under us
                     }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // send() after the kill: metadata or buffer timeouts, or the producer closing under us
-            }
-        }, "crash-test-sender-" + round);
+                },
+                "crash-test-sender-" + round);
         sender.start();
-        Thread.sleep(STREAM_BEFORE_KILL.toMillis());   // deliberate: the broker is killed mid-stream, this far in
+        Thread.sleep(STREAM_BEFORE_KILL.toMillis()); // deliberate: the broker is killed mid-stream, this far in
         broker.kill();
         sender.interrupt();
         sender.join(10_000);
@@ -134,7 +145,8 @@ class CrashRecoveryTest {
 
     private void acknowledge(final RecordMetadata metadata, final String value) {
         final TopicPartition tp = new TopicPartition(metadata.topic(), metadata.partition());
-        final String previous = acked.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).putIfAbsent(metadata.offset(), value);
+        final String previous =
+                acked.computeIfAbsent(tp, k -> new ConcurrentHashMap<>()).putIfAbsent(metadata.offset(), value);
         if (previous != null) {
             ackConflicts.add(tp + "@" + metadata.offset() + ": " + previous + " and " + value);
         }
@@ -178,13 +190,15 @@ class CrashRecoveryTest {
                 final String value = new String(records.get(i).value(), StandardCharsets.UTF_8);
                 values.add(value);
                 if (records.get(i).offset() != i) {
-                    problems.add(e.getKey() + ": record " + i + " has offset " + records.get(i).offset());
+                    problems.add(e.getKey() + ": record " + i + " has offset "
+                            + records.get(i).offset());
                 }
                 if (!seen.add(value)) {
                     problems.add(e.getKey() + "@" + records.get(i).offset() + ": " + value + " appears twice");
                 }
             }
-            for (Map.Entry<Long, String> ack : acked.getOrDefault(e.getKey(), Map.of()).entrySet()) {
+            for (Map.Entry<Long, String> ack :
+                    acked.getOrDefault(e.getKey(), Map.of()).entrySet()) {
                 final long offset = ack.getKey();
                 if (offset >= values.size()) {
                     problems.add(e.getKey() + "@" + offset + ": acknowledged " + ack.getValue()
@@ -198,25 +212,31 @@ class CrashRecoveryTest {
             acknowledged += acked.getOrDefault(e.getKey(), Map.of()).size();
         }
         System.out.printf("log holds %d records, %d of them acknowledged%n", total, acknowledged);
-        assertThat(acknowledged).as("acknowledged records checked").isEqualTo(
-                acked.values().stream().mapToLong(Map::size).sum());
+        assertThat(acknowledged)
+                .as("acknowledged records checked")
+                .isEqualTo(acked.values().stream().mapToLong(Map::size).sum());
         assertThat(problems.stream().limit(20).toList())
-                .as("records lost, moved or duplicated (first 20 of %d problems)", problems.size()).isEmpty();
+                .as("records lost, moved or duplicated (first 20 of %d problems)", problems.size())
+                .isEmpty();
     }
 
     /** Appends after recovery get the next offsets; they are acknowledged and then read back at those offsets. */
-    private void assertOffsetsContinueFromTheEnd(final BrokerProcess broker,
-                                                 final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> log,
-                                                 final int round) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false")) {
+    private void assertOffsetsContinueFromTheEnd(
+            final BrokerProcess broker,
+            final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> log,
+            final int round)
+            throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer =
+                broker.producer(ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false")) {
             for (int p = 0; p < PARTITIONS; p++) {
                 final TopicPartition tp = new TopicPartition(TOPIC, p);
                 for (int i = 0; i < 5; i++) {
                     final String value = "after-r" + round + "-p" + p + "-" + i;
-                    final RecordMetadata metadata = producer.send(new ProducerRecord<>(TOPIC, p, null,
-                            value.getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
-                    assertThat(metadata.offset()).as("offset of append %d to %s after recovery", i, tp)
+                    final RecordMetadata metadata = producer.send(
+                                    new ProducerRecord<>(TOPIC, p, null, value.getBytes(StandardCharsets.UTF_8)))
+                            .get(10, TimeUnit.SECONDS);
+                    assertThat(metadata.offset())
+                            .as("offset of append %d to %s after recovery", i, tp)
                             .isEqualTo(log.get(tp).size() + i);
                     acknowledge(metadata, value);
                 }

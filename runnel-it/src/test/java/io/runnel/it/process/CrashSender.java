@@ -19,21 +19,24 @@ final class CrashSender {
     private final Thread thread;
 
     private CrashSender(final String name, final int pauseEvery, final Send send) {
-        this.thread = new Thread(() -> {
-            int seq = 0;
-            try {
-                while (running.get()) {
-                    send.send(seq++);
-                    if (seq % pauseEvery == 0) {
-                        Thread.sleep(1);   // pacing, not waiting: keeps the stream to a rate the log can be checked at
+        this.thread = new Thread(
+                () -> {
+                    int seq = 0;
+                    try {
+                        while (running.get()) {
+                            send.send(seq++);
+                            if (seq % pauseEvery == 0) {
+                                Thread.sleep(
+                                        1); // pacing, not waiting: keeps the stream to a rate the log can be checked at
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        // send() after the kill
                     }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                // send() after the kill
-            }
-        }, name);
+                },
+                name);
     }
 
     static CrashSender start(final String name, final int pauseEvery, final Send send) {

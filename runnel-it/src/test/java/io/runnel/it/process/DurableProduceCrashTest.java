@@ -41,11 +41,13 @@ class DurableProduceCrashTest {
 
     @Test
     void shouldKeepEveryAcknowledgedRecordOfAFlushMessagesOneTopicWhenKilled() throws Exception {
-        try (BrokerProcess broker = BrokerProcess.start("durable-crash", dir,
-                "log.flush.offset.checkpoint.interval.ms", "50")) {
+        try (BrokerProcess broker =
+                BrokerProcess.start("durable-crash", dir, "log.flush.offset.checkpoint.interval.ms", "50")) {
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 1).configs(Map.of(
-                        "flush.messages", "1", "segment.bytes", "1048576")))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 1)
+                                .configs(Map.of("flush.messages", "1", "segment.bytes", "1048576"))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             streamThenKill(broker);
             assertThat(acked.size()).as("records acknowledged before the kill").isGreaterThan(100);
@@ -71,22 +73,31 @@ class DurableProduceCrashTest {
         final List<CrashSender> senders = new ArrayList<>();
         final List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
-            final KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", ProducerConfig.RETRIES_CONFIG, "0",
-                    ProducerConfig.LINGER_MS_CONFIG, "1", ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+            final KafkaProducer<byte[], byte[]> producer = broker.producer(
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    "false",
+                    ProducerConfig.RETRIES_CONFIG,
+                    "0",
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    "1",
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                    "2000");
             producers.add(producer);
             final String name = "p" + p;
             senders.add(CrashSender.start("durable-crash-sender-" + p, 10, seq -> {
                 final String value = name + "-" + seq + "-" + padding;
-                producer.send(new ProducerRecord<>(TP.topic(), TP.partition(), null,
-                        value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
+                producer.send(
+                        new ProducerRecord<>(TP.topic(), TP.partition(), null, value.getBytes(StandardCharsets.UTF_8)),
+                        (metadata, exception) -> {
                             if (exception == null) {
                                 acked.put(metadata.offset(), value);
                             }
                         });
             }));
         }
-        Thread.sleep(STREAM_BEFORE_KILL.toMillis());   // deliberate: the broker is killed mid-stream, this far in
+        Thread.sleep(STREAM_BEFORE_KILL.toMillis()); // deliberate: the broker is killed mid-stream, this far in
         broker.kill();
         for (final CrashSender sender : senders) {
             sender.stop();
@@ -101,7 +112,8 @@ class DurableProduceCrashTest {
         try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {
             consumer.assign(List.of(TP));
             consumer.seekToBeginning(List.of(TP));
-            final long end = consumer.endOffsets(List.of(TP), Duration.ofSeconds(10)).get(TP);
+            final long end =
+                    consumer.endOffsets(List.of(TP), Duration.ofSeconds(10)).get(TP);
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (consumer.position(TP) < end && System.nanoTime() < deadline) {
                 for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {

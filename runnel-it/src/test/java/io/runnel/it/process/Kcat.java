@@ -50,8 +50,10 @@ public final class Kcat {
     public Process start(final Path out, final String... args) throws IOException {
         final List<String> command = new ArrayList<>(List.of(executable.toString(), "-b", bootstrap));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectOutput(out.toFile())
-                .redirectError(workDir.resolve("kcat-background-err.txt").toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(workDir.resolve("kcat-background-err.txt").toFile())
+                .start();
     }
 
     /** Runs {@code kcat -b <bootstrap> args...} with {@code stdin} as its input. */
@@ -72,14 +74,14 @@ public final class Kcat {
                 .start();
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS + " s; stderr:\n"
-                    + Files.readString(err, StandardCharsets.UTF_8));
+            throw new AssertionError(String.join(" ", command) + " did not finish in " + TIMEOUT_SECONDS
+                    + " s; stderr:\n" + Files.readString(err, StandardCharsets.UTF_8));
         }
-        final Result result = new Result(Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        final Result result = new Result(
+                Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         if (process.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited with " + process.exitValue()
-                    + "; stdout:\n" + result.stdout() + "\nstderr:\n" + result.stderr());
+            throw new AssertionError(String.join(" ", command) + " exited with " + process.exitValue() + "; stdout:\n"
+                    + result.stdout() + "\nstderr:\n" + result.stderr());
         }
         return result;
     }

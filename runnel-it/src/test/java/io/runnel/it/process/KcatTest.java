@@ -37,10 +37,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KcatTest {
     /** Output of {@code kcat -C -f}: topic, partition, offset, key, value, headers, timestamp. */
     private static final String FORMAT = "%t|%p|%o|%k|%s|%h|%T\\n";
+
     private static final Map<String, Integer> CODEC_IDS = Map.of("gzip", 1, "snappy", 2, "lz4", 3, "zstd", 4);
 
     @TempDir
     Path dir;
+
     @TempDir
     Path work;
 
@@ -60,8 +62,8 @@ class KcatTest {
         }
     }
 
-    private record Line(String topic, int partition, long offset, String key, String value, String headers,
-                        long timestamp) {
+    private record Line(
+            String topic, int partition, long offset, String key, String value, String headers, long timestamp) {
         static Line parse(final String line) {
             final String[] f = line.split("\\|", -1);
             assertThat(f).as("fields of %s", line).hasSize(7);
@@ -75,7 +77,8 @@ class KcatTest {
 
         final String json = kcat.run("", "-L", "-J").stdout();
 
-        assertThat(json).contains("\"brokers\":[{\"id\":1,\"name\":\"" + broker.bootstrap() + "\"}]")
+        assertThat(json)
+                .contains("\"brokers\":[{\"id\":1,\"name\":\"" + broker.bootstrap() + "\"}]")
                 .contains("\"controllerid\":1");
         final int start = json.indexOf("{\"topic\":\"kcat-listed\"");
         assertThat(start).as("topic kcat-listed in %s", json).isNotNegative();
@@ -83,12 +86,14 @@ class KcatTest {
         final String topic = json.substring(start, next < 0 ? json.length() : next);
         assertThat(topic).doesNotContain("\"error\"");
         for (int p = 0; p < 3; p++) {
-            assertThat(topic).contains("{\"partition\":" + p + ",\"leader\":1,\"replicas\":[{\"id\":1}],\"isrs\":[{\"id\":1}]}");
+            assertThat(topic)
+                    .contains("{\"partition\":" + p + ",\"leader\":1,\"replicas\":[{\"id\":1}],\"isrs\":[{\"id\":1}]}");
         }
         assertThat(topic).doesNotContain("\"partition\":3");
 
         final String plain = kcat.run("", "-L", "-t", "kcat-listed").stdout();
-        assertThat(plain).contains("broker 1 at " + broker.bootstrap())
+        assertThat(plain)
+                .contains("broker 1 at " + broker.bootstrap())
                 .contains("topic \"kcat-listed\" with 3 partitions:")
                 .contains("partition 0, leader 1, replicas: 1, isrs: 1")
                 .contains("partition 2, leader 1, replicas: 1, isrs: 1");
@@ -100,13 +105,20 @@ class KcatTest {
         final int count = 30;
         final StringBuilder input = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            input.append("key-").append(i).append(':').append("value-").append(i).append('\n');
+            input.append("key-")
+                    .append(i)
+                    .append(':')
+                    .append("value-")
+                    .append(i)
+                    .append('\n');
         }
         final long before = System.currentTimeMillis();
 
         kcat.run(input.toString(), "-P", "-t", "kcat-keyed", "-K:", "-H", "h1=v1", "-H", "h2=v2");
-        final List<Line> lines = kcat.run("", "-C", "-t", "kcat-keyed", "-o", "beginning", "-e", "-q", "-f", FORMAT)
-                .lines().stream().map(Line::parse).toList();
+        final List<Line> lines =
+                kcat.run("", "-C", "-t", "kcat-keyed", "-o", "beginning", "-e", "-q", "-f", FORMAT).lines().stream()
+                        .map(Line::parse)
+                        .toList();
 
         final long after = System.currentTimeMillis();
         assertThat(lines).hasSize(count);
@@ -122,7 +134,8 @@ class KcatTest {
         }
         assertThat(lines.stream().map(Line::key).distinct()).hasSize(count);
         assertThat(offsets).as("keys spread over partitions").hasSizeGreaterThan(1);
-        offsets.forEach((partition, list) -> assertThat(list).as("offsets of partition %d", partition)
+        offsets.forEach((partition, list) -> assertThat(list)
+                .as("offsets of partition %d", partition)
                 .containsExactlyElementsOf(range(list.size())));
 
         final Map<String, ConsumerRecord<byte[], byte[]>> javaRecords = consumeWithJava("kcat-keyed", 3, count);
@@ -149,8 +162,10 @@ class KcatTest {
         final int count = 200;
 
         kcat.run(compressibleInput(count), "-P", "-t", topic, "-K:", "-z", codec, "-H", "codec=" + codec);
-        final List<Line> lines = kcat.run("", "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", FORMAT)
-                .lines().stream().map(Line::parse).toList();
+        final List<Line> lines =
+                kcat.run("", "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", FORMAT).lines().stream()
+                        .map(Line::parse)
+                        .toList();
 
         assertThat(lines).hasSize(count);
         for (int i = 0; i < count; i++) {
@@ -197,8 +212,10 @@ class KcatTest {
 
         kcat.run(compressibleInput(200), "-P", "-t", topic, "-K:", "-z", codec);
 
-        assertThat(storedCodecs(topic)).as("codec of each stored batch (%s is %d)", codec, CODEC_IDS.get(codec))
-                .isNotEmpty().containsOnly(CODEC_IDS.get(codec));
+        assertThat(storedCodecs(topic))
+                .as("codec of each stored batch (%s is %d)", codec, CODEC_IDS.get(codec))
+                .isNotEmpty()
+                .containsOnly(CODEC_IDS.get(codec));
     }
 
     private static String compressibleInput(final int count) {
@@ -215,7 +232,8 @@ class KcatTest {
 
     /** The compression codec (attributes & 7) of every batch in the partition's first segment. */
     private List<Integer> storedCodecs(final String topic) throws Exception {
-        final ByteBuffer log = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(topic + "-0").resolve("00000000000000000000.log")));
+        final ByteBuffer log =
+                ByteBuffer.wrap(Files.readAllBytes(dir.resolve(topic + "-0").resolve("00000000000000000000.log")));
         final List<Integer> codecs = new ArrayList<>();
         while (log.remaining() >= 61) {
             final int start = log.position();
@@ -228,13 +246,15 @@ class KcatTest {
 
     private void createTopic(final String name, final int partitions) throws Exception {
         try (Admin admin = broker.admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
     /** Every record of the topic, by "partition@offset". */
-    private Map<String, ConsumerRecord<byte[], byte[]>> consumeWithJava(final String topic, final int partitions,
-                                                                        final int count) {
+    private Map<String, ConsumerRecord<byte[], byte[]>> consumeWithJava(
+            final String topic, final int partitions, final int count) {
         final List<TopicPartition> tps = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             tps.add(new TopicPartition(topic, p));
@@ -246,7 +266,9 @@ class KcatTest {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (records.size() < count && System.nanoTime() < deadline) {
                 for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(records.put(r.partition() + "@" + r.offset(), r)).as("seen once").isNull();
+                    assertThat(records.put(r.partition() + "@" + r.offset(), r))
+                            .as("seen once")
+                            .isNull();
                 }
             }
         }

@@ -38,8 +38,7 @@ public final class OldClientRoundTrip {
     private static final int PARTITIONS = 2;
     private static final int RECORDS = 100;
 
-    private OldClientRoundTrip() {
-    }
+    private OldClientRoundTrip() {}
 
     public static void main(final String[] args) throws Exception {
         System.out.println(VERSION_LINE + AppInfoParser.getVersion());
@@ -51,19 +50,22 @@ public final class OldClientRoundTrip {
         for (final String problem : problems) {
             System.out.println("MISMATCH " + problem);
         }
-        System.out.println(problems.isEmpty() ? "ROUND TRIP OK" : "ROUND TRIP FAILED: " + problems.size() + " problems");
+        System.out.println(
+                problems.isEmpty() ? "ROUND TRIP OK" : "ROUND TRIP FAILED: " + problems.size() + " problems");
         System.exit(problems.isEmpty() ? 0 : 1);
     }
 
-    private record Sent(int partition, long offset, String key, String value, String header) {
-    }
+    private record Sent(int partition, long offset, String key, String value, String header) {}
 
-    private static void roundTrip(final String bootstrap, final String topic, final String compression,
-                                  final List<String> problems) throws Exception {
+    private static void roundTrip(
+            final String bootstrap, final String topic, final String compression, final List<String> problems)
+            throws Exception {
         final Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(adminProps)) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
 
         final Properties producerProps = new Properties();
@@ -79,7 +81,8 @@ public final class OldClientRoundTrip {
                 final String key = "key-" + i;
                 final String value = compression + "-value-" + i + "-" + "xyz".repeat(20);
                 final String header = "header-" + i;
-                final List<Header> headers = List.of(new RecordHeader("n", header.getBytes(StandardCharsets.UTF_8)),
+                final List<Header> headers = List.of(
+                        new RecordHeader("n", header.getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader("codec", compression.getBytes(StandardCharsets.UTF_8)));
                 acks.add(producer.send(new ProducerRecord<>(topic, i % PARTITIONS, bytes(key), bytes(value), headers)));
                 sent.add(new Sent(i % PARTITIONS, -1, key, value, header));
@@ -123,16 +126,22 @@ public final class OldClientRoundTrip {
                         + s.partition() + ", expected " + expectedOffset);
             }
             final ConsumerRecord<byte[], byte[]> r = received.stream()
-                    .filter(c -> c.partition() == s.partition() && c.offset() == s.offset()).findFirst().orElse(null);
+                    .filter(c -> c.partition() == s.partition() && c.offset() == s.offset())
+                    .findFirst()
+                    .orElse(null);
             if (r == null) {
                 problems.add(topic + ": nothing read at " + s.partition() + "@" + s.offset() + " for " + s.key());
                 continue;
             }
             final Header n = r.headers().lastHeader("n");
             final Header codec = r.headers().lastHeader("codec");
-            if (!s.key().equals(string(r.key())) || !s.value().equals(string(r.value())) || n == null
-                    || !s.header().equals(string(n.value())) || codec == null
-                    || !compression.equals(string(codec.value())) || r.headers().toArray().length != 2) {
+            if (!s.key().equals(string(r.key()))
+                    || !s.value().equals(string(r.value()))
+                    || n == null
+                    || !s.header().equals(string(n.value()))
+                    || codec == null
+                    || !compression.equals(string(codec.value()))
+                    || r.headers().toArray().length != 2) {
                 problems.add(topic + ": at " + s.partition() + "@" + s.offset() + " sent " + s + " but read key="
                         + string(r.key()) + " value=" + string(r.value()) + " headers=" + r.headers());
             } else {

@@ -58,7 +58,8 @@ class OldClientTest {
             final String log = Files.readString(output, StandardCharsets.UTF_8);
 
             assertThat(exited).as("child finished in time; output:\n%s", log).isTrue();
-            assertThat(log).as("the old client was the one loaded")
+            assertThat(log)
+                    .as("the old client was the one loaded")
                     .contains(OldClientRoundTrip.VERSION_LINE + OLD_VERSION + "\n");
             assertThat(child.exitValue()).as("exit code; output:\n%s", log).isZero();
             assertThat(log).contains("ROUND TRIP OK");

@@ -44,11 +44,13 @@ class RetentionCrashTest {
 
     @Test
     void shouldLeaveAConsistentLogWhenKilledWhileRetentionDeletesSegments() throws Exception {
-        try (BrokerProcess broker = BrokerProcess.start("retention-crash", dir,
-                "log.retention.check.interval.ms", "20", "log.segment.delete.delay.ms", "10")) {
+        try (BrokerProcess broker = BrokerProcess.start(
+                "retention-crash", dir, "log.retention.check.interval.ms", "20", "log.segment.delete.delay.ms", "10")) {
             try (Admin admin = broker.admin()) {
-                admin.createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 1).configs(Map.of(
-                        "segment.bytes", "1048576", "retention.bytes", "4194304")))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(TP.topic(), 1, (short) 1)
+                                .configs(Map.of("segment.bytes", "1048576", "retention.bytes", "4194304"))))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             for (int round = 1; round <= ROUNDS; round++) {
                 streamThenKill(broker, round);
@@ -58,14 +60,23 @@ class RetentionCrashTest {
                 final long start;
                 final long end;
                 try (Admin admin = broker.admin()) {
-                    start = admin.listOffsets(Map.of(TP, OffsetSpec.earliest())).partitionResult(TP).get().offset();
-                    end = admin.listOffsets(Map.of(TP, OffsetSpec.latest())).partitionResult(TP).get().offset();
+                    start = admin.listOffsets(Map.of(TP, OffsetSpec.earliest()))
+                            .partitionResult(TP)
+                            .get()
+                            .offset();
+                    end = admin.listOffsets(Map.of(TP, OffsetSpec.latest()))
+                            .partitionResult(TP)
+                            .get()
+                            .offset();
                 }
-                assertThat(start).as("retention deleted segments while the producer ran").isPositive();
+                assertThat(start)
+                        .as("retention deleted segments while the producer ran")
+                        .isPositive();
                 assertConsistent(broker, start, end);
                 try (Stream<Path> files = Files.walk(dir)) {
                     assertThat(files.filter(f -> f.getFileName().toString().endsWith(".deleted")))
-                            .as("half-deleted segments are cleaned up at start-up").isEmpty();
+                            .as("half-deleted segments are cleaned up at start-up")
+                            .isEmpty();
                 }
             }
             broker.terminate(Duration.ofSeconds(10));
@@ -76,19 +87,28 @@ class RetentionCrashTest {
     private void streamThenKill(final BrokerProcess broker, final int round) throws Exception {
         final byte[] padding = new byte[1000];
         Arrays.fill(padding, (byte) 'x');
-        final KafkaProducer<byte[], byte[]> producer = broker.producer(ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false", ProducerConfig.RETRIES_CONFIG, "0",
-                ProducerConfig.LINGER_MS_CONFIG, "2", ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+        final KafkaProducer<byte[], byte[]> producer = broker.producer(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                "false",
+                ProducerConfig.RETRIES_CONFIG,
+                "0",
+                ProducerConfig.LINGER_MS_CONFIG,
+                "2",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                "2000");
         final CrashSender sender = CrashSender.start("retention-crash-sender-" + round, 20, seq -> {
             final String value = "r" + round + "-" + seq + "-" + new String(padding, StandardCharsets.UTF_8);
-            producer.send(new ProducerRecord<>(TP.topic(), TP.partition(), null,
-                    value.getBytes(StandardCharsets.UTF_8)), (metadata, exception) -> {
+            producer.send(
+                    new ProducerRecord<>(TP.topic(), TP.partition(), null, value.getBytes(StandardCharsets.UTF_8)),
+                    (metadata, exception) -> {
                         if (exception == null) {
                             acked.put(metadata.offset(), value);
                         }
                     });
         });
-        Thread.sleep(STREAM_BEFORE_KILL.toMillis());   // deliberate: the broker is killed mid-stream, this far in
+        Thread.sleep(STREAM_BEFORE_KILL.toMillis()); // deliberate: the broker is killed mid-stream, this far in
         broker.kill();
         sender.stop();
         producer.close(Duration.ZERO);
@@ -106,7 +126,8 @@ class RetentionCrashTest {
                     assertThat(r.offset()).as("offsets are dense").isEqualTo(expected);
                     final String ackedValue = acked.get(r.offset());
                     if (ackedValue != null) {
-                        assertThat(new String(r.value(), StandardCharsets.UTF_8)).as("value at %d", r.offset())
+                        assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                                .as("value at %d", r.offset())
                                 .isEqualTo(ackedValue);
                         checked++;
                     }
@@ -114,10 +135,14 @@ class RetentionCrashTest {
                 }
             }
         }
-        assertThat(expected).as("everything from the log start to the end is readable").isEqualTo(end);
+        assertThat(expected)
+                .as("everything from the log start to the end is readable")
+                .isEqualTo(end);
         for (final Map.Entry<Long, String> e : acked.entrySet()) {
             if (e.getKey() >= start) {
-                assertThat(e.getKey()).as("an acknowledged record kept by the policy").isLessThan(end);
+                assertThat(e.getKey())
+                        .as("an acknowledged record kept by the policy")
+                        .isLessThan(end);
             }
         }
         assertThat(checked).as("acknowledged records checked").isPositive();

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ConnectionsTest {
     /** KIP-511: from v3 the client names its software, or gets INVALID_REQUEST. */
-    private static final ApiVersionsRequestData API_VERSIONS = new ApiVersionsRequestData()
-            .setClientSoftwareName("runnel-test").setClientSoftwareVersion("1.0");
+    private static final ApiVersionsRequestData API_VERSIONS =
+            new ApiVersionsRequestData().setClientSoftwareName("runnel-test").setClientSoftwareVersion("1.0");
 
     @TempDir
     Path dir;
@@ -34,17 +34,19 @@ class ConnectionsTest {
     @Test
     void shouldCloseAConnectionIdleForLongerThanConnectionsMaxIdleMs() throws Exception {
         try (TestBroker broker = TestBroker.start(dir, "connections.max.idle.ms", "300");
-             WireClient idle = WireClient.connect(broker.port());
-             WireClient busy = WireClient.connect(broker.port())) {
-            assertThat(idle.<ApiVersionsResponseData>roundTrip(API_VERSIONS, (short) 3).errorCode())
+                WireClient idle = WireClient.connect(broker.port());
+                WireClient busy = WireClient.connect(broker.port())) {
+            assertThat(idle.<ApiVersionsResponseData>roundTrip(API_VERSIONS, (short) 3)
+                            .errorCode())
                     .isZero();
             // the busy connection keeps talking, so only the idle one is closed
             for (int i = 0; i < 8; i++) {
-                Thread.sleep(100);   // deliberate: time passes, 800 ms in all, past the idle limit
+                Thread.sleep(100); // deliberate: time passes, 800 ms in all, past the idle limit
                 busy.roundTrip(API_VERSIONS, (short) 3);
             }
             assertThat(idle.closedByPeer()).isTrue();
-            assertThat(busy.<ApiVersionsResponseData>roundTrip(API_VERSIONS, (short) 3).errorCode())
+            assertThat(busy.<ApiVersionsResponseData>roundTrip(API_VERSIONS, (short) 3)
+                            .errorCode())
                     .isZero();
         }
     }
@@ -84,7 +86,9 @@ class ConnectionsTest {
                 pool.shutdownNow();
             }
             // the broker closes its side too: its descriptors return to where they were
-            Await.until(Duration.ofSeconds(5), () -> WireClient.openFileDescriptors() <= fdsBefore + 5,
+            Await.until(
+                    Duration.ofSeconds(5),
+                    () -> WireClient.openFileDescriptors() <= fdsBefore + 5,
                     "the broker's descriptors return to where they were");
             final long fdsAfter = WireClient.openFileDescriptors();
             assertThat(fdsAfter).isLessThanOrEqualTo(fdsBefore + 5);

@@ -22,6 +22,7 @@ class DescribeLogDirsTest {
 
     @TempDir
     static Path tmp;
+
     private static TestBroker broker;
 
     @BeforeAll
@@ -44,14 +45,19 @@ class DescribeLogDirsTest {
     void shouldDescribeEveryPartitionOfEveryDirectoryWhenTopicsAreNull() throws Exception {
         final DescribeLogDirsResponseData response = describe(new DescribeLogDirsRequestData().setTopics(null));
         assertThat(response.errorCode()).isZero();
-        assertThat(response.results()).extracting(DescribeLogDirsResponseData.DescribeLogDirsResult::logDir)
+        assertThat(response.results())
+                .extracting(DescribeLogDirsResponseData.DescribeLogDirsResult::logDir)
                 .containsExactly(tmp.resolve("d1").toString(), tmp.resolve("d2").toString());
         assertThat(response.results()).allSatisfy(dir -> {
             assertThat(dir.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(dir.usableBytes()).isPositive().isLessThanOrEqualTo(dir.totalBytes());
         });
-        assertThat(response.results().stream().flatMap(d -> d.topics().stream())
-                .filter(t -> t.name().equals("three")).mapToInt(t -> t.partitions().size()).sum()).isEqualTo(3);
+        assertThat(response.results().stream()
+                        .flatMap(d -> d.topics().stream())
+                        .filter(t -> t.name().equals("three"))
+                        .mapToInt(t -> t.partitions().size())
+                        .sum())
+                .isEqualTo(3);
         final DescribeLogDirsResponseData.DescribeLogDirsPartition first = partition(response, 0);
         assertThat(first.partitionSize()).as("two records in partition 0").isPositive();
         assertThat(first.offsetLag()).isZero();
@@ -62,23 +68,32 @@ class DescribeLogDirsTest {
     @Test
     void shouldListTheDirectoriesWithoutPartitionsWhenTopicsAreEmpty() throws Exception {
         final DescribeLogDirsResponseData response = describe(new DescribeLogDirsRequestData());
-        assertThat(response.results()).hasSize(2).allSatisfy(dir -> assertThat(dir.topics()).isEmpty());
+        assertThat(response.results())
+                .hasSize(2)
+                .allSatisfy(dir -> assertThat(dir.topics()).isEmpty());
     }
 
     @Test
     void shouldLeaveOutUnknownTopicsAndPartitionsWithoutAnError() throws Exception {
         final DescribeLogDirsRequestData request = new DescribeLogDirsRequestData();
-        request.topics().add(new DescribeLogDirsRequestData.DescribableLogDirTopic().setTopic("missing")
-                .setPartitions(List.of(0)));
-        request.topics().add(new DescribeLogDirsRequestData.DescribableLogDirTopic().setTopic("three")
-                .setPartitions(List.of(2, 9)));
+        request.topics()
+                .add(new DescribeLogDirsRequestData.DescribableLogDirTopic()
+                        .setTopic("missing")
+                        .setPartitions(List.of(0)));
+        request.topics()
+                .add(new DescribeLogDirsRequestData.DescribableLogDirTopic()
+                        .setTopic("three")
+                        .setPartitions(List.of(2, 9)));
         final DescribeLogDirsResponseData response = describe(request);
         assertThat(response.errorCode()).isZero();
-        assertThat(response.results()).allSatisfy(dir -> assertThat(dir.errorCode()).isZero());
+        assertThat(response.results())
+                .allSatisfy(dir -> assertThat(dir.errorCode()).isZero());
         assertThat(response.results().stream().flatMap(d -> d.topics().stream()))
-                .singleElement().satisfies(topic -> {
+                .singleElement()
+                .satisfies(topic -> {
                     assertThat(topic.name()).isEqualTo("three");
-                    assertThat(topic.partitions()).extracting(DescribeLogDirsResponseData.DescribeLogDirsPartition::partitionIndex)
+                    assertThat(topic.partitions())
+                            .extracting(DescribeLogDirsResponseData.DescribeLogDirsPartition::partitionIndex)
                             .containsExactly(2);
                 });
     }
@@ -91,7 +106,12 @@ class DescribeLogDirsTest {
 
     private static DescribeLogDirsResponseData.DescribeLogDirsPartition partition(
             final DescribeLogDirsResponseData response, final int index) {
-        return response.results().stream().flatMap(d -> d.topics().stream()).filter(t -> t.name().equals("three"))
-                .flatMap(t -> t.partitions().stream()).filter(p -> p.partitionIndex() == index).findFirst().orElseThrow();
+        return response.results().stream()
+                .flatMap(d -> d.topics().stream())
+                .filter(t -> t.name().equals("three"))
+                .flatMap(t -> t.partitions().stream())
+                .filter(p -> p.partitionIndex() == index)
+                .findFirst()
+                .orElseThrow();
     }
 }

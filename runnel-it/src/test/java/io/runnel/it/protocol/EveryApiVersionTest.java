@@ -75,7 +75,13 @@ class EveryApiVersionTest {
             assertThat(topicId).isNotEqualTo(Uuid.ZERO_UUID);
             final ProduceResponseData seeded = client.roundTrip(
                     Requests.produce(TOPIC, topicId, Requests.records("seed"), (short) 12), (short) 12);
-            assertThat(seeded.responses().iterator().next().partitionResponses().get(0).errorCode()).isZero();
+            assertThat(seeded.responses()
+                            .iterator()
+                            .next()
+                            .partitionResponses()
+                            .get(0)
+                            .errorCode())
+                    .isZero();
         }
     }
 
@@ -136,15 +142,19 @@ class EveryApiVersionTest {
                 case DELETE_GROUPS -> GroupApiCases.deleteGroups(client, version, TOPIC);
                 case CONSUMER_GROUP_HEARTBEAT -> ConsumerGroupApiCases.consumerGroupHeartbeat(client, version, TOPIC);
                 case CONSUMER_GROUP_DESCRIBE -> ConsumerGroupApiCases.consumerGroupDescribe(client, version, TOPIC);
-                default -> fail("The broker advertises %s v%d but this test has no minimal request for it", key,
-                        version);
+                default ->
+                    fail("The broker advertises %s v%d but this test has no minimal request for it", key, version);
             }
         }
     }
 
     private static void apiVersions(final WireClient client, final short version) throws Exception {
-        final ApiVersionsResponseData response = exchange(client, new ApiVersionsRequestData()
-                .setClientSoftwareName("runnel-test").setClientSoftwareVersion("1.0"), version);
+        final ApiVersionsResponseData response = exchange(
+                client,
+                new ApiVersionsRequestData()
+                        .setClientSoftwareName("runnel-test")
+                        .setClientSoftwareVersion("1.0"),
+                version);
         assertThat(response.apiKeys().find(ApiKeys.API_VERSIONS.id)).isNotNull();
         assertThat(response.apiKeys().find(ApiKeys.METADATA.id)).isNotNull();
     }
@@ -153,7 +163,8 @@ class EveryApiVersionTest {
         // Below v4 the field does not exist and must keep its default (true); the topic exists either way.
         final MetadataResponseData response = exchange(client, Requests.metadata(TOPIC, true), version);
         assertThat(response.topics()).hasSize(1);
-        final MetadataResponseData.MetadataResponseTopic topic = response.topics().iterator().next();
+        final MetadataResponseData.MetadataResponseTopic topic =
+                response.topics().iterator().next();
         assertThat(topic.errorCode()).isZero();
         assertThat(topic.name()).isEqualTo(TOPIC);
         if (version >= 10) {
@@ -168,7 +179,8 @@ class EveryApiVersionTest {
     private static void createTopics(final WireClient client, final short version) throws Exception {
         final String name = "created-v" + version;
         final CreateTopicsResponseData response = exchange(client, Requests.createTopic(name, 1, Map.of()), version);
-        final CreateTopicsResponseData.CreatableTopicResult result = response.topics().find(name);
+        final CreateTopicsResponseData.CreatableTopicResult result =
+                response.topics().find(name);
         assertThat(result).isNotNull();
         assertThat(result.errorCode()).as(result.errorMessage()).isZero();
         if (version >= 5) {
@@ -185,12 +197,17 @@ class EveryApiVersionTest {
         final String name = "grown-v" + version;
         ProduceValidationTest.createTopic(client, name, Map.of());
         final CreatePartitionsRequestData request = new CreatePartitionsRequestData().setTimeoutMs(10_000);
-        request.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic()
-                .setName(name).setCount(3).setAssignments(null));
+        request.topics()
+                .add(new CreatePartitionsRequestData.CreatePartitionsTopic()
+                        .setName(name)
+                        .setCount(3)
+                        .setAssignments(null));
         final CreatePartitionsResponseData response = exchange(client, request, version);
         assertThat(response.results()).hasSize(1);
         assertThat(response.results().get(0).name()).isEqualTo(name);
-        assertThat(response.results().get(0).errorCode()).as(response.results().get(0).errorMessage()).isZero();
+        assertThat(response.results().get(0).errorCode())
+                .as(response.results().get(0).errorMessage())
+                .isZero();
         assertThat(describeTopic(client, name).partitions()).hasSize(3);
     }
 
@@ -199,22 +216,30 @@ class EveryApiVersionTest {
             // Advertised from v0 only for old librdkafka's feature detection (KAFKA-18659); like Kafka 4, the
             // broker cannot read v0-v2, so the connection closes. kafka-clients cannot write them either: a v0
             // body is hand-made (acks, timeout, no topics).
-            final byte[] body = ByteBuffer.allocate(10).putShort((short) -1).putInt(10_000).putInt(0).array();
+            final byte[] body = ByteBuffer.allocate(10)
+                    .putShort((short) -1)
+                    .putInt(10_000)
+                    .putInt(0)
+                    .array();
             client.sendRaw(WireClient.frame(ApiKeys.PRODUCE, version, 1, body));
-            assertThat(client.closedByPeer()).as("connection after Produce v%d", version).isTrue();
+            assertThat(client.closedByPeer())
+                    .as("connection after Produce v%d", version)
+                    .isTrue();
             WireClient.assertBrokerServes(broker.port());
             return;
         }
-        final ProduceResponseData response = exchange(client,
-                Requests.produce(TOPIC, topicId, Requests.records("v" + version), version), version);
+        final ProduceResponseData response =
+                exchange(client, Requests.produce(TOPIC, topicId, Requests.records("v" + version), version), version);
         assertThat(response.responses()).hasSize(1);
-        final ProduceResponseData.TopicProduceResponse topic = response.responses().iterator().next();
+        final ProduceResponseData.TopicProduceResponse topic =
+                response.responses().iterator().next();
         if (version >= Requests.FIRST_TOPIC_ID_VERSION) {
             assertThat(topic.topicId()).isEqualTo(topicId);
         } else {
             assertThat(topic.name()).isEqualTo(TOPIC);
         }
-        final ProduceResponseData.PartitionProduceResponse partition = topic.partitionResponses().get(0);
+        final ProduceResponseData.PartitionProduceResponse partition =
+                topic.partitionResponses().get(0);
         assertThat(partition.errorCode()).as(partition.errorMessage()).isZero();
         assertThat(partition.baseOffset()).isPositive();
     }
@@ -222,7 +247,8 @@ class EveryApiVersionTest {
     private static void fetch(final WireClient client, final short version) throws Exception {
         final FetchResponseData response = exchange(client, Requests.fetch(TOPIC, topicId, 0, version), version);
         assertThat(response.responses()).hasSize(1);
-        final FetchResponseData.FetchableTopicResponse topic = response.responses().get(0);
+        final FetchResponseData.FetchableTopicResponse topic =
+                response.responses().get(0);
         if (version >= Requests.FIRST_TOPIC_ID_VERSION) {
             assertThat(topic.topicId()).isEqualTo(topicId);
         } else {
@@ -231,14 +257,16 @@ class EveryApiVersionTest {
         final FetchResponseData.PartitionData partition = topic.partitions().get(0);
         assertThat(partition.errorCode()).isZero();
         assertThat(partition.highWatermark()).isPositive();
-        assertThat(partition.records().sizeInBytes()).as("records from offset 0").isPositive();
+        assertThat(partition.records().sizeInBytes())
+                .as("records from offset 0")
+                .isPositive();
     }
 
     private static void listOffsets(final WireClient client, final short version) throws Exception {
-        final ListOffsetsResponseData earliest = exchange(client,
-                Requests.listOffsets(TOPIC, ListOffsetsRequest.EARLIEST_TIMESTAMP), version);
-        final ListOffsetsResponseData latest = exchange(client,
-                Requests.listOffsets(TOPIC, ListOffsetsRequest.LATEST_TIMESTAMP), version);
+        final ListOffsetsResponseData earliest =
+                exchange(client, Requests.listOffsets(TOPIC, ListOffsetsRequest.EARLIEST_TIMESTAMP), version);
+        final ListOffsetsResponseData latest =
+                exchange(client, Requests.listOffsets(TOPIC, ListOffsetsRequest.LATEST_TIMESTAMP), version);
         assertThat(earliest.topics().get(0).name()).isEqualTo(TOPIC);
         assertThat(earliest.topics().get(0).partitions().get(0).offset()).isZero();
         assertThat(latest.topics().get(0).partitions().get(0).offset()).isPositive();
@@ -247,8 +275,12 @@ class EveryApiVersionTest {
     /** Deletes nothing (before offset 0), so the other cases still see the topic from its first record. */
     private static void deleteRecords(final WireClient client, final short version) throws Exception {
         final DeleteRecordsRequestData request = new DeleteRecordsRequestData().setTimeoutMs(5000);
-        request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(TOPIC).setPartitions(List.of(
-                new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0))));
+        request.topics()
+                .add(new DeleteRecordsRequestData.DeleteRecordsTopic()
+                        .setName(TOPIC)
+                        .setPartitions(List.of(new DeleteRecordsRequestData.DeleteRecordsPartition()
+                                .setPartitionIndex(0)
+                                .setOffset(0))));
         final DeleteRecordsResponseData response = exchange(client, request, version);
         final DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
                 response.topics().find(TOPIC).partitions().find(0);
@@ -258,14 +290,19 @@ class EveryApiVersionTest {
 
     private static void describeConfigs(final WireClient client, final short version) throws Exception {
         final DescribeConfigsRequestData request = new DescribeConfigsRequestData();
-        request.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource()
-                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(TOPIC).setConfigurationKeys(null));
+        request.resources()
+                .add(new DescribeConfigsRequestData.DescribeConfigsResource()
+                        .setResourceType(ConfigResource.Type.TOPIC.id())
+                        .setResourceName(TOPIC)
+                        .setConfigurationKeys(null));
         final DescribeConfigsResponseData response = exchange(client, request, version);
         assertThat(response.results()).hasSize(1);
-        final DescribeConfigsResponseData.DescribeConfigsResult result = response.results().get(0);
+        final DescribeConfigsResponseData.DescribeConfigsResult result =
+                response.results().get(0);
         assertThat(result.errorCode()).as(result.errorMessage()).isZero();
         assertThat(result.resourceName()).isEqualTo(TOPIC);
-        assertThat(result.configs()).extracting(DescribeConfigsResponseData.DescribeConfigsResourceResult::name)
+        assertThat(result.configs())
+                .extracting(DescribeConfigsResponseData.DescribeConfigsResourceResult::name)
                 .contains("cleanup.policy", "max.message.bytes", "retention.ms");
     }
 
@@ -274,9 +311,13 @@ class EveryApiVersionTest {
         ProduceValidationTest.createTopic(client, name, Map.of());
         final IncrementalAlterConfigsRequestData.AlterConfigsResource resource =
                 new IncrementalAlterConfigsRequestData.AlterConfigsResource()
-                        .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(name);
-        resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig()
-                .setName("retention.ms").setConfigOperation((byte) 0).setValue("3600000"));
+                        .setResourceType(ConfigResource.Type.TOPIC.id())
+                        .setResourceName(name);
+        resource.configs()
+                .add(new IncrementalAlterConfigsRequestData.AlterableConfig()
+                        .setName("retention.ms")
+                        .setConfigOperation((byte) 0)
+                        .setValue("3600000"));
         final IncrementalAlterConfigsRequestData request = new IncrementalAlterConfigsRequestData();
         request.resources().add(resource);
         final IncrementalAlterConfigsResponseData response = exchange(client, request, version);
@@ -291,8 +332,12 @@ class EveryApiVersionTest {
         final String name = "replaced-v" + version;
         ProduceValidationTest.createTopic(client, name, Map.of());
         final AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
-                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(name);
-        resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("7200000"));
+                .setResourceType(ConfigResource.Type.TOPIC.id())
+                .setResourceName(name);
+        resource.configs()
+                .add(new AlterConfigsRequestData.AlterableConfig()
+                        .setName("retention.ms")
+                        .setValue("7200000"));
         final AlterConfigsRequestData request = new AlterConfigsRequestData();
         request.resources().add(resource);
         final AlterConfigsResponseData response = exchange(client, request, version);
@@ -305,9 +350,11 @@ class EveryApiVersionTest {
 
     private static String topicConfig(final WireClient client, final String topic, final String key) throws Exception {
         final DescribeConfigsRequestData request = new DescribeConfigsRequestData();
-        request.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource()
-                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(topic)
-                .setConfigurationKeys(List.of(key)));
+        request.resources()
+                .add(new DescribeConfigsRequestData.DescribeConfigsResource()
+                        .setResourceType(ConfigResource.Type.TOPIC.id())
+                        .setResourceName(topic)
+                        .setConfigurationKeys(List.of(key)));
         final DescribeConfigsResponseData response = client.roundTrip(request, (short) 4);
         return response.results().get(0).configs().get(0).value();
     }
@@ -320,13 +367,17 @@ class EveryApiVersionTest {
 
     private static void describeLogDirs(final WireClient client, final short version) throws Exception {
         final DescribeLogDirsRequestData request = new DescribeLogDirsRequestData();
-        request.topics().add(new DescribeLogDirsRequestData.DescribableLogDirTopic().setTopic(TOPIC)
-                .setPartitions(List.of(0)));
+        request.topics()
+                .add(new DescribeLogDirsRequestData.DescribableLogDirTopic()
+                        .setTopic(TOPIC)
+                        .setPartitions(List.of(0)));
         final DescribeLogDirsResponseData response = exchange(client, request, version);
-        final DescribeLogDirsResponseData.DescribeLogDirsResult logDir = response.results().get(0);
+        final DescribeLogDirsResponseData.DescribeLogDirsResult logDir =
+                response.results().get(0);
         assertThat(response.results()).hasSize(1);
         assertThat(logDir.logDir()).isEqualTo(dir.toAbsolutePath().toString());
-        final DescribeLogDirsResponseData.DescribeLogDirsPartition partition = logDir.topics().get(0).partitions().get(0);
+        final DescribeLogDirsResponseData.DescribeLogDirsPartition partition =
+                logDir.topics().get(0).partitions().get(0);
         assertThat(logDir.topics().get(0).name()).isEqualTo(TOPIC);
         assertThat(partition.partitionSize()).isPositive();
         assertThat(partition.offsetLag()).isZero();
@@ -337,8 +388,10 @@ class EveryApiVersionTest {
     }
 
     private static void initProducerId(final WireClient client, final short version) throws Exception {
-        final InitProducerIdResponseData response = exchange(client, new InitProducerIdRequestData()
-                .setTransactionalId(null).setTransactionTimeoutMs(60_000), version);
+        final InitProducerIdResponseData response = exchange(
+                client,
+                new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60_000),
+                version);
         assertThat(response.producerId()).isNotNegative();
         assertThat(response.producerEpoch()).isNotNegative();
     }
@@ -354,7 +407,8 @@ class EveryApiVersionTest {
         }
         final DeleteTopicsResponseData response = exchange(client, request, version);
         assertThat(response.responses()).hasSize(1);
-        final DeleteTopicsResponseData.DeletableTopicResult result = response.responses().iterator().next();
+        final DeleteTopicsResponseData.DeletableTopicResult result =
+                response.responses().iterator().next();
         assertThat(result.name()).isEqualTo(name);
         assertThat(result.errorCode()).as(result.errorMessage()).isZero();
         final MetadataResponseData after = client.roundTrip(Requests.metadata(name, false), (short) 12);
@@ -363,18 +417,20 @@ class EveryApiVersionTest {
 
     /** Round trip that also insists kafka-clients finds no error anywhere in the response. */
     @SuppressWarnings("unchecked")
-    static <T extends ApiMessage> T exchange(final WireClient client, final ApiMessage request,
-                                                     final short version) throws Exception {
+    static <T extends ApiMessage> T exchange(final WireClient client, final ApiMessage request, final short version)
+            throws Exception {
         final AbstractResponse response = client.exchange(request, version);
-        assertThat(response.errorCounts().keySet()).as("errors in %s v%d response %s",
-                response.apiKey(), version, response.data()).isSubsetOf(Errors.NONE);
+        assertThat(response.errorCounts().keySet())
+                .as("errors in %s v%d response %s", response.apiKey(), version, response.data())
+                .isSubsetOf(Errors.NONE);
         return (T) response.data();
     }
 
-    private static MetadataResponseData.MetadataResponseTopic describeTopic(final WireClient client,
-                                                                            final String name) throws Exception {
+    private static MetadataResponseData.MetadataResponseTopic describeTopic(final WireClient client, final String name)
+            throws Exception {
         final MetadataResponseData response = client.roundTrip(Requests.metadata(name, false), (short) 12);
-        final MetadataResponseData.MetadataResponseTopic topic = response.topics().find(name);
+        final MetadataResponseData.MetadataResponseTopic topic =
+                response.topics().find(name);
         assertThat(topic.errorCode()).isZero();
         return topic;
     }

@@ -41,6 +41,7 @@ class FullDiskTest {
 
     @TempDir
     Path tmp;
+
     private Path small;
     private boolean mounted;
 
@@ -48,11 +49,12 @@ class FullDiskTest {
     void mountSmallDisk() throws Exception {
         small = Files.createDirectories(tmp.resolve("small"));
         final Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         final String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         final boolean ended = mount.waitFor(30, TimeUnit.SECONDS);
-        Assumptions.assumeTrue(ended && mount.exitValue() == 0,
-                () -> "mounting a tmpfs is not permitted here: " + output.strip());
+        Assumptions.assumeTrue(
+                ended && mount.exitValue() == 0, () -> "mounting a tmpfs is not permitted here: " + output.strip());
         mounted = true;
     }
 
@@ -63,12 +65,15 @@ class FullDiskTest {
         }
         // the broker is closed by now; a lazy unmount still detaches if a mapping outlives it
         if (run("umount", small.toString()) != 0) {
-            assertThat(run("umount", "-l", small.toString())).as("unmounting %s", small).isZero();
+            assertThat(run("umount", "-l", small.toString()))
+                    .as("unmounting %s", small)
+                    .isZero();
         }
     }
 
     private static int run(final String... command) throws IOException, InterruptedException {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final Process process =
+                new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getInputStream().readAllBytes();
         return process.waitFor(30, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
@@ -77,10 +82,14 @@ class FullDiskTest {
     void shouldAnswerKafkaStorageErrorForTheFullDirectoryAndKeepServingTheOther() throws Exception {
         final Path big = tmp.resolve("big");
         try (TestBroker broker = TestBroker.start(tmp, "log.dirs", big + "," + small);
-             Admin admin = broker.admin();
-             KafkaProducer<byte[], byte[]> producer = broker.producer(
-                     ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                     ProducerConfig.LINGER_MS_CONFIG, 0)) {
+                Admin admin = broker.admin();
+                KafkaProducer<byte[], byte[]> producer = broker.producer(
+                        ProducerConfig.RETRIES_CONFIG,
+                        0,
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        false,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0)) {
             createTopic(admin, "roomy");
             createTopic(admin, "cramped");
             final int node = broker.broker().config().nodeId();
@@ -90,18 +99,22 @@ class FullDiskTest {
             int written = 0;
             while (failure == null && written < MAX_RECORDS) {
                 try {
-                    producer.send(new ProducerRecord<>("cramped", new byte[RECORD])).get(30, TimeUnit.SECONDS);
+                    producer.send(new ProducerRecord<>("cramped", new byte[RECORD]))
+                            .get(30, TimeUnit.SECONDS);
                     written++;
                 } catch (final ExecutionException e) {
                     failure = e.getCause();
                 }
             }
-            assertThat(failure).as("after %d records of %d bytes", written, RECORD)
+            assertThat(failure)
+                    .as("after %d records of %d bytes", written, RECORD)
                     .isInstanceOf(KafkaStorageException.class);
             assertThat((long) written * RECORD).isLessThan(2L * 1024 * 1024);
 
-            final Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(node)).allDescriptions()
-                    .get(30, TimeUnit.SECONDS).get(node);
+            final Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(node))
+                    .allDescriptions()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(node);
             assertThat(dirs.get(small.toString()).error()).isInstanceOf(KafkaStorageException.class);
             assertThat(dirs.get(big.toString()).error()).isNull();
             assertThat(dirs.get(big.toString()).totalBytes()).isPresent();
@@ -109,7 +122,8 @@ class FullDiskTest {
             try (WireClient client = WireClient.connect(broker.port())) {
                 assertStorageErrorEverywhere(client, "cramped");
             }
-            producer.send(new ProducerRecord<>("roomy", "still here".getBytes())).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>("roomy", "still here".getBytes()))
+                    .get(30, TimeUnit.SECONDS);
             assertThat(consumeAll(broker, new TopicPartition("roomy", 0), 1)).hasSize(1);
             WireClient.assertBrokerServes(broker.port());
         }

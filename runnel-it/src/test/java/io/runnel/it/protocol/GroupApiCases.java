@@ -35,12 +35,10 @@ final class GroupApiCases {
     private static final short SYNC_LATEST = ApiKeys.SYNC_GROUP.latestVersion();
     private static final short COMMIT_LATEST = ApiKeys.OFFSET_COMMIT.latestVersion(false);
 
-    private GroupApiCases() {
-    }
+    private GroupApiCases() {}
 
     /** A joined, synced member: what a group needs before heartbeats, leaves and describes. */
-    record Member(String group, String memberId, int generation) {
-    }
+    record Member(String group, String memberId, int generation) {}
 
     static void findCoordinator(final WireClient client, final short version) throws Exception {
         final FindCoordinatorRequestData request = new FindCoordinatorRequestData();
@@ -69,8 +67,13 @@ final class GroupApiCases {
 
     static void heartbeat(final WireClient client, final short version) throws Exception {
         final Member member = join(client, "heartbeat-v" + version, JOIN_LATEST);
-        exchange(client, new HeartbeatRequestData().setGroupId(member.group()).setMemberId(member.memberId())
-                .setGenerationId(member.generation()), version);
+        exchange(
+                client,
+                new HeartbeatRequestData()
+                        .setGroupId(member.group())
+                        .setMemberId(member.memberId())
+                        .setGenerationId(member.generation()),
+                version);
     }
 
     static void leaveGroup(final WireClient client, final short version) throws Exception {
@@ -95,12 +98,17 @@ final class GroupApiCases {
         exchange(client, commitRequest(group, topic, 1), COMMIT_LATEST);
         final OffsetFetchRequestData request = new OffsetFetchRequestData();
         if (version >= 8) {
-            request.groups().add(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId(group)
-                    .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics().setName(topic)
-                            .setPartitionIndexes(List.of(0)))));
+            request.groups()
+                    .add(new OffsetFetchRequestData.OffsetFetchRequestGroup()
+                            .setGroupId(group)
+                            .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                                    .setName(topic)
+                                    .setPartitionIndexes(List.of(0)))));
         } else {
-            request.setGroupId(group).setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopic()
-                    .setName(topic).setPartitionIndexes(List.of(0))));
+            request.setGroupId(group)
+                    .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopic()
+                            .setName(topic)
+                            .setPartitionIndexes(List.of(0))));
         }
         final OffsetFetchResponseData response = exchange(client, request, version);
         final long offset = version >= 8
@@ -124,17 +132,20 @@ final class GroupApiCases {
     static void listGroups(final WireClient client, final short version) throws Exception {
         join(client, "listed-v" + version, JOIN_LATEST);
         final ListGroupsResponseData response = exchange(client, new ListGroupsRequestData(), version);
-        assertThat(response.groups()).extracting(ListGroupsResponseData.ListedGroup::groupId)
+        assertThat(response.groups())
+                .extracting(ListGroupsResponseData.ListedGroup::groupId)
                 .contains("listed-v" + version);
     }
 
     static void describeGroups(final WireClient client, final short version) throws Exception {
         final Member member = join(client, "described-v" + version, JOIN_LATEST);
-        final DescribeGroupsResponseData response = exchange(client,
-                new DescribeGroupsRequestData().setGroups(List.of(member.group())), version);
-        final DescribeGroupsResponseData.DescribedGroup group = response.groups().get(0);
+        final DescribeGroupsResponseData response =
+                exchange(client, new DescribeGroupsRequestData().setGroups(List.of(member.group())), version);
+        final DescribeGroupsResponseData.DescribedGroup group =
+                response.groups().get(0);
         assertThat(group.groupState()).isEqualTo("Stable");
-        assertThat(group.members()).extracting(DescribeGroupsResponseData.DescribedGroupMember::memberId)
+        assertThat(group.members())
+                .extracting(DescribeGroupsResponseData.DescribedGroupMember::memberId)
                 .containsExactly(member.memberId());
     }
 
@@ -142,14 +153,15 @@ final class GroupApiCases {
         final String group = "deleted-v" + version;
         lookUpCoordinator(client, group);
         exchange(client, commitRequest(group, topic, 1), COMMIT_LATEST);
-        final DeleteGroupsResponseData response = exchange(client,
-                new DeleteGroupsRequestData().setGroupsNames(List.of(group)), version);
+        final DeleteGroupsResponseData response =
+                exchange(client, new DeleteGroupsRequestData().setGroupsNames(List.of(group)), version);
         assertThat(response.results().find(group).errorCode()).isZero();
     }
 
     /** What every client does before talking to a group: the first lookup creates __consumer_offsets. */
     static void lookUpCoordinator(final WireClient client, final String group) throws Exception {
-        final FindCoordinatorResponseData response = exchange(client,
+        final FindCoordinatorResponseData response = exchange(
+                client,
                 new FindCoordinatorRequestData().setCoordinatorKeys(List.of(group)),
                 ApiKeys.FIND_COORDINATOR.latestVersion());
         assertThat(response.coordinators().get(0).errorCode()).isZero();
@@ -157,11 +169,16 @@ final class GroupApiCases {
 
     /** A "simple" commit: no member, no generation, as kafka-consumer-groups --reset-offsets makes. */
     static OffsetCommitRequestData commitRequest(final String group, final String topic, final long offset) {
-        final OffsetCommitRequestData request = new OffsetCommitRequestData().setGroupId(group)
-                .setGenerationIdOrMemberEpoch(-1).setMemberId("");
-        request.topics().add(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(topic)
-                .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
-                        .setPartitionIndex(0).setCommittedOffset(offset))));
+        final OffsetCommitRequestData request = new OffsetCommitRequestData()
+                .setGroupId(group)
+                .setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("");
+        request.topics()
+                .add(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(topic)
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(0)
+                                .setCommittedOffset(offset))));
         return request;
     }
 
@@ -172,11 +189,11 @@ final class GroupApiCases {
         return member;
     }
 
-    static Member joinOnly(final WireClient client, final String group, final short version)
-            throws Exception {
+    static Member joinOnly(final WireClient client, final String group, final short version) throws Exception {
         lookUpCoordinator(client, group);
         final JoinGroupRequestData request = joinRequest(group, "");
-        JoinGroupResponseData response = (JoinGroupResponseData) client.exchange(request, version).data();
+        JoinGroupResponseData response =
+                (JoinGroupResponseData) client.exchange(request, version).data();
         if (response.errorCode() == Errors.MEMBER_ID_REQUIRED.code()) {
             request.setMemberId(response.memberId());
             response = exchange(client, request, version);
@@ -188,22 +205,31 @@ final class GroupApiCases {
 
     /** A classic consumer's JoinGroup with the range protocol. */
     static JoinGroupRequestData joinRequest(final String group, final String memberId) {
-        final JoinGroupRequestData request = new JoinGroupRequestData().setGroupId(group)
-                .setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(30_000).setMemberId(memberId)
+        final JoinGroupRequestData request = new JoinGroupRequestData()
+                .setGroupId(group)
+                .setSessionTimeoutMs(30_000)
+                .setRebalanceTimeoutMs(30_000)
+                .setMemberId(memberId)
                 .setProtocolType("consumer");
-        request.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
-                .setMetadata(new byte[] {0}));
+        request.protocols()
+                .add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                        .setName("range")
+                        .setMetadata(new byte[] {0}));
         return request;
     }
 
     static SyncGroupRequestData syncRequest(final Member member, final short version) {
-        final SyncGroupRequestData request = new SyncGroupRequestData().setGroupId(member.group())
-                .setMemberId(member.memberId()).setGenerationId(member.generation());
+        final SyncGroupRequestData request = new SyncGroupRequestData()
+                .setGroupId(member.group())
+                .setMemberId(member.memberId())
+                .setGenerationId(member.generation());
         if (version >= 5) {
             request.setProtocolType("consumer").setProtocolName("range");
         }
-        request.assignments().add(new SyncGroupRequestData.SyncGroupRequestAssignment()
-                .setMemberId(member.memberId()).setAssignment(new byte[] {1, 2, 3}));
+        request.assignments()
+                .add(new SyncGroupRequestData.SyncGroupRequestAssignment()
+                        .setMemberId(member.memberId())
+                        .setAssignment(new byte[] {1, 2, 3}));
         return request;
     }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 class GroupRestartTest {
     @RegisterExtension
-    static final TestBrokerExtension BROKER = new TestBrokerExtension("group.initial.rebalance.delay.ms", "0",
-            "offsets.topic.num.partitions", "3");
+    static final TestBrokerExtension BROKER =
+            new TestBrokerExtension("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "3");
 
     @Test
     void shouldAcceptTheSameMemberAndGenerationAfterARestart() throws Exception {
@@ -30,31 +30,50 @@ class GroupRestartTest {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "restart-topic", java.util.Map.of());
             GroupApiCases.lookUpCoordinator(client, group);
-            final JoinGroupRequestData join = new JoinGroupRequestData().setGroupId(group)
-                    .setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(30_000).setMemberId("")
-                    .setGroupInstanceId("static-1").setProtocolType("consumer");
-            join.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
-                    .setMetadata(new byte[] {7}));
+            final JoinGroupRequestData join = new JoinGroupRequestData()
+                    .setGroupId(group)
+                    .setSessionTimeoutMs(30_000)
+                    .setRebalanceTimeoutMs(30_000)
+                    .setMemberId("")
+                    .setGroupInstanceId("static-1")
+                    .setProtocolType("consumer");
+            join.protocols()
+                    .add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                            .setName("range")
+                            .setMetadata(new byte[] {7}));
             joined = client.roundTrip(join, ApiKeys.JOIN_GROUP.latestVersion());
             assertThat(joined.errorCode()).isZero();
-            client.roundTrip(GroupApiCases.syncRequest(new GroupApiCases.Member(group, joined.memberId(),
-                    joined.generationId()), ApiKeys.SYNC_GROUP.latestVersion()), ApiKeys.SYNC_GROUP.latestVersion());
-            final OffsetCommitResponseData committed = client.roundTrip(GroupApiCases.commitRequest(group,
-                    "restart-topic", 42).setMemberId(joined.memberId())
-                    .setGenerationIdOrMemberEpoch(joined.generationId()), ApiKeys.OFFSET_COMMIT.latestVersion(false));
-            assertThat(committed.topics().get(0).partitions().get(0).errorCode()).isZero();
+            client.roundTrip(
+                    GroupApiCases.syncRequest(
+                            new GroupApiCases.Member(group, joined.memberId(), joined.generationId()),
+                            ApiKeys.SYNC_GROUP.latestVersion()),
+                    ApiKeys.SYNC_GROUP.latestVersion());
+            final OffsetCommitResponseData committed = client.roundTrip(
+                    GroupApiCases.commitRequest(group, "restart-topic", 42)
+                            .setMemberId(joined.memberId())
+                            .setGenerationIdOrMemberEpoch(joined.generationId()),
+                    ApiKeys.OFFSET_COMMIT.latestVersion(false));
+            assertThat(committed.topics().get(0).partitions().get(0).errorCode())
+                    .isZero();
         }
 
         BROKER.broker().restart();
 
         try (WireClient client = WireClient.connect(BROKER.port())) {
-            final HeartbeatResponseData heartbeat = client.roundTrip(new HeartbeatRequestData().setGroupId(group)
-                    .setMemberId(joined.memberId()).setGroupInstanceId("static-1")
-                    .setGenerationId(joined.generationId()), ApiKeys.HEARTBEAT.latestVersion());
-            assertThat(heartbeat.errorCode()).as("the member and its generation were loaded").isZero();
+            final HeartbeatResponseData heartbeat = client.roundTrip(
+                    new HeartbeatRequestData()
+                            .setGroupId(group)
+                            .setMemberId(joined.memberId())
+                            .setGroupInstanceId("static-1")
+                            .setGenerationId(joined.generationId()),
+                    ApiKeys.HEARTBEAT.latestVersion());
+            assertThat(heartbeat.errorCode())
+                    .as("the member and its generation were loaded")
+                    .isZero();
             final DescribeGroupsResponseData described = client.roundTrip(
                     new DescribeGroupsRequestData().setGroups(List.of(group)), ApiKeys.DESCRIBE_GROUPS.latestVersion());
-            final DescribeGroupsResponseData.DescribedGroup g = described.groups().get(0);
+            final DescribeGroupsResponseData.DescribedGroup g =
+                    described.groups().get(0);
             assertThat(g.groupState()).isEqualTo("Stable");
             assertThat(g.members()).singleElement().satisfies(m -> {
                 assertThat(m.memberId()).isEqualTo(joined.memberId());

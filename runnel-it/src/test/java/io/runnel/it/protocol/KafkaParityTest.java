@@ -38,11 +38,14 @@ class KafkaParityTest {
     void shouldSendNoResponseAndKeepOrderWhenAcksZeroProduceSucceeds() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "acks0", Map.of());
-            final ProduceRequestData produce = Requests.produce("acks0", null, Requests.records("fire-and-forget"),
-                    PRODUCE_VERSION).setAcks((short) 0);
+            final ProduceRequestData produce = Requests.produce(
+                            "acks0", null, Requests.records("fire-and-forget"), PRODUCE_VERSION)
+                    .setAcks((short) 0);
             client.send(produce, PRODUCE_VERSION);
             final ApiVersionsResponseData next = client.roundTrip(new ApiVersionsRequestData(), (short) 0);
-            assertThat(next.errorCode()).as("the request after an acks=0 produce is answered, and first").isZero();
+            assertThat(next.errorCode())
+                    .as("the request after an acks=0 produce is answered, and first")
+                    .isZero();
             assertThat(ProduceValidationTest.latestOffset(client, "acks0")).isEqualTo(1L);
         }
     }
@@ -50,8 +53,9 @@ class KafkaParityTest {
     @Test
     void shouldCloseConnectionWhenAcksZeroProduceFails() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
-            final ProduceRequestData produce = Requests.produce("acks0-missing", null, Requests.records("lost"),
-                    PRODUCE_VERSION).setAcks((short) 0);
+            final ProduceRequestData produce = Requests.produce(
+                            "acks0-missing", null, Requests.records("lost"), PRODUCE_VERSION)
+                    .setAcks((short) 0);
             client.send(produce, PRODUCE_VERSION);
             assertThat(client.closedByPeer()).isTrue();
         }
@@ -86,8 +90,11 @@ class KafkaParityTest {
             buffer.putInt(DefaultRecordBatch.RECORDS_COUNT_OFFSET, 2);
             buffer.putInt(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET, 1);
             resealCrc(buffer);
-            assertThat(records.batches().iterator().next().isValid()).as("CRC after resealing").isTrue();
-            final ProduceResponseData.PartitionProduceResponse result = ProduceValidationTest.produce(client, "miscounted", records);
+            assertThat(records.batches().iterator().next().isValid())
+                    .as("CRC after resealing")
+                    .isTrue();
+            final ProduceResponseData.PartitionProduceResponse result =
+                    ProduceValidationTest.produce(client, "miscounted", records);
             assertThat(result.errorCode()).isIn(Errors.CORRUPT_MESSAGE.code(), Errors.INVALID_RECORD.code());
             assertThat(ProduceValidationTest.latestOffset(client, "miscounted")).isZero();
         }
@@ -101,14 +108,16 @@ class KafkaParityTest {
     void shouldRejectCompressedBatchWhenPayloadDoesNotDecompress() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "bad-gzip", Map.of());
-            final MemoryRecords records = MemoryRecords.withRecords(Compression.gzip().build(),
+            final MemoryRecords records = MemoryRecords.withRecords(
+                    Compression.gzip().build(),
                     new SimpleRecord("compressed-payload".getBytes(StandardCharsets.UTF_8)));
             final ByteBuffer buffer = records.buffer();
             for (int i = DefaultRecordBatch.RECORD_BATCH_OVERHEAD; i < buffer.limit(); i++) {
                 buffer.put(i, (byte) 0x5A);
             }
             resealCrc(buffer);
-            final ProduceResponseData.PartitionProduceResponse result = ProduceValidationTest.produce(client, "bad-gzip", records);
+            final ProduceResponseData.PartitionProduceResponse result =
+                    ProduceValidationTest.produce(client, "bad-gzip", records);
             // Kafka's decompression failure surfaces as a KafkaException, so the exact code varies by version.
             assertThat(result.errorCode()).isNotEqualTo(Errors.NONE.code());
             assertThat(ProduceValidationTest.latestOffset(client, "bad-gzip")).isZero();
@@ -116,13 +125,14 @@ class KafkaParityTest {
     }
 
     @Test
-    @Disabled("Issue #5 (compaction): a record without a key is appended to a cleanup.policy=compact topic; Kafka answers"
-            + " INVALID_RECORD ('Compacted topic cannot accept message without key')")
+    @Disabled(
+            "Issue #5 (compaction): a record without a key is appended to a cleanup.policy=compact topic; Kafka answers"
+                    + " INVALID_RECORD ('Compacted topic cannot accept message without key')")
     void shouldRejectRecordWithoutKeyWhenTopicIsCompacted() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, "compacted", Map.of("cleanup.policy", "compact"));
-            final ProduceResponseData.PartitionProduceResponse result = ProduceValidationTest.produce(client, "compacted",
-                    Requests.records("no-key"));
+            final ProduceResponseData.PartitionProduceResponse result =
+                    ProduceValidationTest.produce(client, "compacted", Requests.records("no-key"));
             assertThat(result.errorCode()).isEqualTo(Errors.INVALID_RECORD.code());
             assertThat(ProduceValidationTest.latestOffset(client, "compacted")).isZero();
         }

@@ -35,9 +35,12 @@ class LegacyAlterConfigsTest {
             final AlterConfigsResponseData response = client.roundTrip(
                     request(resource(ConfigResource.Type.TOPIC, "replaced", "max.message.bytes", "4096")), VERSION);
 
-            assertThat(response.responses()).singleElement()
-                    .satisfies(r -> assertThat(r.errorCode()).as(r.errorMessage()).isZero());
-            final Map<String, DescribeConfigsResponseData.DescribeConfigsResourceResult> configs = describe(client, "replaced");
+            assertThat(response.responses())
+                    .singleElement()
+                    .satisfies(
+                            r -> assertThat(r.errorCode()).as(r.errorMessage()).isZero());
+            final Map<String, DescribeConfigsResponseData.DescribeConfigsResourceResult> configs =
+                    describe(client, "replaced");
             assertThat(configs.get("max.message.bytes").value()).isEqualTo("4096");
             assertThat(configs.get("max.message.bytes").configSource()).isEqualTo(ConfigSource.TOPIC_CONFIG.id());
             assertThat(configs.get("retention.ms").value()).isEqualTo("604800000");
@@ -58,22 +61,29 @@ class LegacyAlterConfigsTest {
 
             final AlterConfigsResponseData response = client.roundTrip(request, VERSION);
 
-            assertThat(response.responses()).extracting(AlterConfigsResponseData.AlterConfigsResourceResponse::errorCode)
-                    .containsExactly(Errors.INVALID_CONFIG.code(), Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
-                            Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code(), Errors.INVALID_REQUEST.code());
-            assertThat(response.responses()).extracting(AlterConfigsResponseData.AlterConfigsResourceResponse::resourceName)
+            assertThat(response.responses())
+                    .extracting(AlterConfigsResponseData.AlterConfigsResourceResponse::errorCode)
+                    .containsExactly(
+                            Errors.INVALID_CONFIG.code(),
+                            Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+                            Errors.INVALID_REQUEST.code(),
+                            Errors.INVALID_REQUEST.code(),
+                            Errors.INVALID_REQUEST.code());
+            assertThat(response.responses())
+                    .extracting(AlterConfigsResponseData.AlterConfigsResourceResponse::resourceName)
                     .containsExactly("judged", "absent", "1", "twice", "twice");
             assertThat(describe(client, "judged").get("segment.bytes").configSource())
                     .isEqualTo(ConfigSource.DEFAULT_CONFIG.id());
         }
     }
 
-    private static AlterConfigsRequestData.AlterConfigsResource resource(final ConfigResource.Type type,
-                                                                         final String name, final String key,
-                                                                         final String value) {
+    private static AlterConfigsRequestData.AlterConfigsResource resource(
+            final ConfigResource.Type type, final String name, final String key, final String value) {
         final AlterConfigsRequestData.AlterConfigsResource resource = new AlterConfigsRequestData.AlterConfigsResource()
-                .setResourceType(type.id()).setResourceName(name);
-        resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName(key).setValue(value));
+                .setResourceType(type.id())
+                .setResourceName(name);
+        resource.configs()
+                .add(new AlterConfigsRequestData.AlterableConfig().setName(key).setValue(value));
         return resource;
     }
 
@@ -88,14 +98,17 @@ class LegacyAlterConfigsTest {
     private static Map<String, DescribeConfigsResponseData.DescribeConfigsResourceResult> describe(
             final WireClient client, final String topic) throws Exception {
         final DescribeConfigsRequestData request = new DescribeConfigsRequestData();
-        request.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource()
-                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(topic).setConfigurationKeys(null));
+        request.resources()
+                .add(new DescribeConfigsRequestData.DescribeConfigsResource()
+                        .setResourceType(ConfigResource.Type.TOPIC.id())
+                        .setResourceName(topic)
+                        .setConfigurationKeys(null));
         final DescribeConfigsResponseData response = client.roundTrip(request, (short) 4);
-        final DescribeConfigsResponseData.DescribeConfigsResult result = response.results().get(0);
+        final DescribeConfigsResponseData.DescribeConfigsResult result =
+                response.results().get(0);
         assertThat(result.errorCode()).as(result.errorMessage()).isZero();
         final Map<String, DescribeConfigsResponseData.DescribeConfigsResourceResult> byName = new TreeMap<>();
         result.configs().forEach(c -> byName.put(c.name(), c));
         return byName;
     }
-
 }

@@ -69,14 +69,20 @@ class MalformedRequestTest {
             }
             client.sendRaw(frame);
             final ProduceResponseData response = client.receive(ApiKeys.PRODUCE, version, 0);
-            assertThat(response.responses().iterator().next().partitionResponses().get(0).errorCode())
+            assertThat(response.responses()
+                            .iterator()
+                            .next()
+                            .partitionResponses()
+                            .get(0)
+                            .errorCode())
                     .isEqualTo(Errors.NONE.code());
         }
         assertBrokerServes(BROKER.port());
     }
 
     private static byte[] produceFrame(final int valueBytes, final short version) {
-        final MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[valueBytes]));
+        final MemoryRecords records =
+                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[valueBytes]));
         final ProduceRequestData request = Requests.produce("at-frame-limit", null, records, version);
         return WireClient.frame(ApiKeys.PRODUCE, version, 0, request);
     }
@@ -170,8 +176,8 @@ class MalformedRequestTest {
 
     @Test
     void shouldCloseConnectionWhenRequestBodyEndsEarly() throws Exception {
-        final byte[] valid = WireClient.frame(ApiKeys.METADATA, (short) 12,
-                7, Requests.metadata("some-topic-name", false));
+        final byte[] valid =
+                WireClient.frame(ApiKeys.METADATA, (short) 12, 7, Requests.metadata("some-topic-name", false));
         final byte[] cut = Arrays.copyOf(valid, valid.length - 6);
         ByteBuffer.wrap(cut).putInt(cut.length - 4);
         try (WireClient client = WireClient.connect(BROKER.port())) {
@@ -190,20 +196,25 @@ class MalformedRequestTest {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             // The body of an ApiVersions request from the future is unknown; the broker must not need it.
             final ApiVersionsRequestData body = new ApiVersionsRequestData()
-                    .setClientSoftwareName("future-client").setClientSoftwareVersion("99.0");
+                    .setClientSoftwareName("future-client")
+                    .setClientSoftwareVersion("99.0");
             final byte[] v4 = WireClient.frame(ApiKeys.API_VERSIONS, (short) 4, 11, body);
             ByteBuffer.wrap(v4).putShort(6, (short) 99);
             client.sendRaw(v4);
             final ApiVersionsResponseData response = client.receive(ApiKeys.API_VERSIONS, (short) 0, 11);
             assertThat(response.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
             assertThat(response.apiKeys()).isEqualTo(supported.apiKeys());
-            final ApiVersionsResponseData.ApiVersion apiVersions = response.apiKeys().find(ApiKeys.API_VERSIONS.id);
+            final ApiVersionsResponseData.ApiVersion apiVersions =
+                    response.apiKeys().find(ApiKeys.API_VERSIONS.id);
             assertThat(apiVersions).isNotNull();
             assertThat(apiVersions.maxVersion()).isEqualTo(ApiKeys.API_VERSIONS.latestVersion());
             assertThat(response.apiKeys().find(ApiKeys.PRODUCE.id)).isNotNull();
             // The connection stays usable: the client retries at a version the broker serves.
-            final ApiVersionsResponseData retried = client.roundTrip(new ApiVersionsRequestData()
-                    .setClientSoftwareName("future-client").setClientSoftwareVersion("99.0"), (short) 3);
+            final ApiVersionsResponseData retried = client.roundTrip(
+                    new ApiVersionsRequestData()
+                            .setClientSoftwareName("future-client")
+                            .setClientSoftwareVersion("99.0"),
+                    (short) 3);
             assertThat(retried.errorCode()).isZero();
         }
     }
@@ -215,7 +226,10 @@ class MalformedRequestTest {
         }
         final short version = 12;
         final byte[] bad = rawRequest((short) 999, (short) 0, new byte[0]);
-        final byte[] produce = WireClient.frame(ApiKeys.PRODUCE, version, 2,
+        final byte[] produce = WireClient.frame(
+                ApiKeys.PRODUCE,
+                version,
+                2,
                 Requests.produce("after-bad", null, Requests.records("must-not-be-stored"), version));
         try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(concat(bad, produce));
@@ -225,10 +239,11 @@ class MalformedRequestTest {
         // a deliberate pause gives it the time to, since what is checked is that nothing happens.
         Thread.sleep(200);
         try (WireClient client = WireClient.connect(BROKER.port())) {
-            final ListOffsetsResponseData offsets = client.roundTrip(
-                    Requests.listOffsets("after-bad", ListOffsetsRequest.LATEST_TIMESTAMP), (short) 9);
+            final ListOffsetsResponseData offsets =
+                    client.roundTrip(Requests.listOffsets("after-bad", ListOffsetsRequest.LATEST_TIMESTAMP), (short) 9);
             assertThat(offsets.topics().get(0).partitions().get(0).offset())
-                    .as("log end of the topic the dropped request produced to").isZero();
+                    .as("log end of the topic the dropped request produced to")
+                    .isZero();
         }
     }
 
@@ -240,7 +255,10 @@ class MalformedRequestTest {
         }
         final short fetchVersion = 12;
         // A long poll on an empty partition: still in flight when the bad input is read.
-        final byte[] fetch = WireClient.frame(ApiKeys.FETCH, fetchVersion, 1,
+        final byte[] fetch = WireClient.frame(
+                ApiKeys.FETCH,
+                fetchVersion,
+                1,
                 Requests.fetch("before-bad-" + badInput, null, 0, fetchVersion, 300, 1));
         final byte[] apiVersions = WireClient.frame(ApiKeys.API_VERSIONS, (short) 0, 2, new ApiVersionsRequestData());
         final byte[] bad = switch (badInput) {
@@ -252,17 +270,20 @@ class MalformedRequestTest {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             client.sendRaw(concat(fetch, apiVersions, bad, after));
             final FetchResponseData fetched = client.receive(ApiKeys.FETCH, fetchVersion, 1);
-            assertThat(fetched.responses().get(0).partitions().get(0).errorCode()).isZero();
+            assertThat(fetched.responses().get(0).partitions().get(0).errorCode())
+                    .isZero();
             final ApiVersionsResponseData versions = client.receive(ApiKeys.API_VERSIONS, (short) 0, 2);
             assertThat(versions.errorCode()).isZero();
-            assertThat(client.closedByPeer()).as("closed after the good requests, without answering the one after "
-                    + "the bad input").isTrue();
+            assertThat(client.closedByPeer())
+                    .as("closed after the good requests, without answering the one after " + "the bad input")
+                    .isTrue();
         }
         assertBrokerServes(BROKER.port());
     }
 
     private static byte[] concat(final byte[]... parts) {
-        final ByteBuffer all = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
+        final ByteBuffer all =
+                ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
         for (final byte[] part : parts) {
             all.put(part);
         }
@@ -291,14 +312,19 @@ class MalformedRequestTest {
                         continue;
                     }
                 }
-                assertThat(client.closedByPeer()).as("connection %d closed by the broker", i).isTrue();
+                assertThat(client.closedByPeer())
+                        .as("connection %d closed by the broker", i)
+                        .isTrue();
             }
         }
         assertBrokerServes(BROKER.port());
-        Await.until(Duration.ofSeconds(5), () -> WireClient.openFileDescriptors() <= before + 5,
+        Await.until(
+                Duration.ofSeconds(5),
+                () -> WireClient.openFileDescriptors() <= before + 5,
                 "the broker closes its side of 250 bad connections");
         final long after = WireClient.openFileDescriptors();
-        assertThat(after).as("open file descriptors after 250 bad connections (before: %d)", before)
+        assertThat(after)
+                .as("open file descriptors after 250 bad connections (before: %d)", before)
                 .isLessThanOrEqualTo(before + 5);
     }
 
@@ -310,8 +336,15 @@ class MalformedRequestTest {
     private static byte[] rawRequest(final short apiKey, final short version, final byte[] body) {
         final byte[] clientId = WireClient.CLIENT_ID.getBytes(StandardCharsets.UTF_8);
         final int size = 2 + 2 + 4 + 2 + clientId.length + body.length;
-        return ByteBuffer.allocate(4 + size).putInt(size).putShort(apiKey).putShort(version).putInt(1)
-                .putShort((short) clientId.length).put(clientId).put(body).array();
+        return ByteBuffer.allocate(4 + size)
+                .putInt(size)
+                .putShort(apiKey)
+                .putShort(version)
+                .putInt(1)
+                .putShort((short) clientId.length)
+                .put(clientId)
+                .put(body)
+                .array();
     }
 
     @Test
@@ -322,8 +355,11 @@ class MalformedRequestTest {
         }
         try (WireClient client = WireClient.connect(BROKER.port())) {
             for (short v = 0; v <= ApiKeys.API_VERSIONS.latestVersion(); v++) {
-                final ApiVersionsResponseData response = client.roundTrip(new ApiVersionsRequestData()
-                        .setClientSoftwareName("runnel-test").setClientSoftwareVersion("1.0"), v);
+                final ApiVersionsResponseData response = client.roundTrip(
+                        new ApiVersionsRequestData()
+                                .setClientSoftwareName("runnel-test")
+                                .setClientSoftwareVersion("1.0"),
+                        v);
                 assertThat(response.errorCode()).as("ApiVersions v%d", v).isZero();
             }
         }

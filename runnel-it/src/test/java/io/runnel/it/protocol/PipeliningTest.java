@@ -26,13 +26,12 @@ class PipeliningTest {
     @TempDir
     Path dir;
 
-    private record Sent(ApiKeys key, short version, int correlationId) {
-    }
+    private record Sent(ApiKeys key, short version, int correlationId) {}
 
     @Test
     void shouldAnswerInRequestOrderWhenFiftyRequestsArePipelined() throws Exception {
         try (TestBroker broker = TestBroker.start(dir);
-             WireClient client = WireClient.connect(broker.port())) {
+                WireClient client = WireClient.connect(broker.port())) {
             ProduceValidationTest.createTopic(client, "pipelined", Map.of());
             final List<Sent> sent = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
@@ -64,14 +63,16 @@ class PipeliningTest {
                 switch (response) {
                     case FetchResponseData fetch -> {
                         assertThat(fetch.errorCode()).isZero();
-                        assertThat(fetch.responses().get(0).partitions().get(0).errorCode()).isZero();
+                        assertThat(fetch.responses().get(0).partitions().get(0).errorCode())
+                                .isZero();
                     }
                     case MetadataResponseData metadata ->
-                            assertThat(metadata.topics().find("pipelined").errorCode()).isZero();
+                        assertThat(metadata.topics().find("pipelined").errorCode())
+                                .isZero();
                     case ListOffsetsResponseData offsets ->
-                            assertThat(offsets.topics().get(0).partitions().get(0).offset()).isZero();
-                    default -> {
-                    }
+                        assertThat(offsets.topics().get(0).partitions().get(0).offset())
+                                .isZero();
+                    default -> {}
                 }
             }
             assertThat(sent).hasSize(REQUESTS);
@@ -82,16 +83,18 @@ class PipeliningTest {
     void shouldAnswerEveryRequestInOrderWhenMorePipelinedThanTheInFlightLimit() throws Exception {
         final int requests = 300;
         try (TestBroker broker = TestBroker.start(dir);
-             WireClient client = WireClient.connect(broker.port())) {
+                WireClient client = WireClient.connect(broker.port())) {
             ProduceValidationTest.createTopic(client, "deep-pipeline", Map.of());
             final List<Sent> sent = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
                 if (i % 10 == 0) {
-                    sent.add(new Sent(ApiKeys.FETCH, (short) 12, client.send(
-                            Requests.fetch("deep-pipeline", null, 0, (short) 12, 50, 1), (short) 12)));
+                    sent.add(new Sent(
+                            ApiKeys.FETCH,
+                            (short) 12,
+                            client.send(Requests.fetch("deep-pipeline", null, 0, (short) 12, 50, 1), (short) 12)));
                 } else {
-                    sent.add(new Sent(ApiKeys.API_VERSIONS, (short) 0,
-                            client.send(new ApiVersionsRequestData(), (short) 0)));
+                    sent.add(new Sent(
+                            ApiKeys.API_VERSIONS, (short) 0, client.send(new ApiVersionsRequestData(), (short) 0)));
                 }
             }
             for (final Sent s : sent) {

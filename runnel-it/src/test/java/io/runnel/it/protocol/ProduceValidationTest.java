@@ -51,7 +51,9 @@ class ProduceValidationTest {
             final int at = indexOf(buffer, "payload-to-corrupt".getBytes(StandardCharsets.UTF_8));
             assertThat(at).isPositive();
             buffer.put(at, (byte) (buffer.get(at) ^ 0x01));
-            assertThat(records.batches().iterator().next().isValid()).as("batch CRC after the flip").isFalse();
+            assertThat(records.batches().iterator().next().isValid())
+                    .as("batch CRC after the flip")
+                    .isFalse();
 
             final ProduceResponseData.PartitionProduceResponse result = produce(client, "crc", records);
             assertThat(result.errorCode()).isEqualTo(Errors.CORRUPT_MESSAGE.code());
@@ -64,7 +66,8 @@ class ProduceValidationTest {
             assertThat(fetched.records().sizeInBytes()).isZero();
 
             // The partition still takes a good batch, at offset 0.
-            assertThat(produce(client, "crc", Requests.records("good")).baseOffset()).isZero();
+            assertThat(produce(client, "crc", Requests.records("good")).baseOffset())
+                    .isZero();
         }
         assertBrokerServes(BROKER.port());
     }
@@ -81,12 +84,16 @@ class ProduceValidationTest {
             final MemoryRecords small = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(new byte[500]));
             assertThat(produce(client, "small-messages", small).errorCode()).isZero();
         }
-        try (KafkaProducer<byte[], byte[]> producer = BROKER.broker().producer("delivery.timeout.ms", 10_000,
-                "request.timeout.ms", 5_000, "linger.ms", 0)) {
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("small-messages", new byte[2000])).get())
+        try (KafkaProducer<byte[], byte[]> producer =
+                BROKER.broker().producer("delivery.timeout.ms", 10_000, "request.timeout.ms", 5_000, "linger.ms", 0)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("small-messages", new byte[2000]))
+                            .get())
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(RecordTooLargeException.class);
-            assertThat(producer.send(new ProducerRecord<>("small-messages", new byte[100])).get().offset())
+                    .cause()
+                    .isInstanceOf(RecordTooLargeException.class);
+            assertThat(producer.send(new ProducerRecord<>("small-messages", new byte[100]))
+                            .get()
+                            .offset())
                     .isEqualTo(1L);
         }
         assertBrokerServes(BROKER.port());
@@ -96,30 +103,32 @@ class ProduceValidationTest {
     void shouldStoreIdempotentBatchOnceWhenSentTwiceAndRefuseSequenceGap() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             createTopic(client, "idempotent-raw", Map.of());
-            final InitProducerIdResponseData init = client.roundTrip(new InitProducerIdRequestData()
-                    .setTransactionalId(null).setTransactionTimeoutMs(-1), (short) 4);
+            final InitProducerIdResponseData init = client.roundTrip(
+                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(-1), (short) 4);
             assertThat(init.errorCode()).isZero();
             final long producerId = init.producerId();
             assertThat(producerId).isNotNegative();
             assertThat(init.producerEpoch()).isZero();
 
-            final ProduceResponseData.PartitionProduceResponse first = produce(client, "idempotent-raw",
-                    idempotent(producerId, 0, "a", "b"));
-            final ProduceResponseData.PartitionProduceResponse second = produce(client, "idempotent-raw",
-                    idempotent(producerId, 0, "a", "b"));
+            final ProduceResponseData.PartitionProduceResponse first =
+                    produce(client, "idempotent-raw", idempotent(producerId, 0, "a", "b"));
+            final ProduceResponseData.PartitionProduceResponse second =
+                    produce(client, "idempotent-raw", idempotent(producerId, 0, "a", "b"));
             assertThat(first.errorCode()).isZero();
             assertThat(second.errorCode()).as("duplicate answered as success").isZero();
             assertThat(second.baseOffset()).as("duplicate's base offset").isEqualTo(first.baseOffset());
-            assertThat(latestOffset(client, "idempotent-raw")).as("log end after the duplicate").isEqualTo(2L);
+            assertThat(latestOffset(client, "idempotent-raw"))
+                    .as("log end after the duplicate")
+                    .isEqualTo(2L);
             assertThat(values(fetch(client, "idempotent-raw", 0))).containsExactly("a", "b");
 
-            final ProduceResponseData.PartitionProduceResponse gap = produce(client, "idempotent-raw",
-                    idempotent(producerId, 5, "c"));
+            final ProduceResponseData.PartitionProduceResponse gap =
+                    produce(client, "idempotent-raw", idempotent(producerId, 5, "c"));
             assertThat(gap.errorCode()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code());
             assertThat(latestOffset(client, "idempotent-raw")).isEqualTo(2L);
 
-            final ProduceResponseData.PartitionProduceResponse next = produce(client, "idempotent-raw",
-                    idempotent(producerId, 2, "c"));
+            final ProduceResponseData.PartitionProduceResponse next =
+                    produce(client, "idempotent-raw", idempotent(producerId, 2, "c"));
             assertThat(next.errorCode()).isZero();
             assertThat(next.baseOffset()).isEqualTo(2L);
         }
@@ -137,15 +146,18 @@ class ProduceValidationTest {
     static void createTopic(final WireClient client, final String name, final Map<String, String> configs)
             throws Exception {
         final CreateTopicsResponseData response = client.roundTrip(Requests.createTopic(name, 1, configs), (short) 7);
-        final CreateTopicsResponseData.CreatableTopicResult result = response.topics().find(name);
-        assertThat(result.errorCode()).as("create %s: %s", name, result.errorMessage()).isZero();
+        final CreateTopicsResponseData.CreatableTopicResult result =
+                response.topics().find(name);
+        assertThat(result.errorCode())
+                .as("create %s: %s", name, result.errorMessage())
+                .isZero();
     }
 
     /** One batch to partition 0 of {@code topic} (by name, v12); the partition's answer. */
-    static ProduceResponseData.PartitionProduceResponse produce(final WireClient client, final String topic,
-                                                                final MemoryRecords records) throws Exception {
-        final ProduceResponseData response = client.roundTrip(
-                Requests.produce(topic, null, records, PRODUCE_VERSION), PRODUCE_VERSION);
+    static ProduceResponseData.PartitionProduceResponse produce(
+            final WireClient client, final String topic, final MemoryRecords records) throws Exception {
+        final ProduceResponseData response =
+                client.roundTrip(Requests.produce(topic, null, records, PRODUCE_VERSION), PRODUCE_VERSION);
         return response.responses().iterator().next().partitionResponses().get(0);
     }
 
@@ -153,15 +165,16 @@ class ProduceValidationTest {
     static long latestOffset(final WireClient client, final String topic) throws Exception {
         final ListOffsetsResponseData response = client.roundTrip(
                 Requests.listOffsets(topic, ListOffsetsRequest.LATEST_TIMESTAMP), LIST_OFFSETS_VERSION);
-        final ListOffsetsResponseData.ListOffsetsPartitionResponse p = response.topics().get(0).partitions().get(0);
+        final ListOffsetsResponseData.ListOffsetsPartitionResponse p =
+                response.topics().get(0).partitions().get(0);
         assertThat(p.errorCode()).isZero();
         return p.offset();
     }
 
-    private static FetchResponseData.PartitionData fetch(final WireClient client, final String topic,
-                                                         final long offset) throws Exception {
-        final FetchResponseData response = client.roundTrip(
-                Requests.fetch(topic, null, offset, FETCH_VERSION), FETCH_VERSION);
+    private static FetchResponseData.PartitionData fetch(final WireClient client, final String topic, final long offset)
+            throws Exception {
+        final FetchResponseData response =
+                client.roundTrip(Requests.fetch(topic, null, offset, FETCH_VERSION), FETCH_VERSION);
         assertThat(response.errorCode()).isZero();
         return response.responses().get(0).partitions().get(0);
     }

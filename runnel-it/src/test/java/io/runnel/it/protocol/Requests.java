@@ -20,8 +20,7 @@ final class Requests {
     /** The first Produce and Fetch versions that name topics by id rather than by name. */
     static final short FIRST_TOPIC_ID_VERSION = 13;
 
-    private Requests() {
-    }
+    private Requests() {}
 
     static MetadataRequestData metadata(final String topic, final boolean allowAutoCreate) {
         final MetadataRequestData data = new MetadataRequestData().setAllowAutoTopicCreation(allowAutoCreate);
@@ -29,12 +28,16 @@ final class Requests {
         return data;
     }
 
-    static CreateTopicsRequestData createTopic(final String name, final int partitions,
-                                               final Map<String, String> configs) {
+    static CreateTopicsRequestData createTopic(
+            final String name, final int partitions, final Map<String, String> configs) {
         final CreateTopicsRequestData.CreatableTopic topic = new CreateTopicsRequestData.CreatableTopic()
-                .setName(name).setNumPartitions(partitions).setReplicationFactor((short) 1);
-        configs.forEach((k, v) -> topic.configs().add(
-                new CreateTopicsRequestData.CreatableTopicConfig().setName(k).setValue(v)));
+                .setName(name)
+                .setNumPartitions(partitions)
+                .setReplicationFactor((short) 1);
+        configs.forEach((k, v) -> topic.configs()
+                .add(new CreateTopicsRequestData.CreatableTopicConfig()
+                        .setName(k)
+                        .setValue(v)));
         final CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(10_000);
         data.topics().add(topic);
         return data;
@@ -49,16 +52,19 @@ final class Requests {
     }
 
     /** One batch to partition 0, acks=all; by name below v13, by {@code topicId} from v13. */
-    static ProduceRequestData produce(final String topic, final Uuid topicId, final MemoryRecords records,
-                                      final short version) {
+    static ProduceRequestData produce(
+            final String topic, final Uuid topicId, final MemoryRecords records, final short version) {
         final ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData();
         if (version >= FIRST_TOPIC_ID_VERSION) {
             topicData.setTopicId(topicId);
         } else {
             topicData.setName(topic);
         }
-        topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
-        final ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000);
+        topicData
+                .partitionData()
+                .add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
+        final ProduceRequestData data =
+                new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000);
         data.topicData().add(topicData);
         return data;
     }
@@ -68,22 +74,36 @@ final class Requests {
         return fetch(topic, topicId, offset, version, 0, 1);
     }
 
-    static FetchRequestData fetch(final String topic, final Uuid topicId, final long offset, final short version,
-                                  final int maxWaitMs, final int minBytes) {
+    static FetchRequestData fetch(
+            final String topic,
+            final Uuid topicId,
+            final long offset,
+            final short version,
+            final int maxWaitMs,
+            final int minBytes) {
         final FetchRequestData.FetchTopic fetchTopic = new FetchRequestData.FetchTopic();
         if (version >= FIRST_TOPIC_ID_VERSION) {
             fetchTopic.setTopicId(topicId);
         } else {
             fetchTopic.setTopic(topic);
         }
-        fetchTopic.partitions().add(new FetchRequestData.FetchPartition()
-                .setPartition(0).setFetchOffset(offset).setPartitionMaxBytes(1 << 20).setCurrentLeaderEpoch(-1)
-                .setLogStartOffset(-1));
+        fetchTopic
+                .partitions()
+                .add(new FetchRequestData.FetchPartition()
+                        .setPartition(0)
+                        .setFetchOffset(offset)
+                        .setPartitionMaxBytes(1 << 20)
+                        .setCurrentLeaderEpoch(-1)
+                        .setLogStartOffset(-1));
         final FetchRequestData data = new FetchRequestData()
                 .setReplicaId(FetchRequest.CONSUMER_REPLICA_ID)
-                .setMaxWaitMs(maxWaitMs).setMinBytes(minBytes).setMaxBytes(1 << 20)
-                .setSessionId(0).setSessionEpoch(-1)
-                .setForgottenTopicsData(new ArrayList<>()).setRackId("");
+                .setMaxWaitMs(maxWaitMs)
+                .setMinBytes(minBytes)
+                .setMaxBytes(1 << 20)
+                .setSessionId(0)
+                .setSessionEpoch(-1)
+                .setForgottenTopicsData(new ArrayList<>())
+                .setRackId("");
         data.topics().add(fetchTopic);
         return data;
     }
@@ -91,8 +111,11 @@ final class Requests {
     /** ListOffsets for partition 0 at the given target timestamp (earliest -2, latest -1). */
     static ListOffsetsRequestData listOffsets(final String topic, final long timestamp) {
         final ListOffsetsRequestData.ListOffsetsTopic t = new ListOffsetsRequestData.ListOffsetsTopic().setName(topic);
-        t.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition()
-                .setPartitionIndex(0).setTimestamp(timestamp).setCurrentLeaderEpoch(-1));
+        t.partitions()
+                .add(new ListOffsetsRequestData.ListOffsetsPartition()
+                        .setPartitionIndex(0)
+                        .setTimestamp(timestamp)
+                        .setCurrentLeaderEpoch(-1));
         return new ListOffsetsRequestData().setReplicaId(-1).setTopics(new ArrayList<>(List.of(t)));
     }
 }

@@ -47,12 +47,14 @@ class TopicErrorTest {
     void shouldAnswerInvalidTopicWhenCreateTopicsNameIsInvalid(final String name) throws Exception {
         try (TestBroker broker = TestBroker.start(dir)) {
             try (WireClient client = WireClient.connect(broker.port())) {
-                final CreateTopicsResponseData response = client.roundTrip(
-                        Requests.createTopic(name, 1, Map.of()), (short) 7);
+                final CreateTopicsResponseData response =
+                        client.roundTrip(Requests.createTopic(name, 1, Map.of()), (short) 7);
                 assertThat(response.topics()).hasSize(1);
-                final CreateTopicsResponseData.CreatableTopicResult result = response.topics().iterator().next();
+                final CreateTopicsResponseData.CreatableTopicResult result =
+                        response.topics().iterator().next();
                 assertThat(result.name()).isEqualTo(name);
-                assertThat(result.errorCode()).as("error for \"%s\"", name)
+                assertThat(result.errorCode())
+                        .as("error for \"%s\"", name)
                         .isEqualTo(Errors.INVALID_TOPIC_EXCEPTION.code());
             }
             assertBrokerServes(broker.port());
@@ -61,12 +63,16 @@ class TopicErrorTest {
 
     @Test
     void shouldRaiseInvalidTopicExceptionWhenAdminCreatesInvalidTopic() throws Exception {
-        try (TestBroker broker = TestBroker.start(dir); Admin admin = broker.admin()) {
+        try (TestBroker broker = TestBroker.start(dir);
+                Admin admin = broker.admin()) {
             for (final String name : List.of("bad/name", "..", NAME_TOO_LONG)) {
-                assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get())
+                assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic(name, 1, (short) 1)))
+                                .all()
+                                .get())
                         .as("creating \"%s\"", name)
                         .isInstanceOf(ExecutionException.class)
-                        .cause().isInstanceOf(InvalidTopicException.class);
+                        .cause()
+                        .isInstanceOf(InvalidTopicException.class);
             }
             assertThat(admin.listTopics().names().get()).isEmpty();
             assertBrokerServes(broker.port());
@@ -76,11 +82,12 @@ class TopicErrorTest {
     @Test
     void shouldAnswerUnknownTopicWhenProducingToMissingTopicWithAutoCreateDisabled() throws Exception {
         try (TestBroker broker = TestBroker.start(dir, "auto.create.topics.enable", "false");
-             WireClient client = WireClient.connect(broker.port())) {
+                WireClient client = WireClient.connect(broker.port())) {
             final short version = 12;
-            final ProduceResponseData produced = client.roundTrip(
-                    Requests.produce("missing", null, Requests.records("x"), version), version);
-            final ProduceResponseData.TopicProduceResponse topic = produced.responses().iterator().next();
+            final ProduceResponseData produced =
+                    client.roundTrip(Requests.produce("missing", null, Requests.records("x"), version), version);
+            final ProduceResponseData.TopicProduceResponse topic =
+                    produced.responses().iterator().next();
             assertThat(topic.name()).isEqualTo("missing");
             assertThat(topic.partitionResponses().get(0).errorCode())
                     .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -90,20 +97,29 @@ class TopicErrorTest {
                     .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             final MetadataResponseData again = client.roundTrip(Requests.metadata("missing", true), (short) 12);
             assertThat(again.topics().find("missing").errorCode())
-                    .as("still missing: auto-creation is off").isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    .as("still missing: auto-creation is off")
+                    .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
     }
 
     @Test
     void shouldAnswerUnknownTopicOrPartitionWhenDeletingRecordsOfAMissingPartition() throws Exception {
         try (TestBroker broker = TestBroker.start(dir, "auto.create.topics.enable", "false");
-             WireClient client = WireClient.connect(broker.port())) {
+                WireClient client = WireClient.connect(broker.port())) {
             ProduceValidationTest.createTopic(client, "present", Map.of());
             final DeleteRecordsRequestData request = new DeleteRecordsRequestData().setTimeoutMs(1000);
-            request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName("present").setPartitions(
-                    List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(7).setOffset(0))));
-            request.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName("missing").setPartitions(
-                    List.of(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0))));
+            request.topics()
+                    .add(new DeleteRecordsRequestData.DeleteRecordsTopic()
+                            .setName("present")
+                            .setPartitions(List.of(new DeleteRecordsRequestData.DeleteRecordsPartition()
+                                    .setPartitionIndex(7)
+                                    .setOffset(0))));
+            request.topics()
+                    .add(new DeleteRecordsRequestData.DeleteRecordsTopic()
+                            .setName("missing")
+                            .setPartitions(List.of(new DeleteRecordsRequestData.DeleteRecordsPartition()
+                                    .setPartitionIndex(0)
+                                    .setOffset(0))));
             final DeleteRecordsResponseData response = client.roundTrip(request, (short) 2);
             for (final String topic : List.of("present", "missing")) {
                 final DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
@@ -118,24 +134,27 @@ class TopicErrorTest {
     @Test
     void shouldCreateTopicWhenMetadataAsksForMissingTopicWithAutoCreateEnabled() throws Exception {
         try (TestBroker broker = TestBroker.start(dir, "auto.create.topics.enable", "true", "num.partitions", "2");
-             WireClient client = WireClient.connect(broker.port())) {
-            final MetadataResponseData notAllowed = client.roundTrip(
-                    Requests.metadata("not-allowed", false), (short) 12);
+                WireClient client = WireClient.connect(broker.port())) {
+            final MetadataResponseData notAllowed =
+                    client.roundTrip(Requests.metadata("not-allowed", false), (short) 12);
             assertThat(notAllowed.topics().find("not-allowed").errorCode())
-                    .as("request with allow_auto_topic_creation=false").isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+                    .as("request with allow_auto_topic_creation=false")
+                    .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
 
             final MetadataResponseData first = client.roundTrip(Requests.metadata("auto", true), (short) 12);
             // Kafka answers LEADER_NOT_AVAILABLE while the new topic's leader is elected; Runnel may already be done.
             assertThat(first.topics().find("auto").errorCode())
                     .isIn(Errors.NONE.code(), Errors.LEADER_NOT_AVAILABLE.code());
             final MetadataResponseData second = client.roundTrip(Requests.metadata("auto", true), (short) 12);
-            final MetadataResponseData.MetadataResponseTopic topic = second.topics().find("auto");
+            final MetadataResponseData.MetadataResponseTopic topic =
+                    second.topics().find("auto");
             assertThat(topic.errorCode()).isZero();
             assertThat(topic.partitions()).hasSize(2);
-            assertThat(topic.partitions()).allSatisfy(p -> assertThat(p.leaderId()).isEqualTo(1));
+            assertThat(topic.partitions())
+                    .allSatisfy(p -> assertThat(p.leaderId()).isEqualTo(1));
 
-            final MetadataResponseData stillAbsent = client.roundTrip(
-                    Requests.metadata("not-allowed", false), (short) 12);
+            final MetadataResponseData stillAbsent =
+                    client.roundTrip(Requests.metadata("not-allowed", false), (short) 12);
             assertThat(stillAbsent.topics().find("not-allowed").errorCode())
                     .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
@@ -144,18 +163,22 @@ class TopicErrorTest {
     @Test
     void shouldAnswerOffsetOutOfRangeWhenFetchingPastLogEnd() throws Exception {
         try (TestBroker broker = TestBroker.start(dir);
-             WireClient client = WireClient.connect(broker.port())) {
+                WireClient client = WireClient.connect(broker.port())) {
             ProduceValidationTest.createTopic(client, "ends", Map.of());
             final short version = 12;
             assertThat(fetch(client, "ends", 1, version).errorCode())
-                    .as("fetch at 1 from an empty log").isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
+                    .as("fetch at 1 from an empty log")
+                    .isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
             client.roundTrip(Requests.produce("ends", null, Requests.records("a", "b", "c"), version), version);
-            assertThat(fetch(client, "ends", 3, version).errorCode()).as("fetch at the log end").isZero();
-            assertThat(fetch(client, "ends", 4, version).errorCode()).as("fetch at log end + 1")
+            assertThat(fetch(client, "ends", 3, version).errorCode())
+                    .as("fetch at the log end")
+                    .isZero();
+            assertThat(fetch(client, "ends", 4, version).errorCode())
+                    .as("fetch at log end + 1")
                     .isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
-            assertThat(fetch(client, "ends", 1000, version).errorCode())
-                    .isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
-            assertThat(fetch(client, "ends", -5, version).errorCode()).as("negative fetch offset")
+            assertThat(fetch(client, "ends", 1000, version).errorCode()).isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
+            assertThat(fetch(client, "ends", -5, version).errorCode())
+                    .as("negative fetch offset")
                     .isEqualTo(Errors.OFFSET_OUT_OF_RANGE.code());
             assertBrokerServes(broker.port());
 
@@ -164,17 +187,18 @@ class TopicErrorTest {
                 consumer.assign(List.of(tp));
                 consumer.seek(tp, 100);
                 assertThatThrownBy(() -> {
-                    final long deadline = System.nanoTime() + 10_000_000_000L;
-                    while (System.nanoTime() < deadline) {
-                        consumer.poll(Duration.ofMillis(200));
-                    }
-                }).isInstanceOf(OffsetOutOfRangeException.class);
+                            final long deadline = System.nanoTime() + 10_000_000_000L;
+                            while (System.nanoTime() < deadline) {
+                                consumer.poll(Duration.ofMillis(200));
+                            }
+                        })
+                        .isInstanceOf(OffsetOutOfRangeException.class);
             }
         }
     }
 
-    private static FetchResponseData.PartitionData fetch(final WireClient client, final String topic,
-                                                         final long offset, final short version) throws Exception {
+    private static FetchResponseData.PartitionData fetch(
+            final WireClient client, final String topic, final long offset, final short version) throws Exception {
         final FetchResponseData response = client.roundTrip(Requests.fetch(topic, null, offset, version), version);
         assertThat(response.errorCode()).isZero();
         return response.responses().get(0).partitions().get(0);

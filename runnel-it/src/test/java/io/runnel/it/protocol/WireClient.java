@@ -102,10 +102,13 @@ final class WireClient implements AutoCloseable {
         in.readFully(bytes);
         final ByteBuffer buffer = ByteBuffer.wrap(bytes);
         final ResponseHeader header = ResponseHeader.parse(buffer, key.responseHeaderVersion(version));
-        assertThat(header.correlationId()).as("correlation id of the %s v%d response", key, version)
+        assertThat(header.correlationId())
+                .as("correlation id of the %s v%d response", key, version)
                 .isEqualTo(correlationId);
         final AbstractResponse response = AbstractResponse.parseResponse(key, new ByteBufferAccessor(buffer), version);
-        assertThat(buffer.remaining()).as("bytes left after the %s v%d response body", key, version).isZero();
+        assertThat(buffer.remaining())
+                .as("bytes left after the %s v%d response body", key, version)
+                .isZero();
         return response;
     }
 
@@ -131,8 +134,8 @@ final class WireClient implements AutoCloseable {
         } catch (EOFException | SocketException e) {
             return true;
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("the broker neither answered nor closed the connection within "
-                    + READ_TIMEOUT_MS + " ms", e);
+            throw new AssertionError(
+                    "the broker neither answered nor closed the connection within " + READ_TIMEOUT_MS + " ms", e);
         }
     }
 
@@ -159,10 +162,17 @@ final class WireClient implements AutoCloseable {
     static void assertBrokerServes(final int port) throws IOException {
         try (WireClient client = connect(port)) {
             final short version = ApiKeys.API_VERSIONS.latestVersion();
-            final ApiVersionsResponseData response = client.roundTrip(new ApiVersionsRequestData()
-                    .setClientSoftwareName("runnel-test").setClientSoftwareVersion("1.0"), version);
-            assertThat(response.errorCode()).as("ApiVersions error on a fresh connection").isZero();
-            assertThat(response.apiKeys()).as("APIs advertised on a fresh connection").isNotEmpty();
+            final ApiVersionsResponseData response = client.roundTrip(
+                    new ApiVersionsRequestData()
+                            .setClientSoftwareName("runnel-test")
+                            .setClientSoftwareVersion("1.0"),
+                    version);
+            assertThat(response.errorCode())
+                    .as("ApiVersions error on a fresh connection")
+                    .isZero();
+            assertThat(response.apiKeys())
+                    .as("APIs advertised on a fresh connection")
+                    .isNotEmpty();
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.Objects;
  * broker's dynamic configs ({@code DYNAMIC_BROKER_CONFIG}), the cluster-wide dynamic default
  * ({@code DYNAMIC_DEFAULT_BROKER_CONFIG}), then the static properties the broker started with.
  */
-public record BrokerConfigLayers(Map<String, String> perBroker, Map<String, String> clusterDefault,
-                                 Map<String, String> staticProperties) {
+public record BrokerConfigLayers(
+        Map<String, String> perBroker, Map<String, String> clusterDefault, Map<String, String> staticProperties) {
     public BrokerConfigLayers {
         perBroker = Map.copyOf(perBroker);
         clusterDefault = Map.copyOf(clusterDefault);
@@ -25,10 +25,14 @@ public record BrokerConfigLayers(Map<String, String> perBroker, Map<String, Stri
      * @param dynamic the metadata image's dynamic broker configs by resource name ({@code ""} = cluster default)
      * @param brokerId this broker
      */
-    public static BrokerConfigLayers of(final Map<String, Map<String, String>> dynamic, final int brokerId,
-                                        final Map<String, String> staticProperties) {
+    public static BrokerConfigLayers of(
+            final Map<String, Map<String, String>> dynamic,
+            final int brokerId,
+            final Map<String, String> staticProperties) {
         Objects.requireNonNull(dynamic, "dynamic");
-        return new BrokerConfigLayers(dynamic.getOrDefault(Integer.toString(brokerId), Map.of()),
-            dynamic.getOrDefault("", Map.of()), staticProperties);
+        return new BrokerConfigLayers(
+                dynamic.getOrDefault(Integer.toString(brokerId), Map.of()),
+                dynamic.getOrDefault("", Map.of()),
+                staticProperties);
     }
 }

@@ -1,7 +1,6 @@
 package io.runnel.metadata.config;
 
 import io.runnel.metadata.Nullable;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +28,7 @@ public final class BrokerDynamicConfigs {
         DYNAMIC = Collections.unmodifiableMap(byName);
     }
 
-    private BrokerDynamicConfigs() {
-    }
+    private BrokerDynamicConfigs() {}
 
     /** Every dynamic broker config name, in name order. */
     public static Iterable<String> names() {
@@ -62,8 +60,9 @@ public final class BrokerDynamicConfigs {
             }
             final String problem = def.validate(entry.getValue());
             if (problem != null) {
-                errors.put(entry.getKey(), problem.replace("configuration " + def.name(),
-                    "configuration " + entry.getKey()));
+                errors.put(
+                        entry.getKey(),
+                        problem.replace("configuration " + def.name(), "configuration " + entry.getKey()));
             }
         }
         return errors;

@@ -1,7 +1,6 @@
 package io.runnel.metadata.config;
 
 import io.runnel.metadata.Nullable;
-
 import java.util.List;
 import java.util.Set;
 
@@ -12,7 +11,8 @@ public interface ConfigValidator {
     ConfigValidator ANY = value -> null;
 
     /** @return why {@code value} is invalid, or null if it is valid */
-    @Nullable String problem(Object value);
+    @Nullable
+    String problem(Object value);
 
     /** A number no smaller than {@code min}. */
     static ConfigValidator atLeast(final Number min) {

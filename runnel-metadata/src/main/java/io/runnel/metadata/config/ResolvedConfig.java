@@ -1,11 +1,9 @@
 package io.runnel.metadata.config;
 
 import io.runnel.metadata.Nullable;
-
+import java.util.List;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
-
-import java.util.List;
 
 /**
  * The effective value of one topic config and where it came from, as DescribeConfigs and
@@ -13,8 +11,14 @@ import java.util.List;
  * the first entry is the one in effect (broker values appear as written, e.g. in hours).
  */
 public record ResolvedConfig(
-    String name, @Nullable String value, ConfigSource source, ConfigType type, boolean sensitive, boolean readOnly,
-    String documentation, List<ConfigSynonym> synonyms) {
+        String name,
+        @Nullable String value,
+        ConfigSource source,
+        ConfigType type,
+        boolean sensitive,
+        boolean readOnly,
+        String documentation,
+        List<ConfigSynonym> synonyms) {
     public ResolvedConfig {
         synonyms = List.copyOf(synonyms);
     }

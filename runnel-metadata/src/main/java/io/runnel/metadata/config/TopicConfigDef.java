@@ -1,21 +1,24 @@
 package io.runnel.metadata.config;
 
 import io.runnel.metadata.Nullable;
-
-import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * One topic-level config: its type, default (as Kafka writes it), validator, a one-line
  * description and the broker properties that set its default, highest priority first.
  */
 public record TopicConfigDef(
-    String name, ConfigType type, String defaultValue, ConfigValidator validator, String documentation,
-    boolean sensitive, List<BrokerSynonym> synonyms) {
+        String name,
+        ConfigType type,
+        String defaultValue,
+        ConfigValidator validator,
+        String documentation,
+        boolean sensitive,
+        List<BrokerSynonym> synonyms) {
 
     public TopicConfigDef {
         Objects.requireNonNull(name, "name");

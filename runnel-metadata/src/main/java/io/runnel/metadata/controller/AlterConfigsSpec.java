@@ -2,7 +2,6 @@ package io.runnel.metadata.controller;
 
 import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.record.ConfigResourceType;
-
 import java.util.List;
 import java.util.Objects;
 

@@ -1,13 +1,11 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.Nullable;
-
-import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.protocol.Errors;
-
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.Errors;
 
 /** A Kafka error code with an optional message, as a response carries it per topic or partition. */
 public record ApiError(Errors error, @Nullable String message) {

@@ -11,16 +11,6 @@ import io.runnel.metadata.image.TopicImage;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.ConfigResourceType;
 import io.runnel.metadata.record.MetadataRecord;
-
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.InvalidConfigurationException;
-import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.internals.Topic;
-import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +21,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * Validates AlterConfigs and IncrementalAlterConfigs against an image and turns what passes into
@@ -67,8 +65,8 @@ final class ConfigAlterations {
      * @param incremental true for IncrementalAlterConfigs, false for the legacy full replacement
      * @param policies the operator's policies, asked last
      */
-    ConfigAlterations(final MetadataImage current, final int brokerId, final boolean incremental,
-                      final Policies policies) {
+    ConfigAlterations(
+            final MetadataImage current, final int brokerId, final boolean incremental, final Policies policies) {
         this.current = current;
         this.brokerId = brokerId;
         this.incremental = incremental;
@@ -85,8 +83,7 @@ final class ConfigAlterations {
         for (final AlterConfigsSpec spec : specs) {
             ApiError error;
             if (occurrences.get(key(spec)) > 1) {
-                error = ApiError.of(Errors.INVALID_REQUEST,
-                    "Each resource must appear at most once.");
+                error = ApiError.of(Errors.INVALID_REQUEST, "Each resource must appear at most once.");
             } else {
                 try {
                     records.addAll(alter(spec));
@@ -132,8 +129,8 @@ final class ConfigAlterations {
         if (topic == null) {
             throw new UnknownTopicOrPartitionException("The topic '" + topicName + "' does not exist.");
         }
-        policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.TOPIC, topicName),
-            askedFor(spec, before, altered, false));
+        policies.checkAlterConfig(
+                new ConfigResource(ConfigResource.Type.TOPIC, topicName), askedFor(spec, before, altered, false));
         return records(ConfigResourceType.TOPIC, topicName, altered);
     }
 
@@ -148,17 +145,19 @@ final class ConfigAlterations {
                 throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
             }
             if (id != brokerId) {
-                throw new InvalidRequestException("Unexpected broker id, expected " + brokerId + ", but received " + name);
+                throw new InvalidRequestException(
+                        "Unexpected broker id, expected " + brokerId + ", but received " + name);
             }
         }
         final Map<String, String> before = current.brokerConfigs().getOrDefault(name, Map.of());
-        final Map<String, @Nullable String> altered = changes(before, spec.changes(), BrokerDynamicConfigs::topicConfigOf);
+        final Map<String, @Nullable String> altered =
+                changes(before, spec.changes(), BrokerDynamicConfigs::topicConfigOf);
         final Map<String, String> errors = BrokerDynamicConfigs.validate(after(before, altered));
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors.values().iterator().next());
         }
-        policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.BROKER, name),
-            askedFor(spec, before, altered, true));
+        policies.checkAlterConfig(
+                new ConfigResource(ConfigResource.Type.BROKER, name), askedFor(spec, before, altered, true));
         return records(ConfigResourceType.BROKER, name, altered);
     }
 
@@ -167,9 +166,11 @@ final class ConfigAlterations {
      * value changes, with its new value (null: deleted); for a broker every config it names, changed or not
      * (Kafka writes a broker's unchanged values again to make brokers reload them).
      */
-    private static Map<String, @Nullable String> askedFor(final AlterConfigsSpec spec, final Map<String, String> before,
-                                                          final Map<String, @Nullable String> altered,
-                                                          final boolean everyNamed) {
+    private static Map<String, @Nullable String> askedFor(
+            final AlterConfigsSpec spec,
+            final Map<String, String> before,
+            final Map<String, @Nullable String> altered,
+            final boolean everyNamed) {
         final Map<String, @Nullable String> asked = new HashMap<>();
         for (final ConfigChange change : spec.changes()) {
             if (altered.containsKey(change.name())) {
@@ -181,19 +182,22 @@ final class ConfigAlterations {
         return asked;
     }
 
-    private Map<String, @Nullable String> changes(final Map<String, String> before, final List<ConfigChange> changes,
-                                                  final Function<String, @Nullable TopicConfigDef> defs) {
+    private Map<String, @Nullable String> changes(
+            final Map<String, String> before,
+            final List<ConfigChange> changes,
+            final Function<String, @Nullable TopicConfigDef> defs) {
         return incremental ? incrementalChanges(before, changes, defs) : replacementChanges(before, changes);
     }
 
-    private static Map<String, String> after(final Map<String, String> before, final Map<String, @Nullable String> altered) {
+    private static Map<String, String> after(
+            final Map<String, String> before, final Map<String, @Nullable String> altered) {
         final Map<String, String> after = new TreeMap<>(before);
         altered.forEach((name, value) -> {
             if (value == null) {
                 after.remove(name);
             } else if (value.length() > MAX_VALUE_LENGTH) {
                 throw new InvalidConfigurationException("The configuration value cannot be added because it exceeds "
-                    + "the maximum value size of " + MAX_VALUE_LENGTH + " bytes.");
+                        + "the maximum value size of " + MAX_VALUE_LENGTH + " bytes.");
             } else {
                 after.put(name, value);
             }
@@ -201,8 +205,8 @@ final class ConfigAlterations {
         return after;
     }
 
-    private static List<MetadataRecord> records(final ConfigResourceType type, final String resourceName,
-                                                final Map<String, @Nullable String> altered) {
+    private static List<MetadataRecord> records(
+            final ConfigResourceType type, final String resourceName, final Map<String, @Nullable String> altered) {
         final List<MetadataRecord> out = new ArrayList<>(altered.size());
         altered.forEach((name, value) -> out.add(new ConfigRecord(type, resourceName, name, value)));
         return out;
@@ -230,8 +234,9 @@ final class ConfigAlterations {
 
     /** Name to new value (null: delete) for every config whose dynamic value changes. */
     private static Map<String, @Nullable String> incrementalChanges(
-        final Map<String, String> before, final List<ConfigChange> changes,
-        final Function<String, @Nullable TopicConfigDef> defs) {
+            final Map<String, String> before,
+            final List<ConfigChange> changes,
+            final Function<String, @Nullable TopicConfigDef> defs) {
         final Map<String, @Nullable String> altered = new LinkedHashMap<>();
         for (final ConfigChange change : changes) {
             final String name = change.name();
@@ -252,11 +257,14 @@ final class ConfigAlterations {
      * Kafka's list arithmetic: elements are split on commas, not trimmed; APPEND skips elements already there,
      * SUBTRACT removes every one named; an absent value starts from the config's default.
      */
-    private static String editList(final @Nullable TopicConfigDef def, final String name,
-                                   final @Nullable String currentValue, final ConfigChange change) {
+    private static String editList(
+            final @Nullable TopicConfigDef def,
+            final String name,
+            final @Nullable String currentValue,
+            final ConfigChange change) {
         if (def == null || def.type() != ConfigType.LIST) {
-            throw new InvalidConfigurationException("Can't " + change.operation() + " to key " + name
-                + " because its type is not LIST.");
+            throw new InvalidConfigurationException(
+                    "Can't " + change.operation() + " to key " + name + " because its type is not LIST.");
         }
         final List<String> elements = split(currentValue != null ? currentValue : def.defaultValue());
         for (final String element : Objects.requireNonNull(change.value()).split(",")) {
@@ -282,8 +290,8 @@ final class ConfigAlterations {
     }
 
     /** Every named config set to its value, every other dynamic config deleted. */
-    private static Map<String, @Nullable String> replacementChanges(final Map<String, String> before,
-                                                                    final List<ConfigChange> changes) {
+    private static Map<String, @Nullable String> replacementChanges(
+            final Map<String, String> before, final List<ConfigChange> changes) {
         final Map<String, @Nullable String> altered = new LinkedHashMap<>();
         final Set<String> named = new HashSet<>();
         for (final ConfigChange change : changes) {

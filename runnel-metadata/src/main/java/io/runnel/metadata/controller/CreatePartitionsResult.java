@@ -1,5 +1,4 @@
 package io.runnel.metadata.controller;
 
 /** The outcome for one topic of a CreatePartitions request. */
-public record CreatePartitionsResult(String topic, ApiError error) {
-}
+public record CreatePartitionsResult(String topic, ApiError error) {}

@@ -1,7 +1,6 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.Nullable;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,7 +11,8 @@ import java.util.Objects;
  * placing the new ones on {@code assignments} (one replica list per new partition) or, when null,
  * on the controller's choice of brokers.
  */
-public record CreatePartitionsSpec(String topic, int totalCount, @Nullable List<List<Integer>> assignments) {
+public record CreatePartitionsSpec(
+        String topic, int totalCount, @Nullable List<List<Integer>> assignments) {
     public CreatePartitionsSpec {
         Objects.requireNonNull(topic, "topic");
         if (assignments != null) {

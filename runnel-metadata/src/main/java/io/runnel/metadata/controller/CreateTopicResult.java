@@ -1,12 +1,10 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.config.ResolvedConfig;
-
-import org.apache.kafka.common.Uuid;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The outcome for one topic of a CreateTopics request. On error, {@code topicId} is
@@ -14,8 +12,12 @@ import java.util.Map;
  * also has the zero id, since nothing was created.
  */
 public record CreateTopicResult(
-    String name, ApiError error, Uuid topicId, int numPartitions, short replicationFactor,
-    Map<String, ResolvedConfig> configs) {
+        String name,
+        ApiError error,
+        Uuid topicId,
+        int numPartitions,
+        short replicationFactor,
+        Map<String, ResolvedConfig> configs) {
 
     public CreateTopicResult {
         configs = Collections.unmodifiableMap(new LinkedHashMap<>(configs));

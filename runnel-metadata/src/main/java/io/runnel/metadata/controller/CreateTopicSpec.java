@@ -1,7 +1,6 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.Nullable;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,14 +15,17 @@ import java.util.TreeMap;
  * ids) is not empty. Config values may be null only to be rejected, as Kafka does.
  */
 public record CreateTopicSpec(
-    String name, int numPartitions, short replicationFactor, Map<Integer, List<Integer>> assignments,
-    Map<String, @Nullable String> configs) {
+        String name,
+        int numPartitions,
+        short replicationFactor,
+        Map<Integer, List<Integer>> assignments,
+        Map<String, @Nullable String> configs) {
 
     public CreateTopicSpec {
         Objects.requireNonNull(name, "name");
         final Map<Integer, List<Integer>> copy = new TreeMap<>();
-        assignments.forEach((partition, replicas) -> copy.put(partition, replicas == null ? List.of()
-            : Collections.unmodifiableList(new ArrayList<>(replicas))));
+        assignments.forEach((partition, replicas) -> copy.put(
+                partition, replicas == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(replicas))));
         assignments = Collections.unmodifiableMap(copy);
         configs = Collections.unmodifiableMap(new LinkedHashMap<>(configs));
     }

@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Kafka answers an item named twice in one request with INVALID_REQUEST for that item; this finds them. */
 final class Duplicates {
-    private Duplicates() {
-    }
+    private Duplicates() {}
 
     /** Distinct items in first-seen order, each mapped to whether it appeared more than once. */
     static <T> Map<T, Boolean> distinctWithDuplicates(final Collection<T> items) {

@@ -7,11 +7,6 @@ import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
-
-import org.apache.kafka.common.Uuid;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single writer of the metadata log, and the owner of the image its committed records make.
@@ -98,13 +96,18 @@ public final class MetadataController implements AutoCloseable {
      *     policies ({@code create.topic.policy.class.name}, {@code alter.config.policy.class.name})
      * @throws org.apache.kafka.common.config.ConfigException when a policy class cannot be loaded or configured
      */
-    public MetadataController(final MetadataLog log, final BrokerRegistration self, final int defaultNumPartitions,
-                              final short defaultReplicationFactor, final Map<String, String> brokerProperties) {
+    public MetadataController(
+            final MetadataLog log,
+            final BrokerRegistration self,
+            final int defaultNumPartitions,
+            final short defaultReplicationFactor,
+            final Map<String, String> brokerProperties) {
         if (defaultNumPartitions < 1) {
             throw new IllegalArgumentException("num.partitions must be at least 1, was " + defaultNumPartitions);
         }
         if (defaultReplicationFactor < 1) {
-            throw new IllegalArgumentException("default.replication.factor must be at least 1, was " + defaultReplicationFactor);
+            throw new IllegalArgumentException(
+                    "default.replication.factor must be at least 1, was " + defaultReplicationFactor);
         }
         this.log = Objects.requireNonNull(log, "log");
         this.self = Objects.requireNonNull(self, "self");
@@ -127,8 +130,8 @@ public final class MetadataController implements AutoCloseable {
             }
             log.replay(this::apply);
             if (image.lastOffset() != log.lastOffset()) {
-                throw new IllegalStateException("Replayed up to offset " + image.lastOffset()
-                    + " but the log ends at " + log.lastOffset());
+                throw new IllegalStateException(
+                        "Replayed up to offset " + image.lastOffset() + " but the log ends at " + log.lastOffset());
             }
             synchronized (applyLock) {
                 publishing = true;
@@ -139,11 +142,16 @@ public final class MetadataController implements AutoCloseable {
                 records.add(new ClusterIdRecord(Uuid.randomUuid().toString()));
             }
             if (!self.equals(image.brokers().get(self.brokerId()))) {
-                records.add(new RegisterBrokerRecord(self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
+                records.add(new RegisterBrokerRecord(
+                        self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
             }
             commit(records);
-            LOG.info("Metadata controller started: cluster {}, broker {}, {} topic(s), last offset {}",
-                image.clusterId(), self.brokerId(), image.topicsByName().size(), image.lastOffset());
+            LOG.info(
+                    "Metadata controller started: cluster {}, broker {}, {} topic(s), last offset {}",
+                    image.clusterId(),
+                    self.brokerId(),
+                    image.topicsByName().size(),
+                    image.lastOffset());
             return image;
         });
     }
@@ -184,12 +192,18 @@ public final class MetadataController implements AutoCloseable {
      * request order; the topics that pass are created together in one batch, unless
      * {@code validateOnly}, which writes nothing.
      */
-    public CompletableFuture<List<CreateTopicResult>> createTopics(final List<CreateTopicSpec> topics,
-                                                                   final boolean validateOnly) {
+    public CompletableFuture<List<CreateTopicResult>> createTopics(
+            final List<CreateTopicSpec> topics, final boolean validateOnly) {
         final List<CreateTopicSpec> specs = List.copyOf(topics);
         return runCommand("createTopics", () -> {
-            final TopicCreations creations = new TopicCreations(image, validateOnly, self.brokerId(), defaultNumPartitions,
-                defaultReplicationFactor, brokerProperties, policies);
+            final TopicCreations creations = new TopicCreations(
+                    image,
+                    validateOnly,
+                    self.brokerId(),
+                    defaultNumPartitions,
+                    defaultReplicationFactor,
+                    brokerProperties,
+                    policies);
             final List<CreateTopicResult> results = creations.run(specs);
             return new Outcome<>(results, creations.records());
         });
@@ -207,8 +221,8 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** Adds partitions to existing topics; one result per distinct topic, in request order. */
-    public CompletableFuture<List<CreatePartitionsResult>> createPartitions(final List<CreatePartitionsSpec> topics,
-                                                                           final boolean validateOnly) {
+    public CompletableFuture<List<CreatePartitionsResult>> createPartitions(
+            final List<CreatePartitionsSpec> topics, final boolean validateOnly) {
         final List<CreatePartitionsSpec> specs = List.copyOf(topics);
         return runCommand("createPartitions", () -> {
             final PartitionCreations creations = new PartitionCreations(image);
@@ -223,7 +237,8 @@ public final class MetadataController implements AutoCloseable {
      */
     public CompletableFuture<Long> allocateProducerIds(final int count) {
         if (count < 1) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("count must be at least 1, was " + count));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("count must be at least 1, was " + count));
         }
         return runCommand("allocateProducerIds", () -> {
             final long first = image.nextProducerId();
@@ -239,8 +254,8 @@ public final class MetadataController implements AutoCloseable {
      * configs. One result per spec, in order; see {@link ConfigAlterations} for the checks. The resources that
      * pass are written together in one batch, unless {@code validateOnly}, which writes nothing.
      */
-    public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(final List<AlterConfigsSpec> resources,
-                                                                              final boolean validateOnly) {
+    public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(
+            final List<AlterConfigsSpec> resources, final boolean validateOnly) {
         final List<AlterConfigsSpec> specs = List.copyOf(resources);
         return runCommand("incrementalAlterConfigs", () -> alterConfigsCommand(specs, true, validateOnly));
     }
@@ -249,15 +264,14 @@ public final class MetadataController implements AutoCloseable {
      * Legacy AlterConfigs: each resource's dynamic configs become exactly the ones given (every change is a
      * SET; configs not named are deleted). Otherwise as {@link #incrementalAlterConfigs}.
      */
-    public CompletableFuture<List<AlterConfigsResult>> alterConfigs(final List<AlterConfigsSpec> resources,
-                                                                   final boolean validateOnly) {
+    public CompletableFuture<List<AlterConfigsResult>> alterConfigs(
+            final List<AlterConfigsSpec> resources, final boolean validateOnly) {
         final List<AlterConfigsSpec> specs = List.copyOf(resources);
         return runCommand("alterConfigs", () -> alterConfigsCommand(specs, false, validateOnly));
     }
 
-    private Outcome<List<AlterConfigsResult>> alterConfigsCommand(final List<AlterConfigsSpec> specs,
-                                                                  final boolean incremental,
-                                                                  final boolean validateOnly) {
+    private Outcome<List<AlterConfigsResult>> alterConfigsCommand(
+            final List<AlterConfigsSpec> specs, final boolean incremental, final boolean validateOnly) {
         final ConfigAlterations alterations = new ConfigAlterations(image, self.brokerId(), incremental, policies);
         final List<AlterConfigsResult> results = alterations.run(specs);
         return new Outcome<>(results, validateOnly ? List.of() : alterations.records());
@@ -281,8 +295,7 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** A command's answer and the records that make it true (empty: nothing to write). */
-    private record Outcome<T>(T result, List<MetadataRecord> records) {
-    }
+    private record Outcome<T>(T result, List<MetadataRecord> records) {}
 
     private <T> CompletableFuture<T> runCommand(final String name, final Supplier<Outcome<T>> command) {
         return submit(name, () -> {
@@ -326,8 +339,8 @@ public final class MetadataController implements AutoCloseable {
         }
         final long lastOffset = awaitCommitted(log.propose(records));
         if (lastOffset != expected.lastOffset()) {
-            throw new IllegalStateException("Metadata log assigned offset " + lastOffset + " but the image expected "
-                + expected.lastOffset());
+            throw new IllegalStateException(
+                    "Metadata log assigned offset " + lastOffset + " but the image expected " + expected.lastOffset());
         }
     }
 
@@ -360,7 +373,7 @@ public final class MetadataController implements AutoCloseable {
             }
             if (next.lastOffset() != lastOffset) {
                 throw new IllegalStateException("Metadata log committed a batch ending at offset " + lastOffset
-                    + " but the image applied it up to " + next.lastOffset());
+                        + " but the image applied it up to " + next.lastOffset());
             }
             image = next;
             if (publishing) {
@@ -371,7 +384,8 @@ public final class MetadataController implements AutoCloseable {
         }
     }
 
-    private static void notifyListener(final MetadataListener listener, final MetadataImage previous, final MetadataImage next) {
+    private static void notifyListener(
+            final MetadataListener listener, final MetadataImage previous, final MetadataImage next) {
         try {
             listener.onImage(previous, next);
         } catch (final RuntimeException e) {

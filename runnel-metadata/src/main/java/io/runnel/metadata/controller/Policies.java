@@ -1,7 +1,9 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.Nullable;
-
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
@@ -10,10 +12,6 @@ import org.apache.kafka.server.policy.AlterConfigPolicy;
 import org.apache.kafka.server.policy.CreateTopicPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The operator's own rules for admin requests, Kafka's plug-ins by Kafka's names: a {@link CreateTopicPolicy}
@@ -39,7 +37,8 @@ final class Policies implements AutoCloseable {
 
     /** The policies {@code brokerProperties} name; a class that cannot be loaded fails the broker's start. */
     static Policies load(final Map<String, String> brokerProperties) {
-        final CreateTopicPolicy createTopic = instantiate(brokerProperties, CREATE_TOPIC_POLICY, CreateTopicPolicy.class);
+        final CreateTopicPolicy createTopic =
+                instantiate(brokerProperties, CREATE_TOPIC_POLICY, CreateTopicPolicy.class);
         final AlterConfigPolicy alterConfig;
         try {
             alterConfig = instantiate(brokerProperties, ALTER_CONFIG_POLICY, AlterConfigPolicy.class);
@@ -51,7 +50,7 @@ final class Policies implements AutoCloseable {
     }
 
     private static <T extends org.apache.kafka.common.Configurable & AutoCloseable> @Nullable T instantiate(
-        final Map<String, String> brokerProperties, final String name, final Class<T> type) {
+            final Map<String, String> brokerProperties, final String name, final Class<T> type) {
         final String className = brokerProperties.get(name);
         if (className == null || className.isBlank()) {
             return null;
@@ -79,13 +78,15 @@ final class Policies implements AutoCloseable {
      * Asks the create-topic policy about one topic: with {@code assignments} null, the partition count and
      * replication factor it will get; with them, null for both, as Kafka passes a manual assignment.
      */
-    void checkCreateTopic(final String topic, final @Nullable Integer numPartitions,
-                          final @Nullable Short replicationFactor,
-                          final @Nullable Map<Integer, List<Integer>> assignments,
-                          final Map<String, String> configs) {
+    void checkCreateTopic(
+            final String topic,
+            final @Nullable Integer numPartitions,
+            final @Nullable Short replicationFactor,
+            final @Nullable Map<Integer, List<Integer>> assignments,
+            final Map<String, String> configs) {
         if (createTopic != null) {
-            final CreateTopicPolicy.RequestMetadata request =
-                new CreateTopicPolicy.RequestMetadata(topic, numPartitions, replicationFactor, assignments, configs);
+            final CreateTopicPolicy.RequestMetadata request = new CreateTopicPolicy.RequestMetadata(
+                    topic, numPartitions, replicationFactor, assignments, configs);
             call(CREATE_TOPIC_POLICY, () -> createTopic.validate(request));
         }
     }
@@ -102,7 +103,7 @@ final class Policies implements AutoCloseable {
         try {
             check.run();
         } catch (final ApiException e) {
-            throw e;   // PolicyViolationException above all: the policy's answer
+            throw e; // PolicyViolationException above all: the policy's answer
         } catch (final RuntimeException e) {
             LOG.error("The {} failed", policy, e);
             throw new UnknownServerException("The " + policy + " failed; see the broker's log");

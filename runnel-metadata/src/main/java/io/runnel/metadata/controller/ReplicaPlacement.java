@@ -1,33 +1,35 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.image.MetadataImage;
-
-import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
-import org.apache.kafka.common.errors.InvalidReplicationFactorException;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 
 /**
  * Where new partitions' replicas go, and the checks on a replica list a request gives, shared by
  * {@link TopicCreations} and {@link PartitionCreations}. Stateless.
  */
 final class ReplicaPlacement {
-    private ReplicaPlacement() {
-    }
+    private ReplicaPlacement() {}
 
     /**
      * Round-robin placement over the registered brokers in id order: partition p's replicas start
      * at broker index (start + p), where start depends on the topic name, so leaders spread.
      */
-    static List<List<Integer>> place(final List<Integer> brokerIds, final String topic, final int firstPartition,
-                                     final int count, final int replicationFactor) {
+    static List<List<Integer>> place(
+            final List<Integer> brokerIds,
+            final String topic,
+            final int firstPartition,
+            final int count,
+            final int replicationFactor) {
         if (replicationFactor > brokerIds.size()) {
             throw new InvalidReplicationFactorException("Unable to replicate the partition " + replicationFactor
-                + " time(s): The target replication factor of " + replicationFactor + " cannot be reached because only "
-                + brokerIds.size() + " broker(s) are registered.");
+                    + " time(s): The target replication factor of " + replicationFactor
+                    + " cannot be reached because only "
+                    + brokerIds.size() + " broker(s) are registered.");
         }
         final int n = brokerIds.size();
         final int start = Math.floorMod(topic.hashCode(), n);
@@ -44,20 +46,23 @@ final class ReplicaPlacement {
 
     static void validateReplicas(final MetadataImage current, final List<Integer> replicas) {
         if (replicas.isEmpty()) {
-            throw new InvalidReplicaAssignmentException("The manual partition assignment includes an empty replica list.");
+            throw new InvalidReplicaAssignmentException(
+                    "The manual partition assignment includes an empty replica list.");
         }
         final Set<Integer> distinct = new HashSet<>();
         for (final Integer broker : replicas) {
             if (broker == null) {
-                throw new InvalidReplicaAssignmentException("The manual partition assignment includes a null broker id.");
+                throw new InvalidReplicaAssignmentException(
+                        "The manual partition assignment includes a null broker id.");
             }
             if (!distinct.add(broker)) {
                 throw new InvalidReplicaAssignmentException(
-                    "The manual partition assignment includes the partition with duplicate replicas " + replicas + ".");
+                        "The manual partition assignment includes the partition with duplicate replicas " + replicas
+                                + ".");
             }
             if (!current.brokers().containsKey(broker)) {
                 throw new InvalidReplicaAssignmentException("The manual partition assignment includes broker " + broker
-                    + ", but no such broker is registered.");
+                        + ", but no such broker is registered.");
             }
         }
     }

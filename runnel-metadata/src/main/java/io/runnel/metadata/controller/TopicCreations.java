@@ -1,5 +1,7 @@
 package io.runnel.metadata.controller;
 
+import static io.runnel.metadata.controller.MetadataController.MAX_PARTITIONS_PER_TOPIC;
+
 import io.runnel.metadata.config.BrokerConfigLayers;
 import io.runnel.metadata.config.TopicConfigs;
 import io.runnel.metadata.image.MetadataImage;
@@ -8,7 +10,13 @@ import io.runnel.metadata.record.ConfigResourceType;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.PartitionRecord;
 import io.runnel.metadata.record.TopicRecord;
-
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
@@ -21,16 +29,6 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import static io.runnel.metadata.controller.MetadataController.MAX_PARTITIONS_PER_TOPIC;
 
 /**
  * Validates CreateTopics against an image with Kafka's controller checks and turns the topics that pass into
@@ -60,9 +58,14 @@ final class TopicCreations {
      * @param brokerProperties the broker's static properties, a layer of the effective configs returned
      * @param policies the operator's policies, asked last
      */
-    TopicCreations(final MetadataImage current, final boolean validateOnly, final int brokerId,
-                   final int defaultNumPartitions, final short defaultReplicationFactor,
-                   final Map<String, String> brokerProperties, final Policies policies) {
+    TopicCreations(
+            final MetadataImage current,
+            final boolean validateOnly,
+            final int brokerId,
+            final int defaultNumPartitions,
+            final short defaultReplicationFactor,
+            final Map<String, String> brokerProperties,
+            final Policies policies) {
         this.current = current;
         this.validateOnly = validateOnly;
         this.brokerId = brokerId;
@@ -89,8 +92,8 @@ final class TopicCreations {
                 continue;
             }
             if (occurrences.get(spec.name()) > 1) {
-                results.add(CreateTopicResult.failed(spec.name(), ApiError.of(
-                    Errors.INVALID_REQUEST, "Duplicate topic name.")));
+                results.add(CreateTopicResult.failed(
+                        spec.name(), ApiError.of(Errors.INVALID_REQUEST, "Duplicate topic name.")));
                 continue;
             }
             try {
@@ -117,9 +120,8 @@ final class TopicCreations {
         if (collidesWith != null) {
             throw new InvalidTopicException("Topic '" + name + "' collides with existing topic: " + collidesWith);
         }
-        final List<List<Integer>> assignment = spec.assignments().isEmpty()
-            ? placeReplicas(spec)
-            : manualAssignment(spec);
+        final List<List<Integer>> assignment =
+                spec.assignments().isEmpty() ? placeReplicas(spec) : manualAssignment(spec);
         final Map<String, String> errors = TopicConfigs.validate(spec.configs());
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(errors.values().iterator().next());
@@ -138,9 +140,14 @@ final class TopicCreations {
             }
             configs.forEach((key, value) -> records.add(new ConfigRecord(ConfigResourceType.TOPIC, name, key, value)));
         }
-        return new CreateTopicResult(name, ApiError.NONE, topicId, assignment.size(),
-            (short) assignment.get(0).size(), TopicConfigs.resolve(configs,
-            BrokerConfigLayers.of(current.brokerConfigs(), brokerId, brokerProperties)));
+        return new CreateTopicResult(
+                name,
+                ApiError.NONE,
+                topicId,
+                assignment.size(),
+                (short) assignment.get(0).size(),
+                TopicConfigs.resolve(
+                        configs, BrokerConfigLayers.of(current.brokerConfigs(), brokerId, brokerProperties)));
     }
 
     /**
@@ -155,7 +162,8 @@ final class TopicCreations {
             policies.checkAlterConfig(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()), configs);
         }
         if (spec.assignments().isEmpty()) {
-            policies.checkCreateTopic(spec.name(), assignment.size(), (short) assignment.get(0).size(), null, configs);
+            policies.checkCreateTopic(
+                    spec.name(), assignment.size(), (short) assignment.get(0).size(), null, configs);
         } else {
             policies.checkCreateTopic(spec.name(), null, null, spec.assignments(), configs);
         }
@@ -168,12 +176,13 @@ final class TopicCreations {
         }
         if (numPartitions > MAX_PARTITIONS_PER_TOPIC) {
             throw new InvalidPartitionsException("Number of partitions " + numPartitions + " exceeds the maximum of "
-                + MAX_PARTITIONS_PER_TOPIC + ".");
+                    + MAX_PARTITIONS_PER_TOPIC + ".");
         }
-        final short replicationFactor = spec.replicationFactor() == -1 ? defaultReplicationFactor : spec.replicationFactor();
+        final short replicationFactor =
+                spec.replicationFactor() == -1 ? defaultReplicationFactor : spec.replicationFactor();
         if (replicationFactor < 1) {
             throw new InvalidReplicationFactorException(
-                "Replication factor must be larger than 0, or -1 to use the default value.");
+                    "Replication factor must be larger than 0, or -1 to use the default value.");
         }
         return ReplicaPlacement.place(brokerIds, spec.name(), 0, numPartitions, replicationFactor);
     }
@@ -181,29 +190,29 @@ final class TopicCreations {
     private List<List<Integer>> manualAssignment(final CreateTopicSpec spec) {
         if (spec.numPartitions() != -1) {
             throw new InvalidRequestException(
-                "A manual partition assignment was specified, but numPartitions was not set to -1.");
+                    "A manual partition assignment was specified, but numPartitions was not set to -1.");
         }
         if (spec.replicationFactor() != -1) {
             throw new InvalidRequestException(
-                "A manual partition assignment was specified, but replication factor was not set to -1.");
+                    "A manual partition assignment was specified, but replication factor was not set to -1.");
         }
         final Map<Integer, List<Integer>> assignments = spec.assignments();
         if (assignments.size() > MAX_PARTITIONS_PER_TOPIC) {
             throw new InvalidPartitionsException("Number of partitions " + assignments.size()
-                + " exceeds the maximum of " + MAX_PARTITIONS_PER_TOPIC + ".");
+                    + " exceeds the maximum of " + MAX_PARTITIONS_PER_TOPIC + ".");
         }
         final List<List<Integer>> result = new ArrayList<>(assignments.size());
         for (int p = 0; p < assignments.size(); p++) {
             final List<Integer> replicas = assignments.get(p);
             if (replicas == null) {
                 throw new InvalidReplicaAssignmentException(
-                    "Partitions in the manual partition assignment must be a contiguous sequence starting at 0; "
-                        + "partition " + p + " is missing.");
+                        "Partitions in the manual partition assignment must be a contiguous sequence starting at 0; "
+                                + "partition " + p + " is missing.");
             }
             ReplicaPlacement.validateReplicas(current, replicas);
             if (!result.isEmpty() && result.get(0).size() != replicas.size()) {
                 throw new InvalidReplicaAssignmentException(
-                    "All partitions in the manual partition assignment must have the same number of replicas.");
+                        "All partitions in the manual partition assignment must have the same number of replicas.");
             }
             result.add(replicas);
         }

@@ -4,17 +4,15 @@ import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.image.TopicImage;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RemoveTopicRecord;
-
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.UnknownTopicIdException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Validates DeleteTopics against an image and turns the topics found into {@link RemoveTopicRecord}s. A topic
@@ -33,34 +31,43 @@ final class TopicDeletions {
     /** One result per distinct name and per distinct id, in request order; the records are in {@link #records()}. */
     DeleteTopicsResult run(final List<String> names, final List<Uuid> ids) {
         final List<DeleteTopicResult> byName = new ArrayList<>();
-        for (final Map.Entry<String, Boolean> entry : Duplicates.distinctWithDuplicates(names).entrySet()) {
+        for (final Map.Entry<String, Boolean> entry :
+                Duplicates.distinctWithDuplicates(names).entrySet()) {
             final String name = entry.getKey();
             if (entry.getValue()) {
-                byName.add(new DeleteTopicResult(name, Uuid.ZERO_UUID,
-                    ApiError.fromThrowable(new InvalidRequestException("Duplicate topic name."))));
+                byName.add(new DeleteTopicResult(
+                        name,
+                        Uuid.ZERO_UUID,
+                        ApiError.fromThrowable(new InvalidRequestException("Duplicate topic name."))));
                 continue;
             }
             final TopicImage topic = current.topic(name);
             if (topic == null) {
-                byName.add(new DeleteTopicResult(name, Uuid.ZERO_UUID,
-                    ApiError.fromThrowable(new UnknownTopicOrPartitionException("Topic " + name + " does not exist."))));
+                byName.add(new DeleteTopicResult(
+                        name,
+                        Uuid.ZERO_UUID,
+                        ApiError.fromThrowable(
+                                new UnknownTopicOrPartitionException("Topic " + name + " does not exist."))));
                 continue;
             }
             toDelete.add(topic.id());
             byName.add(new DeleteTopicResult(name, topic.id(), ApiError.NONE));
         }
         final List<DeleteTopicResult> byId = new ArrayList<>();
-        for (final Map.Entry<Uuid, Boolean> entry : Duplicates.distinctWithDuplicates(ids).entrySet()) {
+        for (final Map.Entry<Uuid, Boolean> entry :
+                Duplicates.distinctWithDuplicates(ids).entrySet()) {
             final Uuid id = entry.getKey();
             if (entry.getValue()) {
-                byId.add(new DeleteTopicResult(null, id,
-                    ApiError.fromThrowable(new InvalidRequestException("Duplicate topic id."))));
+                byId.add(new DeleteTopicResult(
+                        null, id, ApiError.fromThrowable(new InvalidRequestException("Duplicate topic id."))));
                 continue;
             }
             final TopicImage topic = current.topic(id);
             if (topic == null) {
-                byId.add(new DeleteTopicResult(null, id,
-                    ApiError.fromThrowable(new UnknownTopicIdException("Topic id " + id + " does not exist."))));
+                byId.add(new DeleteTopicResult(
+                        null,
+                        id,
+                        ApiError.fromThrowable(new UnknownTopicIdException("Topic id " + id + " does not exist."))));
                 continue;
             }
             toDelete.add(topic.id());

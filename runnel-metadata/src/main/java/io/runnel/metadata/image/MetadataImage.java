@@ -9,14 +9,12 @@ import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
 import io.runnel.metadata.record.RemoveTopicRecord;
 import io.runnel.metadata.record.TopicRecord;
-
-import org.apache.kafka.common.Uuid;
-
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
 
 /**
  * The cluster state after applying the metadata log up to {@link #lastOffset()}: an immutable
@@ -30,8 +28,7 @@ import java.util.TreeMap;
  */
 public final class MetadataImage {
     /** The image before any record: no cluster id, no brokers, no topics, last offset -1. */
-    public static final MetadataImage EMPTY = new MetadataImage(
-        null, Map.of(), Map.of(), Map.of(), Map.of(), 0L, -1L);
+    public static final MetadataImage EMPTY = new MetadataImage(null, Map.of(), Map.of(), Map.of(), Map.of(), 0L, -1L);
 
     private final @Nullable String clusterId;
     private final Map<Integer, BrokerRegistration> brokers;
@@ -41,13 +38,14 @@ public final class MetadataImage {
     private final long nextProducerId;
     private final long lastOffset;
 
-    private MetadataImage(final @Nullable String clusterId,
-                          final Map<Integer, BrokerRegistration> brokers,
-                          final Map<String, TopicImage> topicsByName,
-                          final Map<Uuid, TopicImage> topicsById,
-                          final Map<String, Map<String, String>> brokerConfigs,
-                          final long nextProducerId,
-                          final long lastOffset) {
+    private MetadataImage(
+            final @Nullable String clusterId,
+            final Map<Integer, BrokerRegistration> brokers,
+            final Map<String, TopicImage> topicsByName,
+            final Map<Uuid, TopicImage> topicsById,
+            final Map<String, Map<String, String>> brokerConfigs,
+            final long nextProducerId,
+            final long lastOffset) {
         this.clusterId = clusterId;
         this.brokers = brokers;
         this.topicsByName = topicsByName;
@@ -112,15 +110,25 @@ public final class MetadataImage {
         return switch (record) {
             case ClusterIdRecord r -> {
                 if (clusterId != null && !clusterId.equals(r.clusterId())) {
-                    throw new IllegalStateException("Cluster id is already " + clusterId + ", cannot change it to " + r.clusterId());
+                    throw new IllegalStateException(
+                            "Cluster id is already " + clusterId + ", cannot change it to " + r.clusterId());
                 }
-                yield new MetadataImage(r.clusterId(), brokers, topicsByName, topicsById, brokerConfigs, nextProducerId, offset);
+                yield new MetadataImage(
+                        r.clusterId(), brokers, topicsByName, topicsById, brokerConfigs, nextProducerId, offset);
             }
             case RegisterBrokerRecord r -> {
                 final Map<Integer, BrokerRegistration> next = new TreeMap<>(brokers);
-                next.put(r.brokerId(), new BrokerRegistration(r.brokerId(), r.host(), r.port(), r.listenerName(), r.rack()));
-                yield new MetadataImage(clusterId, Collections.unmodifiableMap(next), topicsByName, topicsById,
-                    brokerConfigs, nextProducerId, offset);
+                next.put(
+                        r.brokerId(),
+                        new BrokerRegistration(r.brokerId(), r.host(), r.port(), r.listenerName(), r.rack()));
+                yield new MetadataImage(
+                        clusterId,
+                        Collections.unmodifiableMap(next),
+                        topicsByName,
+                        topicsById,
+                        brokerConfigs,
+                        nextProducerId,
+                        offset);
             }
             case TopicRecord r -> {
                 if (topicsByName.containsKey(r.name())) {
@@ -128,57 +136,80 @@ public final class MetadataImage {
                 }
                 if (topicsById.containsKey(r.topicId())) {
                     throw new IllegalStateException("Topic id " + r.topicId() + " is already used by "
-                        + topicsById.get(r.topicId()).name());
+                            + topicsById.get(r.topicId()).name());
                 }
                 yield withTopic(null, new TopicImage(r.name(), r.topicId(), Map.of(), Map.of()), offset);
             }
             case PartitionRecord r -> {
                 final TopicImage topic = requireTopic(r.topicId());
                 if (r.partition() < 0) {
-                    throw new IllegalStateException("Negative partition index " + r.partition() + " for topic " + topic.name());
+                    throw new IllegalStateException(
+                            "Negative partition index " + r.partition() + " for topic " + topic.name());
                 }
                 final Map<Integer, PartitionImage> partitions = new HashMap<>(topic.partitions());
-                partitions.put(r.partition(),
-                    new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(), r.partitionEpoch()));
+                partitions.put(
+                        r.partition(),
+                        new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(), r.partitionEpoch()));
                 yield withTopic(topic, new TopicImage(topic.name(), topic.id(), partitions, topic.configs()), offset);
             }
-            case ConfigRecord r -> switch (r.type()) {
-                case TOPIC -> {
-                    final TopicImage topic = topicsByName.get(r.resourceName());
-                    if (topic == null) {
-                        throw new IllegalStateException("Config " + r.name() + " for unknown topic " + r.resourceName());
+            case ConfigRecord r ->
+                switch (r.type()) {
+                    case TOPIC -> {
+                        final TopicImage topic = topicsByName.get(r.resourceName());
+                        if (topic == null) {
+                            throw new IllegalStateException(
+                                    "Config " + r.name() + " for unknown topic " + r.resourceName());
+                        }
+                        yield withTopic(
+                                topic,
+                                new TopicImage(
+                                        topic.name(),
+                                        topic.id(),
+                                        topic.partitions(),
+                                        withEntry(topic.configs(), r.name(), r.value())),
+                                offset);
                     }
-                    yield withTopic(topic, new TopicImage(topic.name(), topic.id(), topic.partitions(),
-                        withEntry(topic.configs(), r.name(), r.value())), offset);
-                }
-                case BROKER -> {
-                    final Map<String, Map<String, String>> next = new TreeMap<>(brokerConfigs);
-                    final Map<String, String> configs = withEntry(brokerConfigs.getOrDefault(r.resourceName(), Map.of()),
-                        r.name(), r.value());
-                    if (configs.isEmpty()) {
-                        next.remove(r.resourceName());
-                    } else {
-                        next.put(r.resourceName(), configs);
+                    case BROKER -> {
+                        final Map<String, Map<String, String>> next = new TreeMap<>(brokerConfigs);
+                        final Map<String, String> configs =
+                                withEntry(brokerConfigs.getOrDefault(r.resourceName(), Map.of()), r.name(), r.value());
+                        if (configs.isEmpty()) {
+                            next.remove(r.resourceName());
+                        } else {
+                            next.put(r.resourceName(), configs);
+                        }
+                        yield new MetadataImage(
+                                clusterId,
+                                brokers,
+                                topicsByName,
+                                topicsById,
+                                Collections.unmodifiableMap(next),
+                                nextProducerId,
+                                offset);
                     }
-                    yield new MetadataImage(clusterId, brokers, topicsByName, topicsById,
-                        Collections.unmodifiableMap(next), nextProducerId, offset);
-                }
-            };
+                };
             case RemoveTopicRecord r -> {
                 final TopicImage topic = requireTopic(r.topicId());
                 final Map<String, TopicImage> byName = new TreeMap<>(topicsByName);
                 final Map<Uuid, TopicImage> byId = new HashMap<>(topicsById);
                 byName.remove(topic.name());
                 byId.remove(topic.id());
-                yield new MetadataImage(clusterId, brokers, Collections.unmodifiableMap(byName),
-                    Collections.unmodifiableMap(byId), brokerConfigs, nextProducerId, offset);
+                yield new MetadataImage(
+                        clusterId,
+                        brokers,
+                        Collections.unmodifiableMap(byName),
+                        Collections.unmodifiableMap(byId),
+                        brokerConfigs,
+                        nextProducerId,
+                        offset);
             }
             case ProducerIdsRecord r -> {
                 if (r.nextProducerId() <= nextProducerId) {
                     throw new IllegalStateException("Producer id block going backwards: next id " + r.nextProducerId()
-                        + " is not above " + nextProducerId);
+                            + " is not above " + nextProducerId);
                 }
-                yield new MetadataImage(clusterId, brokers, topicsByName, topicsById, brokerConfigs, r.nextProducerId(), offset);
+                yield new MetadataImage(
+                        clusterId, brokers, topicsByName, topicsById, brokerConfigs, r.nextProducerId(), offset);
             }
         };
     }
@@ -200,11 +231,18 @@ public final class MetadataImage {
         }
         byName.put(topic.name(), topic);
         byId.put(topic.id(), topic);
-        return new MetadataImage(clusterId, brokers, Collections.unmodifiableMap(byName),
-            Collections.unmodifiableMap(byId), brokerConfigs, nextProducerId, offset);
+        return new MetadataImage(
+                clusterId,
+                brokers,
+                Collections.unmodifiableMap(byName),
+                Collections.unmodifiableMap(byId),
+                brokerConfigs,
+                nextProducerId,
+                offset);
     }
 
-    private static Map<String, String> withEntry(final Map<String, String> map, final String key, final @Nullable String value) {
+    private static Map<String, String> withEntry(
+            final Map<String, String> map, final String key, final @Nullable String value) {
         final Map<String, String> next = new TreeMap<>(map);
         if (value == null) {
             next.remove(key);
@@ -222,9 +260,12 @@ public final class MetadataImage {
         if (!(o instanceof MetadataImage other)) {
             return false;
         }
-        return nextProducerId == other.nextProducerId && lastOffset == other.lastOffset
-            && Objects.equals(clusterId, other.clusterId) && brokers.equals(other.brokers)
-            && topicsByName.equals(other.topicsByName) && brokerConfigs.equals(other.brokerConfigs);
+        return nextProducerId == other.nextProducerId
+                && lastOffset == other.lastOffset
+                && Objects.equals(clusterId, other.clusterId)
+                && brokers.equals(other.brokers)
+                && topicsByName.equals(other.topicsByName)
+                && brokerConfigs.equals(other.brokerConfigs);
     }
 
     @Override
@@ -235,6 +276,6 @@ public final class MetadataImage {
     @Override
     public String toString() {
         return "MetadataImage(clusterId=" + clusterId + ", lastOffset=" + lastOffset + ", brokers=" + brokers.keySet()
-            + ", topics=" + topicsByName.keySet() + ", nextProducerId=" + nextProducerId + ")";
+                + ", topics=" + topicsByName.keySet() + ", nextProducerId=" + nextProducerId + ")";
     }
 }

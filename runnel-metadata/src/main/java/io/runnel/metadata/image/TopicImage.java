@@ -1,11 +1,10 @@
 package io.runnel.metadata.image;
 
-import org.apache.kafka.common.Uuid;
-
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A topic: its partitions by index (iterated in index order) and its dynamic config overrides

@@ -4,11 +4,6 @@ import io.runnel.metadata.Nullable;
 import io.runnel.metadata.record.MetadataCorruptionException;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.MetadataRecordSerde;
-
-import org.apache.kafka.common.errors.KafkaStorageException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -20,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link MetadataLog} in one file, {@code <dir>/metadata.log}, for a single-node cluster.
@@ -68,7 +66,8 @@ public final class LocalMetadataLog implements MetadataLog {
     private boolean failed;
     private boolean closed;
 
-    private LocalMetadataLog(final Path file, final FileChannel channel, final long endPosition, final long nextOffset) {
+    private LocalMetadataLog(
+            final Path file, final FileChannel channel, final long endPosition, final long nextOffset) {
         this.file = file;
         this.channel = channel;
         this.endPosition = endPosition;
@@ -86,13 +85,18 @@ public final class LocalMetadataLog implements MetadataLog {
         FileChannel channel = null;
         try {
             Files.createDirectories(dir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             final long size = channel.size();
             final long[] scanned = scan(channel, size, null);
             final long validBytes = scanned[0];
             if (validBytes < size) {
-                LOG.warn("Truncating {} from {} to {} bytes: torn or corrupt batch at position {}",
-                    file, size, validBytes, validBytes);
+                LOG.warn(
+                        "Truncating {} from {} to {} bytes: torn or corrupt batch at position {}",
+                        file,
+                        size,
+                        validBytes,
+                        validBytes);
                 channel.truncate(validBytes);
                 channel.force(true);
             }
@@ -192,7 +196,8 @@ public final class LocalMetadataLog implements MetadataLog {
             payloadSize += 4 + MetadataRecordSerde.sizeOf(record);
         }
         if (payloadSize > MAX_BATCH_BYTES) {
-            throw new IllegalArgumentException("Metadata batch of " + payloadSize + " bytes exceeds " + MAX_BATCH_BYTES);
+            throw new IllegalArgumentException(
+                    "Metadata batch of " + payloadSize + " bytes exceeds " + MAX_BATCH_BYTES);
         }
         final ByteBuffer buffer = ByteBuffer.allocate(BATCH_HEADER_BYTES + (int) payloadSize);
         buffer.putInt((int) payloadSize);
@@ -217,7 +222,7 @@ public final class LocalMetadataLog implements MetadataLog {
      * @return {bytes of valid batches, offset after the last valid record}
      */
     private static long[] scan(final FileChannel channel, final long limit, final @Nullable CommitListener listener)
-        throws IOException {
+            throws IOException {
         long position = 0;
         long nextOffset = 0;
         final ByteBuffer header = ByteBuffer.allocate(BATCH_HEADER_BYTES);
@@ -229,8 +234,9 @@ public final class LocalMetadataLog implements MetadataLog {
             readFully(channel, header, position);
             final int length = header.getInt(0);
             final int expectedCrc = header.getInt(4);
-            if (length < PAYLOAD_HEADER_BYTES || length > MAX_BATCH_BYTES
-                || limit - position - BATCH_HEADER_BYTES < length) {
+            if (length < PAYLOAD_HEADER_BYTES
+                    || length > MAX_BATCH_BYTES
+                    || limit - position - BATCH_HEADER_BYTES < length) {
                 break;
             }
             final ByteBuffer payload = ByteBuffer.allocate(length);
@@ -250,25 +256,26 @@ public final class LocalMetadataLog implements MetadataLog {
         return new long[] {position, nextOffset};
     }
 
-    private static List<MetadataRecord> decodePayload(final ByteBuffer payload, final long expectedBaseOffset,
-                                                      final long position) {
+    private static List<MetadataRecord> decodePayload(
+            final ByteBuffer payload, final long expectedBaseOffset, final long position) {
         try {
             payload.flip();
             final long baseOffset = payload.getLong();
             final int count = payload.getInt();
             if (baseOffset != expectedBaseOffset) {
-                throw new MetadataCorruptionException(
-                    "Batch at position " + position + " has base offset " + baseOffset + ", expected " + expectedBaseOffset);
+                throw new MetadataCorruptionException("Batch at position " + position + " has base offset " + baseOffset
+                        + ", expected " + expectedBaseOffset);
             }
             if (count <= 0 || count > payload.remaining() / 6) {
-                throw new MetadataCorruptionException("Batch at position " + position + " has invalid record count " + count);
+                throw new MetadataCorruptionException(
+                        "Batch at position " + position + " has invalid record count " + count);
             }
             final List<MetadataRecord> records = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 final int size = payload.getInt();
                 if (size < 2 || size > payload.remaining()) {
-                    throw new MetadataCorruptionException("Record " + i + " of batch at position " + position
-                        + " has invalid size " + size);
+                    throw new MetadataCorruptionException(
+                            "Record " + i + " of batch at position " + position + " has invalid size " + size);
                 }
                 final ByteBuffer slice = payload.slice(payload.position(), size);
                 payload.position(payload.position() + size);
@@ -276,15 +283,17 @@ public final class LocalMetadataLog implements MetadataLog {
             }
             if (payload.hasRemaining()) {
                 throw new MetadataCorruptionException(
-                    "Batch at position " + position + " has " + payload.remaining() + " byte(s) after its records");
+                        "Batch at position " + position + " has " + payload.remaining() + " byte(s) after its records");
             }
             return records;
         } catch (final BufferUnderflowException e) {
-            throw new MetadataCorruptionException("Batch at position " + position + " is truncated inside its checksum", e);
+            throw new MetadataCorruptionException(
+                    "Batch at position " + position + " is truncated inside its checksum", e);
         }
     }
 
-    private static void readFully(final FileChannel channel, final ByteBuffer buffer, final long position) throws IOException {
+    private static void readFully(final FileChannel channel, final ByteBuffer buffer, final long position)
+            throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
             final int read = channel.read(buffer, at);

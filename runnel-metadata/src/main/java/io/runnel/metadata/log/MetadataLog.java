@@ -1,7 +1,6 @@
 package io.runnel.metadata.log;
 
 import io.runnel.metadata.record.MetadataRecord;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

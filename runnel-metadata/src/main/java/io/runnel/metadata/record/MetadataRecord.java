@@ -9,6 +9,10 @@ package io.runnel.metadata.record;
  * {@code MetadataImage.apply}; the compiler finds the switches that need it.
  */
 public sealed interface MetadataRecord
-    permits ClusterIdRecord, RegisterBrokerRecord, TopicRecord, PartitionRecord, ConfigRecord,
-    RemoveTopicRecord, ProducerIdsRecord {
-}
+        permits ClusterIdRecord,
+                RegisterBrokerRecord,
+                TopicRecord,
+                PartitionRecord,
+                ConfigRecord,
+                RemoveTopicRecord,
+                ProducerIdsRecord {}

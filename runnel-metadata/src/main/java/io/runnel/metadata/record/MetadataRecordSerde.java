@@ -1,9 +1,6 @@
 package io.runnel.metadata.record;
 
 import io.runnel.metadata.Nullable;
-
-import org.apache.kafka.common.Uuid;
-
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -12,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.Uuid;
 
 /**
  * Binary form of a {@link MetadataRecord}. All integers are big-endian.
@@ -48,21 +46,22 @@ public final class MetadataRecordSerde {
     /** Every type is at version 0 so far. */
     public static final byte VERSION_0 = 0;
 
-    private MetadataRecordSerde() {
-    }
+    private MetadataRecordSerde() {}
 
     /** The encoded size of {@code record} in bytes. */
     public static int sizeOf(final MetadataRecord record) {
         final int header = 2;
-        return header + switch (record) {
-            case ClusterIdRecord r -> sizeOf(r.clusterId());
-            case RegisterBrokerRecord r -> 4 + sizeOf(r.host()) + 4 + sizeOf(r.listenerName()) + sizeOf(r.rack());
-            case TopicRecord r -> sizeOf(r.name()) + 16;
-            case PartitionRecord r -> 16 + 4 + sizeOf(r.replicas()) + sizeOf(r.isr()) + 12;
-            case ConfigRecord r -> 1 + sizeOf(r.resourceName()) + sizeOf(r.name()) + sizeOf(r.value());
-            case RemoveTopicRecord r -> 16;
-            case ProducerIdsRecord r -> 12;
-        };
+        return header
+                + switch (record) {
+                    case ClusterIdRecord r -> sizeOf(r.clusterId());
+                    case RegisterBrokerRecord r ->
+                        4 + sizeOf(r.host()) + 4 + sizeOf(r.listenerName()) + sizeOf(r.rack());
+                    case TopicRecord r -> sizeOf(r.name()) + 16;
+                    case PartitionRecord r -> 16 + 4 + sizeOf(r.replicas()) + sizeOf(r.isr()) + 12;
+                    case ConfigRecord r -> 1 + sizeOf(r.resourceName()) + sizeOf(r.name()) + sizeOf(r.value());
+                    case RemoveTopicRecord r -> 16;
+                    case ProducerIdsRecord r -> 12;
+                };
     }
 
     /** Encodes {@code record} into a new array of exactly {@link #sizeOf} bytes. */
@@ -134,8 +133,8 @@ public final class MetadataRecordSerde {
     public static MetadataRecord deserialize(final ByteBuffer buffer) {
         final MetadataRecord record = read(buffer);
         if (buffer.hasRemaining()) {
-            throw new MetadataCorruptionException(
-                buffer.remaining() + " byte(s) left over after " + record.getClass().getSimpleName());
+            throw new MetadataCorruptionException(buffer.remaining() + " byte(s) left over after "
+                    + record.getClass().getSimpleName());
         }
         return record;
     }
@@ -153,17 +152,26 @@ public final class MetadataRecordSerde {
                 throw new MetadataCorruptionException("Unknown metadata record type " + type);
             }
             if (version != VERSION_0) {
-                throw new MetadataCorruptionException("Unknown version " + version + " of metadata record type " + type);
+                throw new MetadataCorruptionException(
+                        "Unknown version " + version + " of metadata record type " + type);
             }
             return switch (type) {
                 case CLUSTER_ID_TYPE -> new ClusterIdRecord(readString(in));
-                case REGISTER_BROKER_TYPE -> new RegisterBrokerRecord(
-                    in.getInt(), readString(in), in.getInt(), readString(in), readNullableString(in));
+                case REGISTER_BROKER_TYPE ->
+                    new RegisterBrokerRecord(
+                            in.getInt(), readString(in), in.getInt(), readString(in), readNullableString(in));
                 case TOPIC_TYPE -> new TopicRecord(readString(in), readUuid(in));
-                case PARTITION_TYPE -> new PartitionRecord(
-                    readUuid(in), in.getInt(), readInts(in), readInts(in), in.getInt(), in.getInt(), in.getInt());
-                case CONFIG_TYPE -> new ConfigRecord(
-                    readResourceType(in), readString(in), readString(in), readNullableString(in));
+                case PARTITION_TYPE ->
+                    new PartitionRecord(
+                            readUuid(in),
+                            in.getInt(),
+                            readInts(in),
+                            readInts(in),
+                            in.getInt(),
+                            in.getInt(),
+                            in.getInt());
+                case CONFIG_TYPE ->
+                    new ConfigRecord(readResourceType(in), readString(in), readString(in), readNullableString(in));
                 case REMOVE_TOPIC_TYPE -> new RemoveTopicRecord(readUuid(in));
                 case PRODUCER_IDS_TYPE -> new ProducerIdsRecord(in.getInt(), in.getLong());
                 default -> throw new MetadataCorruptionException("Unknown metadata record type " + type);
@@ -189,7 +197,8 @@ public final class MetadataRecordSerde {
     private static int utf8Length(final String s) {
         final int length = s.getBytes(StandardCharsets.UTF_8).length;
         if (length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + length + " UTF-8 bytes is too long for a metadata record");
+            throw new IllegalArgumentException(
+                    "String of " + length + " UTF-8 bytes is too long for a metadata record");
         }
         return length;
     }
@@ -201,7 +210,8 @@ public final class MetadataRecordSerde {
         }
         final byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("String of " + bytes.length + " UTF-8 bytes is too long for a metadata record");
+            throw new IllegalArgumentException(
+                    "String of " + bytes.length + " UTF-8 bytes is too long for a metadata record");
         }
         out.putShort((short) bytes.length);
         out.put(bytes);
@@ -224,15 +234,17 @@ public final class MetadataRecordSerde {
             throw new MetadataCorruptionException("Negative string length " + length);
         }
         if (length > in.remaining()) {
-            throw new MetadataCorruptionException("String length " + length + " exceeds the " + in.remaining() + " byte(s) left");
+            throw new MetadataCorruptionException(
+                    "String length " + length + " exceeds the " + in.remaining() + " byte(s) left");
         }
         final ByteBuffer slice = in.slice(in.position(), length);
         in.position(in.position() + length);
         try {
-            final CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(slice);
+            final CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(slice);
             return chars.toString();
         } catch (final CharacterCodingException e) {
             throw new MetadataCorruptionException("Invalid UTF-8 in a metadata record string", e);
@@ -258,7 +270,8 @@ public final class MetadataRecordSerde {
     private static List<Integer> readInts(final ByteBuffer in) {
         final int count = in.getInt();
         if (count < 0 || count > in.remaining() / 4) {
-            throw new MetadataCorruptionException("Invalid int list length " + count + " with " + in.remaining() + " byte(s) left");
+            throw new MetadataCorruptionException(
+                    "Invalid int list length " + count + " with " + in.remaining() + " byte(s) left");
         }
         final List<Integer> ints = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

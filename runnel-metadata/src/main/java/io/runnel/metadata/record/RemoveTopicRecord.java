@@ -1,8 +1,7 @@
 package io.runnel.metadata.record;
 
-import org.apache.kafka.common.Uuid;
-
 import java.util.Objects;
+import org.apache.kafka.common.Uuid;
 
 /** Deletes a topic with its partitions and configs. */
 public record RemoveTopicRecord(Uuid topicId) implements MetadataRecord {

@@ -1,8 +1,7 @@
 package io.runnel.metadata.record;
 
-import org.apache.kafka.common.Uuid;
-
 import java.util.Objects;
+import org.apache.kafka.common.Uuid;
 
 /** Creates a topic; its partitions follow as {@link PartitionRecord}s. */
 public record TopicRecord(String name, Uuid topicId) implements MetadataRecord {

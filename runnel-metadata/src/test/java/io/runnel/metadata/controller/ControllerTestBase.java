@@ -1,20 +1,18 @@
 package io.runnel.metadata.controller;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.log.LocalMetadataLog;
 import io.runnel.metadata.log.MetadataLog;
-
-import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A controller on a {@link LocalMetadataLog} in a temporary directory, restarted on the same log
@@ -78,7 +76,8 @@ abstract class ControllerTestBase {
     }
 
     CreateTopicResult create(final CreateTopicSpec spec) {
-        final List<CreateTopicResult> results = controller.createTopics(List.of(spec), false).join();
+        final List<CreateTopicResult> results =
+                controller.createTopics(List.of(spec), false).join();
         assertThat(results).hasSize(1);
         return results.get(0);
     }

@@ -1,5 +1,7 @@
 package io.runnel.metadata.controller;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.log.AsyncMetadataLog;
@@ -7,20 +9,16 @@ import io.runnel.metadata.log.LocalMetadataLog;
 import io.runnel.metadata.log.MetadataLog;
 import io.runnel.metadata.record.ConfigResourceType;
 import io.runnel.metadata.record.RegisterBrokerRecord;
-
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The controller itself: startup, listeners, producer ids, and the order it proposes and applies in. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -75,7 +73,9 @@ class MetadataControllerTest extends ControllerTestBase {
     @Test
     void shouldPublishEveryNewImageToListeners() {
         final List<MetadataImage[]> seen = new CopyOnWriteArrayList<>();
-        controller.registerListener((previous, next) -> seen.add(new MetadataImage[] {previous, next})).join();
+        controller
+                .registerListener((previous, next) -> seen.add(new MetadataImage[] {previous, next}))
+                .join();
         final MetadataImage before = controller.image();
 
         create(CreateTopicSpec.of("orders", 1, (short) 1));
@@ -91,7 +91,10 @@ class MetadataControllerTest extends ControllerTestBase {
     @Test
     void shouldRunCommandsOnTheControllerThread() {
         final List<String> threads = new CopyOnWriteArrayList<>();
-        controller.registerListener((previous, next) -> threads.add(Thread.currentThread().getName())).join();
+        controller
+                .registerListener(
+                        (previous, next) -> threads.add(Thread.currentThread().getName()))
+                .join();
 
         assertThat(threads).containsExactly(MetadataController.THREAD_NAME);
     }
@@ -121,10 +124,10 @@ class MetadataControllerTest extends ControllerTestBase {
     @Test
     void shouldMapApiExceptionsAndHideInternalOnes() {
         assertThat(ApiError.fromThrowable(new java.util.concurrent.CompletionException(
-            new org.apache.kafka.common.errors.KafkaStorageException("disk")))).isEqualTo(
-            new ApiError(Errors.KAFKA_STORAGE_ERROR, "disk"));
-        assertThat(ApiError.fromThrowable(new IllegalStateException("secret"))).isEqualTo(
-            new ApiError(Errors.UNKNOWN_SERVER_ERROR, null));
+                        new org.apache.kafka.common.errors.KafkaStorageException("disk"))))
+                .isEqualTo(new ApiError(Errors.KAFKA_STORAGE_ERROR, "disk"));
+        assertThat(ApiError.fromThrowable(new IllegalStateException("secret")))
+                .isEqualTo(new ApiError(Errors.UNKNOWN_SERVER_ERROR, null));
     }
 
     @Test
@@ -161,7 +164,8 @@ class MetadataControllerTest extends ControllerTestBase {
         assertThat(log.pendingProposals()).isEqualTo(1);
         log.releaseCommits();
 
-        final List<Errors> errors = creates.stream().map(f -> f.join().get(0).error().error()).toList();
+        final List<Errors> errors =
+                creates.stream().map(f -> f.join().get(0).error().error()).toList();
 
         assertThat(errors.get(0)).isEqualTo(Errors.NONE);
         assertThat(errors.subList(1, errors.size())).containsOnly(Errors.TOPIC_ALREADY_EXISTS);
@@ -174,18 +178,23 @@ class MetadataControllerTest extends ControllerTestBase {
         final List<String> threads = new CopyOnWriteArrayList<>();
         final List<MetadataImage[]> seen = new CopyOnWriteArrayList<>();
         async.registerListener((previous, next) -> {
-            threads.add(Thread.currentThread().getName());
-            seen.add(new MetadataImage[] {previous, next});
-        }).join();
+                    threads.add(Thread.currentThread().getName());
+                    seen.add(new MetadataImage[] {previous, next});
+                })
+                .join();
 
         final CompletableFuture<List<CreateTopicResult>> created =
-            async.createTopics(List.of(CreateTopicSpec.of("a", 1, (short) 1)), false);
+                async.createTopics(List.of(CreateTopicSpec.of("a", 1, (short) 1)), false);
         final CompletableFuture<Long> producerIds = async.allocateProducerIds(10);
         final CompletableFuture<DeleteTopicsResult> deleted = async.deleteTopics(List.of("a"), List.of());
         CompletableFuture.allOf(created, producerIds, deleted).join();
 
-        assertThat(threads).containsExactly(MetadataController.THREAD_NAME, AsyncMetadataLog.THREAD_NAME,
-            AsyncMetadataLog.THREAD_NAME, AsyncMetadataLog.THREAD_NAME);
+        assertThat(threads)
+                .containsExactly(
+                        MetadataController.THREAD_NAME,
+                        AsyncMetadataLog.THREAD_NAME,
+                        AsyncMetadataLog.THREAD_NAME,
+                        AsyncMetadataLog.THREAD_NAME);
         for (int i = 1; i < seen.size(); i++) {
             assertThat(seen.get(i)[0]).isSameAs(seen.get(i - 1)[1]);
         }

@@ -1,13 +1,12 @@
 package io.runnel.metadata.controller;
 
-import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** CreatePartitions through the controller: {@link PartitionCreations}. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -16,8 +15,9 @@ class PartitionCreationsTest extends ControllerTestBase {
     void shouldAddPartitionsWhenCountGrows() {
         create(CreateTopicSpec.of("t", 1, (short) 1));
 
-        final List<CreatePartitionsResult> results = controller.createPartitions(
-            List.of(new CreatePartitionsSpec("t", 3, null)), false).join();
+        final List<CreatePartitionsResult> results = controller
+                .createPartitions(List.of(new CreatePartitionsSpec("t", 3, null)), false)
+                .join();
 
         assertError(results.get(0).error(), Errors.NONE);
         assertThat(controller.image().topic("t").partitions()).containsOnlyKeys(0, 1, 2);
@@ -28,7 +28,9 @@ class PartitionCreationsTest extends ControllerTestBase {
     void shouldFollowGivenAssignmentsWhenAddingPartitions() {
         create(CreateTopicSpec.of("t", 1, (short) 1));
 
-        controller.createPartitions(List.of(new CreatePartitionsSpec("t", 2, List.of(List.of(1)))), false).join();
+        controller
+                .createPartitions(List.of(new CreatePartitionsSpec("t", 2, List.of(List.of(1)))), false)
+                .join();
 
         assertThat(controller.image().topic("t").partitions().get(1).replicas()).containsExactly(1);
     }
@@ -39,12 +41,16 @@ class PartitionCreationsTest extends ControllerTestBase {
         create(CreateTopicSpec.of("u", 1, (short) 1));
         final long before = controller.image().lastOffset();
 
-        final List<CreatePartitionsResult> results = controller.createPartitions(List.of(
-            new CreatePartitionsSpec("missing", 3, null),
-            new CreatePartitionsSpec("t", 2, null),
-            new CreatePartitionsSpec("u", 3, List.of(List.of(1))),
-            new CreatePartitionsSpec("dup", 3, null),
-            new CreatePartitionsSpec("dup", 4, null)), false).join();
+        final List<CreatePartitionsResult> results = controller
+                .createPartitions(
+                        List.of(
+                                new CreatePartitionsSpec("missing", 3, null),
+                                new CreatePartitionsSpec("t", 2, null),
+                                new CreatePartitionsSpec("u", 3, List.of(List.of(1))),
+                                new CreatePartitionsSpec("dup", 3, null),
+                                new CreatePartitionsSpec("dup", 4, null)),
+                        false)
+                .join();
 
         assertThat(results).extracting(CreatePartitionsResult::topic).containsExactly("missing", "t", "u", "dup");
         assertError(results.get(0).error(), Errors.UNKNOWN_TOPIC_OR_PARTITION);
@@ -58,13 +64,15 @@ class PartitionCreationsTest extends ControllerTestBase {
     void shouldRejectDecreaseAndBadBrokersWhenCreatingPartitions() {
         create(CreateTopicSpec.of("t", 3, (short) 1));
 
-        final List<CreatePartitionsResult> results = controller.createPartitions(List.of(
-            new CreatePartitionsSpec("t", 2, null)), false).join();
+        final List<CreatePartitionsResult> results = controller
+                .createPartitions(List.of(new CreatePartitionsSpec("t", 2, null)), false)
+                .join();
         assertError(results.get(0).error(), Errors.INVALID_PARTITIONS);
 
         for (final List<Integer> replicas : List.of(List.of(7), List.<Integer>of(), List.of(1, 1))) {
-            final List<CreatePartitionsResult> bad = controller.createPartitions(List.of(
-                new CreatePartitionsSpec("t", 4, List.of(replicas))), false).join();
+            final List<CreatePartitionsResult> bad = controller
+                    .createPartitions(List.of(new CreatePartitionsSpec("t", 4, List.of(replicas))), false)
+                    .join();
             assertError(bad.get(0).error(), Errors.INVALID_REPLICA_ASSIGNMENT);
         }
     }
@@ -74,8 +82,9 @@ class PartitionCreationsTest extends ControllerTestBase {
         create(CreateTopicSpec.of("t", 1, (short) 1));
         final long before = controller.image().lastOffset();
 
-        final List<CreatePartitionsResult> results = controller.createPartitions(
-            List.of(new CreatePartitionsSpec("t", 5, null)), true).join();
+        final List<CreatePartitionsResult> results = controller
+                .createPartitions(List.of(new CreatePartitionsSpec("t", 5, null)), true)
+                .join();
 
         assertError(results.get(0).error(), Errors.NONE);
         assertThat(controller.image().lastOffset()).isEqualTo(before);

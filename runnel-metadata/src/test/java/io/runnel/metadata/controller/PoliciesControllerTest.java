@@ -1,12 +1,20 @@
 package io.runnel.metadata.controller;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.config.ConfigOperation;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.log.LocalMetadataLog;
 import io.runnel.metadata.log.MetadataLog;
 import io.runnel.metadata.record.ConfigResourceType;
-
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.PolicyViolationException;
@@ -18,16 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** create.topic.policy.class.name and alter.config.policy.class.name, asked by the controller as KRaft asks them. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -67,8 +65,7 @@ class PoliciesControllerTest {
         static final List<RequestMetadata> ASKED = new ArrayList<>();
 
         @Override
-        public void configure(final Map<String, ?> configs) {
-        }
+        public void configure(final Map<String, ?> configs) {}
 
         @Override
         public void validate(final RequestMetadata request) {
@@ -82,8 +79,7 @@ class PoliciesControllerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @TempDir
@@ -98,10 +94,18 @@ class PoliciesControllerTest {
         NamingPolicy.closed = false;
         RetentionPolicy.ASKED.clear();
         log = LocalMetadataLog.open(dir);
-        controller = new MetadataController(log, SELF, 3, (short) 1, Map.of(
-            Policies.CREATE_TOPIC_POLICY, NamingPolicy.class.getName(),
-            Policies.ALTER_CONFIG_POLICY, RetentionPolicy.class.getName(),
-            "policy.owner", "ops"));
+        controller = new MetadataController(
+                log,
+                SELF,
+                3,
+                (short) 1,
+                Map.of(
+                        Policies.CREATE_TOPIC_POLICY,
+                        NamingPolicy.class.getName(),
+                        Policies.ALTER_CONFIG_POLICY,
+                        RetentionPolicy.class.getName(),
+                        "policy.owner",
+                        "ops"));
         controller.start().join();
     }
 
@@ -112,12 +116,20 @@ class PoliciesControllerTest {
     }
 
     private ApiError create(final CreateTopicSpec spec, final boolean validateOnly) {
-        return controller.createTopics(List.of(spec), validateOnly).join().get(0).error();
+        return controller
+                .createTopics(List.of(spec), validateOnly)
+                .join()
+                .get(0)
+                .error();
     }
 
     private ApiError incremental(final String topic, final ConfigChange... changes) {
-        return controller.incrementalAlterConfigs(List.of(
-            new AlterConfigsSpec(ConfigResourceType.TOPIC, topic, List.of(changes))), false).join().get(0).error();
+        return controller
+                .incrementalAlterConfigs(
+                        List.of(new AlterConfigsSpec(ConfigResourceType.TOPIC, topic, List.of(changes))), false)
+                .join()
+                .get(0)
+                .error();
     }
 
     @Test
@@ -135,10 +147,14 @@ class PoliciesControllerTest {
 
     @Test
     void shouldAskTheCreateTopicPolicyWithTheResolvedCountsOrTheManualAssignment() {
-        assertThat(create(new CreateTopicSpec("orders", -1, (short) -1, Map.of(), Map.of("segment.bytes", "1048576")),
-            false)).isEqualTo(ApiError.NONE);
-        assertThat(create(new CreateTopicSpec("placed", -1, (short) -1, Map.of(0, List.of(1), 1, List.of(1)), Map.of()),
-            false)).isEqualTo(ApiError.NONE);
+        assertThat(create(
+                        new CreateTopicSpec("orders", -1, (short) -1, Map.of(), Map.of("segment.bytes", "1048576")),
+                        false))
+                .isEqualTo(ApiError.NONE);
+        assertThat(create(
+                        new CreateTopicSpec("placed", -1, (short) -1, Map.of(0, List.of(1), 1, List.of(1)), Map.of()),
+                        false))
+                .isEqualTo(ApiError.NONE);
 
         assertThat(NamingPolicy.ASKED).hasSize(2);
         final CreateTopicPolicy.RequestMetadata orders = NamingPolicy.ASKED.get(0);
@@ -154,10 +170,12 @@ class PoliciesControllerTest {
 
     @Test
     void shouldAskThePoliciesOnlyAfterTheBrokersOwnChecksPass() {
-        assertThat(create(CreateTopicSpec.of("forbidden-but-bad", 0, (short) 1), false).error())
-            .isEqualTo(Errors.INVALID_PARTITIONS);
-        assertThat(incremental("missing", ConfigChange.set("retention.ms", "1"))).extracting(ApiError::error)
-            .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        assertThat(create(CreateTopicSpec.of("forbidden-but-bad", 0, (short) 1), false)
+                        .error())
+                .isEqualTo(Errors.INVALID_PARTITIONS);
+        assertThat(incremental("missing", ConfigChange.set("retention.ms", "1")))
+                .extracting(ApiError::error)
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
 
         assertThat(NamingPolicy.ASKED).isEmpty();
         assertThat(RetentionPolicy.ASKED).isEmpty();
@@ -165,24 +183,32 @@ class PoliciesControllerTest {
 
     @Test
     void shouldAskThePoliciesWhenOnlyValidatingToo() {
-        assertThat(create(CreateTopicSpec.of("forbidden-dry-run", 1, (short) 1), true).error())
-            .isEqualTo(Errors.POLICY_VIOLATION);
+        assertThat(create(CreateTopicSpec.of("forbidden-dry-run", 1, (short) 1), true)
+                        .error())
+                .isEqualTo(Errors.POLICY_VIOLATION);
         create(CreateTopicSpec.of("orders", 1, (short) 1), false);
-        final List<AlterConfigsResult> dryRun = controller.incrementalAlterConfigs(List.of(new AlterConfigsSpec(
-            ConfigResourceType.TOPIC, "orders", List.of(ConfigChange.set("retention.ms", "5")))), true).join();
+        final List<AlterConfigsResult> dryRun = controller
+                .incrementalAlterConfigs(
+                        List.of(new AlterConfigsSpec(
+                                ConfigResourceType.TOPIC, "orders", List.of(ConfigChange.set("retention.ms", "5")))),
+                        true)
+                .join();
 
         assertThat(dryRun.get(0).error().error()).isEqualTo(Errors.POLICY_VIOLATION);
     }
 
     @Test
     void shouldPassTheConfigsATopicIsCreatedWithThroughTheAlterConfigPolicy() {
-        final ApiError error = create(new CreateTopicSpec("short-lived", 1, (short) 1, Map.of(),
-            Map.of("retention.ms", "1000")), false);
+        final ApiError error = create(
+                new CreateTopicSpec("short-lived", 1, (short) 1, Map.of(), Map.of("retention.ms", "1000")), false);
 
-        assertThat(error).isEqualTo(ApiError.of(Errors.POLICY_VIOLATION, "retention.ms must be at least a minute, not 1000"));
+        assertThat(error)
+                .isEqualTo(ApiError.of(Errors.POLICY_VIOLATION, "retention.ms must be at least a minute, not 1000"));
         assertThat(controller.image().topic("short-lived")).isNull();
-        assertThat(RetentionPolicy.ASKED).singleElement().satisfies(asked ->
-            assertThat(asked.resource()).isEqualTo(new ConfigResource(ConfigResource.Type.TOPIC, "short-lived")));
+        assertThat(RetentionPolicy.ASKED)
+                .singleElement()
+                .satisfies(asked -> assertThat(asked.resource())
+                        .isEqualTo(new ConfigResource(ConfigResource.Type.TOPIC, "short-lived")));
     }
 
     @Test
@@ -190,14 +216,18 @@ class PoliciesControllerTest {
         create(new CreateTopicSpec("orders", 1, (short) 1, Map.of(), Map.of("segment.bytes", "1048576")), false);
         RetentionPolicy.ASKED.clear();
 
-        assertThat(incremental("orders", ConfigChange.set("segment.bytes", "1048576"),
-            ConfigChange.set("retention.ms", "120000"),
-            new ConfigChange("max.message.bytes", ConfigOperation.DELETE, null))).isEqualTo(ApiError.NONE);
+        assertThat(incremental(
+                        "orders",
+                        ConfigChange.set("segment.bytes", "1048576"),
+                        ConfigChange.set("retention.ms", "120000"),
+                        new ConfigChange("max.message.bytes", ConfigOperation.DELETE, null)))
+                .isEqualTo(ApiError.NONE);
         assertThat(incremental("orders", new ConfigChange("segment.bytes", ConfigOperation.DELETE, null)))
-            .isEqualTo(ApiError.NONE);
+                .isEqualTo(ApiError.NONE);
 
-        assertThat(RetentionPolicy.ASKED).extracting(AlterConfigPolicy.RequestMetadata::configs)
-            .containsExactly(Map.of("retention.ms", "120000"), nullValued("segment.bytes"));
+        assertThat(RetentionPolicy.ASKED)
+                .extracting(AlterConfigPolicy.RequestMetadata::configs)
+                .containsExactly(Map.of("retention.ms", "120000"), nullValued("segment.bytes"));
     }
 
     @Test
@@ -205,29 +235,51 @@ class PoliciesControllerTest {
         create(new CreateTopicSpec("orders", 1, (short) 1, Map.of(), Map.of("segment.bytes", "1048576")), false);
         RetentionPolicy.ASKED.clear();
 
-        final List<AlterConfigsResult> results = controller.alterConfigs(List.of(new AlterConfigsSpec(
-            ConfigResourceType.TOPIC, "orders", List.of(ConfigChange.set("retention.ms", "120000")))), false).join();
+        final List<AlterConfigsResult> results = controller
+                .alterConfigs(
+                        List.of(new AlterConfigsSpec(
+                                ConfigResourceType.TOPIC,
+                                "orders",
+                                List.of(ConfigChange.set("retention.ms", "120000")))),
+                        false)
+                .join();
 
         assertThat(results.get(0).error()).isEqualTo(ApiError.NONE);
         assertThat(controller.image().topic("orders").configs()).containsOnly(Map.entry("retention.ms", "120000"));
-        assertThat(RetentionPolicy.ASKED).extracting(AlterConfigPolicy.RequestMetadata::configs)
-            .containsExactly(Map.of("retention.ms", "120000"));
+        assertThat(RetentionPolicy.ASKED)
+                .extracting(AlterConfigPolicy.RequestMetadata::configs)
+                .containsExactly(Map.of("retention.ms", "120000"));
     }
 
     @Test
     void shouldShowTheAlterConfigPolicyEveryBrokerConfigNamedAndRefuseWhatItRefuses() {
-        final List<AlterConfigsResult> results = controller.incrementalAlterConfigs(List.of(
-            new AlterConfigsSpec(ConfigResourceType.BROKER, "", List.of(ConfigChange.set("log.retention.ms", "5")))),
-            false).join();
+        final List<AlterConfigsResult> results = controller
+                .incrementalAlterConfigs(
+                        List.of(new AlterConfigsSpec(
+                                ConfigResourceType.BROKER, "", List.of(ConfigChange.set("log.retention.ms", "5")))),
+                        false)
+                .join();
 
         assertThat(results.get(0).error().error()).isEqualTo(Errors.POLICY_VIOLATION);
         assertThat(controller.image().brokerConfigs()).doesNotContainKey("");
 
-        controller.incrementalAlterConfigs(List.of(new AlterConfigsSpec(ConfigResourceType.BROKER, "1",
-            List.of(ConfigChange.set("log.retention.ms", "600000")))), false).join();
+        controller
+                .incrementalAlterConfigs(
+                        List.of(new AlterConfigsSpec(
+                                ConfigResourceType.BROKER,
+                                "1",
+                                List.of(ConfigChange.set("log.retention.ms", "600000")))),
+                        false)
+                .join();
         RetentionPolicy.ASKED.clear();
-        controller.incrementalAlterConfigs(List.of(new AlterConfigsSpec(ConfigResourceType.BROKER, "1",
-            List.of(ConfigChange.set("log.retention.ms", "600000")))), false).join();
+        controller
+                .incrementalAlterConfigs(
+                        List.of(new AlterConfigsSpec(
+                                ConfigResourceType.BROKER,
+                                "1",
+                                List.of(ConfigChange.set("log.retention.ms", "600000")))),
+                        false)
+                .join();
         assertThat(RetentionPolicy.ASKED).singleElement().satisfies(asked -> {
             assertThat(asked.resource()).isEqualTo(new ConfigResource(ConfigResource.Type.BROKER, "1"));
             assertThat(asked.configs()).containsOnly(Map.entry("log.retention.ms", "600000"));
@@ -252,14 +304,15 @@ class PoliciesControllerTest {
 
     @Test
     void shouldRefuseToStartWithAPolicyClassThatIsMissingOrOfTheWrongKind() {
-        assertThatThrownBy(() -> new MetadataController(log, SELF, 1, (short) 1,
-            Map.of(Policies.ALTER_CONFIG_POLICY, "com.example.NoSuchPolicy")))
-            .isInstanceOf(ConfigException.class).hasMessageContaining(Policies.ALTER_CONFIG_POLICY)
-            .hasMessageContaining("com.example.NoSuchPolicy");
-        assertThatThrownBy(() -> new MetadataController(log, SELF, 1, (short) 1,
-            Map.of(Policies.CREATE_TOPIC_POLICY, RetentionPolicy.class.getName())))
-            .isInstanceOf(ConfigException.class).hasMessageContaining("is not an implementation of "
-                + CreateTopicPolicy.class.getName());
+        assertThatThrownBy(() -> new MetadataController(
+                        log, SELF, 1, (short) 1, Map.of(Policies.ALTER_CONFIG_POLICY, "com.example.NoSuchPolicy")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(Policies.ALTER_CONFIG_POLICY)
+                .hasMessageContaining("com.example.NoSuchPolicy");
+        assertThatThrownBy(() -> new MetadataController(
+                        log, SELF, 1, (short) 1, Map.of(Policies.CREATE_TOPIC_POLICY, RetentionPolicy.class.getName())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("is not an implementation of " + CreateTopicPolicy.class.getName());
     }
 
     private static Map<String, String> nullValued(final String name) {

@@ -1,22 +1,20 @@
 package io.runnel.metadata.controller;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.runnel.metadata.image.PartitionImage;
 import io.runnel.metadata.image.TopicImage;
-
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** CreateTopics through the controller: {@link TopicCreations}' checks and the records it writes. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -36,10 +34,11 @@ class TopicCreationsTest extends ControllerTestBase {
 
     @Test
     void shouldStoreConfigsAndReturnEffectiveConfigsWhenCreated() {
-        final CreateTopicResult result = create(new CreateTopicSpec("orders", 1, (short) 1, Map.of(),
-            Map.of("cleanup.policy", "compact")));
+        final CreateTopicResult result =
+                create(new CreateTopicSpec("orders", 1, (short) 1, Map.of(), Map.of("cleanup.policy", "compact")));
 
-        assertThat(controller.image().topic("orders").configs()).containsExactly(Map.entry("cleanup.policy", "compact"));
+        assertThat(controller.image().topic("orders").configs())
+                .containsExactly(Map.entry("cleanup.policy", "compact"));
         assertThat(result.configs().get("cleanup.policy").source()).isEqualTo(ConfigSource.TOPIC_CONFIG);
         assertThat(result.configs().get("retention.ms").source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
         assertThat(result.configs().get("retention.ms").value()).isEqualTo("604800000");
@@ -49,8 +48,10 @@ class TopicCreationsTest extends ControllerTestBase {
     void shouldUseBrokerPropertiesForEffectiveConfigs() {
         final MetadataController withProps = restartAs(SELF, Map.of("log.retention.hours", "1"));
 
-        final CreateTopicResult result = withProps.createTopics(List.of(CreateTopicSpec.of("t", 1, (short) 1)), false)
-            .join().get(0);
+        final CreateTopicResult result = withProps
+                .createTopics(List.of(CreateTopicSpec.of("t", 1, (short) 1)), false)
+                .join()
+                .get(0);
 
         assertThat(result.configs().get("retention.ms").value()).isEqualTo("3600000");
         assertThat(result.configs().get("retention.ms").source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
@@ -58,8 +59,8 @@ class TopicCreationsTest extends ControllerTestBase {
 
     @Test
     void shouldKeepTopicsWhenRestartedOnTheSameLog() {
-        final CreateTopicResult created = create(new CreateTopicSpec("orders", 2, (short) 1, Map.of(),
-            Map.of("retention.ms", "1000")));
+        final CreateTopicResult created =
+                create(new CreateTopicSpec("orders", 2, (short) 1, Map.of(), Map.of("retention.ms", "1000")));
 
         final MetadataController restarted = restart();
 
@@ -99,10 +100,14 @@ class TopicCreationsTest extends ControllerTestBase {
 
     @Test
     void shouldRejectDuplicateNamesInOneRequestButCreateTheOthers() {
-        final List<CreateTopicResult> results = controller.createTopics(List.of(
-            CreateTopicSpec.of("dup", 1, (short) 1),
-            CreateTopicSpec.of("ok", 1, (short) 1),
-            CreateTopicSpec.of("dup", 2, (short) 1)), false).join();
+        final List<CreateTopicResult> results = controller
+                .createTopics(
+                        List.of(
+                                CreateTopicSpec.of("dup", 1, (short) 1),
+                                CreateTopicSpec.of("ok", 1, (short) 1),
+                                CreateTopicSpec.of("dup", 2, (short) 1)),
+                        false)
+                .join();
 
         assertThat(results).extracting(CreateTopicResult::name).containsExactly("dup", "ok");
         assertError(results.get(0).error(), Errors.INVALID_REQUEST);
@@ -114,7 +119,8 @@ class TopicCreationsTest extends ControllerTestBase {
     void shouldRejectInvalidPartitionCounts() {
         assertError(create(CreateTopicSpec.of("zero", 0, (short) 1)).error(), Errors.INVALID_PARTITIONS);
         assertError(create(CreateTopicSpec.of("negative", -2, (short) 1)).error(), Errors.INVALID_PARTITIONS);
-        assertError(create(CreateTopicSpec.of("huge", Integer.MAX_VALUE, (short) 1)).error(), Errors.INVALID_PARTITIONS);
+        assertError(
+                create(CreateTopicSpec.of("huge", Integer.MAX_VALUE, (short) 1)).error(), Errors.INVALID_PARTITIONS);
     }
 
     @Test
@@ -128,25 +134,31 @@ class TopicCreationsTest extends ControllerTestBase {
 
     @Test
     void shouldRejectAssignmentsWhenCountsAreAlsoGiven() {
-        assertError(create(new CreateTopicSpec("t", 1, (short) -1, Map.of(0, List.of(1)), Map.of())).error(),
-            Errors.INVALID_REQUEST);
-        assertError(create(new CreateTopicSpec("t", -1, (short) 1, Map.of(0, List.of(1)), Map.of())).error(),
-            Errors.INVALID_REQUEST);
+        assertError(
+                create(new CreateTopicSpec("t", 1, (short) -1, Map.of(0, List.of(1)), Map.of()))
+                        .error(),
+                Errors.INVALID_REQUEST);
+        assertError(
+                create(new CreateTopicSpec("t", -1, (short) 1, Map.of(0, List.of(1)), Map.of()))
+                        .error(),
+                Errors.INVALID_REQUEST);
     }
 
     @Test
     void shouldRejectInvalidManualAssignments() {
         registerBroker(2);
         final List<Map<Integer, List<Integer>>> invalid = List.of(
-            Map.of(1, List.of(1)),                        // does not start at 0
-            Map.of(0, List.of(1), 2, List.of(1)),         // gap
-            Map.of(0, List.of()),                         // empty replica list
-            Map.of(0, List.of(1, 1)),                     // duplicate broker
-            Map.of(0, List.of(3)),                        // unregistered broker
-            Map.of(0, List.of(1, 2), 1, List.of(1)));     // different sizes
+                Map.of(1, List.of(1)), // does not start at 0
+                Map.of(0, List.of(1), 2, List.of(1)), // gap
+                Map.of(0, List.of()), // empty replica list
+                Map.of(0, List.of(1, 1)), // duplicate broker
+                Map.of(0, List.of(3)), // unregistered broker
+                Map.of(0, List.of(1, 2), 1, List.of(1))); // different sizes
         for (final Map<Integer, List<Integer>> assignment : invalid) {
-            assertError(create(new CreateTopicSpec("t", -1, (short) -1, assignment, Map.of())).error(),
-                Errors.INVALID_REPLICA_ASSIGNMENT);
+            assertError(
+                    create(new CreateTopicSpec("t", -1, (short) -1, assignment, Map.of()))
+                            .error(),
+                    Errors.INVALID_REPLICA_ASSIGNMENT);
         }
         assertThat(controller.image().topicsByName()).isEmpty();
     }
@@ -155,8 +167,8 @@ class TopicCreationsTest extends ControllerTestBase {
     void shouldFollowManualAssignmentWithFirstReplicaAsLeader() {
         registerBroker(2);
 
-        final CreateTopicResult result = create(new CreateTopicSpec("t", -1, (short) -1,
-            Map.of(0, List.of(2, 1), 1, List.of(1, 2)), Map.of()));
+        final CreateTopicResult result =
+                create(new CreateTopicSpec("t", -1, (short) -1, Map.of(0, List.of(2, 1), 1, List.of(1, 2)), Map.of()));
 
         assertError(result.error(), Errors.NONE);
         assertThat(result.numPartitions()).isEqualTo(2);
@@ -173,7 +185,8 @@ class TopicCreationsTest extends ControllerTestBase {
 
         create(CreateTopicSpec.of("t", 6, (short) 2));
 
-        final Map<Integer, PartitionImage> partitions = controller.image().topic("t").partitions();
+        final Map<Integer, PartitionImage> partitions =
+                controller.image().topic("t").partitions();
         final Set<Integer> leaders = new HashSet<>();
         partitions.values().forEach(p -> {
             assertThat(p.replicas()).hasSize(2).doesNotHaveDuplicates();
@@ -190,13 +203,16 @@ class TopicCreationsTest extends ControllerTestBase {
         assertError(unknown.error(), Errors.INVALID_CONFIG);
         assertThat(unknown.error().message()).contains("Unknown topic config name: nope");
 
-        final CreateTopicResult bad = create(new CreateTopicSpec("t", 1, (short) 1, Map.of(),
-            Map.of("cleanup.policy", "forever")));
+        final CreateTopicResult bad =
+                create(new CreateTopicSpec("t", 1, (short) 1, Map.of(), Map.of("cleanup.policy", "forever")));
         assertError(bad.error(), Errors.INVALID_CONFIG);
 
         final Map<String, String> nullValue = new HashMap<>();
         nullValue.put("retention.ms", null);
-        assertError(create(new CreateTopicSpec("t", 1, (short) 1, Map.of(), nullValue)).error(), Errors.INVALID_CONFIG);
+        assertError(
+                create(new CreateTopicSpec("t", 1, (short) 1, Map.of(), nullValue))
+                        .error(),
+                Errors.INVALID_CONFIG);
         assertThat(controller.image().topicsByName()).isEmpty();
     }
 
@@ -204,9 +220,11 @@ class TopicCreationsTest extends ControllerTestBase {
     void shouldWriteNothingWhenValidateOnly() {
         final long lastOffset = controller.image().lastOffset();
 
-        final List<CreateTopicResult> results = controller.createTopics(List.of(
-            CreateTopicSpec.of("good", 2, (short) 1),
-            CreateTopicSpec.of("bad", 0, (short) 1)), true).join();
+        final List<CreateTopicResult> results = controller
+                .createTopics(
+                        List.of(CreateTopicSpec.of("good", 2, (short) 1), CreateTopicSpec.of("bad", 0, (short) 1)),
+                        true)
+                .join();
 
         assertError(results.get(0).error(), Errors.NONE);
         assertThat(results.get(0).numPartitions()).isEqualTo(2);

@@ -2,7 +2,6 @@ package io.runnel.metadata.log;
 
 import io.runnel.metadata.Nullable;
 import io.runnel.metadata.record.MetadataRecord;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;

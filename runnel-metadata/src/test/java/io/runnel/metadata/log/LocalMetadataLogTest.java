@@ -1,14 +1,13 @@
 package io.runnel.metadata.log;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.MetadataCorruptionException;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
-
-import org.apache.kafka.common.errors.KafkaStorageException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -18,10 +17,9 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalMetadataLogTest extends MetadataLogContractTest {
     @TempDir
@@ -53,12 +51,17 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
         Files.createSymbolicLink(file(), full);
         final LocalMetadataLog log = LocalMetadataLog.open(dir);
 
-        assertThat(log.propose(List.of(new ClusterIdRecord("c")))).failsWithin(10, TimeUnit.SECONDS)
-            .withThrowableOfType(ExecutionException.class).havingCause()
-            .isInstanceOf(KafkaStorageException.class).withMessageContaining("Cannot append to metadata log");
-        assertThat(log.propose(List.of(new ProducerIdsRecord(1, 10)))).failsWithin(10, TimeUnit.SECONDS)
-            .withThrowableOfType(ExecutionException.class).havingCause()
-            .isInstanceOf(KafkaStorageException.class);
+        assertThat(log.propose(List.of(new ClusterIdRecord("c"))))
+                .failsWithin(10, TimeUnit.SECONDS)
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(KafkaStorageException.class)
+                .withMessageContaining("Cannot append to metadata log");
+        assertThat(log.propose(List.of(new ProducerIdsRecord(1, 10))))
+                .failsWithin(10, TimeUnit.SECONDS)
+                .withThrowableOfType(ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(KafkaStorageException.class);
 
         assertThat(log.lastOffset()).as("no offset was given out").isEqualTo(-1);
         assertThat(log.sizeInBytes()).isZero();
@@ -130,22 +133,31 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
         Files.write(file(), bytes, StandardOpenOption.APPEND);
 
         assertThatThrownBy(() -> LocalMetadataLog.open(dir))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("base offset 7, expected 3");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("base offset 7, expected 3");
     }
 
     @Test
     void shouldFailOpenWhenChecksummedBatchDoesNotDecode() throws IOException {
         writeTwoBatches();
-        final byte[] payload = ByteBuffer.allocate(12 + 4 + 2).putLong(3).putInt(1).putInt(2).put((byte) 99).put((byte) 0).array();
+        final byte[] payload = ByteBuffer.allocate(12 + 4 + 2)
+                .putLong(3)
+                .putInt(1)
+                .putInt(2)
+                .put((byte) 99)
+                .put((byte) 0)
+                .array();
         final CRC32C crc = new CRC32C();
         crc.update(payload);
-        final ByteBuffer batch = ByteBuffer.allocate(8 + payload.length).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+        final ByteBuffer batch = ByteBuffer.allocate(8 + payload.length)
+                .putInt(payload.length)
+                .putInt((int) crc.getValue())
+                .put(payload);
         Files.write(file(), batch.array(), StandardOpenOption.APPEND);
 
         assertThatThrownBy(() -> LocalMetadataLog.open(dir))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("Unknown metadata record type 99");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("Unknown metadata record type 99");
     }
 
     @Test
@@ -153,6 +165,7 @@ class LocalMetadataLogTest extends MetadataLogContractTest {
         final LocalMetadataLog log = LocalMetadataLog.open(dir);
         log.close();
 
-        assertThatThrownBy(() -> log.propose(List.of(new ClusterIdRecord("c")))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> log.propose(List.of(new ClusterIdRecord("c"))))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,21 +1,19 @@
 package io.runnel.metadata.log;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.TopicRecord;
-
-import org.apache.kafka.common.Uuid;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link MetadataLog} meets; each implementation's test extends this and says
@@ -26,8 +24,7 @@ abstract class MetadataLogContractTest {
     protected abstract MetadataLog open();
 
     /** A batch as the listener saw it. */
-    protected record Committed(List<MetadataRecord> batch, long lastOffset) {
-    }
+    protected record Committed(List<MetadataRecord> batch, long lastOffset) {}
 
     /**
      * Sets a listener that collects every record, replayed and later committed; the list keeps
@@ -55,7 +52,8 @@ abstract class MetadataLogContractTest {
     void shouldReturnOffsetOfLastRecordWhenProposing() {
         try (MetadataLog log = open()) {
             assertThat(propose(log, List.of(new ClusterIdRecord("c")))).isEqualTo(0);
-            assertThat(propose(log, List.of(new ProducerIdsRecord(1, 10), new ProducerIdsRecord(1, 20)))).isEqualTo(2);
+            assertThat(propose(log, List.of(new ProducerIdsRecord(1, 10), new ProducerIdsRecord(1, 20))))
+                    .isEqualTo(2);
             assertThat(log.lastOffset()).isEqualTo(2);
         }
     }
@@ -63,7 +61,7 @@ abstract class MetadataLogContractTest {
     @Test
     void shouldReplayEverythingInOrderWhenReopened() {
         final List<MetadataRecord> appended = List.of(
-            new ClusterIdRecord("c"), new TopicRecord("a", Uuid.randomUuid()), new ProducerIdsRecord(1, 10));
+                new ClusterIdRecord("c"), new TopicRecord("a", Uuid.randomUuid()), new ProducerIdsRecord(1, 10));
         try (MetadataLog log = open()) {
             propose(log, appended.subList(0, 1));
             propose(log, appended.subList(1, 3));
@@ -100,20 +98,21 @@ abstract class MetadataLogContractTest {
             log.replay((batch, lastOffset) -> committed.add(new Committed(List.copyOf(batch), lastOffset)));
             final List<MetadataRecord> batch = List.of(new ProducerIdsRecord(1, 10), new ProducerIdsRecord(1, 20));
 
-            final CompletableFuture<Integer> seenOnCompletion = log.propose(batch).thenApply(offset -> committed.size());
+            final CompletableFuture<Integer> seenOnCompletion =
+                    log.propose(batch).thenApply(offset -> committed.size());
 
             assertThat(seenOnCompletion.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(2);
-            assertThat(committed).containsExactly(new Committed(List.of(new ClusterIdRecord("c")), 0),
-                new Committed(batch, 2));
+            assertThat(committed)
+                    .containsExactly(new Committed(List.of(new ClusterIdRecord("c")), 0), new Committed(batch, 2));
         }
     }
 
     @Test
     void shouldRefuseASecondListener() {
         try (MetadataLog log = open()) {
-            log.replay((batch, lastOffset) -> { });
+            log.replay((batch, lastOffset) -> {});
 
-            assertThatThrownBy(() -> log.replay((batch, lastOffset) -> { })).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> log.replay((batch, lastOffset) -> {})).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -125,7 +124,8 @@ abstract class MetadataLogContractTest {
             });
 
             assertThatThrownBy(() -> propose(log, List.of(new ClusterIdRecord("c"))))
-                .isInstanceOf(CompletionException.class).hasRootCauseMessage("cannot apply");
+                    .isInstanceOf(CompletionException.class)
+                    .hasRootCauseMessage("cannot apply");
             assertThat(log.lastOffset()).isEqualTo(0);
         }
         try (MetadataLog log = open()) {

@@ -1,32 +1,31 @@
 package io.runnel.metadata.record;
 
-import org.apache.kafka.common.Uuid;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MetadataRecordSerdeTest {
     static Stream<MetadataRecord> everyRecordType() {
         final Uuid id = Uuid.randomUuid();
         return Stream.of(
-            new ClusterIdRecord("MkU3OEVBNTcwNTJENDM2Qk"),
-            new RegisterBrokerRecord(1, "localhost", 9092, "PLAINTEXT", "rack-a"),
-            new RegisterBrokerRecord(2, "h\u00f6st-\u6f22", 9093, "SSL", null),
-            new TopicRecord("orders", id),
-            new PartitionRecord(id, 3, List.of(1, 2, 3), List.of(1, 3), 1, 7, 9),
-            new PartitionRecord(id, 0, List.of(), List.of(), -1, 0, 0),
-            new ConfigRecord(ConfigResourceType.TOPIC, "orders", "retention.ms", "1000"),
-            new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.hours", null),
-            new RemoveTopicRecord(id),
-            new ProducerIdsRecord(1, 1000L));
+                new ClusterIdRecord("MkU3OEVBNTcwNTJENDM2Qk"),
+                new RegisterBrokerRecord(1, "localhost", 9092, "PLAINTEXT", "rack-a"),
+                new RegisterBrokerRecord(2, "h\u00f6st-\u6f22", 9093, "SSL", null),
+                new TopicRecord("orders", id),
+                new PartitionRecord(id, 3, List.of(1, 2, 3), List.of(1, 3), 1, 7, 9),
+                new PartitionRecord(id, 0, List.of(), List.of(), -1, 0, 0),
+                new ConfigRecord(ConfigResourceType.TOPIC, "orders", "retention.ms", "1000"),
+                new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.hours", null),
+                new RemoveTopicRecord(id),
+                new ProducerIdsRecord(1, 1000L));
     }
 
     @ParameterizedTest
@@ -45,26 +44,27 @@ class MetadataRecordSerdeTest {
         for (int length = 0; length < bytes.length; length++) {
             final byte[] truncated = Arrays.copyOf(bytes, length);
             assertThatThrownBy(() -> MetadataRecordSerde.deserialize(truncated))
-                .as("truncated to %d of %d bytes", length, bytes.length)
-                .isInstanceOf(MetadataCorruptionException.class);
+                    .as("truncated to %d of %d bytes", length, bytes.length)
+                    .isInstanceOf(MetadataCorruptionException.class);
         }
     }
 
     @ParameterizedTest
     @MethodSource("everyRecordType")
     void shouldRejectTrailingBytesWhenDecodingOneRecord(final MetadataRecord record) {
-        final byte[] bytes = Arrays.copyOf(MetadataRecordSerde.serialize(record), MetadataRecordSerde.sizeOf(record) + 1);
+        final byte[] bytes =
+                Arrays.copyOf(MetadataRecordSerde.serialize(record), MetadataRecordSerde.sizeOf(record) + 1);
 
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(bytes))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("left over");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("left over");
     }
 
     @Test
     void shouldRejectUnknownTypeWhenDecoding() {
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(new byte[] {99, 0, 0, 0}))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("Unknown metadata record type 99");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("Unknown metadata record type 99");
     }
 
     @Test
@@ -73,37 +73,49 @@ class MetadataRecordSerdeTest {
         bytes[1] = 1;
 
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(bytes))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("Unknown version 1");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("Unknown version 1");
     }
 
     @Test
     void shouldRejectNullInNonNullableStringWhenDecoding() {
-        final ByteBuffer buffer = ByteBuffer.allocate(4).put(MetadataRecordSerde.CLUSTER_ID_TYPE).put((byte) 0).putShort((short) -1);
+        final ByteBuffer buffer = ByteBuffer.allocate(4)
+                .put(MetadataRecordSerde.CLUSTER_ID_TYPE)
+                .put((byte) 0)
+                .putShort((short) -1);
 
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(buffer.array()))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("Null string");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("Null string");
     }
 
     @Test
     void shouldRejectNegativeListLengthWhenDecoding() {
         final ByteBuffer buffer = ByteBuffer.allocate(2 + 16 + 4 + 4)
-            .put(MetadataRecordSerde.PARTITION_TYPE).put((byte) 0).putLong(1).putLong(2).putInt(0).putInt(-5);
+                .put(MetadataRecordSerde.PARTITION_TYPE)
+                .put((byte) 0)
+                .putLong(1)
+                .putLong(2)
+                .putInt(0)
+                .putInt(-5);
 
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(buffer.array()))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("Invalid int list length -5");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("Invalid int list length -5");
     }
 
     @Test
     void shouldRejectInvalidUtf8WhenDecoding() {
-        final ByteBuffer buffer = ByteBuffer.allocate(6).put(MetadataRecordSerde.CLUSTER_ID_TYPE).put((byte) 0)
-            .putShort((short) 2).put((byte) 0xC3).put((byte) 0x28);
+        final ByteBuffer buffer = ByteBuffer.allocate(6)
+                .put(MetadataRecordSerde.CLUSTER_ID_TYPE)
+                .put((byte) 0)
+                .putShort((short) 2)
+                .put((byte) 0xC3)
+                .put((byte) 0x28);
 
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(buffer.array()))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("UTF-8");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("UTF-8");
     }
 
     @Test
@@ -112,8 +124,8 @@ class MetadataRecordSerdeTest {
         bytes[2] = 42;
 
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(bytes))
-            .isInstanceOf(MetadataCorruptionException.class)
-            .hasMessageContaining("Unknown config resource type id 42");
+                .isInstanceOf(MetadataCorruptionException.class)
+                .hasMessageContaining("Unknown config resource type id 42");
     }
 
     @Test

@@ -1,9 +1,8 @@
 package io.runnel.storage.cleaner;
 
-import java.io.IOException;
-
 import io.runnel.storage.CompactionConfig;
 import io.runnel.storage.log.LogSegment;
+import java.io.IOException;
 
 /**
  * Which segments of a compacted log the cleaner may rewrite now, and whether it should (Kafka's
@@ -20,8 +19,9 @@ import io.runnel.storage.log.LogSegment;
 record CleanableRange(LogSegment[] segments, int firstDirty, int end) {
 
     /** The range to clean now, or null when the log is not due. */
-    static CleanableRange select(final LogSegment[] segments, final long firstDirtyOffset,
-                                 final CompactionConfig config, final long nowMs) throws IOException {
+    static CleanableRange select(
+            final LogSegment[] segments, final long firstDirtyOffset, final CompactionConfig config, final long nowMs)
+            throws IOException {
         int end = segments.length - 1;
         for (int i = 0; i < segments.length - 1; i++) {
             // an empty segment (all cleaned away) holds nothing young; its file time says nothing about records
@@ -49,10 +49,11 @@ record CleanableRange(LogSegment[] segments, int firstDirty, int end) {
                 dirtyBytes += segments[i].size();
             }
         }
-        final boolean ratioReached = dirtyBytes > 0
-                && (double) dirtyBytes / (cleanBytes + dirtyBytes) >= config.minCleanableDirtyRatio();
+        final boolean ratioReached =
+                dirtyBytes > 0 && (double) dirtyBytes / (cleanBytes + dirtyBytes) >= config.minCleanableDirtyRatio();
         final long oldestDirty = segments[firstDirty].firstBatchTimestamp();
-        final boolean lagExceeded = config.maxCompactionLagMs() != Long.MAX_VALUE && oldestDirty >= 0
+        final boolean lagExceeded = config.maxCompactionLagMs() != Long.MAX_VALUE
+                && oldestDirty >= 0
                 && nowMs - oldestDirty > config.maxCompactionLagMs();
         return ratioReached || lagExceeded ? new CleanableRange(segments, firstDirty, end) : null;
     }

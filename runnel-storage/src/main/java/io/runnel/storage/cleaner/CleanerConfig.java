@@ -15,8 +15,8 @@ package io.runnel.storage.cleaner;
  *                         written together, at most ({@link CleanerThrottle}; Kafka's default, no limit:
  *                         {@link Double#MAX_VALUE})
  */
-public record CleanerConfig(long backoffMs, long dedupeBufferSize, double loadFactor, int threads,
-                            double ioMaxBytesPerSecond) {
+public record CleanerConfig(
+        long backoffMs, long dedupeBufferSize, double loadFactor, int threads, double ioMaxBytesPerSecond) {
 
     /** Kafka's default {@code log.cleaner.backoff.ms}. */
     public static final long DEFAULT_BACKOFF_MS = 15_000L;
@@ -32,24 +32,28 @@ public record CleanerConfig(long backoffMs, long dedupeBufferSize, double loadFa
             throw new IllegalArgumentException("log.cleaner.backoff.ms must not be negative, was " + backoffMs);
         }
         if (dedupeBufferSize < 0) {
-            throw new IllegalArgumentException("log.cleaner.dedupe.buffer.size must not be negative, was "
-                    + dedupeBufferSize);
+            throw new IllegalArgumentException(
+                    "log.cleaner.dedupe.buffer.size must not be negative, was " + dedupeBufferSize);
         }
         if (!(loadFactor > 0 && loadFactor <= 1)) {
-            throw new IllegalArgumentException("log.cleaner.io.buffer.load.factor must be within (0, 1], was "
-                    + loadFactor);
+            throw new IllegalArgumentException(
+                    "log.cleaner.io.buffer.load.factor must be within (0, 1], was " + loadFactor);
         }
         if (threads < 0) {
             throw new IllegalArgumentException("log.cleaner.threads must not be negative, was " + threads);
         }
         if (!(ioMaxBytesPerSecond > 0)) {
-            throw new IllegalArgumentException("log.cleaner.io.max.bytes.per.second must be positive, was "
-                    + ioMaxBytesPerSecond);
+            throw new IllegalArgumentException(
+                    "log.cleaner.io.max.bytes.per.second must be positive, was " + ioMaxBytesPerSecond);
         }
     }
 
     public static CleanerConfig defaults() {
-        return new CleanerConfig(DEFAULT_BACKOFF_MS, DEFAULT_DEDUPE_BUFFER_SIZE, DEFAULT_LOAD_FACTOR, DEFAULT_THREADS,
+        return new CleanerConfig(
+                DEFAULT_BACKOFF_MS,
+                DEFAULT_DEDUPE_BUFFER_SIZE,
+                DEFAULT_LOAD_FACTOR,
+                DEFAULT_THREADS,
                 CleanerThrottle.UNLIMITED);
     }
 

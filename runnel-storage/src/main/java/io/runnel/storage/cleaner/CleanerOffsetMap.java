@@ -3,7 +3,6 @@ package io.runnel.storage.cleaner;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.kafka.common.record.Record;
 
 /**

@@ -37,8 +37,8 @@ final class CleanerThrottle {
 
     CleanerThrottle(final double maxBytesPerSecond, final LongSupplier nanoTime, final Sleeper sleeper) {
         if (!(maxBytesPerSecond > 0)) {
-            throw new IllegalArgumentException("log.cleaner.io.max.bytes.per.second must be positive, was "
-                    + maxBytesPerSecond);
+            throw new IllegalArgumentException(
+                    "log.cleaner.io.max.bytes.per.second must be positive, was " + maxBytesPerSecond);
         }
         this.maxBytesPerSecond = maxBytesPerSecond;
         this.nanoTime = nanoTime;

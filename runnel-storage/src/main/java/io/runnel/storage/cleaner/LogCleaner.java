@@ -1,20 +1,5 @@
 package io.runnel.storage.cleaner;
 
-import java.io.IOException;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-
-import org.apache.kafka.common.record.Record;
-import org.apache.kafka.common.utils.BufferSupplier;
-import org.apache.kafka.common.utils.CloseableIterator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.runnel.storage.LogCleaning;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.PartitionLog;
@@ -23,6 +8,19 @@ import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentBatches;
 import io.runnel.storage.log.SegmentSwap;
 import io.runnel.storage.retention.RetiredSegments;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.CloseableIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Log compaction for logs whose {@code cleanup.policy} contains {@code compact} (Kafka's {@code LogCleaner}): every
@@ -55,13 +53,17 @@ public final class LogCleaner implements AutoCloseable {
     private final CleanerThrottle throttle;
     /** The logs a thread is cleaning right now: no other thread takes them. */
     private final Set<PartitionLog> inProgress = ConcurrentHashMap.newKeySet();
+
     private final List<StorageThread> threads = new ArrayList<>();
 
     /**
      * @param checkpoint writes the first dirty offsets of the logs; run after every pass that cleaned a log
      */
-    public LogCleaner(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final CleanerConfig config,
-               final Runnable checkpoint) {
+    public LogCleaner(
+            final Supplier<Collection<PartitionLog>> logs,
+            final InstantSource clock,
+            final CleanerConfig config,
+            final Runnable checkpoint) {
         this.logs = logs;
         this.clock = clock;
         this.config = config;
@@ -122,15 +124,20 @@ public final class LogCleaner implements AutoCloseable {
      * Cleans one log if it is due, with an offset map of at most {@code mapCapacityBytes}, its reads and writes
      * paced by {@code throttle}.
      */
-    static Result clean(final PartitionLog log, final long now, final long mapCapacityBytes,
-                        final CleanerThrottle throttle, final RetiredSegments retired,
-                        final Runnable scheduleDeletion) throws IOException {
+    static Result clean(
+            final PartitionLog log,
+            final long now,
+            final long mapCapacityBytes,
+            final CleanerThrottle throttle,
+            final RetiredSegments retired,
+            final Runnable scheduleDeletion)
+            throws IOException {
         final LogConfig config = log.config();
         final LogCleaning cleaning = log.cleaning();
         final long truncations = cleaning.truncations();
         final long firstDirtyOffset = cleaning.firstDirtyOffset();
-        final CleanableRange range = CleanableRange.select(cleaning.segmentsForCleaning(), firstDirtyOffset,
-                config.compaction(), now);
+        final CleanableRange range =
+                CleanableRange.select(cleaning.segmentsForCleaning(), firstDirtyOffset, config.compaction(), now);
         if (range == null) {
             return Result.NOT_DUE;
         }
@@ -144,10 +151,10 @@ public final class LogCleaner implements AutoCloseable {
         long read = 0;
         long kept = 0;
         int groups = 0;
-        for (final List<LogSegment> group : SegmentGroups.bySize(range.segments(), end, config.segmentBytes(),
-                config.segmentIndexBytes())) {
-            final SegmentCleaner.Outcome outcome = SegmentCleaner.rewrite(group, map, cleanedUpTo, config, now,
-                    throttle);
+        for (final List<LogSegment> group :
+                SegmentGroups.bySize(range.segments(), end, config.segmentBytes(), config.segmentIndexBytes())) {
+            final SegmentCleaner.Outcome outcome =
+                    SegmentCleaner.rewrite(group, map, cleanedUpTo, config, now, throttle);
             read += outcome.recordsRead();
             kept += outcome.recordsKept();
             if (!outcome.changed()) {
@@ -160,10 +167,18 @@ public final class LogCleaner implements AutoCloseable {
             groups += old.isEmpty() ? 0 : 1;
         }
         cleaning.markCleanedUpTo(cleanedUpTo, truncations);
-        LOG.info("Cleaned {} up to offset {}{}: {} keys in the dirty part ({} bytes of map), kept {} of {} records, "
-                        + "replaced {} segment(s) by {}", log.topicPartition(), cleanedUpTo,
-                cleanedUpTo < range.cleanedUpTo() ? " (offset map full)" : "", map.size(), map.usedBytes(), kept,
-                read, replaced.size(), groups);
+        LOG.info(
+                "Cleaned {} up to offset {}{}: {} keys in the dirty part ({} bytes of map), kept {} of {} records, "
+                        + "replaced {} segment(s) by {}",
+                log.topicPartition(),
+                cleanedUpTo,
+                cleanedUpTo < range.cleanedUpTo() ? " (offset map full)" : "",
+                map.size(),
+                map.usedBytes(),
+                kept,
+                read,
+                replaced.size(),
+                groups);
         if (!replaced.isEmpty()) {
             retired.add(replaced, now + config.fileDeleteDelayMs());
             scheduleDeletion.run();
@@ -175,8 +190,12 @@ public final class LogCleaner implements AutoCloseable {
      * Puts every keyed record of the dirty part in the map, from {@code firstDirtyOffset} until the map refuses a
      * key; returns the first offset the map does not cover.
      */
-    private static long fill(final CleanerOffsetMap map, final CleanableRange range, final long firstDirtyOffset,
-                             final CleanerThrottle throttle) throws IOException {
+    private static long fill(
+            final CleanerOffsetMap map,
+            final CleanableRange range,
+            final long firstDirtyOffset,
+            final CleanerThrottle throttle)
+            throws IOException {
         final long[] stoppedAt = {-1};
         for (int i = range.firstDirty(); i < range.end() && stoppedAt[0] < 0; i++) {
             SegmentBatches.forEach(range.segments()[i], (batch, bytes) -> {

@@ -1,13 +1,17 @@
 package io.runnel.storage.cleaner;
 
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentBatches;
+import io.runnel.storage.log.SegmentFiles;
+import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
@@ -16,13 +20,6 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.apache.kafka.common.utils.CloseableIterator;
-
-import io.runnel.storage.LogConfig;
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.SegmentBatches;
-import io.runnel.storage.log.SegmentFiles;
-import io.runnel.storage.log.SegmentSwap;
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * Rewrites a group of consecutive closed segments ({@link SegmentGroups}) without the records the cleaner may drop
@@ -42,24 +39,27 @@ import io.runnel.storage.record.RecordBatchFlyweight;
 final class SegmentCleaner {
 
     /** What became of a group: whether anything changed (else the cleaned files are discarded). */
-    record Outcome(boolean changed, int recordsRead, int recordsKept) {
-    }
+    record Outcome(boolean changed, int recordsRead, int recordsKept) {}
 
-    private SegmentCleaner() {
-    }
+    private SegmentCleaner() {}
 
     /**
      * @param mapEnd the first offset the offset map does not cover: records at or past it are kept as they are
      *               (but a tombstone among them still gets its delete horizon)
      * @param throttle paces the bytes read and written
      */
-    static Outcome rewrite(final List<LogSegment> group, final CleanerOffsetMap map, final long mapEnd,
-                           final LogConfig config, final long nowMs, final CleanerThrottle throttle)
+    static Outcome rewrite(
+            final List<LogSegment> group,
+            final CleanerOffsetMap map,
+            final long mapEnd,
+            final LogConfig config,
+            final long nowMs,
+            final CleanerThrottle throttle)
             throws IOException {
         final long newHorizon = saturatedAdd(nowMs, config.compaction().deleteRetentionMs());
         final LogSegment first = group.get(0);
-        final LogSegment target = SegmentFiles.createReplacement(first.dir(), first.baseOffset(),
-                config.segmentIndexBytes(), SegmentSwap.CLEANED_SUFFIX);
+        final LogSegment target = SegmentFiles.createReplacement(
+                first.dir(), first.baseOffset(), config.segmentIndexBytes(), SegmentSwap.CLEANED_SUFFIX);
         final RecordBatchFlyweight flyweight = new RecordBatchFlyweight();
         final int[] start = {0};
         final int[] counts = new int[2];
@@ -92,7 +92,8 @@ final class SegmentCleaner {
                         return;
                     }
                     final boolean stamp = keptTombstone && horizon.isEmpty();
-                    final ByteBuffer out = kept.size() == read && !stamp ? bytes
+                    final ByteBuffer out = kept.size() == read && !stamp
+                            ? bytes
                             : rebuild(batch, kept, stamp ? newHorizon : horizon.orElse(RecordBatch.NO_TIMESTAMP));
                     changed[0] |= out != bytes;
                     throttle.maybeThrottle(out.remaining());
@@ -110,8 +111,12 @@ final class SegmentCleaner {
         return new Outcome(changed[0], counts[0], counts[1]);
     }
 
-    private static boolean keep(final Record record, final CleanerOffsetMap map, final long mapEnd,
-                                final OptionalLong horizon, final long nowMs) {
+    private static boolean keep(
+            final Record record,
+            final CleanerOffsetMap map,
+            final long mapEnd,
+            final OptionalLong horizon,
+            final long nowMs) {
         if (record.offset() >= mapEnd) {
             return true;
         }
@@ -127,19 +132,29 @@ final class SegmentCleaner {
     }
 
     /** The batch with only {@code kept}, and {@code deleteHorizonMs} unless it is {@code NO_TIMESTAMP}. */
-    private static ByteBuffer rebuild(final MutableRecordBatch batch, final List<Record> kept,
-                                      final long deleteHorizonMs) {
+    private static ByteBuffer rebuild(
+            final MutableRecordBatch batch, final List<Record> kept, final long deleteHorizonMs) {
         final boolean logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
         // grows if need be: relative to a delete horizon, timestamp deltas take more bytes than before
         final ByteBufferOutputStream out = new ByteBufferOutputStream(batch.sizeInBytes());
-        final MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, RecordBatch.MAGIC_VALUE_V2,
-                Compression.of(batch.compressionType()).build(), batch.timestampType(), batch.baseOffset(),
-                logAppendTime ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP, batch.producerId(),
-                batch.producerEpoch(), batch.baseSequence(), batch.isTransactional(), false,
-                batch.partitionLeaderEpoch(), Integer.MAX_VALUE, deleteHorizonMs);
+        final MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                out,
+                RecordBatch.MAGIC_VALUE_V2,
+                Compression.of(batch.compressionType()).build(),
+                batch.timestampType(),
+                batch.baseOffset(),
+                logAppendTime ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP,
+                batch.producerId(),
+                batch.producerEpoch(),
+                batch.baseSequence(),
+                batch.isTransactional(),
+                false,
+                batch.partitionLeaderEpoch(),
+                Integer.MAX_VALUE,
+                deleteHorizonMs);
         for (final Record record : kept) {
-            builder.appendWithOffset(record.offset(), record.timestamp(), record.key(), record.value(),
-                    record.headers());
+            builder.appendWithOffset(
+                    record.offset(), record.timestamp(), record.key(), record.value(), record.headers());
         }
         return builder.build().buffer();
     }

@@ -1,9 +1,8 @@
 package io.runnel.storage.cleaner;
 
+import io.runnel.storage.log.LogSegment;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.runnel.storage.log.LogSegment;
 
 /**
  * Which consecutive segments the cleaner rewrites into one (Kafka's {@code Cleaner.groupSegmentsBySize}), so a
@@ -14,12 +13,11 @@ import io.runnel.storage.log.LogSegment;
  */
 final class SegmentGroups {
 
-    private SegmentGroups() {
-    }
+    private SegmentGroups() {}
 
     /** Groups {@code segments[0, end)} in order; every segment is in exactly one group. */
-    static List<List<LogSegment>> bySize(final LogSegment[] segments, final int end, final int maxBytes,
-                                         final int maxIndexBytes) {
+    static List<List<LogSegment>> bySize(
+            final LogSegment[] segments, final int end, final int maxBytes, final int maxIndexBytes) {
         final List<List<LogSegment>> groups = new ArrayList<>();
         int i = 0;
         while (i < end) {
@@ -33,9 +31,12 @@ final class SegmentGroups {
             while (i < end) {
                 final LogSegment next = segments[i];
                 final long nextBytes = bytes + next.size();
-                final long nextOffsetIndex = offsetIndexBytes + next.offsetIndex().sizeInBytes();
+                final long nextOffsetIndex =
+                        offsetIndexBytes + next.offsetIndex().sizeInBytes();
                 final long nextTimeIndex = timeIndexBytes + next.timeIndex().sizeInBytes();
-                if (nextBytes > maxBytes || nextOffsetIndex > maxIndexBytes || nextTimeIndex > maxIndexBytes
+                if (nextBytes > maxBytes
+                        || nextOffsetIndex > maxIndexBytes
+                        || nextTimeIndex > maxIndexBytes
                         || next.lastOffset() - first.baseOffset() > Integer.MAX_VALUE) {
                     break;
                 }

@@ -1,16 +1,14 @@
 package io.runnel.storage.flush;
 
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.StorageThread;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.PartitionLog;
-import io.runnel.storage.StorageThread;
 
 /**
  * The broker's fsyncs, off the append path (Kafka flushes inline in {@code UnifiedLog.append} and after a roll on
@@ -35,6 +33,7 @@ public final class LogFlusher implements PartitionLog.Flusher, AutoCloseable {
     public static final long DEFAULT_SCHEDULER_INTERVAL_MS = Long.MAX_VALUE;
     /** Kafka's default {@code log.flush.offset.checkpoint.interval.ms}. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000L;
+
     private static final Logger LOG = LoggerFactory.getLogger(LogFlusher.class);
 
     private final Supplier<Collection<PartitionLog>> logs;
@@ -45,12 +44,15 @@ public final class LogFlusher implements PartitionLog.Flusher, AutoCloseable {
     /**
      * @param checkpointRecoveryPoints writes the recovery-point checkpoints of every log dir (run on this thread)
      */
-    public LogFlusher(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock,
-               final long schedulerIntervalMs, final long checkpointIntervalMs,
-               final Runnable checkpointRecoveryPoints) {
+    public LogFlusher(
+            final Supplier<Collection<PartitionLog>> logs,
+            final InstantSource clock,
+            final long schedulerIntervalMs,
+            final long checkpointIntervalMs,
+            final Runnable checkpointRecoveryPoints) {
         if (schedulerIntervalMs < 1 || checkpointIntervalMs < 1) {
-            throw new IllegalArgumentException("flush intervals must be positive, were " + schedulerIntervalMs
-                    + " and " + checkpointIntervalMs);
+            throw new IllegalArgumentException(
+                    "flush intervals must be positive, were " + schedulerIntervalMs + " and " + checkpointIntervalMs);
         }
         this.logs = logs;
         this.clock = clock;

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +41,11 @@ public abstract class MappedIndex implements AutoCloseable {
     private final int entrySize;
     /** What {@link #isSane} is checked against when a lazily opened index is first used. */
     private final long lazyBound;
+
     private volatile Path file;
     /** Null until a lazily opened index is first used, and again once released. */
     private volatile MappedByteBuffer mmap;
+
     private volatile boolean released;
     private volatile int entries;
     private int maxEntries;
@@ -52,8 +53,9 @@ public abstract class MappedIndex implements AutoCloseable {
     /**
      * Opens and maps the index now; a {@code writable} one is preallocated to {@code maxIndexSize} for appends.
      */
-    protected MappedIndex(final Path file, final long baseOffset, final int maxIndexSize, final int entrySize,
-                          final boolean writable) throws IOException {
+    protected MappedIndex(
+            final Path file, final long baseOffset, final int maxIndexSize, final int entrySize, final boolean writable)
+            throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
@@ -132,6 +134,7 @@ public abstract class MappedIndex implements AutoCloseable {
     public boolean isLoaded() {
         return mmap != null;
     }
+
     private static MappedByteBuffer map(final RandomAccessFile raf, final long length) throws IOException {
         final MappedByteBuffer buffer = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
         buffer.order(ByteOrder.BIG_ENDIAN);

@@ -45,8 +45,8 @@ public final class OffsetIndex extends MappedIndex {
         final int relative = relativeOffset(offset);
         final MappedByteBuffer buffer = buffer();
         if (n > 0 && relative <= buffer.getInt((n - 1) * ENTRY_SIZE)) {
-            throw new IllegalArgumentException("offset " + offset + " not above the last indexed offset "
-                    + lastOffset() + " in " + file());
+            throw new IllegalArgumentException(
+                    "offset " + offset + " not above the last indexed offset " + lastOffset() + " in " + file());
         }
         buffer.putInt(n * ENTRY_SIZE, relative);
         buffer.putInt(n * ENTRY_SIZE + 4, position);

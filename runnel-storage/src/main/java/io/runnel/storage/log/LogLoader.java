@@ -2,6 +2,8 @@ package io.runnel.storage.log;
 
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 
+import io.runnel.storage.producer.ProducerStateManager;
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
@@ -9,12 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.producer.ProducerStateManager;
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * Opens a partition directory at startup.
@@ -40,15 +38,19 @@ public final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
 
     /** The opened segments (ascending, last one active) and the log end offset. */
-    public record LoadedLog(List<LogSegment> segments, long logEndOffset) {
-    }
+    public record LoadedLog(List<LogSegment> segments, long logEndOffset) {}
 
-    private LogLoader() {
-    }
+    private LogLoader() {}
 
-    public static LoadedLog load(final Path dir, final long recoveryPoint, final boolean cleanShutdown,
-                                 final int indexIntervalBytes, final int maxIndexSize, final long nowMs,
-                                 final ProducerStateManager producers) throws IOException {
+    public static LoadedLog load(
+            final Path dir,
+            final long recoveryPoint,
+            final boolean cleanShutdown,
+            final int indexIntervalBytes,
+            final int maxIndexSize,
+            final long nowMs,
+            final ProducerStateManager producers)
+            throws IOException {
         SegmentSwap.recover(dir);
         final List<Long> baseOffsets = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -76,10 +78,11 @@ public final class LogLoader {
                 for (int i = 0; i <= last; i++) {
                     final long base = baseOffsets.get(i);
                     final boolean lazy = i < firstToRecover && i < last;
-                    segments.add(lazy
-                            ? SegmentFiles.openTrusted(dir, base, baseOffsets.get(i + 1), indexIntervalBytes,
-                                    maxIndexSize)
-                            : SegmentFiles.open(dir, base, maxIndexSize, i == last));
+                    segments.add(
+                            lazy
+                                    ? SegmentFiles.openTrusted(
+                                            dir, base, baseOffsets.get(i + 1), indexIntervalBytes, maxIndexSize)
+                                    : SegmentFiles.open(dir, base, maxIndexSize, i == last));
                 }
                 loadSegments(segments, firstToRecover, cleanShutdown, indexIntervalBytes, maxIndexSize);
             }
@@ -99,8 +102,8 @@ public final class LogLoader {
     }
 
     /** Index of the first segment to scan: none after a clean shutdown, else the one holding the recovery point. */
-    private static int firstToRecover(final List<Long> baseOffsets, final long recoveryPoint,
-                                      final boolean cleanShutdown) {
+    private static int firstToRecover(
+            final List<Long> baseOffsets, final long recoveryPoint, final boolean cleanShutdown) {
         if (cleanShutdown) {
             return baseOffsets.size();
         }
@@ -114,9 +117,13 @@ public final class LogLoader {
     }
 
     /** Segments before {@code firstToRecover} are trusted (the inactive ones were opened lazily), the rest scanned. */
-    private static void loadSegments(final List<LogSegment> segments, final int firstToRecover,
-                                     final boolean cleanShutdown, final int indexIntervalBytes,
-                                     final int maxIndexSize) throws IOException {
+    private static void loadSegments(
+            final List<LogSegment> segments,
+            final int firstToRecover,
+            final boolean cleanShutdown,
+            final int indexIntervalBytes,
+            final int maxIndexSize)
+            throws IOException {
         for (int i = 0; i < segments.size(); i++) {
             final LogSegment segment = segments.get(i);
             final boolean active = i == segments.size() - 1;
@@ -142,8 +149,9 @@ public final class LogLoader {
     }
 
     /** Loads the newest usable snapshot and replays batch headers (no decompression) from it to the end. */
-    public static void rebuildProducerState(final List<LogSegment> segments, final long logEndOffset,
-                                     final ProducerStateManager producers) throws IOException {
+    public static void rebuildProducerState(
+            final List<LogSegment> segments, final long logEndOffset, final ProducerStateManager producers)
+            throws IOException {
         final long snapshotOffset = producers.loadLatestSnapshot(logEndOffset);
         final long from = Math.max(snapshotOffset, 0);
         final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
@@ -165,8 +173,14 @@ public final class LogLoader {
                 }
                 batch.wrap(header, 0);
                 if (batch.baseOffset() >= from && batch.producerId() >= 0) {
-                    producers.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
+                    producers.update(
+                            batch.producerId(),
+                            batch.producerEpoch(),
+                            batch.baseSequence(),
+                            batch.lastSequence(),
+                            batch.baseOffset(),
+                            batch.lastOffset(),
+                            batch.maxTimestamp());
                 }
                 position += batch.sizeInBytes();
             }

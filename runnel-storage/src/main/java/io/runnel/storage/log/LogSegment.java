@@ -2,6 +2,10 @@ package io.runnel.storage.log;
 
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 
+import io.runnel.storage.TimestampAndOffset;
+import io.runnel.storage.index.OffsetIndex;
+import io.runnel.storage.index.TimeIndex;
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,13 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-
 import org.apache.kafka.common.record.RecordBatch;
-
-import io.runnel.storage.TimestampAndOffset;
-import io.runnel.storage.index.OffsetIndex;
-import io.runnel.storage.index.TimeIndex;
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * One segment of a partition log: a {@code .log} file of record batches plus its two sparse indexes.
@@ -68,16 +66,29 @@ public final class LogSegment implements AutoCloseable {
     boolean indexFilesExisted = true;
     /** False for a segment opened by {@link SegmentFiles#openTrusted} until its max timestamp is first asked for. */
     volatile boolean timestampsLoaded = true;
+
     private volatile boolean renamedForDeletion;
 
-    LogSegment(final Path dir, final long baseOffset, final FileChannel channel, final OffsetIndex offsetIndex,
-               final TimeIndex timeIndex, final int size, final long rollingBasedTimestampMs) {
+    LogSegment(
+            final Path dir,
+            final long baseOffset,
+            final FileChannel channel,
+            final OffsetIndex offsetIndex,
+            final TimeIndex timeIndex,
+            final int size,
+            final long rollingBasedTimestampMs) {
         this(dir, baseOffset, "", channel, offsetIndex, timeIndex, size, rollingBasedTimestampMs);
     }
 
-    LogSegment(final Path dir, final long baseOffset, final String suffix, final FileChannel channel,
-               final OffsetIndex offsetIndex, final TimeIndex timeIndex, final int size,
-               final long rollingBasedTimestampMs) {
+    LogSegment(
+            final Path dir,
+            final long baseOffset,
+            final String suffix,
+            final FileChannel channel,
+            final OffsetIndex offsetIndex,
+            final TimeIndex timeIndex,
+            final int size,
+            final long rollingBasedTimestampMs) {
         this.dir = dir;
         this.baseOffset = baseOffset;
         this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + suffix);
@@ -164,8 +175,13 @@ public final class LogSegment implements AutoCloseable {
      * {@code batchStarts[0..count)}) with one positional write at the end of the file, adds index entries,
      * and then publishes the new size. The buffer's position and limit are unchanged on return.
      */
-    public void append(final ByteBuffer buffer, final int[] batchStarts, final int count,
-                       final RecordBatchFlyweight batch, final int indexIntervalBytes, final long nowMs)
+    public void append(
+            final ByteBuffer buffer,
+            final int[] batchStarts,
+            final int count,
+            final RecordBatchFlyweight batch,
+            final int indexIntervalBytes,
+            final long nowMs)
             throws IOException {
         final int start = size;
         final int bufferStart = buffer.position();
@@ -182,15 +198,25 @@ public final class LogSegment implements AutoCloseable {
         }
         for (int i = 0; i < count; i++) {
             batch.wrap(buffer, batchStarts[i]);
-            onBatch(start + batchStarts[i] - bufferStart, batch.sizeInBytes(), batch.baseOffset(),
-                    batch.lastOffset(), batch.maxTimestamp(), indexIntervalBytes);
+            onBatch(
+                    start + batchStarts[i] - bufferStart,
+                    batch.sizeInBytes(),
+                    batch.baseOffset(),
+                    batch.lastOffset(),
+                    batch.maxTimestamp(),
+                    indexIntervalBytes);
         }
         size = start + (buffer.limit() - bufferStart);
     }
 
     /** Learns one batch written at {@code position}, and indexes it when {@code indexIntervalBytes} have passed. */
-    void onBatch(final int position, final int batchSize, final long batchBaseOffset, final long batchLastOffset,
-                  final long batchMaxTimestamp, final int indexIntervalBytes) {
+    void onBatch(
+            final int position,
+            final int batchSize,
+            final long batchBaseOffset,
+            final long batchLastOffset,
+            final long batchMaxTimestamp,
+            final int indexIntervalBytes) {
         if (batchMaxTimestamp > maxTimestamp) {
             maxTimestamp = batchMaxTimestamp;
             offsetOfMaxTimestamp = batchBaseOffset;
@@ -223,8 +249,8 @@ public final class LogSegment implements AutoCloseable {
 
     /** The max timestamp of the first batch (how old the oldest records are), or -1 when empty. */
     public long firstBatchTimestamp() throws IOException {
-        return SegmentReads.firstBatchMaxTimestamp(channel, size, ByteBuffer.allocate(HEADER_SIZE),
-                new RecordBatchFlyweight());
+        return SegmentReads.firstBatchMaxTimestamp(
+                channel, size, ByteBuffer.allocate(HEADER_SIZE), new RecordBatchFlyweight());
     }
 
     /**
@@ -233,8 +259,13 @@ public final class LogSegment implements AutoCloseable {
      *
      * @return the number of bytes truncated
      */
-    public int recover(final int maxBatchSize, final int indexIntervalBytes, final int maxIndexSize,
-                       final boolean active, final boolean validateCrc) throws IOException {
+    public int recover(
+            final int maxBatchSize,
+            final int indexIntervalBytes,
+            final int maxIndexSize,
+            final boolean active,
+            final boolean validateCrc)
+            throws IOException {
         return SegmentRecovery.recover(this, maxBatchSize, indexIntervalBytes, maxIndexSize, active, validateCrc);
     }
 
@@ -350,8 +381,13 @@ public final class LogSegment implements AutoCloseable {
      * {@code maxOffsetExclusive}, at most {@code maxBytes}, the last of them possibly cut at {@code maxBytes} (the
      * protocol allows a partial trailing batch); one whole first batch when {@code minOneBatch} even if larger.
      */
-    public int sliceLength(final int position, final int maxBytes, final long maxOffsetExclusive,
-                           final boolean minOneBatch, final ByteBuffer scratch) throws IOException {
+    public int sliceLength(
+            final int position,
+            final int maxBytes,
+            final long maxOffsetExclusive,
+            final boolean minOneBatch,
+            final ByteBuffer scratch)
+            throws IOException {
         return SegmentReads.sliceLength(this, position, maxBytes, maxOffsetExclusive, minOneBatch, scratch);
     }
 
@@ -361,8 +397,7 @@ public final class LogSegment implements AutoCloseable {
      * First record with timestamp &gt;= {@code timestamp} and offset &gt;= {@code minOffset} in this segment (the
      * log start offset: records below it are deleted, even while their segment remains).
      */
-    public Optional<TimestampAndOffset> findByTimestamp(final long timestamp, final long minOffset)
-            throws IOException {
+    public Optional<TimestampAndOffset> findByTimestamp(final long timestamp, final long minOffset) throws IOException {
         return SegmentReads.findByTimestamp(this, timestamp, minOffset);
     }
 

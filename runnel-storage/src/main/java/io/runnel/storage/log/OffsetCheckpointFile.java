@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -32,8 +31,7 @@ public final class OffsetCheckpointFile {
     public static final String LOG_START_OFFSET = "log-start-offset-checkpoint";
     public static final String CLEANER_OFFSET = "cleaner-offset-checkpoint";
 
-    private OffsetCheckpointFile() {
-    }
+    private OffsetCheckpointFile() {}
 
     /** Reads the checkpoint {@code fileName} of {@code logDir}; a missing file is empty, a malformed one an {@link IOException}. */
     public static Map<TopicPartition, Long> read(final Path logDir, final String fileName) throws IOException {
@@ -66,17 +64,22 @@ public final class OffsetCheckpointFile {
 
     public static void write(final Path logDir, final String fileName, final Map<TopicPartition, Long> offsets)
             throws IOException {
-        final StringBuilder text = new StringBuilder().append("0\n").append(offsets.size()).append('\n');
-        offsets.forEach((tp, offset) -> text.append(tp.topic()).append(' ').append(tp.partition()).append(' ')
-                .append(offset).append('\n'));
+        final StringBuilder text =
+                new StringBuilder().append("0\n").append(offsets.size()).append('\n');
+        offsets.forEach((tp, offset) -> text.append(tp.topic())
+                .append(' ')
+                .append(tp.partition())
+                .append(' ')
+                .append(offset)
+                .append('\n'));
         writeAtomically(logDir.resolve(fileName), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Temp file, fsync, atomic rename, fsync of the directory. */
     public static void writeAtomically(final Path file, final byte[] bytes) throws IOException {
         final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -6,7 +6,6 @@ import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 
@@ -22,8 +21,7 @@ public final class SegmentBatches {
         void visit(MutableRecordBatch batch, ByteBuffer bytes) throws IOException;
     }
 
-    private SegmentBatches() {
-    }
+    private SegmentBatches() {}
 
     public static void forEach(final LogSegment segment, final Visitor visitor) throws IOException {
         final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
@@ -33,12 +31,16 @@ public final class SegmentBatches {
             readFully(segment, header.clear(), position);
             final int batchSize = header.getInt(BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
             if (batchSize < HEADER_SIZE || position + batchSize > end) {
-                throw new IOException("Bad batch of " + batchSize + " bytes at position " + position + " of " + segment);
+                throw new IOException(
+                        "Bad batch of " + batchSize + " bytes at position " + position + " of " + segment);
             }
             final ByteBuffer bytes = ByteBuffer.allocate(batchSize);
             readFully(segment, bytes, position);
             bytes.flip();
-            final MutableRecordBatch batch = MemoryRecords.readableRecords(bytes.duplicate()).batches().iterator().next();
+            final MutableRecordBatch batch = MemoryRecords.readableRecords(bytes.duplicate())
+                    .batches()
+                    .iterator()
+                    .next();
             visitor.visit(batch, bytes);
             position += batchSize;
         }

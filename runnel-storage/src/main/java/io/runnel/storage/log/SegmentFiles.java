@@ -1,13 +1,12 @@
 package io.runnel.storage.log;
 
+import io.runnel.storage.index.OffsetIndex;
+import io.runnel.storage.index.TimeIndex;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
-import io.runnel.storage.index.OffsetIndex;
-import io.runnel.storage.index.TimeIndex;
 
 /**
  * Creates and opens the files of a {@link LogSegment}, named as its Javadoc describes: a new active segment, the
@@ -18,8 +17,7 @@ import io.runnel.storage.index.TimeIndex;
  */
 public final class SegmentFiles {
 
-    private SegmentFiles() {
-    }
+    private SegmentFiles() {}
 
     /** Parses the base offset out of {@code <20 digits>.<suffix>}, or -1 if the name is not such a file. */
     static long parseBaseOffset(final String fileName, final String suffix) {
@@ -41,10 +39,20 @@ public final class SegmentFiles {
         final Path timeIndex = file(dir, baseOffset, LogSegment.TIME_INDEX_SUFFIX);
         Files.deleteIfExists(index);
         Files.deleteIfExists(timeIndex);
-        final FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        return new LogSegment(dir, baseOffset, channel, new OffsetIndex(index, baseOffset, maxIndexSize, true),
-                new TimeIndex(timeIndex, baseOffset, maxIndexSize, true), 0, nowMs);
+        final FileChannel channel = FileChannel.open(
+                log,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        return new LogSegment(
+                dir,
+                baseOffset,
+                channel,
+                new OffsetIndex(index, baseOffset, maxIndexSize, true),
+                new TimeIndex(timeIndex, baseOffset, maxIndexSize, true),
+                0,
+                nowMs);
     }
 
     /**
@@ -52,18 +60,28 @@ public final class SegmentFiles {
      * {@code suffix} ({@code .cleaned}) appended to their names, so nothing of them is mistaken for a segment of the
      * log until {@link SegmentSwap} renames them.
      */
-    public static LogSegment createReplacement(final Path dir, final long baseOffset, final int maxIndexSize,
-                                               final String suffix) throws IOException {
+    public static LogSegment createReplacement(
+            final Path dir, final long baseOffset, final int maxIndexSize, final String suffix) throws IOException {
         final Path log = dir.resolve(LogSegment.fileName(baseOffset, LogSegment.LOG_SUFFIX) + suffix);
         final Path index = dir.resolve(LogSegment.fileName(baseOffset, LogSegment.INDEX_SUFFIX) + suffix);
         final Path timeIndex = dir.resolve(LogSegment.fileName(baseOffset, LogSegment.TIME_INDEX_SUFFIX) + suffix);
         Files.deleteIfExists(index);
         Files.deleteIfExists(timeIndex);
-        final FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        return new LogSegment(dir, baseOffset, suffix, channel,
+        final FileChannel channel = FileChannel.open(
+                log,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        return new LogSegment(
+                dir,
+                baseOffset,
+                suffix,
+                channel,
                 new OffsetIndex(index, baseOffset, maxIndexSize, true),
-                new TimeIndex(timeIndex, baseOffset, maxIndexSize, true), 0, -1);
+                new TimeIndex(timeIndex, baseOffset, maxIndexSize, true),
+                0,
+                -1);
     }
 
     /**
@@ -77,9 +95,14 @@ public final class SegmentFiles {
         final Path index = file(dir, baseOffset, LogSegment.INDEX_SUFFIX);
         final Path timeIndex = file(dir, baseOffset, LogSegment.TIME_INDEX_SUFFIX);
         final boolean indexesExist = Files.exists(index) && Files.exists(timeIndex);
-        final LogSegment segment = new LogSegment(dir, baseOffset, channel,
+        final LogSegment segment = new LogSegment(
+                dir,
+                baseOffset,
+                channel,
                 new OffsetIndex(index, baseOffset, maxIndexSize, active),
-                new TimeIndex(timeIndex, baseOffset, maxIndexSize, active), (int) fileSize, -1);
+                new TimeIndex(timeIndex, baseOffset, maxIndexSize, active),
+                (int) fileSize,
+                -1);
         segment.indexFilesExisted = indexesExist;
         return segment;
     }
@@ -90,8 +113,13 @@ public final class SegmentFiles {
      * where the next one begins ({@code nextBaseOffset}); a compacted segment may stop short of that, which reads
      * handle as they handle any gap. Missing indexes are rebuilt now, as in {@link LogSegment#loadTrusted}.
      */
-    public static LogSegment openTrusted(final Path dir, final long baseOffset, final long nextBaseOffset,
-                                         final int indexIntervalBytes, final int maxIndexSize) throws IOException {
+    public static LogSegment openTrusted(
+            final Path dir,
+            final long baseOffset,
+            final long nextBaseOffset,
+            final int indexIntervalBytes,
+            final int maxIndexSize)
+            throws IOException {
         final Path index = file(dir, baseOffset, LogSegment.INDEX_SUFFIX);
         final Path timeIndex = file(dir, baseOffset, LogSegment.TIME_INDEX_SUFFIX);
         if (!Files.exists(index) || !Files.exists(timeIndex)) {
@@ -101,9 +129,14 @@ public final class SegmentFiles {
         }
         final FileChannel channel = openExisting(file(dir, baseOffset, LogSegment.LOG_SUFFIX));
         final long fileSize = channel.size();
-        final LogSegment segment = new LogSegment(dir, baseOffset, channel,
-                OffsetIndex.lazy(index, baseOffset, fileSize), TimeIndex.lazy(timeIndex, baseOffset, nextBaseOffset),
-                (int) fileSize, -1);
+        final LogSegment segment = new LogSegment(
+                dir,
+                baseOffset,
+                channel,
+                OffsetIndex.lazy(index, baseOffset, fileSize),
+                TimeIndex.lazy(timeIndex, baseOffset, nextBaseOffset),
+                (int) fileSize,
+                -1);
         segment.lastOffset = nextBaseOffset - 1;
         segment.timestampsLoaded = false;
         return segment;

@@ -3,17 +3,15 @@ package io.runnel.storage.log;
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
+import io.runnel.storage.TimestampAndOffset;
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
-
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
-
-import io.runnel.storage.TimestampAndOffset;
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * The searches of one {@link LogSegment}'s log file: the batch that holds an offset (from the offset index's floor
@@ -26,8 +24,7 @@ import io.runnel.storage.record.RecordBatchFlyweight;
  */
 final class SegmentReads {
 
-    private SegmentReads() {
-    }
+    private SegmentReads() {}
 
     /** See {@link LogSegment#findBatchPosition}. */
     static int findBatchPosition(final LogSegment segment, final long offset, final ByteBuffer scratch)
@@ -50,8 +47,13 @@ final class SegmentReads {
     }
 
     /** See {@link LogSegment#sliceLength}. */
-    static int sliceLength(final LogSegment segment, final int position, final int maxBytes,
-                           final long maxOffsetExclusive, final boolean minOneBatch, final ByteBuffer scratch)
+    static int sliceLength(
+            final LogSegment segment,
+            final int position,
+            final int maxBytes,
+            final long maxOffsetExclusive,
+            final boolean minOneBatch,
+            final ByteBuffer scratch)
             throws IOException {
         final int end = segment.size();
         int length = 0;
@@ -83,8 +85,8 @@ final class SegmentReads {
     }
 
     /** See {@link LogSegment#findByTimestamp}. */
-    static Optional<TimestampAndOffset> findByTimestamp(final LogSegment segment, final long timestamp,
-                                                        final long minOffset) throws IOException {
+    static Optional<TimestampAndOffset> findByTimestamp(
+            final LogSegment segment, final long timestamp, final long minOffset) throws IOException {
         if (segment.maxTimestamp() < timestamp) {
             return Optional.empty();
         }
@@ -100,8 +102,8 @@ final class SegmentReads {
             final long lastOffset = header.getLong(RecordBatchFlyweight.BASE_OFFSET_OFFSET)
                     + header.getInt(RecordBatchFlyweight.LAST_OFFSET_DELTA_OFFSET);
             if (lastOffset >= minOffset && header.getLong(RecordBatchFlyweight.MAX_TIMESTAMP_OFFSET) >= timestamp) {
-                final Optional<TimestampAndOffset> found = scanBatch(segment, position, batchSize, timestamp,
-                        minOffset, false);
+                final Optional<TimestampAndOffset> found =
+                        scanBatch(segment, position, batchSize, timestamp, minOffset, false);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -127,9 +129,13 @@ final class SegmentReads {
         return scanBatch(segment, position, batchSize, segment.maxTimestamp(), Long.MIN_VALUE, true);
     }
 
-    private static Optional<TimestampAndOffset> scanBatch(final LogSegment segment, final int position,
-                                                          final int batchSize, final long timestamp,
-                                                          final long minOffset, final boolean exact)
+    private static Optional<TimestampAndOffset> scanBatch(
+            final LogSegment segment,
+            final int position,
+            final int batchSize,
+            final long timestamp,
+            final long minOffset,
+            final boolean exact)
             throws IOException {
         final ByteBuffer bytes = ByteBuffer.allocate(batchSize);
         if (!readFully(segment.channel(), bytes, position, batchSize)) {
@@ -140,8 +146,8 @@ final class SegmentReads {
                 final boolean match = record.offset() >= minOffset
                         && (exact ? record.timestamp() == timestamp : record.timestamp() >= timestamp);
                 if (match) {
-                    return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
-                            batch.partitionLeaderEpoch()));
+                    return Optional.of(
+                            new TimestampAndOffset(record.timestamp(), record.offset(), batch.partitionLeaderEpoch()));
                 }
             }
         }
@@ -149,8 +155,9 @@ final class SegmentReads {
     }
 
     /** The max timestamp of the segment's first batch, or -1 when it has none (below {@code size} bytes). */
-    static long firstBatchMaxTimestamp(final FileChannel channel, final int size, final ByteBuffer header,
-                                       final RecordBatchFlyweight batch) throws IOException {
+    static long firstBatchMaxTimestamp(
+            final FileChannel channel, final int size, final ByteBuffer header, final RecordBatchFlyweight batch)
+            throws IOException {
         if (size < HEADER_SIZE || !readFully(channel, header, 0, HEADER_SIZE)) {
             return -1;
         }
@@ -158,8 +165,8 @@ final class SegmentReads {
     }
 
     /** Reads exactly {@code length} bytes at {@code position} into {@code buffer[0, length)}; false at EOF. */
-    static boolean readFully(final FileChannel channel, final ByteBuffer buffer, final int position,
-                             final int length) throws IOException {
+    static boolean readFully(final FileChannel channel, final ByteBuffer buffer, final int position, final int length)
+            throws IOException {
         buffer.clear().limit(length);
         long filePosition = position;
         while (buffer.hasRemaining()) {

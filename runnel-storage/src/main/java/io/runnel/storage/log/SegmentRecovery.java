@@ -3,16 +3,14 @@ package io.runnel.storage.log;
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
-
 import org.apache.kafka.common.record.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * Loads what a {@link LogSegment} knows of its batches (last offset, max timestamp, index-interval count) from its
@@ -28,12 +26,12 @@ final class SegmentRecovery {
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentRecovery.class);
 
-    private SegmentRecovery() {
-    }
+    private SegmentRecovery() {}
 
     /** See {@link LogSegment#loadTrusted}. */
-    static void loadTrusted(final LogSegment segment, final int indexIntervalBytes, final int maxIndexSize,
-                            final boolean active) throws IOException {
+    static void loadTrusted(
+            final LogSegment segment, final int indexIntervalBytes, final int maxIndexSize, final boolean active)
+            throws IOException {
         final int fileSize = segment.size;
         if (!segment.indexFilesExisted || !segment.offsetIndex.isSane(fileSize)) {
             LOG.warn("Rebuilding indexes of {} (missing or not matching the log)", segment.logFile);
@@ -72,14 +70,20 @@ final class SegmentRecovery {
             return;
         }
         if (active) {
-            segment.rollingBasedTimestampMs = SegmentReads.firstBatchMaxTimestamp(segment.channel, segment.size,
-                    header, batch);
+            segment.rollingBasedTimestampMs =
+                    SegmentReads.firstBatchMaxTimestamp(segment.channel, segment.size, header, batch);
         }
     }
 
     /** See {@link LogSegment#recover}. */
-    static int recover(final LogSegment segment, final int maxBatchSize, final int indexIntervalBytes,
-                       final int maxIndexSize, final boolean active, final boolean validateCrc) throws IOException {
+    static int recover(
+            final LogSegment segment,
+            final int maxBatchSize,
+            final int indexIntervalBytes,
+            final int maxIndexSize,
+            final boolean active,
+            final boolean validateCrc)
+            throws IOException {
         segment.offsetIndex.reset();
         segment.timeIndex.reset();
         segment.offsetIndex.ensureCapacity(maxIndexSize);
@@ -105,9 +109,13 @@ final class SegmentRecovery {
             batch.wrap(buffer, 0);
             final int batchLength = batch.batchLength();
             final long batchSize = (long) batchLength + LOG_OVERHEAD;
-            if (batchSize < HEADER_SIZE || batchSize > maxBatchSize || position + batchSize > fileSize
-                    || batch.magic() != RecordBatchFlyweight.MAGIC_V2 || batch.baseOffset() <= segment.lastOffset
-                    || batch.lastOffsetDelta() < 0 || batch.baseOffset() < baseOffset
+            if (batchSize < HEADER_SIZE
+                    || batchSize > maxBatchSize
+                    || position + batchSize > fileSize
+                    || batch.magic() != RecordBatchFlyweight.MAGIC_V2
+                    || batch.baseOffset() <= segment.lastOffset
+                    || batch.lastOffsetDelta() < 0
+                    || batch.baseOffset() < baseOffset
                     || batch.lastOffset() - baseOffset > Integer.MAX_VALUE) {
                 break;
             }
@@ -126,13 +134,21 @@ final class SegmentRecovery {
             if (position == 0) {
                 firstMaxTimestamp = batch.maxTimestamp();
             }
-            segment.onBatch(position, (int) batchSize, batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(),
+            segment.onBatch(
+                    position,
+                    (int) batchSize,
+                    batch.baseOffset(),
+                    batch.lastOffset(),
+                    batch.maxTimestamp(),
                     indexIntervalBytes);
             position += (int) batchSize;
         }
         final int truncated = fileSize - position;
         if (truncated > 0) {
-            LOG.warn("Truncating {} at position {}: {} bytes after the last valid batch", segment.logFile, position,
+            LOG.warn(
+                    "Truncating {} at position {}: {} bytes after the last valid batch",
+                    segment.logFile,
+                    position,
                     truncated);
             segment.channel.truncate(position);
         }

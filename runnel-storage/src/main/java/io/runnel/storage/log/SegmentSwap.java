@@ -4,10 +4,10 @@ import static io.runnel.storage.log.LogSegment.INDEX_SUFFIX;
 import static io.runnel.storage.log.LogSegment.LOG_SUFFIX;
 import static io.runnel.storage.log.LogSegment.TIME_INDEX_SUFFIX;
 import static io.runnel.storage.log.LogSegment.fileName;
-
 import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,11 +18,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * The file steps that replace a group of consecutive segments by their cleaned copy, and their recovery after a
@@ -48,13 +45,13 @@ public final class SegmentSwap {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentSwap.class);
     private static final String[] SUFFIXES = {INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX};
 
-    private SegmentSwap() {
-    }
+    private SegmentSwap() {}
 
     /** Step 2: the cleaned files of {@code baseOffset} become the swap files, the log file last. */
     public static void markForSwap(final Path dir, final long baseOffset) throws IOException {
         for (final String suffix : SUFFIXES) {
-            move(dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX),
+            move(
+                    dir.resolve(fileName(baseOffset, suffix) + CLEANED_SUFFIX),
                     dir.resolve(fileName(baseOffset, suffix) + SWAP_SUFFIX));
         }
         OffsetCheckpointFile.fsyncDirectory(dir);
@@ -97,9 +94,13 @@ public final class SegmentSwap {
             }
         }
         for (final long base : swapped) {
-            final long end = Math.max(nextOffset(dir.resolve(fileName(base, LOG_SUFFIX) + SWAP_SUFFIX), base), base + 1);
-            LOG.info("Completing the interrupted swap of the cleaned segment {} in {} (replacing segments below {})",
-                    base, dir, end);
+            final long end =
+                    Math.max(nextOffset(dir.resolve(fileName(base, LOG_SUFFIX) + SWAP_SUFFIX), base), base + 1);
+            LOG.info(
+                    "Completing the interrupted swap of the cleaned segment {} in {} (replacing segments below {})",
+                    base,
+                    dir,
+                    end);
             deleteSegmentsIn(dir, base, end);
             // the indexes of the swap may be incomplete if the crash came while they were renamed; rebuilt at load
             Files.deleteIfExists(dir.resolve(fileName(base, INDEX_SUFFIX) + SWAP_SUFFIX));

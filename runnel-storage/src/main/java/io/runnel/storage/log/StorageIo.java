@@ -2,7 +2,6 @@ package io.runnel.storage.log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +38,9 @@ public final class StorageIo {
         void onFailure(IOException cause);
     }
 
-    private static final FailureListener NOBODY = cause -> { };
+    private static final FailureListener NOBODY = cause -> {};
 
-    private StorageIo() {
-    }
+    private StorageIo() {}
 
     public static <T> T call(final String what, final IoCallable<T> action) {
         return call(what, action, NOBODY);
@@ -65,15 +63,18 @@ public final class StorageIo {
 
     /** {@link #run(String, IoRunnable)}, telling {@code listener} of a failure before it is thrown. */
     public static void run(final String what, final IoRunnable action, final FailureListener listener) {
-        call(what, () -> {
-            action.run();
-            return null;
-        }, listener);
+        call(
+                what,
+                () -> {
+                    action.run();
+                    return null;
+                },
+                listener);
     }
 
     /** A disk error met outside {@link #call} and {@link #run}: tells {@code listener}, logs it, returns the exception. */
-    public static KafkaStorageException failure(final String what, final IOException cause,
-                                                final FailureListener listener) {
+    public static KafkaStorageException failure(
+            final String what, final IOException cause, final FailureListener listener) {
         listener.onFailure(cause);
         return failure(what, cause);
     }

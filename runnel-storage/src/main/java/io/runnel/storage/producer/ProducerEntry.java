@@ -46,8 +46,12 @@ public final class ProducerEntry {
     }
 
     /** Records a batch; the oldest is evicted beyond {@link #MAX_BATCHES}. */
-    public void addBatch(final int batchFirstSeq, final int batchLastSeq, final long batchFirstOffset,
-                         final long batchLastOffset, final long batchTimestamp) {
+    public void addBatch(
+            final int batchFirstSeq,
+            final int batchLastSeq,
+            final long batchFirstOffset,
+            final long batchLastOffset,
+            final long batchTimestamp) {
         final int slot = (head + count) % MAX_BATCHES;
         firstSeq[slot] = batchFirstSeq;
         lastSeq[slot] = batchLastSeq;
@@ -106,6 +110,7 @@ public final class ProducerEntry {
 
     @Override
     public String toString() {
-        return "ProducerEntry(id=" + producerId + ", epoch=" + epoch + ", batches=" + count + ", lastSeq=" + lastSeq() + ")";
+        return "ProducerEntry(id=" + producerId + ", epoch=" + epoch + ", batches=" + count + ", lastSeq=" + lastSeq()
+                + ")";
     }
 }

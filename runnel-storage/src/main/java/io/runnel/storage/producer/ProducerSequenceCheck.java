@@ -1,8 +1,7 @@
 package io.runnel.storage.producer;
 
-import java.nio.ByteBuffer;
-
 import io.runnel.storage.record.RecordBatchFlyweight;
+import java.nio.ByteBuffer;
 
 /**
  * The idempotent-producer side of one append: before anything is written, {@link #check} finds a retried batch
@@ -53,8 +52,8 @@ public final class ProducerSequenceCheck {
                 }
             }
             if (previous >= 0) {
-                ProducerStateManager.checkSequence(producerId, true, earlier.producerEpoch(), earlier.lastSequence(),
-                        epoch, firstSeq);
+                ProducerStateManager.checkSequence(
+                        producerId, true, earlier.producerEpoch(), earlier.lastSequence(), epoch, firstSeq);
                 continue;
             }
             final ProducerEntry entry = producers.get(producerId);
@@ -64,11 +63,11 @@ public final class ProducerSequenceCheck {
             }
             final int duplicate = entry.findDuplicate(epoch, firstSeq, batch.lastSequence());
             if (duplicate >= 0) {
-                return new Duplicate(entry.firstOffsetAt(duplicate), entry.lastOffsetAt(duplicate),
-                        entry.timestampAt(duplicate));
+                return new Duplicate(
+                        entry.firstOffsetAt(duplicate), entry.lastOffsetAt(duplicate), entry.timestampAt(duplicate));
             }
-            ProducerStateManager.checkSequence(producerId, entry.batchCount() > 0, entry.epoch(), entry.lastSeq(),
-                    epoch, firstSeq);
+            ProducerStateManager.checkSequence(
+                    producerId, entry.batchCount() > 0, entry.epoch(), entry.lastSeq(), epoch, firstSeq);
         }
         return null;
     }
@@ -79,8 +78,14 @@ public final class ProducerSequenceCheck {
             batch.wrap(buffer, batchStarts[i]);
             final long producerId = batch.producerId();
             if (producerId >= 0) {
-                producers.update(producerId, batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
-                        batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
+                producers.update(
+                        producerId,
+                        batch.producerEpoch(),
+                        batch.baseSequence(),
+                        batch.lastSequence(),
+                        batch.baseOffset(),
+                        batch.lastOffset(),
+                        batch.maxTimestamp());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.runnel.storage.producer;
 
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,13 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
-
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 /**
  * Idempotent-producer state of one partition: producer id to {@link ProducerEntry}.
@@ -91,18 +89,23 @@ public final class ProducerStateManager {
      * @param currentEpoch   the producer's current epoch (ignored when not known)
      * @param currentLastSeq the last sequence of its newest batch (ignored when not known)
      */
-    public static void checkSequence(final long producerId, final boolean known, final short currentEpoch,
-                                     final int currentLastSeq, final short epoch, final int firstSeq) {
+    public static void checkSequence(
+            final long producerId,
+            final boolean known,
+            final short currentEpoch,
+            final int currentLastSeq,
+            final short epoch,
+            final int firstSeq) {
         if (!known) {
             if (firstSeq != 0) {
-                throw new OutOfOrderSequenceException("Unknown producer " + producerId + " must start at sequence 0, got "
-                        + firstSeq);
+                throw new OutOfOrderSequenceException(
+                        "Unknown producer " + producerId + " must start at sequence 0, got " + firstSeq);
             }
             return;
         }
         if (epoch < currentEpoch) {
-            throw new InvalidProducerEpochException("Producer " + producerId + " epoch " + epoch
-                    + " is older than the current epoch " + currentEpoch);
+            throw new InvalidProducerEpochException(
+                    "Producer " + producerId + " epoch " + epoch + " is older than the current epoch " + currentEpoch);
         }
         if (epoch > currentEpoch) {
             if (firstSeq != 0) {
@@ -118,8 +121,14 @@ public final class ProducerStateManager {
     }
 
     /** Records an appended batch (also used to replay the log; no validation). */
-    public void update(final long producerId, final short epoch, final int firstSeq, final int lastSeq,
-                       final long firstOffset, final long lastOffset, final long timestamp) {
+    public void update(
+            final long producerId,
+            final short epoch,
+            final int firstSeq,
+            final int lastSeq,
+            final long firstOffset,
+            final long lastOffset,
+            final long timestamp) {
         ProducerEntry entry = producers.get(producerId);
         if (entry == null) {
             entry = new ProducerEntry(producerId, epoch);
@@ -147,16 +156,19 @@ public final class ProducerStateManager {
         for (final ProducerEntry e : producers.values()) {
             buffer.putLong(e.producerId()).putShort(e.epoch()).putInt(e.batchCount());
             for (int i = 0; i < e.batchCount(); i++) {
-                buffer.putInt(e.firstSeqAt(i)).putInt(e.lastSeqAt(i)).putLong(e.firstOffsetAt(i))
-                        .putLong(e.lastOffsetAt(i)).putLong(e.timestampAt(i));
+                buffer.putInt(e.firstSeqAt(i))
+                        .putInt(e.lastSeqAt(i))
+                        .putLong(e.firstOffsetAt(i))
+                        .putLong(e.lastOffsetAt(i))
+                        .putLong(e.timestampAt(i));
             }
         }
         buffer.putInt(6, RecordBatchFlyweight.crc32c(new CRC32C(), buffer, PREAMBLE, bytes));
         buffer.flip();
         final Path target = snapshotFile(dir, offset);
         final Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
@@ -235,7 +247,8 @@ public final class ProducerStateManager {
                 }
                 final ProducerEntry entry = new ProducerEntry(producerId, epoch);
                 for (int b = 0; b < batches; b++) {
-                    entry.addBatch(buffer.getInt(), buffer.getInt(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+                    entry.addBatch(
+                            buffer.getInt(), buffer.getInt(), buffer.getLong(), buffer.getLong(), buffer.getLong());
                 }
                 producers.put(producerId, entry);
             }

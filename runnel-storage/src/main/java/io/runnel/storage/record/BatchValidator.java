@@ -6,7 +6,6 @@ import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
-
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -49,23 +48,23 @@ public final class BatchValidator {
             batch.wrap(buffer, position);
             final long size = (long) batch.batchLength() + LOG_OVERHEAD;
             if (size > remaining || size < RecordBatchFlyweight.MAGIC_OFFSET + 1) {
-                throw new CorruptRecordException("Record batch length " + batch.batchLength()
-                        + " does not match the " + remaining + " bytes left");
+                throw new CorruptRecordException("Record batch length " + batch.batchLength() + " does not match the "
+                        + remaining + " bytes left");
             }
             if (batch.magic() != RecordBatchFlyweight.MAGIC_V2) {
-                throw new UnsupportedForMessageFormatException("Record batch magic " + batch.magic()
-                        + " is not supported; only magic 2 is accepted");
+                throw new UnsupportedForMessageFormatException(
+                        "Record batch magic " + batch.magic() + " is not supported; only magic 2 is accepted");
             }
             if (size < HEADER_SIZE) {
                 throw new CorruptRecordException("Record batch of " + size + " bytes is shorter than its header");
             }
             if (size > maxMessageBytes) {
-                throw new RecordTooLargeException("Record batch of " + size + " bytes exceeds max.message.bytes "
-                        + maxMessageBytes);
+                throw new RecordTooLargeException(
+                        "Record batch of " + size + " bytes exceeds max.message.bytes " + maxMessageBytes);
             }
             if (!batch.isCrcValid(crc)) {
-                throw new CorruptRecordException("Record batch CRC mismatch (stored " + Integer.toUnsignedString(batch.crc())
-                        + ")");
+                throw new CorruptRecordException(
+                        "Record batch CRC mismatch (stored " + Integer.toUnsignedString(batch.crc()) + ")");
             }
             final int recordCount = batch.recordCount();
             if (recordCount < 1 || batch.lastOffsetDelta() != recordCount - 1) {

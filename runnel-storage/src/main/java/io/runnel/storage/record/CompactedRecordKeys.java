@@ -1,7 +1,6 @@
 package io.runnel.storage.record;
 
 import java.nio.ByteBuffer;
-
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -17,8 +16,7 @@ import org.apache.kafka.common.utils.CloseableIterator;
  */
 public final class CompactedRecordKeys {
 
-    private CompactedRecordKeys() {
-    }
+    private CompactedRecordKeys() {}
 
     /**
      * Checks every record of the already validated batches in {@code buffer} (position to limit).

@@ -47,6 +47,7 @@ public final class RecordBatchFlyweight {
     public static final int HEADER_SIZE = 61;
     /** baseOffset + batchLength: the bytes not counted by batchLength. */
     public static final int LOG_OVERHEAD = 12;
+
     public static final byte MAGIC_V2 = 2;
     public static final short TIMESTAMP_TYPE_MASK = 0x08;
     public static final short TRANSACTIONAL_MASK = 0x10;

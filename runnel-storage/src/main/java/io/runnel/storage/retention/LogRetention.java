@@ -1,17 +1,15 @@
 package io.runnel.storage.retention;
 
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.StorageThread;
+import io.runnel.storage.log.LogSegment;
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.PartitionLog;
-import io.runnel.storage.StorageThread;
-import io.runnel.storage.log.LogSegment;
 
 /**
  * The retention pass over every log of the broker (Kafka's {@code LogManager.cleanupLogs}): every
@@ -37,8 +35,11 @@ public final class LogRetention implements AutoCloseable {
      * @param onLogStartOffsetsMoved called on the retention thread after a pass that deleted segments (to write
      *                               the log start offset checkpoints)
      */
-    public LogRetention(final Supplier<Collection<PartitionLog>> logs, final InstantSource clock, final long checkIntervalMs,
-                 final Runnable onLogStartOffsetsMoved) {
+    public LogRetention(
+            final Supplier<Collection<PartitionLog>> logs,
+            final InstantSource clock,
+            final long checkIntervalMs,
+            final Runnable onLogStartOffsetsMoved) {
         if (checkIntervalMs < 1) {
             throw new IllegalArgumentException("the retention check interval must be positive, was " + checkIntervalMs);
         }
@@ -75,8 +76,12 @@ public final class LogRetention implements AutoCloseable {
             return 0;
         }
         final long delayMs = log.config().fileDeleteDelayMs();
-        LOG.info("Deleted {} segment(s) of {} by retention; it now starts at offset {}; files go in {} ms",
-                removed.size(), log.topicPartition(), log.logStartOffset(), delayMs);
+        LOG.info(
+                "Deleted {} segment(s) of {} by retention; it now starts at offset {}; files go in {} ms",
+                removed.size(),
+                log.topicPartition(),
+                log.logStartOffset(),
+                delayMs);
         retired.add(removed, now + delayMs);
         if (!thread.schedule(() -> retired.delete(removed), delayMs)) {
             // closing: the network is already down, so no reader is left to wait for

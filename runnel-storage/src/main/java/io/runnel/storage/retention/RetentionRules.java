@@ -1,9 +1,8 @@
 package io.runnel.storage.retention;
 
-import java.io.IOException;
-
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.log.LogSegment;
+import java.io.IOException;
 
 /**
  * Kafka's retention rules ({@code UnifiedLog.deleteOldSegments}): how many of a log's oldest segments may be
@@ -25,12 +24,12 @@ import io.runnel.storage.log.LogSegment;
  */
 public final class RetentionRules {
 
-    private RetentionRules() {
-    }
+    private RetentionRules() {}
 
     /** The number of leading segments of {@code segments} (oldest first, last one active) that may be deleted. */
-    public static int deletableCount(final LogSegment[] segments, final LogConfig config, final long logStartOffset,
-                              final long nowMs) throws IOException {
+    public static int deletableCount(
+            final LogSegment[] segments, final LogConfig config, final long logStartOffset, final long nowMs)
+            throws IOException {
         int count = 0;
         while (count < segments.length - 1 && segments[count + 1].baseOffset() <= logStartOffset) {
             count++;
@@ -49,8 +48,7 @@ public final class RetentionRules {
             }
         }
         if (config.retentionMs() >= 0) {
-            while (deletable(segments, count)
-                    && nowMs - segments[count].largestTimestamp() > config.retentionMs()) {
+            while (deletable(segments, count) && nowMs - segments[count].largestTimestamp() > config.retentionMs()) {
                 count++;
             }
         }

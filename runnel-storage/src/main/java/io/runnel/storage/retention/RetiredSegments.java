@@ -1,16 +1,14 @@
 package io.runnel.storage.retention;
 
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.StorageIo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.StorageIo;
 
 /**
  * Segments that retention or the cleaner removed from their logs, waiting out {@code file.delete.delay.ms} before
@@ -24,8 +22,7 @@ public final class RetiredSegments {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetiredSegments.class);
 
-    private record Retired(LogSegment segment, long dueMs) {
-    }
+    private record Retired(LogSegment segment, long dueMs) {}
 
     private final List<Retired> pending = new ArrayList<>();
 

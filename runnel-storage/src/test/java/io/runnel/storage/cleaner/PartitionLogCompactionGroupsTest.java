@@ -1,10 +1,16 @@
 package io.runnel.storage.cleaner;
 
-import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.storage.TestBatches.batchesOf;
+import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.storage.CompactionConfig;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.retention.RetiredSegments;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.Record;
@@ -21,14 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.CompactionConfig;
-import io.runnel.storage.LogConfig;
-import io.runnel.storage.PartitionLog;
-import io.runnel.storage.TestBatches;
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.SegmentSwap;
-import io.runnel.storage.retention.RetiredSegments;
 
 /**
  * The cleaner merges consecutive small segments into one (Kafka's {@code groupSegmentsBySize}), a crash at any
@@ -45,6 +42,7 @@ class PartitionLogCompactionGroupsTest {
 
     @TempDir
     Path tmp;
+
     private Path dir;
     private ManualClock clock;
     private final RetiredSegments retired = new RetiredSegments();
@@ -65,7 +63,10 @@ class PartitionLogCompactionGroupsTest {
     }
 
     private static LogConfig config(final int segmentBytes) {
-        return LogConfig.defaults().withSegmentBytes(segmentBytes).withIndexIntervalBytes(0).withSegmentIndexBytes(4096)
+        return LogConfig.defaults()
+                .withSegmentBytes(segmentBytes)
+                .withIndexIntervalBytes(0)
+                .withSegmentIndexBytes(4096)
                 .withCompaction(new CompactionConfig(true, 0.0, 60_000, 0, Long.MAX_VALUE));
     }
 
@@ -85,11 +86,14 @@ class PartitionLogCompactionGroupsTest {
     }
 
     private int clean(final PartitionLog log, final long mapBytes) throws IOException {
-        return LogCleaner.clean(log, clock.millis(), mapBytes, CleanerThrottle.NONE, retired, () -> { }).replaced();
+        return LogCleaner.clean(log, clock.millis(), mapBytes, CleanerThrottle.NONE, retired, () -> {})
+                .replaced();
     }
 
     private static List<Long> baseOffsets(final PartitionLog log) {
-        return Arrays.stream(log.cleaning().segmentsForCleaning()).map(LogSegment::baseOffset).toList();
+        return Arrays.stream(log.cleaning().segmentsForCleaning())
+                .map(LogSegment::baseOffset)
+                .toList();
     }
 
     @Test
@@ -98,9 +102,12 @@ class PartitionLogCompactionGroupsTest {
         final int batchBytes = log.cleaning().segmentsForCleaning()[0].size();
         log.updateConfig(config(3 * batchBytes));
 
-        assertThat(clean(log, Long.MAX_VALUE)).as("all six closed segments are replaced").isEqualTo(6);
+        assertThat(clean(log, Long.MAX_VALUE))
+                .as("all six closed segments are replaced")
+                .isEqualTo(6);
 
-        assertThat(baseOffsets(log)).as("two groups of three, each at its first segment's base, then the active one")
+        assertThat(baseOffsets(log))
+                .as("two groups of three, each at its first segment's base, then the active one")
                 .containsExactly(0L, 3L, 6L);
         assertThat(contents(log)).containsExactly("0:a=1", "1:b=1", "2:c=1", "3:d=1", "4:e=1", "5:f=1", "6:g=1");
         assertThat(clean(log, Long.MAX_VALUE)).as("nothing is dirty any more").isZero();
@@ -129,15 +136,21 @@ class PartitionLogCompactionGroupsTest {
         final long twoKeys = 2 * CleanerOffsetMap.cost(1);
 
         clean(log, twoKeys);
-        assertThat(log.cleaning().firstDirtyOffset()).as("a and b fit, c at offset 2 did not").isEqualTo(2);
+        assertThat(log.cleaning().firstDirtyOffset())
+                .as("a and b fit, c at offset 2 did not")
+                .isEqualTo(2);
         assertThat(contents(log)).hasSize(7);
 
         clean(log, twoKeys);
-        assertThat(log.cleaning().firstDirtyOffset()).as("c and a fit, b at offset 4 did not").isEqualTo(4);
+        assertThat(log.cleaning().firstDirtyOffset())
+                .as("c and a fit, b at offset 4 did not")
+                .isEqualTo(4);
         assertThat(contents(log)).containsExactly("1:b=1", "2:c=1", "3:a=2", "4:b=2", "5:c=2", "6:x=1");
 
         clean(log, twoKeys);
-        assertThat(log.cleaning().firstDirtyOffset()).as("the rest of the cleanable part").isEqualTo(6);
+        assertThat(log.cleaning().firstDirtyOffset())
+                .as("the rest of the cleanable part")
+                .isEqualTo(6);
         assertThat(contents(log)).containsExactly("3:a=2", "4:b=2", "5:c=2", "6:x=1");
     }
 
@@ -147,7 +160,8 @@ class PartitionLogCompactionGroupsTest {
 
         clean(log, 0);
 
-        assertThat(log.cleaning().firstDirtyOffset()).as("a fits alone; a=2 is the same key, b at 2 is refused")
+        assertThat(log.cleaning().firstDirtyOffset())
+                .as("a fits alone; a=2 is the same key, b at 2 is refused")
                 .isEqualTo(2);
         assertThat(contents(log)).containsExactly("1:a=2", "2:b=1");
     }
@@ -164,9 +178,13 @@ class PartitionLogCompactionGroupsTest {
 
         log.truncateTo(3);
 
-        assertThat(log.cleaning().replaceWithCleaned(group, truncations)).as("refused").isEmpty();
+        assertThat(log.cleaning().replaceWithCleaned(group, truncations))
+                .as("refused")
+                .isEmpty();
         log.cleaning().markCleanedUpTo(3, truncations);
-        assertThat(log.cleaning().firstDirtyOffset()).as("not moved by the stale pass").isZero();
+        assertThat(log.cleaning().firstDirtyOffset())
+                .as("not moved by the stale pass")
+                .isZero();
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".swap"));
         }
@@ -174,7 +192,13 @@ class PartitionLogCompactionGroupsTest {
     }
 
     /** How far replacing the first three segments by their cleaned copy got before the crash. */
-    private enum Step { CLEANED, SWAP, FIRST_OLD_RENAMED, ALL_OLD_RENAMED, INSTALLED }
+    private enum Step {
+        CLEANED,
+        SWAP,
+        FIRST_OLD_RENAMED,
+        ALL_OLD_RENAMED,
+        INSTALLED
+    }
 
     /**
      * Segments a1 | b1 | b2 | a2 | c1 (active); the group of the first three is cleaned with the offsets of all
@@ -186,11 +210,13 @@ class PartitionLogCompactionGroupsTest {
         final List<LogSegment> group = List.of(segments[0], segments[1], segments[2]);
         final CleanerOffsetMap map = new CleanerOffsetMap();
         for (int i = 0; i < 4; i++) {
-            for (final Record record : batchesOf(log.read(i, Integer.MAX_VALUE, Long.MAX_VALUE, true)).get(0)) {
+            for (final Record record : batchesOf(log.read(i, Integer.MAX_VALUE, Long.MAX_VALUE, true))
+                    .get(0)) {
                 map.put(record);
             }
         }
-        assertThat(SegmentCleaner.rewrite(group, map, 4, config(1000), clock.millis(), CleanerThrottle.NONE).changed())
+        assertThat(SegmentCleaner.rewrite(group, map, 4, config(1000), clock.millis(), CleanerThrottle.NONE)
+                        .changed())
                 .isTrue();
         if (step.compareTo(Step.SWAP) >= 0) {
             SegmentSwap.markForSwap(dir, 0);
@@ -212,14 +238,19 @@ class PartitionLogCompactionGroupsTest {
 
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .noneMatch(name -> name.endsWith(".cleaned") || name.endsWith(".swap") || name.endsWith(".deleted"));
+                    .noneMatch(
+                            name -> name.endsWith(".cleaned") || name.endsWith(".swap") || name.endsWith(".deleted"));
         }
         assertThat(reopened.logEndOffset()).isEqualTo(5);
         return reopened;
     }
 
     private static long firstOffsetReadAt(final PartitionLog log, final long offset) throws IOException {
-        return batchesOf(log.read(offset, Integer.MAX_VALUE, Long.MAX_VALUE, true)).get(0).iterator().next().offset();
+        return batchesOf(log.read(offset, Integer.MAX_VALUE, Long.MAX_VALUE, true))
+                .get(0)
+                .iterator()
+                .next()
+                .offset();
     }
 
     @Test
@@ -233,7 +264,9 @@ class PartitionLogCompactionGroupsTest {
     private static void assertCleanedGroupInstalled(final PartitionLog log) throws IOException {
         assertThat(contents(log)).containsExactly("2:b=2", "3:a=2", "4:c=1");
         assertThat(baseOffsets(log)).as("the old segments 1 and 2 are gone").containsExactly(0L, 3L, 4L);
-        assertThat(firstOffsetReadAt(log, 1)).as("a fetch at 1 finds b2, not the superseded b1").isEqualTo(2);
+        assertThat(firstOffsetReadAt(log, 1))
+                .as("a fetch at 1 finds b2, not the superseded b1")
+                .isEqualTo(2);
     }
 
     @Test

@@ -4,6 +4,13 @@ import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.AppendResult;
+import io.runnel.storage.CompactionConfig;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.TestBatches;
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.retention.RetiredSegments;
 import io.runnel.testsupport.ManualClock;
 import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
@@ -20,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -29,21 +35,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
-
-import io.runnel.storage.AppendResult;
-import io.runnel.storage.CompactionConfig;
-import io.runnel.storage.LogConfig;
-import io.runnel.storage.PartitionLog;
-import io.runnel.storage.TestBatches;
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.retention.RetiredSegments;
 
 /**
  * A compacted log ({@code cleanup.policy=compact,delete}) under any sequence of keyed appends over six keys (with
@@ -69,48 +66,46 @@ class PartitionLogCompactionPropertyTest {
     private static final int KEYS = 6;
 
     /** One step a test run takes. */
-    sealed interface Step permits Append, Clean, Pass, Tick, DeleteRecords, Truncate, Reopen, TornReopen {
-    }
+    sealed interface Step permits Append, Clean, Pass, Tick, DeleteRecords, Truncate, Reopen, TornReopen {}
 
     /** One batch: key index per record, negative for a tombstone of key {@code -k - 1}. */
-    record Append(List<Integer> keys, long ageMs) implements Step {
-    }
+    record Append(List<Integer> keys, long ageMs) implements Step {}
 
     /** A cleaner pass whose offset map holds at most this many keys (0: as many as it likes). */
-    record Clean(int mapKeys) implements Step {
-    }
+    record Clean(int mapKeys) implements Step {}
 
     /** A retention pass. */
-    record Pass() implements Step {
-    }
+    record Pass() implements Step {}
 
-    record Tick(long ms) implements Step {
-    }
+    record Tick(long ms) implements Step {}
 
     /** DeleteRecords before the offset at this fraction (per mille) of the way from the log start to its end. */
-    record DeleteRecords(int perMille) implements Step {
-    }
+    record DeleteRecords(int perMille) implements Step {}
 
     /** Truncation to the offset at this fraction (per mille) of the way from 0 to the log end. */
-    record Truncate(int perMille) implements Step {
-    }
+    record Truncate(int perMille) implements Step {}
 
     /** Close, then open again with the log start offset a clean close checkpoints. */
-    record Reopen() implements Step {
-    }
+    record Reopen() implements Step {}
 
     /** Close, half a batch and garbage appended to the active segment, an unclean open. */
-    record TornReopen() implements Step {
-    }
+    record TornReopen() implements Step {}
 
     @Provide
     Arbitrary<Step> steps() {
         final Arbitrary<Integer> key = Arbitraries.integers().between(0, KEYS - 1);
-        final Arbitrary<Integer> keyOrTombstone = Arbitraries.frequencyOf(
-                Tuple.of(6, key), Tuple.of(1, key.map(k -> -k - 1)));
+        final Arbitrary<Integer> keyOrTombstone =
+                Arbitraries.frequencyOf(Tuple.of(6, key), Tuple.of(1, key.map(k -> -k - 1)));
         return Arbitraries.frequencyOf(
-                Tuple.of(8, keyOrTombstone.list().ofMinSize(1).ofMaxSize(8).flatMap(keys ->
-                        Arbitraries.longs().between(0, 2 * RETENTION_MS).map(age -> (Step) new Append(keys, age)))),
+                Tuple.of(
+                        8,
+                        keyOrTombstone
+                                .list()
+                                .ofMinSize(1)
+                                .ofMaxSize(8)
+                                .flatMap(keys -> Arbitraries.longs()
+                                        .between(0, 2 * RETENTION_MS)
+                                        .map(age -> (Step) new Append(keys, age)))),
                 Tuple.of(4, Arbitraries.integers().between(0, KEYS).map(n -> (Step) new Clean(n))),
                 Tuple.of(1, Arbitraries.just(new Pass())),
                 Tuple.of(2, Arbitraries.longs().between(1, DELETE_RETENTION_MS).map(ms -> (Step) new Tick(ms))),
@@ -121,8 +116,7 @@ class PartitionLogCompactionPropertyTest {
     }
 
     /** A record as the model knows it; a null value is a tombstone. */
-    record Rec(String key, String value) {
-    }
+    record Rec(String key, String value) {}
 
     @Property(tries = 60)
     void shouldKeepTheLatestValueOfEveryKeyUnderAnySequenceOfSteps(
@@ -130,8 +124,12 @@ class PartitionLogCompactionPropertyTest {
         final Path root = Files.createTempDirectory("runnel-compaction-props");
         final Path dir = root.resolve("compacted-props-0");
         final ManualClock clock = new ManualClock(T0);
-        final LogConfig config = LogConfig.defaults().withSegmentBytes(512).withIndexIntervalBytes(128)
-                .withSegmentIndexBytes(4096).withRetention(RETENTION_MS, -1).withCleanupPolicyDelete(true)
+        final LogConfig config = LogConfig.defaults()
+                .withSegmentBytes(512)
+                .withIndexIntervalBytes(128)
+                .withSegmentIndexBytes(4096)
+                .withRetention(RETENTION_MS, -1)
+                .withCleanupPolicyDelete(true)
                 .withCompaction(new CompactionConfig(true, 0.0, DELETE_RETENTION_MS, 0, Long.MAX_VALUE));
         final List<LogSegment> retiredSegments = new ArrayList<>();
         final RetiredSegments retired = new RetiredSegments();
@@ -152,15 +150,22 @@ class PartitionLogCompactionPropertyTest {
                         final long before = log.logEndOffset();
                         final AppendResult result = log.appendAsLeader(
                                 keyed(CompressionType.NONE, clock.millis() - a.ageMs(), keyValues), 0);
-                        assertThat(result.firstOffset()).as("offsets continue where the log ended").isEqualTo(before);
+                        assertThat(result.firstOffset())
+                                .as("offsets continue where the log ended")
+                                .isEqualTo(before);
                         for (int i = 0; i < a.keys().size(); i++) {
                             written.put(before + i, new Rec(keyValues[2 * i], keyValues[2 * i + 1]));
                             unknown.remove(keyValues[2 * i]);
                         }
                     }
-                    case Clean c -> LogCleaner.clean(log, clock.millis(),
-                            c.mapKeys() == 0 ? Long.MAX_VALUE : c.mapKeys() * CleanerOffsetMap.cost(2),
-                            CleanerThrottle.NONE, retired, () -> { });
+                    case Clean c ->
+                        LogCleaner.clean(
+                                log,
+                                clock.millis(),
+                                c.mapKeys() == 0 ? Long.MAX_VALUE : c.mapKeys() * CleanerOffsetMap.cost(2),
+                                CleanerThrottle.NONE,
+                                retired,
+                                () -> {});
                     case Pass p -> retiredSegments.addAll(log.deleteOldSegments(clock.millis()));
                     case Tick t -> clock.advance(t.ms());
                     case DeleteRecords d -> {
@@ -172,8 +177,9 @@ class PartitionLogCompactionPropertyTest {
                         final long target = log.logEndOffset() * t.perMille() / 1000;
                         retiredSegments.addAll(log.truncateTo(target));
                         final long end = log.logEndOffset();
-                        assertThat(end).as("the log ends at or below the truncation offset").isLessThanOrEqualTo(
-                                Math.max(target, written.isEmpty() ? 0 : written.lastKey() + 1));
+                        assertThat(end)
+                                .as("the log ends at or below the truncation offset")
+                                .isLessThanOrEqualTo(Math.max(target, written.isEmpty() ? 0 : written.lastKey() + 1));
                         final Map<String, Long> latestBefore = latestOffsets(written);
                         written.tailMap(end, true).clear();
                         latestBefore.forEach((key, offset) -> {
@@ -197,8 +203,9 @@ class PartitionLogCompactionPropertyTest {
         }
     }
 
-    private static PartitionLog reopen(final PartitionLog log, final Path dir, final LogConfig config,
-                                       final ManualClock clock, final boolean torn) throws IOException {
+    private static PartitionLog reopen(
+            final PartitionLog log, final Path dir, final LogConfig config, final ManualClock clock, final boolean torn)
+            throws IOException {
         final long start = log.logStartOffset();
         final long end = log.logEndOffset();
         final Map<Long, Rec> before = readable(log);
@@ -219,7 +226,8 @@ class PartitionLogCompactionPropertyTest {
         if (reopened.logEndOffset() != end) {
             // only a truncation into a gap the cleaner left can end a log past its last record
             assertThat(reopened.logEndOffset()).as("reopened end").isLessThan(end);
-            assertThat(before.keySet()).as("nothing between the reopened end and the old one")
+            assertThat(before.keySet())
+                    .as("nothing between the reopened end and the old one")
                     .allMatch(offset -> offset < reopened.logEndOffset());
         }
         return reopened;
@@ -231,8 +239,8 @@ class PartitionLogCompactionPropertyTest {
         return latest;
     }
 
-    private static void assertInvariants(final PartitionLog log, final TreeMap<Long, Rec> written,
-                                         final Set<String> unknown) throws IOException {
+    private static void assertInvariants(
+            final PartitionLog log, final TreeMap<Long, Rec> written, final Set<String> unknown) throws IOException {
         final long start = log.logStartOffset();
         final long end = log.logEndOffset();
         assertThat(start).isBetween(0L, end);
@@ -240,7 +248,9 @@ class PartitionLogCompactionPropertyTest {
         long previous = -1;
         final Map<String, Long> latestRead = new HashMap<>();
         for (final Map.Entry<Long, Rec> e : read.entrySet()) {
-            assertThat(e.getKey()).as("offsets strictly increase within the log").isGreaterThan(previous)
+            assertThat(e.getKey())
+                    .as("offsets strictly increase within the log")
+                    .isGreaterThan(previous)
                     .isBetween(start, end - 1);
             previous = e.getKey();
             assertThat(e.getValue()).as("the record written at %d", e.getKey()).isEqualTo(written.get(e.getKey()));
@@ -251,17 +261,23 @@ class PartitionLogCompactionPropertyTest {
                 return;
             }
             if (offset < start) {
-                assertThat(latestRead).as("%s lies wholly below the log start", key).doesNotContainKey(key);
+                assertThat(latestRead)
+                        .as("%s lies wholly below the log start", key)
+                        .doesNotContainKey(key);
             } else if (written.get(offset).value() != null) {
-                assertThat(latestRead.get(key)).as("the latest value of %s survives", key).isEqualTo(offset);
+                assertThat(latestRead.get(key))
+                        .as("the latest value of %s survives", key)
+                        .isEqualTo(offset);
             } else {
-                assertThat(latestRead.getOrDefault(key, offset)).as("%s ends with its tombstone or is gone", key)
+                assertThat(latestRead.getOrDefault(key, offset))
+                        .as("%s ends with its tombstone or is gone", key)
                         .isEqualTo(offset);
             }
         });
         if (start > 0) {
             assertThatThrownBy(() -> log.read(start - 1, 1 << 20, Long.MAX_VALUE, true))
-                    .as("nothing below the log start").isInstanceOf(OffsetOutOfRangeException.class);
+                    .as("nothing below the log start")
+                    .isInstanceOf(OffsetOutOfRangeException.class);
         }
     }
 
@@ -277,8 +293,13 @@ class PartitionLogCompactionPropertyTest {
             for (final RecordBatch b : batches) {
                 for (final Record r : b) {
                     if (r.offset() >= log.logStartOffset()) {
-                        records.put(r.offset(), new Rec(StandardCharsets.UTF_8.decode(r.key()).toString(),
-                                r.hasValue() ? new String(Utils.toArray(r.value()), StandardCharsets.UTF_8) : null));
+                        records.put(
+                                r.offset(),
+                                new Rec(
+                                        StandardCharsets.UTF_8.decode(r.key()).toString(),
+                                        r.hasValue()
+                                                ? new String(Utils.toArray(r.value()), StandardCharsets.UTF_8)
+                                                : null));
                     }
                 }
                 next = b.nextOffset();

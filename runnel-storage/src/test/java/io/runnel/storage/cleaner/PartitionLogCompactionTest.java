@@ -1,11 +1,18 @@
 package io.runnel.storage.cleaner;
 
+import static io.runnel.storage.TestBatches.batchesOf;
 import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.storage.TestBatches.text;
-import static io.runnel.storage.TestBatches.batchesOf;
 import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.storage.CompactionConfig;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogSlice;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.retention.RetiredSegments;
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.Record;
@@ -22,15 +28,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.CompactionConfig;
-import io.runnel.storage.LogConfig;
-import io.runnel.storage.LogSlice;
-import io.runnel.storage.PartitionLog;
-import io.runnel.storage.TestBatches;
-import io.runnel.storage.log.LogSegment;
-import io.runnel.storage.log.SegmentSwap;
-import io.runnel.storage.retention.RetiredSegments;
 
 /**
  * Compaction of one partition log ({@link LogCleaner#clean}): the latest record of each key survives at its offset,
@@ -48,6 +45,7 @@ class PartitionLogCompactionTest {
 
     @TempDir
     Path tmp;
+
     private Path dir;
     private ManualClock clock;
     private final RetiredSegments retired = new RetiredSegments();
@@ -68,7 +66,10 @@ class PartitionLogCompactionTest {
     }
 
     private static LogConfig compactedOneBatchPerSegment() {
-        return LogConfig.defaults().withSegmentBytes(100).withIndexIntervalBytes(0).withSegmentIndexBytes(4096)
+        return LogConfig.defaults()
+                .withSegmentBytes(100)
+                .withIndexIntervalBytes(0)
+                .withSegmentIndexBytes(4096)
                 .withCompaction(new CompactionConfig(true, 0.0, DELETE_RETENTION_MS, 0, Long.MAX_VALUE));
     }
 
@@ -95,7 +96,8 @@ class PartitionLogCompactionTest {
     }
 
     private int clean(final PartitionLog log) throws IOException {
-        return LogCleaner.clean(log, clock.millis(), Long.MAX_VALUE, CleanerThrottle.NONE, retired, () -> { }).replaced();
+        return LogCleaner.clean(log, clock.millis(), Long.MAX_VALUE, CleanerThrottle.NONE, retired, () -> {})
+                .replaced();
     }
 
     @Test
@@ -119,7 +121,8 @@ class PartitionLogCompactionTest {
         assertThat(clean(log)).isZero();
 
         append(log, kv("b", "2"), kv("c", "1"));
-        assertThat(clean(log)).as("the emptied first segment merges with the next, b=1 goes from the third")
+        assertThat(clean(log))
+                .as("the emptied first segment merges with the next, b=1 goes from the third")
                 .isEqualTo(3);
         assertThat(contents(log)).containsExactly("1:a=2", "3:b=2", "4:c=1");
     }
@@ -153,7 +156,8 @@ class PartitionLogCompactionTest {
         clock.advance(DELETE_RETENTION_MS - 1);
         append(log, kv("c", "1"));
         clean(log);
-        assertThat(contents(log)).as("the producer's timestamp does not shorten the wait")
+        assertThat(contents(log))
+                .as("the producer's timestamp does not shorten the wait")
                 .containsExactly("1:a=null", "2:b=1", "3:c=1");
 
         clock.advance(1);
@@ -168,12 +172,14 @@ class PartitionLogCompactionTest {
         final long produced = T0 - 5_000;
         appendAt(log, produced, "a", null, "b", "1");
         append(log, kv("c", "1"));
-        final RecordBatch before = batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0);
+        final RecordBatch before =
+                batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0);
         assertThat(before.deleteHorizonMs()).isEmpty();
 
         clean(log);
 
-        final RecordBatch after = batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0);
+        final RecordBatch after =
+                batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0);
         assertThat(after.deleteHorizonMs()).hasValue(T0 + DELETE_RETENTION_MS);
         assertThat(after.maxTimestamp()).isEqualTo(produced);
         assertThat(after.baseOffset()).isZero();
@@ -189,7 +195,8 @@ class PartitionLogCompactionTest {
         append(log, kv("d", "1"));
         clean(log);
         assertThat(batchesOf(log.read(0, Integer.MAX_VALUE, 2, true)).get(0).deleteHorizonMs())
-                .as("a later pass keeps the horizon of a batch it rebuilds").hasValue(T0 + DELETE_RETENTION_MS);
+                .as("a later pass keeps the horizon of a batch it rebuilds")
+                .hasValue(T0 + DELETE_RETENTION_MS);
         assertThat(contents(log)).containsExactly("1:b=1", "2:c=1", "3:d=1");
     }
 
@@ -211,8 +218,8 @@ class PartitionLogCompactionTest {
     @Test
     void shouldNotCleanSegmentsYoungerThanMinCompactionLag() throws IOException {
         final PartitionLog log = open(true);
-        log.updateConfig(log.config().withCompaction(new CompactionConfig(true, 0.0, DELETE_RETENTION_MS, 1_000,
-                Long.MAX_VALUE)));
+        log.updateConfig(log.config()
+                .withCompaction(new CompactionConfig(true, 0.0, DELETE_RETENTION_MS, 1_000, Long.MAX_VALUE)));
         append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
 
         assertThat(clean(log)).isZero();
@@ -225,16 +232,18 @@ class PartitionLogCompactionTest {
     @Test
     void shouldWaitForTheDirtyRatioUnlessTheMaxCompactionLagHasPassed() throws IOException {
         final PartitionLog log = open(true);
-        log.updateConfig(log.config().withCompaction(new CompactionConfig(true, 0.9, DELETE_RETENTION_MS, 0,
-                10_000)));
+        log.updateConfig(log.config().withCompaction(new CompactionConfig(true, 0.9, DELETE_RETENTION_MS, 0, 10_000)));
         append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
         clean(log);
         append(log, kv("b", "2"), kv("c", "1"));
 
-        assertThat(clean(log)).as("2 dirty segments of 3 are below the ratio 0.9").isZero();
+        assertThat(clean(log))
+                .as("2 dirty segments of 3 are below the ratio 0.9")
+                .isZero();
 
         clock.advance(10_001);
-        assertThat(clean(log)).as("the emptied first segment merges with the next, b=1 goes from the third")
+        assertThat(clean(log))
+                .as("the emptied first segment merges with the next, b=1 goes from the third")
                 .isEqualTo(3);
         assertThat(contents(log)).containsExactly("1:a=2", "3:b=2", "4:c=1");
     }
@@ -259,19 +268,30 @@ class PartitionLogCompactionTest {
     }
 
     /** How far the swap of the first segment got before the crash. */
-    private enum Step { CLEANED, SWAP, OLD_RENAMED }
+    private enum Step {
+        CLEANED,
+        SWAP,
+        OLD_RENAMED
+    }
 
     private List<String> crashDuringSwapAt(final Step step) throws IOException {
         final PartitionLog log = open(true);
         append(log, kv("a", "1"), kv("a", "2"), kv("b", "1"));
         final LogSegment first = log.cleaning().segmentsForCleaning()[0];
         final CleanerOffsetMap map = new CleanerOffsetMap();
-        for (final Record record : batchesOf(log.read(1, Integer.MAX_VALUE, 2, true)).get(0)) {
+        for (final Record record :
+                batchesOf(log.read(1, Integer.MAX_VALUE, 2, true)).get(0)) {
             map.put(record);
         }
-        assertThat(SegmentCleaner.rewrite(List.of(first), map, log.logEndOffset(), log.config(), clock.millis(),
-                CleanerThrottle.NONE)
-                .changed()).isTrue();
+        assertThat(SegmentCleaner.rewrite(
+                                List.of(first),
+                                map,
+                                log.logEndOffset(),
+                                log.config(),
+                                clock.millis(),
+                                CleanerThrottle.NONE)
+                        .changed())
+                .isTrue();
         if (step != Step.CLEANED) {
             SegmentSwap.markForSwap(dir, 0);
         }
@@ -283,7 +303,8 @@ class PartitionLogCompactionTest {
         final PartitionLog reopened = open(false);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .noneMatch(name -> name.endsWith(".cleaned") || name.endsWith(".swap") || name.endsWith(".deleted"));
+                    .noneMatch(
+                            name -> name.endsWith(".cleaned") || name.endsWith(".swap") || name.endsWith(".deleted"));
         }
         assertThat(reopened.logEndOffset()).isEqualTo(3);
         return contents(reopened);

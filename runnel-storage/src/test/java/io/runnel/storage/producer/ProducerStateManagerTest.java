@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.runnel.storage.record.RecordBatchFlyweight;
 
 class ProducerStateManagerTest {
 
@@ -23,9 +21,11 @@ class ProducerStateManagerTest {
     void shouldAcceptSequenceZeroAfterIntegerMaxValueWhenInTheSameEpoch() {
         assertThatCode(() -> ProducerStateManager.checkSequence(1, true, (short) 0, Integer.MAX_VALUE, (short) 0, 0))
                 .doesNotThrowAnyException();
-        assertThatThrownBy(() -> ProducerStateManager.checkSequence(1, true, (short) 0, Integer.MAX_VALUE, (short) 0, 1))
+        assertThatThrownBy(
+                        () -> ProducerStateManager.checkSequence(1, true, (short) 0, Integer.MAX_VALUE, (short) 0, 1))
                 .isInstanceOf(OutOfOrderSequenceException.class);
-        assertThat(RecordBatchFlyweight.incrementSequence(Integer.MAX_VALUE - 1, 3)).isEqualTo(1);
+        assertThat(RecordBatchFlyweight.incrementSequence(Integer.MAX_VALUE - 1, 3))
+                .isEqualTo(1);
     }
 
     @Test

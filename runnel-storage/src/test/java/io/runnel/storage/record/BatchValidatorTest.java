@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
-
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -76,7 +75,8 @@ class BatchValidatorTest {
         final int last = buffer.limit() - 1;
         buffer.put(last, (byte) (buffer.get(last) ^ 1));
 
-        assertThatThrownBy(() -> validator.validate(buffer, NO_LIMIT)).isInstanceOf(CorruptRecordException.class)
+        assertThatThrownBy(() -> validator.validate(buffer, NO_LIMIT))
+                .isInstanceOf(CorruptRecordException.class)
                 .hasMessageContaining("CRC");
     }
 
@@ -93,7 +93,9 @@ class BatchValidatorTest {
     void shouldRefuseABatchOverTheSizeLimit() {
         final ByteBuffer buffer = batchOf("a", "b", "c");
 
-        assertThat(validator.validate(buffer, buffer.remaining())).as("exactly at the limit").isEqualTo(1);
+        assertThat(validator.validate(buffer, buffer.remaining()))
+                .as("exactly at the limit")
+                .isEqualTo(1);
         assertThatThrownBy(() -> validator.validate(buffer, buffer.remaining() - 1))
                 .isInstanceOf(RecordTooLargeException.class);
     }
@@ -103,7 +105,7 @@ class BatchValidatorTest {
         final ByteBuffer buffer = batchOf("a", "b");
         buffer.putInt(RecordBatchFlyweight.RECORD_COUNT_OFFSET, 3);
         final RecordBatchFlyweight batch = new RecordBatchFlyweight().wrap(buffer, 0);
-        batch.crc(batch.computeCrc(new CRC32C()));   // so that the count, not the CRC, is what is wrong
+        batch.crc(batch.computeCrc(new CRC32C())); // so that the count, not the CRC, is what is wrong
 
         assertThatThrownBy(() -> validator.validate(buffer, NO_LIMIT)).isInstanceOf(InvalidRecordException.class);
     }

@@ -38,7 +38,9 @@ class RecordBatchFlyweightTest {
         buffer.putInt(RecordBatchFlyweight.RECORD_COUNT_OFFSET, 3);
         assertThat(batch.recordsFillBatch()).as("one record too many declared").isFalse();
         buffer.putInt(RecordBatchFlyweight.RECORD_COUNT_OFFSET, 1);
-        assertThat(batch.recordsFillBatch()).as("bytes left over after the declared records").isFalse();
+        assertThat(batch.recordsFillBatch())
+                .as("bytes left over after the declared records")
+                .isFalse();
     }
 
     @Test

@@ -1,13 +1,13 @@
 package io.runnel.broker.api.alterconfigs;
 
-import io.runnel.protocol.ApiHandler;
 import io.runnel.broker.api.ConfigResources;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.controller.AlterConfigsResult;
 import io.runnel.metadata.controller.AlterConfigsSpec;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.record.ConfigResourceType;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,8 +35,8 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     }
 
     @Override
-    public CompletableFuture<AlterConfigsResponseData> handle(final RequestContext context,
-                                                              final AlterConfigsRequestData request) {
+    public CompletableFuture<AlterConfigsResponseData> handle(
+            final RequestContext context, final AlterConfigsRequestData request) {
         final List<AlterConfigsRequestData.AlterConfigsResource> resources = new ArrayList<>(request.resources());
         final Map<Integer, String> refused = new HashMap<>();
         final List<AlterConfigsSpec> specs = new ArrayList<>();
@@ -67,7 +67,8 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
                     out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(refusal);
                 } else {
                     final AlterConfigsResult result = results.get(next++);
-                    out.setErrorCode(result.error().error().code()).setErrorMessage(result.error().message());
+                    out.setErrorCode(result.error().error().code())
+                            .setErrorMessage(result.error().message());
                 }
                 response.responses().add(out);
             }

@@ -28,8 +28,8 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
     }
 
     @Override
-    public CompletableFuture<ApiVersionsResponseData> handle(final RequestContext context,
-                                                             final ApiVersionsRequestData request) {
+    public CompletableFuture<ApiVersionsResponseData> handle(
+            final RequestContext context, final ApiVersionsRequestData request) {
         final ApiVersionsResponseData response = new ApiVersionsResponseData();
         if (!new ApiVersionsRequest(request, context.apiVersion()).isValid()) {
             response.setErrorCode(Errors.INVALID_REQUEST.code());

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.consumergroupdescribe;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
@@ -22,8 +22,8 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGr
     }
 
     @Override
-    public CompletableFuture<ConsumerGroupDescribeResponseData> handle(final RequestContext context,
-                                                                      final ConsumerGroupDescribeRequestData request) {
+    public CompletableFuture<ConsumerGroupDescribeResponseData> handle(
+            final RequestContext context, final ConsumerGroupDescribeRequestData request) {
         return coordinator.consumerGroupDescribe(request);
     }
 }

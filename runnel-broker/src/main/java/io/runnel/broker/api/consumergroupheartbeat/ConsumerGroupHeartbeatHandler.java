@@ -1,8 +1,8 @@
 package io.runnel.broker.api.consumergroupheartbeat;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -25,9 +25,9 @@ public final class ConsumerGroupHeartbeatHandler implements ApiHandler<ConsumerG
     }
 
     @Override
-    public CompletableFuture<ConsumerGroupHeartbeatResponseData> handle(final RequestContext context,
-                                                                       final ConsumerGroupHeartbeatRequestData request) {
-        return coordinator.consumerGroupHeartbeat(context.clientId(), context.clientHost(), request,
-                context.apiVersion());
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> handle(
+            final RequestContext context, final ConsumerGroupHeartbeatRequestData request) {
+        return coordinator.consumerGroupHeartbeat(
+                context.clientId(), context.clientHost(), request, context.apiVersion());
     }
 }

@@ -1,10 +1,10 @@
 package io.runnel.broker.api.createpartitions;
 
-import io.runnel.protocol.ApiHandler;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.CreatePartitionsResult;
 import io.runnel.metadata.controller.CreatePartitionsSpec;
 import io.runnel.metadata.controller.MetadataController;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +26,8 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
     }
 
     @Override
-    public CompletableFuture<CreatePartitionsResponseData> handle(final RequestContext context,
-                                                                  final CreatePartitionsRequestData request) {
+    public CompletableFuture<CreatePartitionsResponseData> handle(
+            final RequestContext context, final CreatePartitionsRequestData request) {
         final List<CreatePartitionsSpec> specs = new ArrayList<>();
         for (final CreatePartitionsRequestData.CreatePartitionsTopic topic : request.topics()) {
             List<List<Integer>> assignments = null;
@@ -42,10 +42,11 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
         return controller.createPartitions(specs, request.validateOnly()).thenApply(results -> {
             final CreatePartitionsResponseData response = new CreatePartitionsResponseData();
             for (final CreatePartitionsResult result : results) {
-                response.results().add(new CreatePartitionsResponseData.CreatePartitionsTopicResult()
-                        .setName(result.topic())
-                        .setErrorCode(result.error().error().code())
-                        .setErrorMessage(result.error().message()));
+                response.results()
+                        .add(new CreatePartitionsResponseData.CreatePartitionsTopicResult()
+                                .setName(result.topic())
+                                .setErrorCode(result.error().error().code())
+                                .setErrorMessage(result.error().message()));
             }
             return response;
         });

@@ -1,11 +1,11 @@
 package io.runnel.broker.api.createtopics;
 
-import io.runnel.protocol.ApiHandler;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.config.ResolvedConfig;
 import io.runnel.metadata.controller.CreateTopicResult;
 import io.runnel.metadata.controller.CreateTopicSpec;
 import io.runnel.metadata.controller.MetadataController;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +33,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     @Override
-    public CompletableFuture<CreateTopicsResponseData> handle(final RequestContext context,
-                                                              final CreateTopicsRequestData request) {
+    public CompletableFuture<CreateTopicsResponseData> handle(
+            final RequestContext context, final CreateTopicsRequestData request) {
         final List<CreateTopicSpec> specs = new ArrayList<>();
         for (final CreateTopicsRequestData.CreatableTopic topic : request.topics()) {
             final Map<Integer, List<Integer>> assignments = new TreeMap<>();
@@ -45,8 +45,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             for (final CreateTopicsRequestData.CreatableTopicConfig c : topic.configs()) {
                 configs.put(c.name(), c.value());
             }
-            specs.add(new CreateTopicSpec(topic.name(), topic.numPartitions(), topic.replicationFactor(),
-                    assignments, configs));
+            specs.add(new CreateTopicSpec(
+                    topic.name(), topic.numPartitions(), topic.replicationFactor(), assignments, configs));
         }
         return controller.createTopics(specs, request.validateOnly()).thenApply(CreateTopicsHandler::respond);
     }
@@ -54,13 +54,14 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     private static CreateTopicsResponseData respond(final List<CreateTopicResult> results) {
         final CreateTopicsResponseData response = new CreateTopicsResponseData();
         for (final CreateTopicResult result : results) {
-            final CreateTopicsResponseData.CreatableTopicResult out = new CreateTopicsResponseData.CreatableTopicResult()
-                    .setName(result.name())
-                    .setTopicId(result.topicId())
-                    .setErrorCode(result.error().error().code())
-                    .setErrorMessage(result.error().message())
-                    .setNumPartitions(result.numPartitions())
-                    .setReplicationFactor(result.replicationFactor());
+            final CreateTopicsResponseData.CreatableTopicResult out =
+                    new CreateTopicsResponseData.CreatableTopicResult()
+                            .setName(result.name())
+                            .setTopicId(result.topicId())
+                            .setErrorCode(result.error().error().code())
+                            .setErrorMessage(result.error().message())
+                            .setNumPartitions(result.numPartitions())
+                            .setReplicationFactor(result.replicationFactor());
             if (result.error().isSuccess()) {
                 final List<CreateTopicsResponseData.CreatableTopicConfigs> configs = new ArrayList<>();
                 for (final ResolvedConfig config : result.configs().values()) {

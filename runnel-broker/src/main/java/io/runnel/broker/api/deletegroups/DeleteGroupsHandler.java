@@ -1,8 +1,8 @@
 package io.runnel.broker.api.deletegroups;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
@@ -22,7 +22,8 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
     }
 
     @Override
-    public CompletableFuture<DeleteGroupsResponseData> handle(final RequestContext context, final DeleteGroupsRequestData request) {
+    public CompletableFuture<DeleteGroupsResponseData> handle(
+            final RequestContext context, final DeleteGroupsRequestData request) {
         return coordinator.deleteGroups(request, context.apiVersion());
     }
 }

@@ -39,8 +39,8 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
     }
 
     @Override
-    public CompletableFuture<DeleteRecordsResponseData> handle(final RequestContext context,
-                                                               final DeleteRecordsRequestData request) {
+    public CompletableFuture<DeleteRecordsResponseData> handle(
+            final RequestContext context, final DeleteRecordsRequestData request) {
         final DeleteRecordsResponseData response = new DeleteRecordsResponseData();
         boolean moved = false;
         for (final DeleteRecordsRequestData.DeleteRecordsTopic topic : request.topics()) {
@@ -48,11 +48,13 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
                     new DeleteRecordsResponseData.DeleteRecordsTopicResult().setName(topic.name());
             for (final DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
                 final DeleteRecordsResponseData.DeleteRecordsPartitionResult result =
-                        new DeleteRecordsResponseData.DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
+                        new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
+                                .setPartitionIndex(p.partitionIndex());
                 final TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                 final Partition partition = partitions.get(tp);
                 if (partition == null) {
-                    result.setLowWatermark(UNKNOWN).setErrorCode(partitions.missingError(tp).code());
+                    result.setLowWatermark(UNKNOWN)
+                            .setErrorCode(partitions.missingError(tp).code());
                 } else {
                     try {
                         final long before = partition.logStartOffset();
@@ -60,7 +62,8 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
                         moved |= lowWatermark != before;
                         result.setLowWatermark(lowWatermark);
                     } catch (final ApiException e) {
-                        result.setLowWatermark(UNKNOWN).setErrorCode(Errors.forException(e).code());
+                        result.setLowWatermark(UNKNOWN)
+                                .setErrorCode(Errors.forException(e).code());
                     }
                 }
                 topicResult.partitions().add(result);

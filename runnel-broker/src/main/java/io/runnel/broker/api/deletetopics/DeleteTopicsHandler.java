@@ -1,10 +1,10 @@
 package io.runnel.broker.api.deletetopics;
 
-import io.runnel.protocol.ApiHandler;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.DeleteTopicResult;
 import io.runnel.metadata.controller.DeleteTopicsResult;
 import io.runnel.metadata.controller.MetadataController;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +27,8 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     }
 
     @Override
-    public CompletableFuture<DeleteTopicsResponseData> handle(final RequestContext context,
-                                                              final DeleteTopicsRequestData request) {
+    public CompletableFuture<DeleteTopicsResponseData> handle(
+            final RequestContext context, final DeleteTopicsRequestData request) {
         final List<String> names = new ArrayList<>();
         final List<Uuid> ids = new ArrayList<>();
         if (context.apiVersion() >= 6) {
@@ -50,11 +50,12 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
         final List<DeleteTopicResult> all = new ArrayList<>(results.byName());
         all.addAll(results.byId());
         for (final DeleteTopicResult result : all) {
-            response.responses().add(new DeleteTopicsResponseData.DeletableTopicResult()
-                    .setName(result.name())
-                    .setTopicId(result.topicId())
-                    .setErrorCode(result.error().error().code())
-                    .setErrorMessage(result.error().message()));
+            response.responses()
+                    .add(new DeleteTopicsResponseData.DeletableTopicResult()
+                            .setName(result.name())
+                            .setTopicId(result.topicId())
+                            .setErrorCode(result.error().error().code())
+                            .setErrorMessage(result.error().message()));
         }
         return response;
     }

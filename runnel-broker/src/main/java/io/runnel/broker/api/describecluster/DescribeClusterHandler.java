@@ -1,9 +1,9 @@
 package io.runnel.broker.api.describecluster;
 
-import io.runnel.protocol.ApiHandler;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
@@ -30,8 +30,8 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     }
 
     @Override
-    public CompletableFuture<DescribeClusterResponseData> handle(final RequestContext context,
-                                                                 final DescribeClusterRequestData request) {
+    public CompletableFuture<DescribeClusterResponseData> handle(
+            final RequestContext context, final DescribeClusterRequestData request) {
         final DescribeClusterResponseData response = new DescribeClusterResponseData();
         if (context.apiVersion() >= 1 && request.endpointType() != BROKER_ENDPOINTS) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
@@ -40,9 +40,12 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
         final MetadataImage current = image.get();
         response.setClusterId(current.clusterId()).setControllerId(nodeId).setEndpointType(BROKER_ENDPOINTS);
         for (final BrokerRegistration broker : current.brokers().values()) {
-            response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-                    .setBrokerId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
-                    .setRack(broker.rack()));
+            response.brokers()
+                    .add(new DescribeClusterResponseData.DescribeClusterBroker()
+                            .setBrokerId(broker.brokerId())
+                            .setHost(broker.host())
+                            .setPort(broker.port())
+                            .setRack(broker.rack()));
         }
         return CompletableFuture.completedFuture(response);
     }

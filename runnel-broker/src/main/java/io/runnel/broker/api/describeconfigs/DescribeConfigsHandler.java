@@ -1,7 +1,5 @@
 package io.runnel.broker.api.describeconfigs;
 
-import io.runnel.protocol.ApiHandler;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.config.BrokerConfigLayers;
 import io.runnel.metadata.config.BrokerDynamicConfigs;
 import io.runnel.metadata.config.BrokerSynonym;
@@ -11,6 +9,8 @@ import io.runnel.metadata.config.TopicConfigDef;
 import io.runnel.metadata.config.TopicConfigs;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.image.TopicImage;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,8 +36,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     private final int nodeId;
     private final Map<String, String> brokerProperties;
 
-    public DescribeConfigsHandler(final Supplier<MetadataImage> image, final int nodeId,
-                                  final Map<String, String> brokerProperties) {
+    public DescribeConfigsHandler(
+            final Supplier<MetadataImage> image, final int nodeId, final Map<String, String> brokerProperties) {
         this.image = image;
         this.nodeId = nodeId;
         this.brokerProperties = brokerProperties;
@@ -49,8 +49,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     }
 
     @Override
-    public CompletableFuture<DescribeConfigsResponseData> handle(final RequestContext context,
-                                                                 final DescribeConfigsRequestData request) {
+    public CompletableFuture<DescribeConfigsResponseData> handle(
+            final RequestContext context, final DescribeConfigsRequestData request) {
         final DescribeConfigsResponseData response = new DescribeConfigsResponseData();
         final MetadataImage current = image.get();
         for (final DescribeConfigsRequestData.DescribeConfigsResource resource : request.resources()) {
@@ -65,16 +65,23 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                             .setErrorMessage("Topic " + resource.resourceName() + " does not exist");
                 } else {
-                    result.setConfigs(entries(TopicConfigs.resolve(topic.configs(), layers(current, true)).values(),
-                            resource.configurationKeys(), request));
+                    result.setConfigs(entries(
+                            TopicConfigs.resolve(topic.configs(), layers(current, true))
+                                    .values(),
+                            resource.configurationKeys(),
+                            request));
                 }
             } else if (type == ConfigResource.Type.BROKER) {
-                if (!resource.resourceName().isEmpty() && !resource.resourceName().equals(String.valueOf(nodeId))) {
+                if (!resource.resourceName().isEmpty()
+                        && !resource.resourceName().equals(String.valueOf(nodeId))) {
                     result.setErrorCode(Errors.INVALID_REQUEST.code())
                             .setErrorMessage("This is broker " + nodeId + ", not " + resource.resourceName());
                 } else {
-                    result.setConfigs(entries(brokerConfigs(layers(current, !resource.resourceName().isEmpty())),
-                            resource.configurationKeys(), request));
+                    result.setConfigs(entries(
+                            brokerConfigs(
+                                    layers(current, !resource.resourceName().isEmpty())),
+                            resource.configurationKeys(),
+                            request));
                 }
             } else {
                 result.setErrorCode(Errors.INVALID_REQUEST.code())
@@ -107,25 +114,47 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 addIfSet(chain, synonym.name(), layers.clusterDefault(), ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
                 addIfSet(chain, synonym.name(), layers.staticProperties(), ConfigSource.STATIC_BROKER_CONFIG);
                 if (i == def.synonyms().size() - 1) {
-                    chain.add(new ConfigSynonym(synonym.name(), synonym.unit().fromTopicValue(def.defaultValue()),
+                    chain.add(new ConfigSynonym(
+                            synonym.name(),
+                            synonym.unit().fromTopicValue(def.defaultValue()),
                             ConfigSource.DEFAULT_CONFIG));
                 }
                 if (chain.isEmpty()) {
                     continue;
                 }
-                configs.put(synonym.name(), new ResolvedConfig(synonym.name(), chain.get(0).value(),
-                        chain.get(0).source(), def.type(), def.sensitive(), !BrokerDynamicConfigs.isDynamic(synonym.name()),
-                        def.documentation(), chain));
+                configs.put(
+                        synonym.name(),
+                        new ResolvedConfig(
+                                synonym.name(),
+                                chain.get(0).value(),
+                                chain.get(0).source(),
+                                def.type(),
+                                def.sensitive(),
+                                !BrokerDynamicConfigs.isDynamic(synonym.name()),
+                                def.documentation(),
+                                chain));
             }
         }
-        layers.staticProperties().forEach((name, value) -> configs.putIfAbsent(name, new ResolvedConfig(name, value,
-                ConfigSource.STATIC_BROKER_CONFIG, ConfigType.STRING, false, true, "",
-                List.of(new ConfigSynonym(name, value, ConfigSource.STATIC_BROKER_CONFIG)))));
+        layers.staticProperties()
+                .forEach((name, value) -> configs.putIfAbsent(
+                        name,
+                        new ResolvedConfig(
+                                name,
+                                value,
+                                ConfigSource.STATIC_BROKER_CONFIG,
+                                ConfigType.STRING,
+                                false,
+                                true,
+                                "",
+                                List.of(new ConfigSynonym(name, value, ConfigSource.STATIC_BROKER_CONFIG)))));
         return configs.values();
     }
 
-    private static void addIfSet(final List<ConfigSynonym> chain, final String name, final Map<String, String> layer,
-                                 final ConfigSource source) {
+    private static void addIfSet(
+            final List<ConfigSynonym> chain,
+            final String name,
+            final Map<String, String> layer,
+            final ConfigSource source) {
         final String value = layer.get(name);
         if (value != null) {
             chain.add(new ConfigSynonym(name, value, source));
@@ -133,7 +162,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     }
 
     private static List<DescribeConfigsResponseData.DescribeConfigsResourceResult> entries(
-            final Collection<ResolvedConfig> configs, final List<String> keys,
+            final Collection<ResolvedConfig> configs,
+            final List<String> keys,
             final DescribeConfigsRequestData request) {
         final List<DescribeConfigsResponseData.DescribeConfigsResourceResult> out = new ArrayList<>();
         for (final ResolvedConfig config : configs) {
@@ -151,10 +181,11 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                             .setDocumentation(request.includeDocumentation() ? config.documentation() : null);
             if (request.includeSynonyms()) {
                 for (final ConfigSynonym synonym : config.synonyms()) {
-                    entry.synonyms().add(new DescribeConfigsResponseData.DescribeConfigsSynonym()
-                            .setName(synonym.name())
-                            .setValue(config.sensitive() ? null : synonym.value())
-                            .setSource(synonym.source().id()));
+                    entry.synonyms()
+                            .add(new DescribeConfigsResponseData.DescribeConfigsSynonym()
+                                    .setName(synonym.name())
+                                    .setValue(config.sensitive() ? null : synonym.value())
+                                    .setSource(synonym.source().id()));
                 }
             }
             out.add(entry);

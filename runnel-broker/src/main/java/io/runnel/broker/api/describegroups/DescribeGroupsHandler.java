@@ -1,8 +1,8 @@
 package io.runnel.broker.api.describegroups;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
@@ -22,7 +22,8 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
     }
 
     @Override
-    public CompletableFuture<DescribeGroupsResponseData> handle(final RequestContext context, final DescribeGroupsRequestData request) {
+    public CompletableFuture<DescribeGroupsResponseData> handle(
+            final RequestContext context, final DescribeGroupsRequestData request) {
         return coordinator.describeGroups(request, context.apiVersion());
     }
 }

@@ -46,28 +46,32 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
     }
 
     @Override
-    public CompletableFuture<DescribeLogDirsResponseData> handle(final RequestContext context,
-                                                                 final DescribeLogDirsRequestData request) {
+    public CompletableFuture<DescribeLogDirsResponseData> handle(
+            final RequestContext context, final DescribeLogDirsRequestData request) {
         final Set<TopicPartition> wanted = request.topics() == null ? null : requested(request);
         final DescribeLogDirsResponseData response = new DescribeLogDirsResponseData().setErrorCode(Errors.NONE.code());
         for (final LogDirDescription dir : logs.describeLogDirs()) {
-            final DescribeLogDirsResponseData.DescribeLogDirsResult result = new DescribeLogDirsResponseData.DescribeLogDirsResult()
-                    .setLogDir(dir.path().toString())
-                    .setErrorCode(dir.online() ? Errors.NONE.code() : Errors.KAFKA_STORAGE_ERROR.code())
-                    .setTotalBytes(dir.totalBytes())
-                    .setUsableBytes(dir.usableBytes());
+            final DescribeLogDirsResponseData.DescribeLogDirsResult result =
+                    new DescribeLogDirsResponseData.DescribeLogDirsResult()
+                            .setLogDir(dir.path().toString())
+                            .setErrorCode(dir.online() ? Errors.NONE.code() : Errors.KAFKA_STORAGE_ERROR.code())
+                            .setTotalBytes(dir.totalBytes())
+                            .setUsableBytes(dir.usableBytes());
             final Map<String, DescribeLogDirsResponseData.DescribeLogDirsTopic> topics = new TreeMap<>();
             for (final PartitionLog log : dir.logs()) {
                 final TopicPartition tp = log.topicPartition();
                 if (wanted != null && !wanted.contains(tp)) {
                     continue;
                 }
-                topics.computeIfAbsent(tp.topic(), name -> new DescribeLogDirsResponseData.DescribeLogDirsTopic()
-                        .setName(name)).partitions().add(new DescribeLogDirsResponseData.DescribeLogDirsPartition()
-                        .setPartitionIndex(tp.partition())
-                        .setPartitionSize(log.sizeInBytes())
-                        .setOffsetLag(lag(tp, log))
-                        .setIsFutureKey(false));
+                topics.computeIfAbsent(
+                                tp.topic(),
+                                name -> new DescribeLogDirsResponseData.DescribeLogDirsTopic().setName(name))
+                        .partitions()
+                        .add(new DescribeLogDirsResponseData.DescribeLogDirsPartition()
+                                .setPartitionIndex(tp.partition())
+                                .setPartitionSize(log.sizeInBytes())
+                                .setOffsetLag(lag(tp, log))
+                                .setIsFutureKey(false));
             }
             result.topics().addAll(topics.values());
             response.results().add(result);
@@ -88,6 +92,7 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
     private long lag(final TopicPartition tp, final PartitionLog log) {
         final Partition partition = partitions.get(tp);
         return partition == null || !partition.isBackedBy(log)
-                ? UNKNOWN_LAG : Math.max(partition.highWatermark() - log.logEndOffset(), 0);
+                ? UNKNOWN_LAG
+                : Math.max(partition.highWatermark() - log.logEndOffset(), 0);
     }
 }

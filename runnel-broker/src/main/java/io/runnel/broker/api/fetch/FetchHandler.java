@@ -74,22 +74,33 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             incremental = true;
             targets = session.targets();
         }
-        final FetchOperation operation = new FetchOperation(partitions, version, request.minBytes(),
-                request.maxBytes(), request.isolationLevel() == 1, session == null ? 0 : session.id, session,
-                incremental, targets);
+        final FetchOperation operation = new FetchOperation(
+                partitions,
+                version,
+                request.minBytes(),
+                request.maxBytes(),
+                request.isolationLevel() == 1,
+                session == null ? 0 : session.id,
+                session,
+                incremental,
+                targets);
         return operation.start(request.maxWaitMs(), timer);
     }
 
     private static CompletableFuture<FetchResponseData> error(final Errors error) {
-        return CompletableFuture.completedFuture(new FetchResponseData().setErrorCode(error.code()).setSessionId(0));
+        return CompletableFuture.completedFuture(
+                new FetchResponseData().setErrorCode(error.code()).setSessionId(0));
     }
 
     private static List<FetchTarget> targets(final FetchRequestData request, final short version) {
         final List<FetchTarget> targets = new ArrayList<>();
         for (final FetchRequestData.FetchTopic topic : request.topics()) {
             for (final FetchRequestData.FetchPartition p : topic.partitions()) {
-                targets.add(new FetchTarget(key(version, topic.topicId(), topic.topic(), p.partition()),
-                        p.fetchOffset(), p.partitionMaxBytes(), p.currentLeaderEpoch()));
+                targets.add(new FetchTarget(
+                        key(version, topic.topicId(), topic.topic(), p.partition()),
+                        p.fetchOffset(),
+                        p.partitionMaxBytes(),
+                        p.currentLeaderEpoch()));
             }
         }
         return targets;

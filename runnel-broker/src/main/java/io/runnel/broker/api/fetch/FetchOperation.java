@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -44,9 +44,16 @@ final class FetchOperation implements Partition.AppendListener {
     private final List<Partition> watched = new CopyOnWriteArrayList<>();
     private volatile ScheduledFuture<?> timeout;
 
-    FetchOperation(final Partitions partitions, final short version, final int minBytes, final int maxBytes,
-                   final boolean readCommitted, final int responseSessionId, final FetchSession session,
-                   final boolean incremental, final List<FetchTarget> targets) {
+    FetchOperation(
+            final Partitions partitions,
+            final short version,
+            final int minBytes,
+            final int maxBytes,
+            final boolean readCommitted,
+            final int responseSessionId,
+            final FetchSession session,
+            final boolean incremental,
+            final List<FetchTarget> targets) {
         this.partitions = partitions;
         this.version = version;
         this.minBytes = minBytes;
@@ -59,8 +66,13 @@ final class FetchOperation implements Partition.AppendListener {
     }
 
     /** What one partition's read produced. */
-    private record PartitionRead(FetchTarget target, Partition partition, Errors error, LogSlice slice,
-                                 long highWatermark, long logStartOffset) {
+    private record PartitionRead(
+            FetchTarget target,
+            Partition partition,
+            Errors error,
+            LogSlice slice,
+            long highWatermark,
+            long logStartOffset) {
         int bytes() {
             return slice == null ? 0 : slice.sizeInBytes();
         }
@@ -72,11 +84,14 @@ final class FetchOperation implements Partition.AppendListener {
             finish(reads);
             return response;
         }
-        timeout = timer.schedule(() -> {
-            if (done.compareAndSet(false, true)) {
-                finish(readAll());
-            }
-        }, maxWaitMs, TimeUnit.MILLISECONDS);
+        timeout = timer.schedule(
+                () -> {
+                    if (done.compareAndSet(false, true)) {
+                        finish(readAll());
+                    }
+                },
+                maxWaitMs,
+                TimeUnit.MILLISECONDS);
         for (final PartitionRead read : reads) {
             if (read.partition() != null) {
                 watched.add(read.partition());
@@ -143,20 +158,21 @@ final class FetchOperation implements Partition.AppendListener {
         final long logStartOffset = partition.logStartOffset();
         if (target.currentLeaderEpoch >= 0 && target.currentLeaderEpoch != partition.leaderEpoch()) {
             final Errors error = target.currentLeaderEpoch > partition.leaderEpoch()
-                    ? Errors.UNKNOWN_LEADER_EPOCH : Errors.FENCED_LEADER_EPOCH;
+                    ? Errors.UNKNOWN_LEADER_EPOCH
+                    : Errors.FENCED_LEADER_EPOCH;
             return new PartitionRead(target, partition, error, null, highWatermark, logStartOffset);
         }
         try {
             final int limit = Math.min(budget, target.maxBytes);
-            final LogSlice slice = limit <= 0 && !minOneBatch
-                    ? null : partition.read(target.fetchOffset, limit, minOneBatch);
+            final LogSlice slice =
+                    limit <= 0 && !minOneBatch ? null : partition.read(target.fetchOffset, limit, minOneBatch);
             return new PartitionRead(target, partition, Errors.NONE, slice, highWatermark, logStartOffset);
         } catch (ApiException e) {
             return new PartitionRead(target, partition, Errors.forException(e), null, highWatermark, logStartOffset);
         } catch (RuntimeException e) {
             LOG.error("Fetch from {} failed", partition.topicPartition(), e);
-            return new PartitionRead(target, partition, Errors.UNKNOWN_SERVER_ERROR, null, highWatermark,
-                    logStartOffset);
+            return new PartitionRead(
+                    target, partition, Errors.UNKNOWN_SERVER_ERROR, null, highWatermark, logStartOffset);
         }
     }
 
@@ -181,7 +197,8 @@ final class FetchOperation implements Partition.AppendListener {
         final List<FetchKey> served = new ArrayList<>();
         for (final PartitionRead read : reads) {
             final FetchTarget target = read.target();
-            final boolean changed = read.bytes() > 0 || read.error() != Errors.NONE
+            final boolean changed = read.bytes() > 0
+                    || read.error() != Errors.NONE
                     || read.highWatermark() != target.sentHighWatermark
                     || read.logStartOffset() != target.sentLogStartOffset;
             if (incremental && !changed) {
@@ -200,15 +217,19 @@ final class FetchOperation implements Partition.AppendListener {
                             .setTopic(byId ? "" : key.topic())
                             .setTopicId(byId ? key.topicId() : Uuid.ZERO_UUID));
             final LogSlice slice = read.slice();
-            topic.partitions().add(new FetchResponseData.PartitionData()
-                    .setPartitionIndex(key.partition())
-                    .setErrorCode(read.error().code())
-                    .setHighWatermark(read.highWatermark())
-                    .setLastStableOffset(read.highWatermark())
-                    .setLogStartOffset(read.logStartOffset())
-                    .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
-                    .setRecords(slice == null || slice.sizeInBytes() == 0 ? MemoryRecords.EMPTY
-                            : new FileSliceRecords(slice.channel(), slice.position(), slice.sizeInBytes())));
+            topic.partitions()
+                    .add(new FetchResponseData.PartitionData()
+                            .setPartitionIndex(key.partition())
+                            .setErrorCode(read.error().code())
+                            .setHighWatermark(read.highWatermark())
+                            .setLastStableOffset(read.highWatermark())
+                            .setLogStartOffset(read.logStartOffset())
+                            .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                            .setRecords(
+                                    slice == null || slice.sizeInBytes() == 0
+                                            ? MemoryRecords.EMPTY
+                                            : new FileSliceRecords(
+                                                    slice.channel(), slice.position(), slice.sizeInBytes())));
         }
         if (session != null && !served.isEmpty()) {
             session.rotate(served);

@@ -1,10 +1,10 @@
 package io.runnel.broker.api.findcoordinator;
 
-import io.runnel.protocol.ApiHandler;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.CreateTopicSpec;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +27,8 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     private final int nodeId;
     private final CreateTopicSpec offsetsTopic;
 
-    public FindCoordinatorHandler(final MetadataController controller, final int nodeId,
-                                  final CreateTopicSpec offsetsTopic) {
+    public FindCoordinatorHandler(
+            final MetadataController controller, final int nodeId, final CreateTopicSpec offsetsTopic) {
         this.controller = controller;
         this.nodeId = nodeId;
         this.offsetsTopic = offsetsTopic;
@@ -40,29 +40,35 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     }
 
     @Override
-    public CompletableFuture<FindCoordinatorResponseData> handle(final RequestContext context,
-                                                                 final FindCoordinatorRequestData request) {
+    public CompletableFuture<FindCoordinatorResponseData> handle(
+            final RequestContext context, final FindCoordinatorRequestData request) {
         final boolean batched = context.apiVersion() >= 4;
         final List<String> keys = batched ? request.coordinatorKeys() : List.of(request.key());
         final byte keyType = context.apiVersion() >= 1 ? request.keyType() : 0;
         final boolean needsOffsetsTopic = keyType == FindCoordinatorRequest.CoordinatorType.GROUP.id()
-                && !keys.isEmpty() && controller.image().topic(OFFSETS_TOPIC) == null;
+                && !keys.isEmpty()
+                && controller.image().topic(OFFSETS_TOPIC) == null;
         final CompletableFuture<Errors> ready = needsOffsetsTopic
-                ? controller.createTopics(List.of(offsetsTopic), false).thenApply(results ->
-                        results.get(0).error().isSuccess()
-                                || results.get(0).error().error() == Errors.TOPIC_ALREADY_EXISTS
-                                ? Errors.NONE : Errors.COORDINATOR_NOT_AVAILABLE)
+                ? controller
+                        .createTopics(List.of(offsetsTopic), false)
+                        .thenApply(results -> results.get(0).error().isSuccess()
+                                        || results.get(0).error().error() == Errors.TOPIC_ALREADY_EXISTS
+                                ? Errors.NONE
+                                : Errors.COORDINATOR_NOT_AVAILABLE)
                 : CompletableFuture.completedFuture(Errors.NONE);
         return ready.thenApply(topicError -> respond(keys, keyType, topicError, batched));
     }
 
-    private FindCoordinatorResponseData respond(final List<String> keys, final byte keyType, final Errors topicError,
-                                                final boolean batched) {
+    private FindCoordinatorResponseData respond(
+            final List<String> keys, final byte keyType, final Errors topicError, final boolean batched) {
         final BrokerRegistration self = controller.image().brokers().get(nodeId);
         final List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
         for (final String key : keys) {
-            final FindCoordinatorResponseData.Coordinator coordinator =
-                    new FindCoordinatorResponseData.Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
+            final FindCoordinatorResponseData.Coordinator coordinator = new FindCoordinatorResponseData.Coordinator()
+                    .setKey(key)
+                    .setNodeId(-1)
+                    .setHost("")
+                    .setPort(-1);
             final Errors error = errorFor(keyType, key, topicError);
             if (error == Errors.NONE && self != null) {
                 coordinator.setNodeId(self.brokerId()).setHost(self.host()).setPort(self.port());
@@ -76,7 +82,9 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
             return response.setCoordinators(coordinators);
         }
         final FindCoordinatorResponseData.Coordinator only = coordinators.get(0);
-        return response.setErrorCode(only.errorCode()).setNodeId(only.nodeId()).setHost(only.host())
+        return response.setErrorCode(only.errorCode())
+                .setNodeId(only.nodeId())
+                .setHost(only.host())
                 .setPort(only.port());
     }
 

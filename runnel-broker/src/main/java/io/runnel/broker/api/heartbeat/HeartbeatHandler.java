@@ -1,8 +1,8 @@
 package io.runnel.broker.api.heartbeat;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
@@ -22,7 +22,8 @@ public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> 
     }
 
     @Override
-    public CompletableFuture<HeartbeatResponseData> handle(final RequestContext context, final HeartbeatRequestData request) {
+    public CompletableFuture<HeartbeatResponseData> handle(
+            final RequestContext context, final HeartbeatRequestData request) {
         return coordinator.heartbeat(request, context.apiVersion());
     }
 }

@@ -1,14 +1,14 @@
 package io.runnel.broker.api.incrementalalterconfigs;
 
-import io.runnel.protocol.ApiHandler;
 import io.runnel.broker.api.ConfigResources;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.config.ConfigOperation;
 import io.runnel.metadata.controller.AlterConfigsResult;
 import io.runnel.metadata.controller.AlterConfigsSpec;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.record.ConfigResourceType;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +40,8 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     @Override
     public CompletableFuture<IncrementalAlterConfigsResponseData> handle(
             final RequestContext context, final IncrementalAlterConfigsRequestData request) {
-        final List<IncrementalAlterConfigsRequestData.AlterConfigsResource> resources = new ArrayList<>(request.resources());
+        final List<IncrementalAlterConfigsRequestData.AlterConfigsResource> resources =
+                new ArrayList<>(request.resources());
         final Map<Integer, String> refused = new HashMap<>();
         final List<AlterConfigsSpec> specs = new ArrayList<>();
         for (int i = 0; i < resources.size(); i++) {
@@ -77,7 +78,8 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
                     out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(refusal);
                 } else {
                     final AlterConfigsResult result = results.get(next++);
-                    out.setErrorCode(result.error().error().code()).setErrorMessage(result.error().message());
+                    out.setErrorCode(result.error().error().code())
+                            .setErrorMessage(result.error().message());
                 }
                 response.responses().add(out);
             }

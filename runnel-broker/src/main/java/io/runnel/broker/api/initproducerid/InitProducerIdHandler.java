@@ -1,8 +1,8 @@
 package io.runnel.broker.api.initproducerid;
 
+import io.runnel.metadata.controller.MetadataController;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.metadata.controller.MetadataController;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
@@ -31,14 +31,17 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     }
 
     @Override
-    public CompletableFuture<InitProducerIdResponseData> handle(final RequestContext context,
-                                                                final InitProducerIdRequestData request) {
+    public CompletableFuture<InitProducerIdResponseData> handle(
+            final RequestContext context, final InitProducerIdRequestData request) {
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(new InitProducerIdResponseData()
-                    .setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code()).setProducerId(-1).setProducerEpoch((short) -1));
+                    .setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    .setProducerId(-1)
+                    .setProducerEpoch((short) -1));
         }
-        return nextProducerId().thenApply(id -> new InitProducerIdResponseData()
-                .setProducerId(id).setProducerEpoch((short) 0));
+        return nextProducerId()
+                .thenApply(
+                        id -> new InitProducerIdResponseData().setProducerId(id).setProducerEpoch((short) 0));
     }
 
     private synchronized CompletableFuture<Long> nextProducerId() {

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.joingroup;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -22,7 +22,8 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> 
     }
 
     @Override
-    public CompletableFuture<JoinGroupResponseData> handle(final RequestContext context, final JoinGroupRequestData request) {
+    public CompletableFuture<JoinGroupResponseData> handle(
+            final RequestContext context, final JoinGroupRequestData request) {
         return coordinator.joinGroup(context.clientId(), context.clientHost(), request, context.apiVersion());
     }
 }

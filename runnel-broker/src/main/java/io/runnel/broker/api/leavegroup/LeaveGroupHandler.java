@@ -1,8 +1,8 @@
 package io.runnel.broker.api.leavegroup;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
@@ -22,7 +22,8 @@ public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData
     }
 
     @Override
-    public CompletableFuture<LeaveGroupResponseData> handle(final RequestContext context, final LeaveGroupRequestData request) {
+    public CompletableFuture<LeaveGroupResponseData> handle(
+            final RequestContext context, final LeaveGroupRequestData request) {
         return coordinator.leaveGroup(request, context.apiVersion());
     }
 }

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.listgroups;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
@@ -22,7 +22,8 @@ public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData
     }
 
     @Override
-    public CompletableFuture<ListGroupsResponseData> handle(final RequestContext context, final ListGroupsRequestData request) {
+    public CompletableFuture<ListGroupsResponseData> handle(
+            final RequestContext context, final ListGroupsRequestData request) {
         return coordinator.listGroups(request, context.apiVersion());
     }
 }

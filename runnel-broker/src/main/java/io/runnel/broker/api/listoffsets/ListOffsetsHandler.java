@@ -38,8 +38,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     }
 
     @Override
-    public CompletableFuture<ListOffsetsResponseData> handle(final RequestContext context,
-                                                             final ListOffsetsRequestData request) {
+    public CompletableFuture<ListOffsetsResponseData> handle(
+            final RequestContext context, final ListOffsetsRequestData request) {
         final ListOffsetsResponseData response = new ListOffsetsResponseData();
         final Set<TopicPartition> seen = new HashSet<>();
         final Set<TopicPartition> duplicates = new HashSet<>();
@@ -56,9 +56,16 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
             for (final ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 final TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                topicResponse.partitions().add(duplicates.contains(tp)
-                        ? failed(p.partitionIndex(), Errors.INVALID_REQUEST)
-                        : lookUp(partitions.get(tp), partitions.missingError(tp), p, context.apiVersion()));
+                topicResponse
+                        .partitions()
+                        .add(
+                                duplicates.contains(tp)
+                                        ? failed(p.partitionIndex(), Errors.INVALID_REQUEST)
+                                        : lookUp(
+                                                partitions.get(tp),
+                                                partitions.missingError(tp),
+                                                p,
+                                                context.apiVersion()));
             }
             response.topics().add(topicResponse);
         }
@@ -66,21 +73,25 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
     }
 
     private static ListOffsetsResponseData.ListOffsetsPartitionResponse lookUp(
-            final Partition partition, final Errors missing, final ListOffsetsRequestData.ListOffsetsPartition p,
+            final Partition partition,
+            final Errors missing,
+            final ListOffsetsRequestData.ListOffsetsPartition p,
             final short version) {
         if (partition == null) {
             return failed(p.partitionIndex(), missing);
         }
         final int epoch = partition.leaderEpoch();
         if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() != epoch) {
-            return failed(p.partitionIndex(), p.currentLeaderEpoch() > epoch
-                    ? Errors.UNKNOWN_LEADER_EPOCH : Errors.FENCED_LEADER_EPOCH);
+            return failed(
+                    p.partitionIndex(),
+                    p.currentLeaderEpoch() > epoch ? Errors.UNKNOWN_LEADER_EPOCH : Errors.FENCED_LEADER_EPOCH);
         }
         try {
             partition.ensureOnline();
             final long target = p.timestamp();
             final Optional<TimestampAndOffset> found;
-            if (target == ListOffsetsRequest.EARLIEST_TIMESTAMP || target == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+            if (target == ListOffsetsRequest.EARLIEST_TIMESTAMP
+                    || target == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 found = Optional.of(new TimestampAndOffset(UNKNOWN, partition.logStartOffset(), epoch));
             } else if (target == ListOffsetsRequest.LATEST_TIMESTAMP) {
                 found = Optional.of(new TimestampAndOffset(UNKNOWN, partition.highWatermark(), epoch));
@@ -105,10 +116,13 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         }
     }
 
-    private static ListOffsetsResponseData.ListOffsetsPartitionResponse failed(final int partition,
-                                                                               final Errors error) {
+    private static ListOffsetsResponseData.ListOffsetsPartitionResponse failed(
+            final int partition, final Errors error) {
         return new ListOffsetsResponseData.ListOffsetsPartitionResponse()
-                .setPartitionIndex(partition).setErrorCode(error.code())
-                .setTimestamp(UNKNOWN).setOffset(UNKNOWN).setLeaderEpoch(-1);
+                .setPartitionIndex(partition)
+                .setErrorCode(error.code())
+                .setTimestamp(UNKNOWN)
+                .setOffset(UNKNOWN)
+                .setLeaderEpoch(-1);
     }
 }

@@ -1,7 +1,5 @@
 package io.runnel.broker.api.metadata;
 
-import io.runnel.protocol.ApiHandler;
-import io.runnel.protocol.RequestContext;
 import io.runnel.metadata.controller.CreateTopicResult;
 import io.runnel.metadata.controller.CreateTopicSpec;
 import io.runnel.metadata.controller.MetadataController;
@@ -9,6 +7,8 @@ import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.image.PartitionImage;
 import io.runnel.metadata.image.TopicImage;
+import io.runnel.protocol.ApiHandler;
+import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,8 +44,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     private final boolean autoCreateTopics;
     private final Predicate<TopicPartition> offline;
 
-    public MetadataHandler(final MetadataController controller, final int nodeId, final boolean autoCreateTopics,
-                           final Predicate<TopicPartition> offline) {
+    public MetadataHandler(
+            final MetadataController controller,
+            final int nodeId,
+            final boolean autoCreateTopics,
+            final Predicate<TopicPartition> offline) {
         this.controller = controller;
         this.nodeId = nodeId;
         this.autoCreateTopics = autoCreateTopics;
@@ -58,18 +61,18 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     }
 
     @Override
-    public CompletableFuture<MetadataResponseData> handle(final RequestContext context,
-                                                          final MetadataRequestData request) {
+    public CompletableFuture<MetadataResponseData> handle(
+            final RequestContext context, final MetadataRequestData request) {
         final MetadataImage image = controller.image();
         // "every topic" is a null list, and at v0 (which cannot say null) an empty one
-        if (request.topics() == null || (context.apiVersion() == 0 && request.topics().isEmpty())) {
-            return CompletableFuture.completedFuture(respond(image, new ArrayList<>(image.topicsByName().keySet()),
-                    List.of()));
+        if (request.topics() == null
+                || (context.apiVersion() == 0 && request.topics().isEmpty())) {
+            return CompletableFuture.completedFuture(
+                    respond(image, new ArrayList<>(image.topicsByName().keySet()), List.of()));
         }
         final List<Object> requested = new ArrayList<>();
         final Set<String> toCreate = new LinkedHashSet<>();
-        final boolean allowCreate = autoCreateTopics
-                && (context.apiVersion() < 4 || request.allowAutoTopicCreation());
+        final boolean allowCreate = autoCreateTopics && (context.apiVersion() < 4 || request.allowAutoTopicCreation());
         for (final MetadataRequestData.MetadataRequestTopic topic : request.topics()) {
             if (topic.name() == null) {
                 requested.add(topic.topicId());
@@ -87,7 +90,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         for (final String name : toCreate) {
             specs.add(new CreateTopicSpec(name, -1, (short) -1, Map.of(), Map.of()));
         }
-        return controller.createTopics(specs, false)
+        return controller
+                .createTopics(specs, false)
                 .thenApply(results -> respond(controller.image(), requested, results));
     }
 
@@ -100,27 +104,33 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         }
     }
 
-    private MetadataResponseData respond(final MetadataImage image, final List<Object> requested,
-                                         final List<CreateTopicResult> created) {
-        final MetadataResponseData response = new MetadataResponseData()
-                .setClusterId(image.clusterId())
-                .setControllerId(nodeId);
+    private MetadataResponseData respond(
+            final MetadataImage image, final List<Object> requested, final List<CreateTopicResult> created) {
+        final MetadataResponseData response =
+                new MetadataResponseData().setClusterId(image.clusterId()).setControllerId(nodeId);
         for (final BrokerRegistration broker : image.brokers().values()) {
-            response.brokers().add(new MetadataResponseData.MetadataResponseBroker()
-                    .setNodeId(broker.brokerId()).setHost(broker.host()).setPort(broker.port())
-                    .setRack(broker.rack()));
+            response.brokers()
+                    .add(new MetadataResponseData.MetadataResponseBroker()
+                            .setNodeId(broker.brokerId())
+                            .setHost(broker.host())
+                            .setPort(broker.port())
+                            .setRack(broker.rack()));
         }
         for (final Object wanted : requested) {
             final TopicImage topic = wanted instanceof Uuid id ? image.topic(id) : image.topic((String) wanted);
             if (topic != null) {
                 response.topics().add(describe(topic));
             } else if (wanted instanceof Uuid id) {
-                response.topics().add(new MetadataResponseData.MetadataResponseTopic()
-                        .setTopicId(id).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+                response.topics()
+                        .add(new MetadataResponseData.MetadataResponseTopic()
+                                .setTopicId(id)
+                                .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
             } else {
-                response.topics().add(new MetadataResponseData.MetadataResponseTopic()
-                        .setName((String) wanted)
-                        .setErrorCode(missingTopicError((String) wanted, created).code()));
+                response.topics()
+                        .add(new MetadataResponseData.MetadataResponseTopic()
+                                .setName((String) wanted)
+                                .setErrorCode(missingTopicError((String) wanted, created)
+                                        .code()));
             }
         }
         return response;
@@ -135,7 +145,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         for (final CreateTopicResult result : created) {
             if (result.name().equals(name) && !result.error().isSuccess()) {
                 return result.error().error() == Errors.TOPIC_ALREADY_EXISTS
-                        ? Errors.LEADER_NOT_AVAILABLE : result.error().error();
+                        ? Errors.LEADER_NOT_AVAILABLE
+                        : result.error().error();
             }
         }
         return Errors.UNKNOWN_TOPIC_OR_PARTITION;
@@ -149,14 +160,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         for (final Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
             final PartitionImage p = entry.getValue();
             final boolean down = p.leader() == nodeId && offline.test(new TopicPartition(topic.name(), entry.getKey()));
-            out.partitions().add(new MetadataResponseData.MetadataResponsePartition()
-                    .setErrorCode(down ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
-                    .setPartitionIndex(entry.getKey())
-                    .setLeaderId(down ? MetadataResponse.NO_LEADER_ID : p.leader())
-                    .setLeaderEpoch(p.leaderEpoch())
-                    .setReplicaNodes(new ArrayList<>(p.replicas()))
-                    .setIsrNodes(new ArrayList<>(p.isr()))
-                    .setOfflineReplicas(down ? new ArrayList<>(List.of(nodeId)) : new ArrayList<>()));
+            out.partitions()
+                    .add(new MetadataResponseData.MetadataResponsePartition()
+                            .setErrorCode(down ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
+                            .setPartitionIndex(entry.getKey())
+                            .setLeaderId(down ? MetadataResponse.NO_LEADER_ID : p.leader())
+                            .setLeaderEpoch(p.leaderEpoch())
+                            .setReplicaNodes(new ArrayList<>(p.replicas()))
+                            .setIsrNodes(new ArrayList<>(p.isr()))
+                            .setOfflineReplicas(down ? new ArrayList<>(List.of(nodeId)) : new ArrayList<>()));
         }
         return out;
     }

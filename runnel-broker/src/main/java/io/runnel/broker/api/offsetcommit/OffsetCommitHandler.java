@@ -1,8 +1,8 @@
 package io.runnel.broker.api.offsetcommit;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.replication.Partitions;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,8 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
     }
 
     @Override
-    public CompletableFuture<OffsetCommitResponseData> handle(final RequestContext context,
-                                                              final OffsetCommitRequestData request) {
+    public CompletableFuture<OffsetCommitResponseData> handle(
+            final RequestContext context, final OffsetCommitRequestData request) {
         final List<OffsetCommitResponseData.OffsetCommitResponseTopic> unknown = new ArrayList<>();
         final List<OffsetCommitRequestData.OffsetCommitRequestTopic> known = new ArrayList<>();
         for (final OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
@@ -45,9 +45,10 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
                 if (partitions.hosts(topic.name(), p.partitionIndex())) {
                     kept.partitions().add(p);
                 } else {
-                    refused.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
-                            .setPartitionIndex(p.partitionIndex())
-                            .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+                    refused.partitions()
+                            .add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
+                                    .setPartitionIndex(p.partitionIndex())
+                                    .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
                 }
             }
             if (!kept.partitions().isEmpty()) {
@@ -60,7 +61,8 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
         if (unknown.isEmpty()) {
             return coordinator.commitOffsets(request, context.apiVersion());
         }
-        return coordinator.commitOffsets(request.duplicate().setTopics(known), context.apiVersion())
+        return coordinator
+                .commitOffsets(request.duplicate().setTopics(known), context.apiVersion())
                 .thenApply(response -> {
                     response.topics().addAll(unknown);
                     return response;

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.offsetdelete;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
@@ -22,7 +22,8 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
     }
 
     @Override
-    public CompletableFuture<OffsetDeleteResponseData> handle(final RequestContext context, final OffsetDeleteRequestData request) {
+    public CompletableFuture<OffsetDeleteResponseData> handle(
+            final RequestContext context, final OffsetDeleteRequestData request) {
         return coordinator.deleteOffsets(request, context.apiVersion());
     }
 }

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.offsetfetch;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
@@ -22,7 +22,8 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
     }
 
     @Override
-    public CompletableFuture<OffsetFetchResponseData> handle(final RequestContext context, final OffsetFetchRequestData request) {
+    public CompletableFuture<OffsetFetchResponseData> handle(
+            final RequestContext context, final OffsetFetchRequestData request) {
         return coordinator.fetchOffsets(request, context.apiVersion());
     }
 }

@@ -11,10 +11,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -61,8 +61,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     @Override
-    public CompletableFuture<ProduceResponseData> handle(final RequestContext context,
-                                                         final ProduceRequestData request) {
+    public CompletableFuture<ProduceResponseData> handle(
+            final RequestContext context, final ProduceRequestData request) {
         final short version = context.apiVersion();
         final short acks = request.acks();
         final boolean validAcks = acks == -1 || acks == 0 || acks == 1;
@@ -71,9 +71,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         for (final ProduceRequestData.TopicProduceData topic : request.topicData()) {
             final boolean byId = version >= 13;
             final String name = byId ? partitions.topicName(topic.topicId()) : topic.name();
-            final ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
-                    .setName(byId ? "" : topic.name())
-                    .setTopicId(byId ? topic.topicId() : Uuid.ZERO_UUID);
+            final ProduceResponseData.TopicProduceResponse topicResponse =
+                    new ProduceResponseData.TopicProduceResponse()
+                            .setName(byId ? "" : topic.name())
+                            .setTopicId(byId ? topic.topicId() : Uuid.ZERO_UUID);
             for (final ProduceRequestData.PartitionProduceData data : topic.partitionData()) {
                 final ProduceResponseData.PartitionProduceResponse result =
                         new ProduceResponseData.PartitionProduceResponse().setIndex(data.index());
@@ -82,8 +83,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (name == null) {
                     fail(result, byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    final CompletableFuture<Void> flushed = append(partitions.get(name, data.index()),
-                            partitions.missingError(name, data.index()), (MemoryRecords) data.records(), result);
+                    final CompletableFuture<Void> flushed = append(
+                            partitions.get(name, data.index()),
+                            partitions.missingError(name, data.index()),
+                            (MemoryRecords) data.records(),
+                            result);
                     if (flushed != null && acks != 0) {
                         flushes.add(flushed);
                     }
@@ -93,11 +97,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             response.responses().add(topicResponse);
         }
         if (acks != 0) {
-            return flushes.isEmpty() ? CompletableFuture.completedFuture(response)
-                    : CompletableFuture.allOf(flushes.toArray(CompletableFuture<?>[]::new)).thenApply(v -> response);
+            return flushes.isEmpty()
+                    ? CompletableFuture.completedFuture(response)
+                    : CompletableFuture.allOf(flushes.toArray(CompletableFuture<?>[]::new))
+                            .thenApply(v -> response);
         }
         final String failed = firstFailure(response);
-        return failed == null ? CompletableFuture.completedFuture(null)
+        return failed == null
+                ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed: " + failed));
     }
 
@@ -106,7 +113,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         for (final ProduceResponseData.TopicProduceResponse topic : response.responses()) {
             for (final ProduceResponseData.PartitionProduceResponse p : topic.partitionResponses()) {
                 if (p.errorCode() != Errors.NONE.code()) {
-                    return topic.name() + "-" + p.index() + ": " + Errors.forCode(p.errorCode()).name();
+                    return topic.name() + "-" + p.index() + ": "
+                            + Errors.forCode(p.errorCode()).name();
                 }
             }
         }
@@ -117,9 +125,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
      * Appends and fills in {@code result}; returns null when the partition can be answered now, else a future
      * that completes (never exceptionally) once its flush has filled in the outcome.
      */
-    private static CompletableFuture<Void> append(final Partition partition, final Errors missing,
-                                                  final MemoryRecords records,
-                                                  final ProduceResponseData.PartitionProduceResponse result) {
+    private static CompletableFuture<Void> append(
+            final Partition partition,
+            final Errors missing,
+            final MemoryRecords records,
+            final ProduceResponseData.PartitionProduceResponse result) {
         if (partition == null) {
             fail(result, missing, null);
             return null;
@@ -136,7 +146,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             return appended.flushed().handle((done, failure) -> {
                 if (failure != null) {
                     final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
+                            ? failure.getCause()
+                            : failure;
                     fail(result, Errors.forException(cause), cause.getMessage());
                 }
                 return null;
@@ -168,9 +179,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         }
     }
 
-    private static void fail(final ProduceResponseData.PartitionProduceResponse result, final Errors error,
-                             final String message) {
-        result.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1L)
-                .setLogAppendTimeMs(-1L).setLogStartOffset(-1L);
+    private static void fail(
+            final ProduceResponseData.PartitionProduceResponse result, final Errors error, final String message) {
+        result.setErrorCode(error.code())
+                .setErrorMessage(message)
+                .setBaseOffset(-1L)
+                .setLogAppendTimeMs(-1L)
+                .setLogStartOffset(-1L);
     }
 }

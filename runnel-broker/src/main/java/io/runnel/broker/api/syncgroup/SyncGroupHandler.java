@@ -1,8 +1,8 @@
 package io.runnel.broker.api.syncgroup;
 
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.coordinator.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
@@ -22,7 +22,8 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> 
     }
 
     @Override
-    public CompletableFuture<SyncGroupResponseData> handle(final RequestContext context, final SyncGroupRequestData request) {
+    public CompletableFuture<SyncGroupResponseData> handle(
+            final RequestContext context, final SyncGroupRequestData request) {
         return coordinator.syncGroup(request, context.apiVersion());
     }
 }

@@ -16,11 +16,16 @@ class FetchSessionTest {
     void shouldAcceptOnlyTheNextEpochAndApplyChangesAndForgottenPartitions() {
         final FetchSession session = new FetchSession(1, List.of(target(0, 0), target(1, 0)));
         assertThat(session.update(2, List.of(), List.of())).isFalse();
-        assertThat(session.update(1, List.of(target(1, 50), target(2, 0)), List.of(new FetchKey(Uuid.ZERO_UUID, "t", 0))))
+        assertThat(session.update(
+                        1, List.of(target(1, 50), target(2, 0)), List.of(new FetchKey(Uuid.ZERO_UUID, "t", 0))))
                 .isTrue();
-        assertThat(session.targets()).extracting(t -> t.key.partition(), t -> t.fetchOffset)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 50L), org.assertj.core.groups.Tuple.tuple(2, 0L));
-        assertThat(session.update(1, List.of(), List.of())).as("an epoch is used once").isFalse();
+        assertThat(session.targets())
+                .extracting(t -> t.key.partition(), t -> t.fetchOffset)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, 50L), org.assertj.core.groups.Tuple.tuple(2, 0L));
+        assertThat(session.update(1, List.of(), List.of()))
+                .as("an epoch is used once")
+                .isFalse();
         assertThat(session.update(2, List.of(), List.of())).isTrue();
     }
 

@@ -47,10 +47,12 @@ class ProduceHandlerTest {
     private static final String TOPIC = "events";
     /** The last version that names topics; from v13 they are named by id. */
     private static final short BY_NAME = 12;
+
     private static final short BY_ID = 13;
 
     @TempDir
     Path dir;
+
     private LogManager logs;
     private LocalMetadataLog metadataLog;
     private MetadataController controller;
@@ -62,14 +64,23 @@ class ProduceHandlerTest {
     void startNode() throws Exception {
         logs = LogManager.open(List.of(dir.resolve("logs")), new ManualClock(T0));
         metadataLog = LocalMetadataLog.open(dir.resolve("metadata"));
-        controller = new MetadataController(metadataLog,
-                new BrokerRegistration(NODE_ID, "localhost", 9092, "PLAINTEXT", null), 1, (short) 1, Map.of());
+        controller = new MetadataController(
+                metadataLog,
+                new BrokerRegistration(NODE_ID, "localhost", 9092, "PLAINTEXT", null),
+                1,
+                (short) 1,
+                Map.of());
         controller.start().get(10, TimeUnit.SECONDS);
-        controller.registerListener(new PartitionsPublisher(NODE_ID, logs, partitions, Map.of()))
+        controller
+                .registerListener(new PartitionsPublisher(NODE_ID, logs, partitions, Map.of()))
                 .get(10, TimeUnit.SECONDS);
-        controller.createTopics(List.of(CreateTopicSpec.of(TOPIC, 2, (short) 1)), false).get(10, TimeUnit.SECONDS);
+        controller
+                .createTopics(List.of(CreateTopicSpec.of(TOPIC, 2, (short) 1)), false)
+                .get(10, TimeUnit.SECONDS);
         topicId = partitions.topicId(TOPIC);
-        assertThat(topicId).as("the publisher has opened the topic's partitions").isNotEqualTo(Uuid.ZERO_UUID);
+        assertThat(topicId)
+                .as("the publisher has opened the topic's partitions")
+                .isNotEqualTo(Uuid.ZERO_UUID);
         handler = new ProduceHandler(partitions);
     }
 
@@ -82,13 +93,15 @@ class ProduceHandlerTest {
 
     @Test
     void shouldAppendTheBatchAndAnswerItsBaseOffsetWhenAPartitionCarriesOneV2Batch() throws Exception {
-        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, batch(3, T0)))).singleElement()
+        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, batch(3, T0))))
+                .singleElement()
                 .satisfies(p -> {
                     assertThat(p.errorCode()).isEqualTo(Errors.NONE.code());
                     assertThat(p.baseOffset()).isZero();
                     assertThat(p.logStartOffset()).isZero();
                 });
-        assertThat(produce(BY_NAME, (short) 1, byName(TOPIC, 0, batch(2, T0)))).singleElement()
+        assertThat(produce(BY_NAME, (short) 1, byName(TOPIC, 0, batch(2, T0))))
+                .singleElement()
                 .satisfies(p -> assertThat(p.baseOffset()).isEqualTo(3));
         assertThat(logEndOffset(0)).isEqualTo(5);
     }
@@ -98,7 +111,9 @@ class ProduceHandlerTest {
         for (final short acks : new short[] {2, -2, 5}) {
             final ProduceRequestData.TopicProduceData topic = byName(TOPIC, 0, batch(1, T0));
             topic.partitionData().add(partition(1, batch(1, T0)));
-            assertThat(produce(BY_NAME, acks, topic)).as("acks=%d", acks).hasSize(2)
+            assertThat(produce(BY_NAME, acks, topic))
+                    .as("acks=%d", acks)
+                    .hasSize(2)
                     .allSatisfy(p -> assertRefused(p, Errors.INVALID_REQUIRED_ACKS));
         }
         assertThat(logEndOffset(0)).isZero();
@@ -108,7 +123,8 @@ class ProduceHandlerTest {
     @Test
     void shouldRefuseThePartitionWithInvalidRecordWhenItCarriesMoreThanOneBatch() throws Exception {
         assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, concat(batch(1, T0), batch(1, T0)))))
-                .singleElement().satisfies(p -> {
+                .singleElement()
+                .satisfies(p -> {
                     assertRefused(p, Errors.INVALID_RECORD);
                     assertThat(p.errorMessage()).contains("only one record batch");
                 });
@@ -119,16 +135,19 @@ class ProduceHandlerTest {
     void shouldRefuseThePartitionWithInvalidRecordWhenItsBatchIsNotV2() throws Exception {
         final ByteBuffer v1 = batch(1, T0);
         v1.put(v1.position() + Records.MAGIC_OFFSET, RecordBatch.MAGIC_VALUE_V1);
-        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, v1))).singleElement().satisfies(p -> {
-            assertRefused(p, Errors.INVALID_RECORD);
-            assertThat(p.errorMessage()).contains("v2 format");
-        });
+        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, v1)))
+                .singleElement()
+                .satisfies(p -> {
+                    assertRefused(p, Errors.INVALID_RECORD);
+                    assertThat(p.errorMessage()).contains("v2 format");
+                });
         assertThat(logEndOffset(0)).isZero();
     }
 
     @Test
     void shouldRefuseThePartitionWithInvalidRecordWhenItCarriesNoRecords() throws Exception {
-        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, MemoryRecords.EMPTY.buffer()))).singleElement()
+        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, MemoryRecords.EMPTY.buffer())))
+                .singleElement()
                 .satisfies(p -> assertRefused(p, Errors.INVALID_RECORD));
     }
 
@@ -136,29 +155,33 @@ class ProduceHandlerTest {
     void shouldRefuseThePartitionWithCorruptMessageWhenItsRecordsEndInsideTheFirstBatch() throws Exception {
         final ByteBuffer whole = batch(3, T0);
         final ByteBuffer truncated = whole.slice(whole.position(), whole.remaining() - 5);
-        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, truncated))).singleElement()
+        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 0, truncated)))
+                .singleElement()
                 .satisfies(p -> assertRefused(p, Errors.CORRUPT_MESSAGE));
         assertThat(logEndOffset(0)).isZero();
     }
 
     @Test
     void shouldAnswerUnknownTopicOrPartitionWhenTheTopicNameIsUnknown() throws Exception {
-        assertThat(produce(BY_NAME, (short) -1, byName("no-such-topic", 0, batch(1, T0)))).singleElement()
+        assertThat(produce(BY_NAME, (short) -1, byName("no-such-topic", 0, batch(1, T0))))
+                .singleElement()
                 .satisfies(p -> assertRefused(p, Errors.UNKNOWN_TOPIC_OR_PARTITION));
     }
 
     @Test
     void shouldAnswerUnknownTopicOrPartitionWhenThePartitionIsNotLedHere() throws Exception {
-        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 7, batch(1, T0)))).singleElement()
+        assertThat(produce(BY_NAME, (short) -1, byName(TOPIC, 7, batch(1, T0))))
+                .singleElement()
                 .satisfies(p -> assertRefused(p, Errors.UNKNOWN_TOPIC_OR_PARTITION));
     }
 
     @Test
     void shouldAnswerUnknownTopicIdWhenTheTopicIdIsUnknownFromV13() throws Exception {
         final ProduceResponseData response = handle(BY_ID, (short) -1, byId(Uuid.randomUuid(), 0, batch(1, T0)));
-        assertThat(response.responses()).singleElement().satisfies(t -> assertThat(t.name()).isEmpty());
-        assertThat(partitionsOf(response)).singleElement()
-                .satisfies(p -> assertRefused(p, Errors.UNKNOWN_TOPIC_ID));
+        assertThat(response.responses())
+                .singleElement()
+                .satisfies(t -> assertThat(t.name()).isEmpty());
+        assertThat(partitionsOf(response)).singleElement().satisfies(p -> assertRefused(p, Errors.UNKNOWN_TOPIC_ID));
     }
 
     @Test
@@ -168,7 +191,8 @@ class ProduceHandlerTest {
             assertThat(t.topicId()).isEqualTo(topicId);
             assertThat(t.name()).isEmpty();
         });
-        assertThat(partitionsOf(response)).singleElement()
+        assertThat(partitionsOf(response))
+                .singleElement()
                 .satisfies(p -> assertThat(p.errorCode()).isEqualTo(Errors.NONE.code()));
         assertThat(logEndOffset(1)).isEqualTo(4);
     }
@@ -177,9 +201,10 @@ class ProduceHandlerTest {
     void shouldAnswerEachPartitionOnItsOwnWhenOnlyOneIsRefused() throws Exception {
         final ProduceRequestData.TopicProduceData topic = byName(TOPIC, 0, concat(batch(1, T0), batch(1, T0)));
         topic.partitionData().add(partition(1, batch(2, T0)));
-        assertThat(produce(BY_NAME, (short) -1, topic)).satisfiesExactly(
-                p -> assertRefused(p, Errors.INVALID_RECORD),
-                p -> assertThat(p.errorCode()).isEqualTo(Errors.NONE.code()));
+        assertThat(produce(BY_NAME, (short) -1, topic))
+                .satisfiesExactly(
+                        p -> assertRefused(p, Errors.INVALID_RECORD),
+                        p -> assertThat(p.errorCode()).isEqualTo(Errors.NONE.code()));
         assertThat(logEndOffset(0)).isZero();
         assertThat(logEndOffset(1)).isEqualTo(2);
     }
@@ -187,16 +212,19 @@ class ProduceHandlerTest {
     @Test
     void shouldAnswerNothingWhenAcksIsZeroAndEveryPartitionSucceeds() throws Exception {
         assertThat(handler.handle(context(BY_NAME), request((short) 0, byName(TOPIC, 0, batch(2, T0))))
-                .get(10, TimeUnit.SECONDS)).isNull();
+                        .get(10, TimeUnit.SECONDS))
+                .isNull();
         assertThat(logEndOffset(0)).isEqualTo(2);
     }
 
     @Test
     void shouldCloseTheConnectionWhenAcksIsZeroAndAPartitionIsRefused() {
-        assertThatThrownBy(() -> handler.handle(context(BY_NAME),
-                request((short) 0, byName("no-such-topic", 0, batch(1, T0)))).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> handler.handle(
+                                context(BY_NAME), request((short) 0, byName("no-such-topic", 0, batch(1, T0))))
+                        .get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(CloseConnectionException.class)
+                .cause()
+                .isInstanceOf(CloseConnectionException.class)
                 .hasMessageContaining("UNKNOWN_TOPIC_OR_PARTITION");
     }
 
@@ -218,42 +246,47 @@ class ProduceHandlerTest {
         return partitionsOf(handle(version, acks, topic));
     }
 
-    private ProduceResponseData handle(final short version, final short acks,
-                                       final ProduceRequestData.TopicProduceData topic) throws Exception {
+    private ProduceResponseData handle(
+            final short version, final short acks, final ProduceRequestData.TopicProduceData topic) throws Exception {
         return handler.handle(context(version), request(acks, topic)).get(10, TimeUnit.SECONDS);
     }
 
     private static List<ProduceResponseData.PartitionProduceResponse> partitionsOf(final ProduceResponseData r) {
-        return r.responses().stream().flatMap(t -> t.partitionResponses().stream()).toList();
+        return r.responses().stream()
+                .flatMap(t -> t.partitionResponses().stream())
+                .toList();
     }
 
     private static RequestContext context(final short version) {
-        return new RequestContext(new RequestHeader(ApiKeys.PRODUCE, version, "produce-handler-test", 1),
+        return new RequestContext(
+                new RequestHeader(ApiKeys.PRODUCE, version, "produce-handler-test", 1),
                 new InetSocketAddress("127.0.0.1", 50_000));
     }
 
     private static ProduceRequestData request(final short acks, final ProduceRequestData.TopicProduceData topic) {
-        final ProduceRequestData request = new ProduceRequestData().setAcks(acks).setTimeoutMs(10_000);
+        final ProduceRequestData request =
+                new ProduceRequestData().setAcks(acks).setTimeoutMs(10_000);
         request.topicData().add(topic);
         return request;
     }
 
-    private static ProduceRequestData.TopicProduceData byName(final String name, final int partition,
-                                                              final ByteBuffer records) {
+    private static ProduceRequestData.TopicProduceData byName(
+            final String name, final int partition, final ByteBuffer records) {
         final ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(name);
         topic.partitionData().add(partition(partition, records));
         return topic;
     }
 
-    private static ProduceRequestData.TopicProduceData byId(final Uuid id, final int partition,
-                                                            final ByteBuffer records) {
+    private static ProduceRequestData.TopicProduceData byId(
+            final Uuid id, final int partition, final ByteBuffer records) {
         final ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setTopicId(id);
         topic.partitionData().add(partition(partition, records));
         return topic;
     }
 
     private static ProduceRequestData.PartitionProduceData partition(final int index, final ByteBuffer records) {
-        return new ProduceRequestData.PartitionProduceData().setIndex(index)
+        return new ProduceRequestData.PartitionProduceData()
+                .setIndex(index)
                 .setRecords(MemoryRecords.readableRecords(records));
     }
 }

@@ -24,8 +24,8 @@ final class Assignments {
 
     void propagate(final ClassicGroup group, final Errors error) {
         for (final ClassicMember member : group.members()) {
-            final SyncGroupResponseData response = new SyncGroupResponseData().setErrorCode(error.code())
-                    .setAssignment(member.assignment());
+            final SyncGroupResponseData response =
+                    new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(member.assignment());
             if (error == Errors.NONE) {
                 response.setProtocolType(group.protocolType()).setProtocolName(group.protocolName());
             }

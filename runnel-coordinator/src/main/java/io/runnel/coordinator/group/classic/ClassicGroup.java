@@ -35,6 +35,7 @@ final class ClassicGroup implements Group {
     private String leaderId;
     /** Topics the members subscribe to (consumer protocol only), or null when unknown. */
     private Set<String> subscribedTopics;
+
     private final GroupOffsets offsets = new GroupOffsets();
 
     ClassicGroup(final String groupId, final long nowMs) {
@@ -53,15 +54,22 @@ final class ClassicGroup implements Group {
         if (!record.members().isEmpty()) {
             group.protocolName = record.protocol();
             for (final GroupRecord.Member m : record.members()) {
-                final ClassicMember member = new ClassicMember(m.memberId(), m.groupInstanceId(), m.clientId(),
-                        m.clientHost(), m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), record.protocolType(),
-                        List.of(new ClassicMember.Protocol(record.protocol(),
-                                m.subscription() == null ? new byte[0] : m.subscription())));
+                final ClassicMember member = new ClassicMember(
+                        m.memberId(),
+                        m.groupInstanceId(),
+                        m.clientId(),
+                        m.clientHost(),
+                        m.rebalanceTimeoutMs(),
+                        m.sessionTimeoutMs(),
+                        record.protocolType(),
+                        List.of(new ClassicMember.Protocol(
+                                record.protocol(), m.subscription() == null ? new byte[0] : m.subscription())));
                 member.assignment(m.assignment());
                 group.addMember(member);
             }
             group.leaderId = record.leader() != null && group.members.contains(record.leader())
-                    ? record.leader() : group.members.firstMemberId();
+                    ? record.leader()
+                    : group.members.firstMemberId();
             // Loaded, not reached: a persisted group starts Stable without a transition.
             group.state = ClassicGroupState.STABLE;
             group.previousState = ClassicGroupState.STABLE;
@@ -76,12 +84,23 @@ final class ClassicGroup implements Group {
         for (final ClassicMember m : members.all()) {
             final byte[] subscription = protocolName == null ? null : m.metadata(protocolName);
             final byte[] assignment = assignments.get(m.memberId());
-            recordMembers.add(new GroupRecord.Member(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                    m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), subscription == null ? new byte[0] : subscription,
+            recordMembers.add(new GroupRecord.Member(
+                    m.memberId(),
+                    m.groupInstanceId(),
+                    m.clientId(),
+                    m.clientHost(),
+                    m.rebalanceTimeoutMs(),
+                    m.sessionTimeoutMs(),
+                    subscription == null ? new byte[0] : subscription,
                     assignment == null ? ClassicMember.EMPTY_ASSIGNMENT : assignment));
         }
-        return new GroupRecord.GroupMetadata(groupId, protocolType, generationId,
-                members.isEmpty() ? null : protocolName, members.isEmpty() ? null : leaderId, stateTimestampMs,
+        return new GroupRecord.GroupMetadata(
+                groupId,
+                protocolType,
+                generationId,
+                members.isEmpty() ? null : protocolName,
+                members.isEmpty() ? null : leaderId,
+                stateTimestampMs,
                 recordMembers);
     }
 
@@ -195,7 +214,9 @@ final class ClassicGroup implements Group {
 
     /** Keeps the leader if it rejoined, else picks a member that did; false when no member rejoined. */
     boolean maybeElectNewJoinedLeader() {
-        if (leaderId != null && members.get(leaderId) != null && members.get(leaderId).isAwaitingJoin()) {
+        if (leaderId != null
+                && members.get(leaderId) != null
+                && members.get(leaderId).isAwaitingJoin()) {
             return true;
         }
         for (final ClassicMember m : members.all()) {
@@ -262,14 +283,17 @@ final class ClassicGroup implements Group {
     }
 
     /** Changes what a member joined with, keeping the protocol counts right. */
-    void updateMember(final ClassicMember member, final List<ClassicMember.Protocol> protocols,
-                      final int rebalanceTimeoutMs, final int sessionTimeoutMs) {
+    void updateMember(
+            final ClassicMember member,
+            final List<ClassicMember.Protocol> protocols,
+            final int rebalanceTimeoutMs,
+            final int sessionTimeoutMs) {
         members.update(member, protocols, rebalanceTimeoutMs, sessionTimeoutMs);
     }
 
     /** See {@link MemberTable#replaceStatic}; the new id keeps the old one's leadership and pending sync. */
-    ClassicMember replaceStaticMember(final String groupInstanceId, final String oldMemberId,
-                                      final String newMemberId) {
+    ClassicMember replaceStaticMember(
+            final String groupInstanceId, final String oldMemberId, final String newMemberId) {
         final ClassicMember replacement = members.replaceStatic(groupInstanceId, oldMemberId, newMemberId);
         if (oldMemberId.equals(leaderId)) {
             leaderId = newMemberId;
@@ -346,8 +370,12 @@ final class ClassicGroup implements Group {
 
     /** Kafka's rules for an OffsetCommit of a classic group that exists. */
     @Override
-    public void validateOffsetCommit(final String memberId, final String groupInstanceId, final int generation,
-                                     final short version, final Map<String, Set<Integer>> partitions) {
+    public void validateOffsetCommit(
+            final String memberId,
+            final String groupInstanceId,
+            final int generation,
+            final short version,
+            final Map<String, Set<Integer>> partitions) {
         if (state == ClassicGroupState.DEAD) {
             throw Errors.COORDINATOR_NOT_AVAILABLE.exception();
         }
@@ -357,8 +385,8 @@ final class ClassicGroup implements Group {
         if (generation >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
             validateMember(memberId, groupInstanceId);
             if (generation != generationId) {
-                throw new IllegalGenerationException("generation " + generation + " of group " + groupId
-                        + " is not the current " + generationId);
+                throw new IllegalGenerationException(
+                        "generation " + generation + " of group " + groupId + " is not the current " + generationId);
             }
         } else if (state != ClassicGroupState.EMPTY) {
             throw new UnknownMemberIdException("group " + groupId + " has members; a commit needs a member id");
@@ -386,7 +414,8 @@ final class ClassicGroup implements Group {
         if (state == ClassicGroupState.EMPTY) {
             return stateTimestampMs;
         }
-        if (usesConsumerProtocol() && state == ClassicGroupState.STABLE
+        if (usesConsumerProtocol()
+                && state == ClassicGroupState.STABLE
                 && Boolean.FALSE.equals(isSubscribedTo(topic))) {
             return -1L;
         }

@@ -4,8 +4,8 @@ import io.runnel.coordinator.group.Group;
 import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupDirectory;
 import io.runnel.coordinator.group.GroupLog;
-import io.runnel.coordinator.runtime.Scheduler;
 import io.runnel.coordinator.group.store.GroupRecord;
+import io.runnel.coordinator.runtime.Scheduler;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +26,12 @@ public final class ClassicGroups {
     private final GroupConfig config;
     private final RandomGenerator random;
 
-    public ClassicGroups(final GroupDirectory directory, final GroupLog log, final Scheduler scheduler,
-                         final GroupConfig config, final RandomGenerator random) {
+    public ClassicGroups(
+            final GroupDirectory directory,
+            final GroupLog log,
+            final Scheduler scheduler,
+            final GroupConfig config,
+            final RandomGenerator random) {
         this.directory = directory;
         this.log = log;
         this.scheduler = scheduler;
@@ -62,8 +66,8 @@ public final class ClassicGroups {
     ClassicGroup create(final String groupId) {
         final Group previous = directory.get(groupId);
         if (previous != null && !previous.isEmpty()) {
-            throw new InconsistentGroupProtocolException("Group " + groupId + " is a consumer group with members; "
-                    + "a classic member cannot join it.");
+            throw new InconsistentGroupProtocolException(
+                    "Group " + groupId + " is a consumer group with members; " + "a classic member cannot join it.");
         }
         final ClassicGroup group = new ClassicGroup(groupId, nowMs());
         if (previous != null) {
@@ -91,7 +95,8 @@ public final class ClassicGroups {
 
     /** Kafka's member id: the instance id (static) or the client id, a dash, and a random UUID. */
     String newMemberId(final String clientId, final String groupInstanceId) {
-        final UUID uuid = new UUID(random.nextLong() & 0xffffffffffff0fffL | 0x4000L,
+        final UUID uuid = new UUID(
+                random.nextLong() & 0xffffffffffff0fffL | 0x4000L,
                 random.nextLong() & 0x3fffffffffffffffL | 0x8000000000000000L);
         return (groupInstanceId != null ? groupInstanceId : clientId) + "-" + uuid;
     }
@@ -121,7 +126,8 @@ public final class ClassicGroups {
     public void retire(final String groupId) {
         final ClassicGroup group = get(groupId);
         for (final ClassicMember m : group.members()) {
-            m.completeJoin(new JoinGroupResponseData().setMemberId(m.memberId())
+            m.completeJoin(new JoinGroupResponseData()
+                    .setMemberId(m.memberId())
                     .setErrorCode(Errors.REBALANCE_IN_PROGRESS.code()));
             m.completeSync(Responses.syncError(Errors.REBALANCE_IN_PROGRESS));
         }

@@ -16,12 +16,10 @@ final class ClassicMember {
     static final byte[] EMPTY_ASSIGNMENT = new byte[0];
 
     /** One entry of the member's protocols, in its order of preference. */
-    record Protocol(String name, byte[] metadata) {
-    }
+    record Protocol(String name, byte[] metadata) {}
 
     /** A parked request and the version its response must be valid at. */
-    record Pending<T>(CompletableFuture<T> future, short version) {
-    }
+    record Pending<T>(CompletableFuture<T> future, short version) {}
 
     private final String memberId;
     private final String groupInstanceId;
@@ -37,9 +35,15 @@ final class ClassicMember {
     private boolean isNew;
     private Scheduler.Timeout heartbeat;
 
-    ClassicMember(final String memberId, final String groupInstanceId, final String clientId, final String clientHost,
-                  final int rebalanceTimeoutMs, final int sessionTimeoutMs, final String protocolType,
-                  final List<Protocol> protocols) {
+    ClassicMember(
+            final String memberId,
+            final String groupInstanceId,
+            final String clientId,
+            final String clientHost,
+            final int rebalanceTimeoutMs,
+            final int sessionTimeoutMs,
+            final String protocolType,
+            final List<Protocol> protocols) {
         this.memberId = memberId;
         this.groupInstanceId = groupInstanceId;
         this.clientId = clientId;
@@ -56,8 +60,15 @@ final class ClassicMember {
 
     /** The same member under a new id (static membership), keeping what it joined with and its assignment. */
     ClassicMember withMemberId(final String newMemberId) {
-        final ClassicMember member = new ClassicMember(newMemberId, groupInstanceId, clientId, clientHost,
-                rebalanceTimeoutMs, sessionTimeoutMs, protocolType, protocols);
+        final ClassicMember member = new ClassicMember(
+                newMemberId,
+                groupInstanceId,
+                clientId,
+                clientHost,
+                rebalanceTimeoutMs,
+                sessionTimeoutMs,
+                protocolType,
+                protocols);
         member.assignment = assignment;
         return member;
     }
@@ -164,7 +175,8 @@ final class ClassicMember {
      */
     void awaitJoin(final Pending<JoinGroupResponseData> pending) {
         if (awaitingJoin != null) {
-            completeJoin(new JoinGroupResponseData().setMemberId(memberId)
+            completeJoin(new JoinGroupResponseData()
+                    .setMemberId(memberId)
                     .setErrorCode(org.apache.kafka.common.protocol.Errors.REBALANCE_IN_PROGRESS.code()));
         }
         this.awaitingJoin = pending;

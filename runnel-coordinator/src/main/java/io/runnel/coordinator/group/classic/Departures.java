@@ -24,14 +24,17 @@ final class Departures {
         this.joinPhase = joinPhase;
     }
 
-    void leave(final LeaveGroupRequestData request, final short version,
-               final CompletableFuture<LeaveGroupResponseData> response) {
+    void leave(
+            final LeaveGroupRequestData request,
+            final short version,
+            final CompletableFuture<LeaveGroupResponseData> response) {
         final String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             response.complete(Responses.leaveError(request, version, Errors.INVALID_GROUP_ID));
             return;
         }
-        final List<LeaveGroupRequestData.MemberIdentity> leaving = version >= 3 ? request.members()
+        final List<LeaveGroupRequestData.MemberIdentity> leaving = version >= 3
+                ? request.members()
                 : List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(request.memberId()));
         final ClassicGroup group = groups.get(groupId);
         if (group != null && group.isInState(ClassicGroupState.DEAD)) {
@@ -73,8 +76,10 @@ final class Departures {
                     }
                 }
             }
-            results.add(new LeaveGroupResponseData.MemberResponse().setMemberId(identity.memberId())
-                    .setGroupInstanceId(identity.groupInstanceId()).setErrorCode(error.code()));
+            results.add(new LeaveGroupResponseData.MemberResponse()
+                    .setMemberId(identity.memberId())
+                    .setGroupInstanceId(identity.groupInstanceId())
+                    .setErrorCode(error.code()));
         }
         if (group != null) {
             // One rebalance for the whole batch, after every member in it is gone.
@@ -87,7 +92,8 @@ final class Departures {
         if (version >= 3) {
             response.complete(new LeaveGroupResponseData().setMembers(results));
         } else {
-            response.complete(new LeaveGroupResponseData().setErrorCode(results.get(0).errorCode()));
+            response.complete(
+                    new LeaveGroupResponseData().setErrorCode(results.get(0).errorCode()));
         }
     }
 

@@ -34,8 +34,8 @@ final class JoinPhase {
     }
 
     /** The current generation as a JoinGroup response; only the leader is sent the members. */
-    static JoinGroupResponseData currentGeneration(final ClassicGroup group, final String memberId,
-                                                   final boolean withMembers, final String leader) {
+    static JoinGroupResponseData currentGeneration(
+            final ClassicGroup group, final String memberId, final boolean withMembers, final String leader) {
         return new JoinGroupResponseData()
                 .setMembers(withMembers ? group.joinMembers() : new ArrayList<>())
                 .setMemberId(memberId)
@@ -66,8 +66,9 @@ final class JoinPhase {
             // A new group waits group.initial.rebalance.delay.ms for more members, extended while they arrive.
             final int delayMs = config.initialRebalanceDelayMs();
             final int remainingMs = Math.max(group.rebalanceTimeoutMs() - delayMs, 0);
-            group.waits().joinTimeout(groups.scheduler().schedule(delayMs,
-                    () -> onInitialDelayElapsed(groupId, group, delayMs, remainingMs)));
+            group.waits()
+                    .joinTimeout(groups.scheduler()
+                            .schedule(delayMs, () -> onInitialDelayElapsed(groupId, group, delayMs, remainingMs)));
         }
         group.transitionTo(ClassicGroupState.PREPARING_REBALANCE, groups.nowMs());
         LOG.debug("Preparing to rebalance group {} with old generation {}", groupId, group.generationId());
@@ -75,14 +76,15 @@ final class JoinPhase {
             if (group.hasAllMembersJoined()) {
                 completeJoin(group);
             } else {
-                group.waits().joinTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
-                        () -> onRebalanceTimeout(groupId, group)));
+                group.waits()
+                        .joinTimeout(groups.scheduler()
+                                .schedule(group.rebalanceTimeoutMs(), () -> onRebalanceTimeout(groupId, group)));
             }
         }
     }
 
-    private void onInitialDelayElapsed(final String groupId, final ClassicGroup group, final int delayMs,
-                                       final int remainingMs) {
+    private void onInitialDelayElapsed(
+            final String groupId, final ClassicGroup group, final int delayMs, final int remainingMs) {
         if (groups.get(groupId) != group || !group.isInState(ClassicGroupState.PREPARING_REBALANCE)) {
             return;
         }
@@ -90,8 +92,11 @@ final class JoinPhase {
             group.waits().newMemberAdded(false);
             final int nextDelayMs = Math.min(config.initialRebalanceDelayMs(), remainingMs);
             final int nextRemainingMs = Math.max(remainingMs - delayMs, 0);
-            group.waits().joinTimeout(groups.scheduler().schedule(nextDelayMs,
-                    () -> onInitialDelayElapsed(groupId, group, nextDelayMs, nextRemainingMs)));
+            group.waits()
+                    .joinTimeout(groups.scheduler()
+                            .schedule(
+                                    nextDelayMs,
+                                    () -> onInitialDelayElapsed(groupId, group, nextDelayMs, nextRemainingMs)));
         } else {
             completeJoin(group);
         }
@@ -124,7 +129,9 @@ final class JoinPhase {
         group.waits().cancelJoinTimeout();
         for (final ClassicMember member : new ArrayList<>(group.members())) {
             if (!member.isAwaitingJoin() && !member.isStatic()) {
-                LOG.info("Removing member {} of group {}: it did not rejoin in time", member.memberId(),
+                LOG.info(
+                        "Removing member {} of group {}: it did not rejoin in time",
+                        member.memberId(),
                         group.groupId());
                 member.completeSync(Responses.syncError(Errors.UNKNOWN_MEMBER_ID));
                 group.removeMember(member.memberId());
@@ -136,8 +143,9 @@ final class JoinPhase {
         final String groupId = group.groupId();
         if (!group.maybeElectNewJoinedLeader() && group.size() > 0) {
             // Only static members that did not rejoin are left: wait for them or for their sessions to expire.
-            group.waits().joinTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
-                    () -> onRebalanceTimeout(groupId, group)));
+            group.waits()
+                    .joinTimeout(groups.scheduler()
+                            .schedule(group.rebalanceTimeoutMs(), () -> onRebalanceTimeout(groupId, group)));
             return;
         }
         group.initNextGeneration(groups.nowMs());
@@ -159,8 +167,9 @@ final class JoinPhase {
             group.waits().addPendingSyncMember(member.memberId());
         }
         final int generation = group.generationId();
-        group.waits().syncTimeout(groups.scheduler().schedule(group.rebalanceTimeoutMs(),
-                () -> onPendingSyncExpired(groupId, group, generation)));
+        group.waits()
+                .syncTimeout(groups.scheduler()
+                        .schedule(group.rebalanceTimeoutMs(), () -> onPendingSyncExpired(groupId, group, generation)));
     }
 
     /** Members that were sent the generation but did not SyncGroup within the rebalance timeout leave it. */
@@ -175,7 +184,8 @@ final class JoinPhase {
                 for (final String memberId : missing) {
                     final ClassicMember member = group.removeMember(memberId);
                     if (member != null) {
-                        member.completeJoin(new JoinGroupResponseData().setMemberId("")
+                        member.completeJoin(new JoinGroupResponseData()
+                                .setMemberId("")
                                 .setErrorCode(Errors.UNKNOWN_MEMBER_ID.code()));
                     }
                 }

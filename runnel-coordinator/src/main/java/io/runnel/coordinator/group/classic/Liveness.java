@@ -90,8 +90,9 @@ final class Liveness {
     /** KIP-394: the member id just handed out must come back in a JoinGroup within {@code timeoutMs}. */
     void awaitRejoin(final ClassicGroup group, final String memberId, final long timeoutMs) {
         final String groupId = group.groupId();
-        group.waits().addPendingMember(memberId, groups.scheduler().schedule(timeoutMs,
-                () -> onSessionExpired(groupId, memberId)));
+        group.waits()
+                .addPendingMember(
+                        memberId, groups.scheduler().schedule(timeoutMs, () -> onSessionExpired(groupId, memberId)));
     }
 
     /** The timer fires by ids: the group or member may be gone, or back under the same id, by then. */

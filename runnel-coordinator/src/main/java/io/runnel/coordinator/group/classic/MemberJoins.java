@@ -27,8 +27,11 @@ final class MemberJoins {
     private final JoinPhase joinPhase;
     private final Departures departures;
 
-    MemberJoins(final ClassicGroups groups, final Liveness liveness, final JoinPhase joinPhase,
-                final Departures departures) {
+    MemberJoins(
+            final ClassicGroups groups,
+            final Liveness liveness,
+            final JoinPhase joinPhase,
+            final Departures departures) {
         this.groups = groups;
         this.config = groups.config();
         this.liveness = liveness;
@@ -36,8 +39,12 @@ final class MemberJoins {
         this.departures = departures;
     }
 
-    void join(final String clientId, final String clientHost, final JoinGroupRequestData request,
-              final short version, final CompletableFuture<JoinGroupResponseData> response) {
+    void join(
+            final String clientId,
+            final String clientHost,
+            final JoinGroupRequestData request,
+            final short version,
+            final CompletableFuture<JoinGroupResponseData> response) {
         final String groupId = request.groupId();
         final String memberId = request.memberId();
         if (groupId == null || groupId.isEmpty()) {
@@ -73,8 +80,12 @@ final class MemberJoins {
     }
 
     /** One JoinGroup in flight, with what its response needs. */
-    private record JoinRequest(String clientId, String clientHost, JoinGroupRequestData data, short version,
-                               CompletableFuture<JoinGroupResponseData> response) {
+    private record JoinRequest(
+            String clientId,
+            String clientHost,
+            JoinGroupRequestData data,
+            short version,
+            CompletableFuture<JoinGroupResponseData> response) {
         List<ClassicMember.Protocol> protocols() {
             return ClassicMember.protocolsOf(data.protocols());
         }
@@ -89,8 +100,12 @@ final class MemberJoins {
         }
 
         void fail(final String memberId, final Errors error) {
-            response.complete(Responses.join(new JoinGroupResponseData().setMemberId(memberId)
-                    .setProtocolName(null).setErrorCode(error.code()), version));
+            response.complete(Responses.join(
+                    new JoinGroupResponseData()
+                            .setMemberId(memberId)
+                            .setProtocolName(null)
+                            .setErrorCode(error.code()),
+                    version));
         }
 
         void complete(final JoinGroupResponseData data) {
@@ -102,8 +117,9 @@ final class MemberJoins {
     private boolean acceptJoiningMember(final ClassicGroup group, final String memberId) {
         return switch (group.state()) {
             case EMPTY, DEAD -> true;
-            case PREPARING_REBALANCE -> (group.hasMember(memberId) && group.member(memberId).isAwaitingJoin())
-                    || group.numAwaitingJoin() < config.maxSize();
+            case PREPARING_REBALANCE ->
+                (group.hasMember(memberId) && group.member(memberId).isAwaitingJoin())
+                        || group.numAwaitingJoin() < config.maxSize();
             case COMPLETING_REBALANCE, STABLE -> group.hasMember(memberId) || group.size() < config.maxSize();
         };
     }
@@ -166,8 +182,8 @@ final class MemberJoins {
             case COMPLETING_REBALANCE -> {
                 if (member.matches(join.protocols())) {
                     // It lost the JoinGroup response: give it the current generation again.
-                    join.complete(JoinPhase.currentGeneration(group, memberId, group.isLeader(memberId),
-                            group.leaderId()));
+                    join.complete(
+                            JoinPhase.currentGeneration(group, memberId, group.isLeader(memberId), group.leaderId()));
                 } else {
                     updateMemberThenRebalanceOrCompleteJoin(group, member, join);
                 }
@@ -184,11 +200,17 @@ final class MemberJoins {
         }
     }
 
-    private void addMemberThenRebalanceOrCompleteJoin(final ClassicGroup group, final JoinRequest join,
-                                                      final String memberId) {
-        final ClassicMember member = new ClassicMember(memberId, join.data().groupInstanceId(), join.clientId(),
-                join.clientHost(), join.rebalanceTimeoutMs(), join.data().sessionTimeoutMs(),
-                join.data().protocolType(), join.protocols());
+    private void addMemberThenRebalanceOrCompleteJoin(
+            final ClassicGroup group, final JoinRequest join, final String memberId) {
+        final ClassicMember member = new ClassicMember(
+                memberId,
+                join.data().groupInstanceId(),
+                join.clientId(),
+                join.clientHost(),
+                join.rebalanceTimeoutMs(),
+                join.data().sessionTimeoutMs(),
+                join.data().protocolType(),
+                join.protocols());
         member.isNew(true);
         if (group.isInState(ClassicGroupState.PREPARING_REBALANCE)
                 && group.previousState() == ClassicGroupState.EMPTY) {
@@ -201,9 +223,10 @@ final class MemberJoins {
         joinPhase.maybePrepareRebalanceOrCompleteJoin(group);
     }
 
-    private void updateMemberThenRebalanceOrCompleteJoin(final ClassicGroup group, final ClassicMember member,
-                                                         final JoinRequest join) {
-        group.updateMember(member, join.protocols(), join.rebalanceTimeoutMs(), join.data().sessionTimeoutMs());
+    private void updateMemberThenRebalanceOrCompleteJoin(
+            final ClassicGroup group, final ClassicMember member, final JoinRequest join) {
+        group.updateMember(
+                member, join.protocols(), join.rebalanceTimeoutMs(), join.data().sessionTimeoutMs());
         member.awaitJoin(join.pending());
         joinPhase.maybePrepareRebalanceOrCompleteJoin(group);
     }
@@ -213,8 +236,8 @@ final class MemberJoins {
      * place; in Stable, when the selected protocol would not change, the group keeps its generation and
      * assignment and no rebalance happens.
      */
-    private void replaceStaticMember(final ClassicGroup group, final JoinRequest join, final String oldMemberId,
-                                     final String newMemberId) {
+    private void replaceStaticMember(
+            final ClassicGroup group, final JoinRequest join, final String oldMemberId, final String newMemberId) {
         final String instanceId = join.data().groupInstanceId();
         final String previousLeader = group.leaderId();
         final ClassicMember member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
@@ -222,7 +245,8 @@ final class MemberJoins {
         final List<ClassicMember.Protocol> oldProtocols = member.protocols();
         final int oldRebalanceTimeoutMs = member.rebalanceTimeoutMs();
         final int oldSessionTimeoutMs = member.sessionTimeoutMs();
-        group.updateMember(member, join.protocols(), join.rebalanceTimeoutMs(), join.data().sessionTimeoutMs());
+        group.updateMember(
+                member, join.protocols(), join.rebalanceTimeoutMs(), join.data().sessionTimeoutMs());
         member.awaitJoin(join.pending());
 
         switch (group.state()) {
@@ -235,14 +259,22 @@ final class MemberJoins {
                 final GroupRecord record = group.toRecord(group.currentAssignments());
                 groups.append(group.groupId(), List.of(record)).whenComplete((ignored, failure) -> {
                     if (failure != null) {
-                        LOG.warn("Could not persist static member {} of group {}; reverting to member {}",
-                                newMemberId, group.groupId(), oldMemberId, failure);
+                        LOG.warn(
+                                "Could not persist static member {} of group {}; reverting to member {}",
+                                newMemberId,
+                                group.groupId(),
+                                oldMemberId,
+                                failure);
                         if (group.hasMember(newMemberId)) {
                             group.updateMember(member, oldProtocols, oldRebalanceTimeoutMs, oldSessionTimeoutMs);
-                            member.completeJoin(new JoinGroupResponseData().setMemberId("")
-                                    .setGenerationId(generation).setProtocolType(group.protocolType())
-                                    .setProtocolName(group.protocolName()).setLeader(previousLeader)
-                                    .setErrorCode(GroupErrors.fromStoreFailure(failure).code()));
+                            member.completeJoin(new JoinGroupResponseData()
+                                    .setMemberId("")
+                                    .setGenerationId(generation)
+                                    .setProtocolType(group.protocolType())
+                                    .setProtocolName(group.protocolName())
+                                    .setLeader(previousLeader)
+                                    .setErrorCode(GroupErrors.fromStoreFailure(failure)
+                                            .code()));
                             final ClassicMember restored =
                                     group.replaceStaticMember(instanceId, newMemberId, oldMemberId);
                             liveness.restartSession(group, restored, restored.sessionTimeoutMs());
@@ -252,8 +284,8 @@ final class MemberJoins {
                     final boolean isLeader = group.isLeader(newMemberId);
                     if (join.version() >= 9) {
                         // KIP-814: the leader learns the members but keeps the current assignment.
-                        final JoinGroupResponseData response = JoinPhase.currentGeneration(group, newMemberId,
-                                isLeader, group.leaderId());
+                        final JoinGroupResponseData response =
+                                JoinPhase.currentGeneration(group, newMemberId, isLeader, group.leaderId());
                         member.completeJoin(response.setSkipAssignment(isLeader));
                     } else {
                         // Older leaders would reassign: they are told the old leader id, so they act as followers
@@ -266,8 +298,9 @@ final class MemberJoins {
                 // The leader may have computed the assignment for the old id: assign again.
                 joinPhase.prepareRebalance(group);
             case PREPARING_REBALANCE -> joinPhase.maybeCompleteJoinPhase(group);
-            case EMPTY, DEAD -> throw new IllegalStateException("static member " + instanceId + " rejoined "
-                    + group.groupId() + " in state " + group.state());
+            case EMPTY, DEAD ->
+                throw new IllegalStateException(
+                        "static member " + instanceId + " rejoined " + group.groupId() + " in state " + group.state());
         }
     }
 }

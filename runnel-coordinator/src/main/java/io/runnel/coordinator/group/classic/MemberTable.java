@@ -88,8 +88,11 @@ final class MemberTable {
     }
 
     /** Changes what a member joined with, keeping the protocol counts right. */
-    void update(final ClassicMember member, final List<ClassicMember.Protocol> protocols,
-                final int rebalanceTimeoutMs, final int sessionTimeoutMs) {
+    void update(
+            final ClassicMember member,
+            final List<ClassicMember.Protocol> protocols,
+            final int rebalanceTimeoutMs,
+            final int sessionTimeoutMs) {
         member.protocols().forEach(p -> supportedProtocols.merge(p.name(), -1, (a, b) -> a + b == 0 ? null : a + b));
         member.update(protocols, rebalanceTimeoutMs, sessionTimeoutMs);
         member.protocols().forEach(p -> supportedProtocols.merge(p.name(), 1, Integer::sum));
@@ -105,7 +108,9 @@ final class MemberTable {
             throw new IllegalArgumentException("unknown member " + oldMemberId);
         }
         old.cancelHeartbeat();
-        old.completeJoin(new JoinGroupResponseData().setMemberId(oldMemberId).setProtocolName(null)
+        old.completeJoin(new JoinGroupResponseData()
+                .setMemberId(oldMemberId)
+                .setProtocolName(null)
                 .setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
         old.completeSync(new SyncGroupResponseData().setErrorCode(Errors.FENCED_INSTANCE_ID.code()));
         final ClassicMember replacement = old.withMemberId(newMemberId);
@@ -125,8 +130,8 @@ final class MemberTable {
                 throw new UnknownMemberIdException("instance " + groupInstanceId + " is not in group " + groupId);
             }
             if (!existing.equals(memberId)) {
-                throw new FencedInstanceIdException("instance " + groupInstanceId + " of group " + groupId
-                        + " is now member " + existing);
+                throw new FencedInstanceIdException(
+                        "instance " + groupInstanceId + " of group " + groupId + " is now member " + existing);
             }
         } else if (!members.containsKey(memberId)) {
             throw new UnknownMemberIdException("member " + memberId + " is not in group " + groupId);
@@ -153,8 +158,10 @@ final class MemberTable {
     }
 
     /** A protocol type and protocol list the group can accept from a joining member. */
-    boolean supportsProtocols(final String groupProtocolType, final String memberProtocolType,
-                              final List<ClassicMember.Protocol> protocols) {
+    boolean supportsProtocols(
+            final String groupProtocolType,
+            final String memberProtocolType,
+            final List<ClassicMember.Protocol> protocols) {
         if (members.isEmpty()) {
             return memberProtocolType != null && !memberProtocolType.isEmpty() && !protocols.isEmpty();
         }
@@ -200,8 +207,10 @@ final class MemberTable {
     List<JoinGroupResponseData.JoinGroupResponseMember> joinMembers(final String protocolName) {
         final List<JoinGroupResponseData.JoinGroupResponseMember> list = new ArrayList<>(members.size());
         for (final ClassicMember m : members.values()) {
-            list.add(new JoinGroupResponseData.JoinGroupResponseMember().setMemberId(m.memberId())
-                    .setGroupInstanceId(m.groupInstanceId()).setMetadata(m.metadata(protocolName)));
+            list.add(new JoinGroupResponseData.JoinGroupResponseMember()
+                    .setMemberId(m.memberId())
+                    .setGroupInstanceId(m.groupInstanceId())
+                    .setMetadata(m.metadata(protocolName)));
         }
         return list;
     }

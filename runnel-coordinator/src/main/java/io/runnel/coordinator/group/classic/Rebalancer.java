@@ -70,23 +70,33 @@ public final class Rebalancer {
         joinPhase.prepareRebalance(group);
     }
 
-    public void join(final String clientId, final String clientHost, final JoinGroupRequestData request,
-                     final short version, final CompletableFuture<JoinGroupResponseData> response) {
+    public void join(
+            final String clientId,
+            final String clientHost,
+            final JoinGroupRequestData request,
+            final short version,
+            final CompletableFuture<JoinGroupResponseData> response) {
         joins.join(clientId, clientHost, request, version, response);
     }
 
-    public void sync(final SyncGroupRequestData request, final short version,
-                     final CompletableFuture<SyncGroupResponseData> response) {
+    public void sync(
+            final SyncGroupRequestData request,
+            final short version,
+            final CompletableFuture<SyncGroupResponseData> response) {
         syncPhase.sync(request, version, response);
     }
 
-    public void heartbeat(final HeartbeatRequestData request, final short version,
-                          final CompletableFuture<HeartbeatResponseData> response) {
+    public void heartbeat(
+            final HeartbeatRequestData request,
+            final short version,
+            final CompletableFuture<HeartbeatResponseData> response) {
         liveness.heartbeat(request, response);
     }
 
-    public void leave(final LeaveGroupRequestData request, final short version,
-                      final CompletableFuture<LeaveGroupResponseData> response) {
+    public void leave(
+            final LeaveGroupRequestData request,
+            final short version,
+            final CompletableFuture<LeaveGroupResponseData> response) {
         departures.leave(request, version, response);
     }
 
@@ -99,7 +109,8 @@ public final class Rebalancer {
     public void unload() {
         for (final ClassicGroup group : groups.all()) {
             for (final ClassicMember m : group.members()) {
-                m.completeJoin(new JoinGroupResponseData().setMemberId(m.memberId())
+                m.completeJoin(new JoinGroupResponseData()
+                        .setMemberId(m.memberId())
                         .setErrorCode(Errors.NOT_COORDINATOR.code()));
                 m.completeSync(Responses.syncError(Errors.NOT_COORDINATOR));
             }

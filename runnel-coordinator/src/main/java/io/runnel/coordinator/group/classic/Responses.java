@@ -24,8 +24,7 @@ import org.apache.kafka.common.protocol.Errors;
  * of JoinGroup. {@code GroupCoordinator} answers with these when an operation fails as a whole.
  */
 public final class Responses {
-    private Responses() {
-    }
+    private Responses() {}
 
     /** JoinGroup below v7 has a non-nullable ProtocolName, and SkipAssignment exists from v9 only. */
     public static JoinGroupResponseData join(final JoinGroupResponseData response, final short version) {
@@ -41,10 +40,14 @@ public final class Responses {
         return response;
     }
 
-    public static JoinGroupResponseData joinError(final JoinGroupRequestData request, final short version,
-                                                  final Errors error) {
-        return join(new JoinGroupResponseData().setErrorCode(error.code()).setMemberId(request.memberId())
-                .setProtocolName(null), version);
+    public static JoinGroupResponseData joinError(
+            final JoinGroupRequestData request, final short version, final Errors error) {
+        return join(
+                new JoinGroupResponseData()
+                        .setErrorCode(error.code())
+                        .setMemberId(request.memberId())
+                        .setProtocolName(null),
+                version);
     }
 
     public static SyncGroupResponseData syncError(final Errors error) {
@@ -55,34 +58,40 @@ public final class Responses {
         return new HeartbeatResponseData().setErrorCode(error.code());
     }
 
-    public static LeaveGroupResponseData leaveError(final LeaveGroupRequestData request, final short version,
-                                                    final Errors error) {
+    public static LeaveGroupResponseData leaveError(
+            final LeaveGroupRequestData request, final short version, final Errors error) {
         return new LeaveGroupResponseData().setErrorCode(error.code());
     }
 
-    public static OffsetCommitResponseData commitError(final OffsetCommitRequestData request, final short version,
-                                                       final Errors error) {
+    public static OffsetCommitResponseData commitError(
+            final OffsetCommitRequestData request, final short version, final Errors error) {
         final OffsetCommitResponseData response = new OffsetCommitResponseData();
         for (final OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
             final OffsetCommitResponseData.OffsetCommitResponseTopic responseTopic =
-                    new OffsetCommitResponseData.OffsetCommitResponseTopic().setName(topic.name())
+                    new OffsetCommitResponseData.OffsetCommitResponseTopic()
+                            .setName(topic.name())
                             .setTopicId(topic.topicId());
             for (final OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
-                responseTopic.partitions().add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
-                        .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code()));
+                responseTopic
+                        .partitions()
+                        .add(new OffsetCommitResponseData.OffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(error.code()));
             }
             response.topics().add(responseTopic);
         }
         return response;
     }
 
-    public static OffsetFetchResponseData fetchError(final OffsetFetchRequestData request, final short version,
-                                                     final Errors error) {
+    public static OffsetFetchResponseData fetchError(
+            final OffsetFetchRequestData request, final short version, final Errors error) {
         final OffsetFetchResponseData response = new OffsetFetchResponseData();
         if (version >= 8) {
             for (final OffsetFetchRequestData.OffsetFetchRequestGroup group : request.groups()) {
-                response.groups().add(new OffsetFetchResponseData.OffsetFetchResponseGroup()
-                        .setGroupId(group.groupId()).setErrorCode(error.code()));
+                response.groups()
+                        .add(new OffsetFetchResponseData.OffsetFetchResponseGroup()
+                                .setGroupId(group.groupId())
+                                .setErrorCode(error.code()));
             }
             return response;
         }
@@ -94,9 +103,13 @@ public final class Responses {
                 final OffsetFetchResponseData.OffsetFetchResponseTopic responseTopic =
                         new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(topic.name());
                 for (final Integer partition : topic.partitionIndexes()) {
-                    responseTopic.partitions().add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
-                            .setPartitionIndex(partition).setCommittedOffset(-1).setMetadata("")
-                            .setErrorCode(error.code()));
+                    responseTopic
+                            .partitions()
+                            .add(new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                                    .setPartitionIndex(partition)
+                                    .setCommittedOffset(-1)
+                                    .setMetadata("")
+                                    .setErrorCode(error.code()));
                 }
                 response.topics().add(responseTopic);
             }
@@ -108,31 +121,34 @@ public final class Responses {
         return new ListGroupsResponseData().setErrorCode(error.code());
     }
 
-    public static DescribeGroupsResponseData describeError(final DescribeGroupsRequestData request,
-                                                           final short version, final Errors error) {
+    public static DescribeGroupsResponseData describeError(
+            final DescribeGroupsRequestData request, final short version, final Errors error) {
         final DescribeGroupsResponseData response = new DescribeGroupsResponseData();
         for (final String groupId : request.groups()) {
-            response.groups().add(new DescribeGroupsResponseData.DescribedGroup().setGroupId(groupId)
-                    .setErrorCode(error.code()));
+            response.groups()
+                    .add(new DescribeGroupsResponseData.DescribedGroup()
+                            .setGroupId(groupId)
+                            .setErrorCode(error.code()));
         }
         return response;
     }
 
-    public static DeleteGroupsResponseData deleteGroupsError(final DeleteGroupsRequestData request,
-                                                             final Errors error) {
+    public static DeleteGroupsResponseData deleteGroupsError(
+            final DeleteGroupsRequestData request, final Errors error) {
         final DeleteGroupsResponseData response = new DeleteGroupsResponseData();
         for (final String groupId : request.groupsNames()) {
             if (response.results().find(groupId) == null) {
-                response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
-                        .setErrorCode(error.code()));
+                response.results()
+                        .add(new DeleteGroupsResponseData.DeletableGroupResult()
+                                .setGroupId(groupId)
+                                .setErrorCode(error.code()));
             }
         }
         return response;
     }
 
-    public static OffsetDeleteResponseData deleteOffsetsError(final OffsetDeleteRequestData request,
-                                                              final Errors error) {
+    public static OffsetDeleteResponseData deleteOffsetsError(
+            final OffsetDeleteRequestData request, final Errors error) {
         return new OffsetDeleteResponseData().setErrorCode(error.code());
     }
-
 }

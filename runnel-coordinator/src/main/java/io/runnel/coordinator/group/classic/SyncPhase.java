@@ -33,8 +33,10 @@ final class SyncPhase {
         this.joinPhase = joinPhase;
     }
 
-    void sync(final SyncGroupRequestData request, final short version,
-              final CompletableFuture<SyncGroupResponseData> response) {
+    void sync(
+            final SyncGroupRequestData request,
+            final short version,
+            final CompletableFuture<SyncGroupResponseData> response) {
         final String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             response.complete(Responses.syncError(Errors.INVALID_GROUP_ID));
@@ -77,8 +79,10 @@ final class SyncPhase {
             }
             case STABLE -> {
                 group.waits().removePendingSyncMember(memberId);
-                response.complete(new SyncGroupResponseData().setProtocolType(group.protocolType())
-                        .setProtocolName(group.protocolName()).setAssignment(member.assignment()));
+                response.complete(new SyncGroupResponseData()
+                        .setProtocolType(group.protocolType())
+                        .setProtocolName(group.protocolName())
+                        .setAssignment(member.assignment()));
             }
             case EMPTY, DEAD -> response.complete(Responses.syncError(Errors.UNKNOWN_MEMBER_ID));
         }

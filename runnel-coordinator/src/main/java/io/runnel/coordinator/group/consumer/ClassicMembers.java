@@ -68,8 +68,12 @@ public final class ClassicMembers {
 
     // ---- JoinGroup
 
-    public void join(final String clientId, final String clientHost, final JoinGroupRequestData request,
-                     final short version, final CompletableFuture<JoinGroupResponseData> response) {
+    public void join(
+            final String clientId,
+            final String clientHost,
+            final JoinGroupRequestData request,
+            final short version,
+            final CompletableFuture<JoinGroupResponseData> response) {
         final ConsumerGroup group = groups.get(request.groupId());
         if (request.sessionTimeoutMs() < classicConfig.minSessionTimeoutMs()
                 || request.sessionTimeoutMs() > classicConfig.maxSessionTimeoutMs()) {
@@ -80,44 +84,65 @@ public final class ClassicMembers {
         final boolean newDynamic = request.memberId().isEmpty() && request.groupInstanceId() == null;
         if (newDynamic && version >= 4) {
             // KIP-394: the member learns its id first, and is created when it comes back with it
-            response.complete(Responses.join(new JoinGroupResponseData().setErrorCode(Errors.MEMBER_ID_REQUIRED.code())
-                    .setMemberId(Uuid.randomUuid().toString()).setProtocolName(null), version));
+            response.complete(Responses.join(
+                    new JoinGroupResponseData()
+                            .setErrorCode(Errors.MEMBER_ID_REQUIRED.code())
+                            .setMemberId(Uuid.randomUuid().toString())
+                            .setProtocolName(null),
+                    version));
             return;
         }
         final List<GroupRecord> records = new ArrayList<>();
         final String memberId = request.memberId().isEmpty() ? Uuid.randomUuid().toString() : request.memberId();
-        final ConsumerMember existing = existingMember(group, memberId, request.groupInstanceId(),
-                request.memberId().isEmpty(), records);
+        final ConsumerMember existing = existingMember(
+                group, memberId, request.groupInstanceId(), request.memberId().isEmpty(), records);
         if (existing == null && group.size() >= groups.config().maxSize()) {
             throw new GroupMaxSizeReachedException("The consumer group has reached its maximum capacity of "
                     + groups.config().maxSize() + " members.");
         }
-        final ConsumerPartitionAssignor.Subscription subscription = subscription(request.protocols().iterator().next()
-                .metadata());
-        final int rebalanceTimeoutMs = request.rebalanceTimeoutMs() < 0 ? request.sessionTimeoutMs()
-                : request.rebalanceTimeoutMs();
-        final ConsumerMember base = existing != null ? existing : ConsumerMember.joining(memberId,
-                request.groupInstanceId(), null, clientId, clientHost, rebalanceTimeoutMs);
+        final ConsumerPartitionAssignor.Subscription subscription =
+                subscription(request.protocols().iterator().next().metadata());
+        final int rebalanceTimeoutMs =
+                request.rebalanceTimeoutMs() < 0 ? request.sessionTimeoutMs() : request.rebalanceTimeoutMs();
+        final ConsumerMember base = existing != null
+                ? existing
+                : ConsumerMember.joining(
+                        memberId, request.groupInstanceId(), null, clientId, clientHost, rebalanceTimeoutMs);
         final List<String> topics = new ArrayList<>(new TreeSet<>(subscription.topics()));
-        final ConsumerMember updated = base
-                .withClient(subscription.rackId().orElse(null), clientId, clientHost, null, rebalanceTimeoutMs)
+        final ConsumerMember updated = base.withClient(
+                        subscription.rackId().orElse(null), clientId, clientHost, null, rebalanceTimeoutMs)
                 .withSubscription(topics, null)
                 .withClassic(new GroupRecord.ClassicMemberMetadata(request.sessionTimeoutMs(), protocols(request)));
         final boolean bump = existing == null || !topics.equals(base.subscribedTopicNames());
-        final ConsumerMember reconciled = changes.apply(group, existing, updated, bump,
-                ClassicProtocolCodec.byTopicId(subscription.ownedPartitions(), groups.subscriptions()), records);
+        final ConsumerMember reconciled = changes.apply(
+                group,
+                existing,
+                updated,
+                bump,
+                ClassicProtocolCodec.byTopicId(subscription.ownedPartitions(), groups.subscriptions()),
+                records);
 
         final String groupId = group.groupId();
-        final JoinGroupResponseData result = Responses.join(new JoinGroupResponseData().setMemberId(memberId)
-                .setGenerationId(reconciled.memberEpoch()).setProtocolType(PROTOCOL_TYPE)
-                .setProtocolName(reconciled.classic().protocols().get(0).name()).setLeader(""), version);
-        changes.respondAfter(groupId, records, result, error -> Responses.joinError(request, version, error),
-                response);
+        final JoinGroupResponseData result = Responses.join(
+                new JoinGroupResponseData()
+                        .setMemberId(memberId)
+                        .setGenerationId(reconciled.memberEpoch())
+                        .setProtocolType(PROTOCOL_TYPE)
+                        .setProtocolName(reconciled.classic().protocols().get(0).name())
+                        .setLeader(""),
+                version);
+        changes.respondAfter(groupId, records, result, error -> Responses.joinError(request, version, error), response);
         changes.scheduleSession(group, memberId);
         // the member must sync within its rebalance timeout
-        group.rebalanceTimer(memberId, groups.scheduler().schedule(rebalanceTimeoutMs,
-                () -> changes.fence(groupId, memberId, "no SyncGroup within " + rebalanceTimeoutMs + " ms of its "
-                        + "JoinGroup")));
+        group.rebalanceTimer(
+                memberId,
+                groups.scheduler()
+                        .schedule(
+                                rebalanceTimeoutMs,
+                                () -> changes.fence(
+                                        groupId,
+                                        memberId,
+                                        "no SyncGroup within " + rebalanceTimeoutMs + " ms of its " + "JoinGroup")));
     }
 
     /**
@@ -125,9 +150,12 @@ public final class ClassicMembers {
      * place of its instance's holder, whatever that one's state, as Kafka does for classic members; with an id,
      * it must be the holder (UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID).
      */
-    private static ConsumerMember existingMember(final ConsumerGroup group, final String memberId,
-                                                 final String instanceId, final boolean withoutId,
-                                                 final List<GroupRecord> records) {
+    private static ConsumerMember existingMember(
+            final ConsumerGroup group,
+            final String memberId,
+            final String instanceId,
+            final boolean withoutId,
+            final List<GroupRecord> records) {
         if (instanceId == null) {
             return classicOrNew(group, memberId);
         }
@@ -150,8 +178,8 @@ public final class ClassicMembers {
 
     private static ConsumerMember requireClassic(final ConsumerGroup group, final ConsumerMember member) {
         if (!member.isClassic()) {
-            throw new UnknownMemberIdException("Member " + member.memberId() + " of group " + group.groupId()
-                    + " uses the consumer protocol.");
+            throw new UnknownMemberIdException(
+                    "Member " + member.memberId() + " of group " + group.groupId() + " uses the consumer protocol.");
         }
         return member;
     }
@@ -161,8 +189,8 @@ public final class ClassicMembers {
             throw new UnknownMemberIdException("Instance id " + instanceId + " is unknown.");
         }
         if (!holderId.equals(memberId)) {
-            throw new FencedInstanceIdException("Instance id " + instanceId + " is member " + holderId + ", not "
-                    + memberId + ".");
+            throw new FencedInstanceIdException(
+                    "Instance id " + instanceId + " is member " + holderId + ", not " + memberId + ".");
         }
     }
 
@@ -175,8 +203,9 @@ public final class ClassicMembers {
         final Set<String> offered = new HashSet<>();
         request.protocols().forEach(p -> offered.add(p.name()));
         for (final ConsumerMember m : group.members()) {
-            if (m.isClassic() && !m.memberId().equals(request.memberId()) && m.classic().protocols().stream()
-                    .noneMatch(p -> offered.contains(p.name()))) {
+            if (m.isClassic()
+                    && !m.memberId().equals(request.memberId())
+                    && m.classic().protocols().stream().noneMatch(p -> offered.contains(p.name()))) {
                 throw new InconsistentGroupProtocolException("The group " + group.groupId() + " has classic "
                         + "members that support none of the protocols " + offered + ".");
             }
@@ -185,8 +214,10 @@ public final class ClassicMembers {
 
     // ---- SyncGroup and Heartbeat
 
-    public void sync(final SyncGroupRequestData request, final short version,
-                     final CompletableFuture<SyncGroupResponseData> response) {
+    public void sync(
+            final SyncGroupRequestData request,
+            final short version,
+            final CompletableFuture<SyncGroupResponseData> response) {
         final ConsumerGroup group = groups.get(request.groupId());
         final ConsumerMember member = member(group, request.memberId(), request.groupInstanceId());
         checkGeneration(member, request.generationId());
@@ -202,12 +233,16 @@ public final class ClassicMembers {
         }
         group.cancelRebalanceTimer(member.memberId());
         changes.scheduleSession(group, member.memberId());
-        response.complete(new SyncGroupResponseData().setProtocolType(request.protocolType())
-                .setProtocolName(request.protocolName()).setAssignment(assignment(member)));
+        response.complete(new SyncGroupResponseData()
+                .setProtocolType(request.protocolType())
+                .setProtocolName(request.protocolName())
+                .setAssignment(assignment(member)));
     }
 
-    public void heartbeat(final HeartbeatRequestData request, final short version,
-                          final CompletableFuture<HeartbeatResponseData> response) {
+    public void heartbeat(
+            final HeartbeatRequestData request,
+            final short version,
+            final CompletableFuture<HeartbeatResponseData> response) {
         final ConsumerGroup group = groups.get(request.groupId());
         final ConsumerMember member = member(group, request.memberId(), request.groupInstanceId());
         checkGeneration(member, request.generationId());
@@ -222,13 +257,15 @@ public final class ClassicMembers {
 
     /** The member has partitions to give up, or a new epoch or free partitions to take: only a rejoin does it. */
     private static boolean mustRejoin(final ConsumerGroup group, final ConsumerMember member) {
-        return member.memberEpoch() < group.groupEpoch() || member.state() == MemberState.UNREVOKED_PARTITIONS
+        return member.memberEpoch() < group.groupEpoch()
+                || member.state() == MemberState.UNREVOKED_PARTITIONS
                 || member.state() == MemberState.UNRELEASED_PARTITIONS && releasedSome(group, member);
     }
 
     /** Whether a partition of the member's target that someone else held is free now. */
     private static boolean releasedSome(final ConsumerGroup group, final ConsumerMember member) {
-        for (final Map.Entry<Uuid, Set<Integer>> e : group.target(member.memberId()).entrySet()) {
+        for (final Map.Entry<Uuid, Set<Integer>> e :
+                group.target(member.memberId()).entrySet()) {
             final Set<Integer> owned = member.assigned().getOrDefault(e.getKey(), Set.of());
             for (final int partition : e.getValue()) {
                 if (!owned.contains(partition) && group.owner(e.getKey(), partition) == null) {
@@ -247,17 +284,26 @@ public final class ClassicMembers {
         final String groupId = group.groupId();
         final String memberId = member.memberId();
         final int timeoutMs = member.rebalanceTimeoutMs();
-        group.rebalanceTimer(memberId, groups.scheduler().schedule(timeoutMs,
-                () -> changes.fence(groupId, memberId, "it did not rejoin within its rebalance timeout of "
-                        + timeoutMs + " ms")));
+        group.rebalanceTimer(
+                memberId,
+                groups.scheduler()
+                        .schedule(
+                                timeoutMs,
+                                () -> changes.fence(
+                                        groupId,
+                                        memberId,
+                                        "it did not rejoin within its rebalance timeout of " + timeoutMs + " ms")));
     }
 
     // ---- LeaveGroup
 
-    public void leave(final LeaveGroupRequestData request, final short version,
-                      final CompletableFuture<LeaveGroupResponseData> response) {
+    public void leave(
+            final LeaveGroupRequestData request,
+            final short version,
+            final CompletableFuture<LeaveGroupResponseData> response) {
         final ConsumerGroup group = groups.get(request.groupId());
-        final List<LeaveGroupRequestData.MemberIdentity> leaving = version >= 3 ? request.members()
+        final List<LeaveGroupRequestData.MemberIdentity> leaving = version >= 3
+                ? request.members()
                 : List.of(new LeaveGroupRequestData.MemberIdentity().setMemberId(request.memberId()));
         final List<LeaveGroupResponseData.MemberResponse> results = new ArrayList<>(leaving.size());
         final List<String> removed = new ArrayList<>();
@@ -271,24 +317,27 @@ public final class ClassicMembers {
             } catch (final ApiException e) {
                 error = Errors.forException(e);
             }
-            results.add(new LeaveGroupResponseData.MemberResponse().setMemberId(identity.memberId())
-                    .setGroupInstanceId(identity.groupInstanceId()).setErrorCode(error.code()));
+            results.add(new LeaveGroupResponseData.MemberResponse()
+                    .setMemberId(identity.memberId())
+                    .setGroupInstanceId(identity.groupInstanceId())
+                    .setErrorCode(error.code()));
         }
         final List<GroupRecord> records = new ArrayList<>();
         if (!removed.isEmpty()) {
             changes.removeAndBump(group, removed, records);
         }
-        final LeaveGroupResponseData result = version >= 3 ? new LeaveGroupResponseData().setMembers(results)
+        final LeaveGroupResponseData result = version >= 3
+                ? new LeaveGroupResponseData().setMembers(results)
                 : new LeaveGroupResponseData().setErrorCode(results.get(0).errorCode());
-        changes.respondAfter(group.groupId(), records, result, error -> Responses.leaveError(request, version, error),
-                response);
+        changes.respondAfter(
+                group.groupId(), records, result, error -> Responses.leaveError(request, version, error), response);
     }
 
     private static String leaverId(final ConsumerGroup group, final LeaveGroupRequestData.MemberIdentity identity) {
         if (identity.groupInstanceId() == null) {
             if (group.member(identity.memberId()) == null) {
-                throw new UnknownMemberIdException("Member " + identity.memberId() + " is not in group "
-                        + group.groupId() + ".");
+                throw new UnknownMemberIdException(
+                        "Member " + identity.memberId() + " is not in group " + group.groupId() + ".");
             }
             return identity.memberId();
         }
@@ -297,8 +346,8 @@ public final class ClassicMembers {
             throw new UnknownMemberIdException("Instance id " + identity.groupInstanceId() + " is unknown.");
         }
         if (!identity.memberId().isEmpty() && !identity.memberId().equals(holderId)) {
-            throw new FencedInstanceIdException("Instance id " + identity.groupInstanceId() + " is member "
-                    + holderId + ", not " + identity.memberId() + ".");
+            throw new FencedInstanceIdException("Instance id " + identity.groupInstanceId() + " is member " + holderId
+                    + ", not " + identity.memberId() + ".");
         }
         return holderId;
     }
@@ -343,7 +392,7 @@ public final class ClassicMembers {
 
     /** What the member owns, in the ConsumerProtocol version its subscription was written in. */
     private byte[] assignment(final ConsumerMember member) {
-        return ClassicProtocolCodec.encodeAssignment(member.assigned(), member.classic().protocols().get(0).metadata(),
-                groups.subscriptions());
+        return ClassicProtocolCodec.encodeAssignment(
+                member.assigned(), member.classic().protocols().get(0).metadata(), groups.subscriptions());
     }
 }

@@ -17,8 +17,7 @@ import org.apache.kafka.common.Uuid;
  * consumer group sees them: partitions by topic id, looked up in the metadata through {@link Subscriptions}.
  */
 final class ClassicProtocolCodec {
-    private ClassicProtocolCodec() {
-    }
+    private ClassicProtocolCodec() {}
 
     /** @throws IllegalArgumentException when the bytes are not a ConsumerProtocol subscription */
     static ConsumerPartitionAssignor.Subscription subscription(final byte[] metadata) {
@@ -64,8 +63,8 @@ final class ClassicProtocolCodec {
     }
 
     /** The partitions as an assignment in the ConsumerProtocol version {@code subscription} was written in. */
-    static byte[] encodeAssignment(final Map<Uuid, Set<Integer>> partitions, final byte[] subscription,
-                                   final Subscriptions topics) {
+    static byte[] encodeAssignment(
+            final Map<Uuid, Set<Integer>> partitions, final byte[] subscription, final Subscriptions topics) {
         final List<TopicPartition> list = new ArrayList<>();
         partitions.forEach((topicId, ps) -> {
             final String name = topics.topicName(topicId);
@@ -74,8 +73,8 @@ final class ClassicProtocolCodec {
             }
         });
         final short version = ConsumerProtocol.deserializeVersion(ByteBuffer.wrap(subscription));
-        final ByteBuffer encoded = ConsumerProtocol.serializeAssignment(new ConsumerPartitionAssignor.Assignment(list),
-                version);
+        final ByteBuffer encoded =
+                ConsumerProtocol.serializeAssignment(new ConsumerPartitionAssignor.Assignment(list), version);
         final byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);
         return bytes;

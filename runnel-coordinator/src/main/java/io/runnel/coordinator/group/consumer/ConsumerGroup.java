@@ -2,8 +2,8 @@ package io.runnel.coordinator.group.consumer;
 
 import io.runnel.coordinator.group.Group;
 import io.runnel.coordinator.group.GroupOffsets;
-import io.runnel.coordinator.runtime.Scheduler;
 import io.runnel.coordinator.group.store.GroupRecord;
+import io.runnel.coordinator.runtime.Scheduler;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,26 +25,28 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  */
 final class ConsumerGroup implements Group {
     /** A topic as the group last saw it: what a change of which bumps the group epoch. */
-    record TopicShape(Uuid id, int partitions) {
-    }
+    record TopicShape(Uuid id, int partitions) {}
 
     private final String groupId;
     private int groupEpoch;
     private int assignmentEpoch;
     /** When the group epoch last moved on (scheduler time); never persisted, a loaded group starts settled. */
     private long groupEpochChangedAtMs = Long.MIN_VALUE / 2;
+
     private boolean dead;
     private final Map<String, ConsumerMember> members = new LinkedHashMap<>();
     private final Map<String, Map<Uuid, Set<Integer>>> targets = new HashMap<>();
     private final Map<String, String> staticMembers = new HashMap<>();
     /** Topic id to partition to the member that owns it or has yet to revoke it. */
     private final Map<Uuid, Map<Integer, String>> owners = new HashMap<>();
+
     private final Map<String, Scheduler.Timeout> sessionTimers = new HashMap<>();
     /**
      * A member's deadline in a rebalance: a consumer-protocol member's to revoke, a classic member's to rejoin
      * or to sync after its join.
      */
     private final Map<String, Scheduler.Timeout> rebalanceTimers = new HashMap<>();
+
     private Map<String, TopicShape> subscribedTopics = Map.of();
     private final GroupOffsets offsets = new GroupOffsets();
 
@@ -111,8 +113,12 @@ final class ConsumerGroup implements Group {
      * those partitions (the rule KIP-1251 brings to later Kafka versions).
      */
     @Override
-    public void validateOffsetCommit(final String memberId, final String groupInstanceId, final int memberEpoch,
-                                     final short version, final Map<String, Set<Integer>> partitions) {
+    public void validateOffsetCommit(
+            final String memberId,
+            final String groupInstanceId,
+            final int memberEpoch,
+            final short version,
+            final Map<String, Set<Integer>> partitions) {
         if (memberEpoch < 0 && members.isEmpty()) {
             return;
         }
@@ -122,11 +128,12 @@ final class ConsumerGroup implements Group {
             return;
         }
         if (version < 9) {
-            throw new UnsupportedVersionException("OffsetCommit version 9 or above must be used by members using "
-                    + "the consumer group protocol");
+            throw new UnsupportedVersionException(
+                    "OffsetCommit version 9 or above must be used by members using " + "the consumer group protocol");
         }
-        if (memberEpoch == member.previousMemberEpoch() && memberEpoch >= 0 && ownsSincePreviousEpoch(member,
-                partitions)) {
+        if (memberEpoch == member.previousMemberEpoch()
+                && memberEpoch >= 0
+                && ownsSincePreviousEpoch(member, partitions)) {
             return;
         }
         requireEpoch(member, memberEpoch);
@@ -139,7 +146,8 @@ final class ConsumerGroup implements Group {
     private boolean ownsSincePreviousEpoch(final ConsumerMember member, final Map<String, Set<Integer>> partitions) {
         for (final Map.Entry<String, Set<Integer>> e : partitions.entrySet()) {
             final TopicShape topic = subscribedTopics.get(e.getKey());
-            if (topic == null || !member.assigned().getOrDefault(topic.id(), Set.of()).containsAll(e.getValue())) {
+            if (topic == null
+                    || !member.assigned().getOrDefault(topic.id(), Set.of()).containsAll(e.getValue())) {
                 return false;
             }
         }
@@ -360,10 +368,14 @@ final class ConsumerGroup implements Group {
     }
 
     private void claim(final ConsumerMember member) {
-        forEach(member.assigned(), (topic, p) -> owners.computeIfAbsent(topic, t -> new HashMap<>())
-                .put(p, member.memberId()));
-        forEach(member.pendingRevocation(), (topic, p) -> owners.computeIfAbsent(topic, t -> new HashMap<>())
-                .put(p, member.memberId()));
+        forEach(
+                member.assigned(),
+                (topic, p) ->
+                        owners.computeIfAbsent(topic, t -> new HashMap<>()).put(p, member.memberId()));
+        forEach(
+                member.pendingRevocation(),
+                (topic, p) ->
+                        owners.computeIfAbsent(topic, t -> new HashMap<>()).put(p, member.memberId()));
     }
 
     private void release(final ConsumerMember member) {
@@ -380,8 +392,7 @@ final class ConsumerGroup implements Group {
         forEach(member.pendingRevocation(), drop);
     }
 
-    private static void forEach(final Map<Uuid, Set<Integer>> partitions,
-                                final BiConsumer<Uuid, Integer> action) {
+    private static void forEach(final Map<Uuid, Set<Integer>> partitions, final BiConsumer<Uuid, Integer> action) {
         partitions.forEach((topic, ps) -> ps.forEach(p -> action.accept(topic, p)));
     }
 }

@@ -3,9 +3,9 @@ package io.runnel.coordinator.group.consumer;
 import io.runnel.coordinator.group.Group;
 import io.runnel.coordinator.group.GroupDirectory;
 import io.runnel.coordinator.group.GroupLog;
-import io.runnel.coordinator.runtime.Scheduler;
 import io.runnel.coordinator.group.classic.ClassicGroups;
 import io.runnel.coordinator.group.store.GroupRecord;
+import io.runnel.coordinator.runtime.Scheduler;
 import io.runnel.metadata.image.MetadataImage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,10 +32,15 @@ public final class ConsumerGroups {
      * @param classicMaxSize {@code group.max.size}: a downgrade does not make a larger classic group
      * @param adoptAsClassic makes the classic group of a downgrade from its record, taking the old group's offsets
      */
-    public ConsumerGroups(final GroupDirectory directory, final GroupLog log, final Scheduler scheduler,
-                          final ConsumerGroupConfig config, final Supplier<MetadataImage> image,
-                          final ClassicGroups classicGroups, final int classicMaxSize,
-                          final BiConsumer<GroupRecord.GroupMetadata, Group> adoptAsClassic) {
+    public ConsumerGroups(
+            final GroupDirectory directory,
+            final GroupLog log,
+            final Scheduler scheduler,
+            final ConsumerGroupConfig config,
+            final Supplier<MetadataImage> image,
+            final ClassicGroups classicGroups,
+            final int classicMaxSize,
+            final BiConsumer<GroupRecord.GroupMetadata, Group> adoptAsClassic) {
         this.directory = directory;
         this.log = log;
         this.scheduler = scheduler;
@@ -114,7 +119,8 @@ public final class ConsumerGroups {
     }
 
     /** The group as last persisted, put in the directory; its members' sessions start when loading ends. */
-    public Group restore(final GroupRecord.ConsumerGroupMetadata metadata, final List<GroupRecord.ConsumerMember> members) {
+    public Group restore(
+            final GroupRecord.ConsumerGroupMetadata metadata, final List<GroupRecord.ConsumerMember> members) {
         final ConsumerGroup group = new ConsumerGroup(metadata.groupId());
         group.epochs(metadata.groupEpoch(), metadata.assignmentEpoch());
         for (final GroupRecord.ConsumerMember m : members) {

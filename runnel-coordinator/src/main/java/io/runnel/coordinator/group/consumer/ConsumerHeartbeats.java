@@ -56,9 +56,12 @@ public final class ConsumerHeartbeats {
         }
     }
 
-    public void heartbeat(final String clientId, final String clientHost,
-                          final ConsumerGroupHeartbeatRequestData request, final short version,
-                          final CompletableFuture<ConsumerGroupHeartbeatResponseData> response) {
+    public void heartbeat(
+            final String clientId,
+            final String clientHost,
+            final ConsumerGroupHeartbeatRequestData request,
+            final short version,
+            final CompletableFuture<ConsumerGroupHeartbeatResponseData> response) {
         validate(request, version);
         final int epoch = request.memberEpoch();
         if (epoch == ConsumerMember.LEAVE_EPOCH || epoch == ConsumerMember.LEAVE_STATIC_EPOCH) {
@@ -72,41 +75,61 @@ public final class ConsumerHeartbeats {
         final Map<Uuid, Set<Integer>> owned = owned(request);
         final ConsumerMember existing = existingMember(group, memberId, request, owned, records);
         if (existing == null && group.size() >= config.maxSize()) {
-            throw new GroupMaxSizeReachedException("The consumer group has reached its maximum capacity of "
-                    + config.maxSize() + " members.");
+            throw new GroupMaxSizeReachedException(
+                    "The consumer group has reached its maximum capacity of " + config.maxSize() + " members.");
         }
 
-        final ConsumerMember base = existing != null ? existing : ConsumerMember.joining(memberId,
-                request.instanceId(), request.rackId(), clientId, clientHost, request.rebalanceTimeoutMs());
+        final ConsumerMember base = existing != null
+                ? existing
+                : ConsumerMember.joining(
+                        memberId,
+                        request.instanceId(),
+                        request.rackId(),
+                        clientId,
+                        clientHost,
+                        request.rebalanceTimeoutMs());
         final List<String> names = request.subscribedTopicNames() != null
-                ? new ArrayList<>(new TreeSet<>(request.subscribedTopicNames())) : base.subscribedTopicNames();
-        final String regex = request.subscribedTopicRegex() == null ? base.subscribedTopicRegex()
+                ? new ArrayList<>(new TreeSet<>(request.subscribedTopicNames()))
+                : base.subscribedTopicNames();
+        final String regex = request.subscribedTopicRegex() == null
+                ? base.subscribedTopicRegex()
                 : request.subscribedTopicRegex().isEmpty() ? null : request.subscribedTopicRegex();
         final String assignor = request.serverAssignor() != null ? request.serverAssignor() : base.serverAssignor();
-        final ConsumerMember updated = base.withClient(request.rackId() != null ? request.rackId() : base.rackId(),
-                        clientId, clientHost, assignor,
+        final ConsumerMember updated = base.withClient(
+                        request.rackId() != null ? request.rackId() : base.rackId(),
+                        clientId,
+                        clientHost,
+                        assignor,
                         request.rebalanceTimeoutMs() != -1 ? request.rebalanceTimeoutMs() : base.rebalanceTimeoutMs())
                 .withSubscription(names, regex);
-        final boolean bump = existing == null || !names.equals(base.subscribedTopicNames())
-                || !Objects.equals(regex, base.subscribedTopicRegex()) || !Objects.equals(assignor, base.serverAssignor());
+        final boolean bump = existing == null
+                || !names.equals(base.subscribedTopicNames())
+                || !Objects.equals(regex, base.subscribedTopicRegex())
+                || !Objects.equals(assignor, base.serverAssignor());
         final ConsumerMember reconciled = changes.apply(group, existing, updated, bump, owned, records);
         changes.scheduleSession(group, memberId);
         maybeScheduleRevocation(group, existing, reconciled);
 
         final ConsumerGroupHeartbeatResponseData result = new ConsumerGroupHeartbeatResponseData()
-                .setMemberId(memberId).setMemberEpoch(reconciled.memberEpoch())
+                .setMemberId(memberId)
+                .setMemberEpoch(reconciled.memberEpoch())
                 .setHeartbeatIntervalMs(heartbeatIntervalMs(group));
         final boolean fullRequest = request.rebalanceTimeoutMs() != -1
                 && (request.subscribedTopicNames() != null || request.subscribedTopicRegex() != null)
                 && request.topicPartitions() != null;
-        if (epoch == 0 || fullRequest || existing == null || !reconciled.assigned().equals(existing.assigned())) {
+        if (epoch == 0
+                || fullRequest
+                || existing == null
+                || !reconciled.assigned().equals(existing.assigned())) {
             result.setAssignment(assignment(reconciled.assigned()));
         }
         changes.respondAfter(group.groupId(), records, result, ConsumerHeartbeats::error, response);
     }
 
     private static ConsumerGroupHeartbeatResponseData error(final Errors error) {
-        return new ConsumerGroupHeartbeatResponseData().setErrorCode(error.code()).setErrorMessage(error.message());
+        return new ConsumerGroupHeartbeatResponseData()
+                .setErrorCode(error.code())
+                .setErrorMessage(error.message());
     }
 
     /**
@@ -123,8 +146,9 @@ public final class ConsumerHeartbeats {
 
     // ---- leaving and fencing
 
-    private void leave(final ConsumerGroupHeartbeatRequestData request,
-                       final CompletableFuture<ConsumerGroupHeartbeatResponseData> response) {
+    private void leave(
+            final ConsumerGroupHeartbeatRequestData request,
+            final CompletableFuture<ConsumerGroupHeartbeatResponseData> response) {
         final ConsumerGroup group = groups.get(request.groupId());
         if (group == null) {
             throw new GroupIdNotFoundException("Consumer group " + request.groupId() + " not found.");
@@ -147,20 +171,27 @@ public final class ConsumerHeartbeats {
         } else {
             changes.removeAndBump(group, List.of(member.memberId()), records);
         }
-        changes.respondAfter(group.groupId(), records, new ConsumerGroupHeartbeatResponseData()
-                .setMemberId(member.memberId()).setMemberEpoch(request.memberEpoch()), ConsumerHeartbeats::error,
+        changes.respondAfter(
+                group.groupId(),
+                records,
+                new ConsumerGroupHeartbeatResponseData()
+                        .setMemberId(member.memberId())
+                        .setMemberEpoch(request.memberEpoch()),
+                ConsumerHeartbeats::error,
                 response);
     }
 
     /** A member that starts revoking gets its rebalance timeout to finish; one that no longer revokes, none. */
-    private void maybeScheduleRevocation(final ConsumerGroup group, final ConsumerMember before,
-                                         final ConsumerMember after) {
+    private void maybeScheduleRevocation(
+            final ConsumerGroup group, final ConsumerMember before, final ConsumerMember after) {
         if (after.state() != MemberState.UNREVOKED_PARTITIONS) {
             group.cancelRebalanceTimer(after.memberId());
             return;
         }
-        if (before != null && before.state() == MemberState.UNREVOKED_PARTITIONS
-                && before.memberEpoch() == after.memberEpoch() && group.hasRebalanceTimer(after.memberId())) {
+        if (before != null
+                && before.state() == MemberState.UNREVOKED_PARTITIONS
+                && before.memberEpoch() == after.memberEpoch()
+                && group.hasRebalanceTimer(after.memberId())) {
             return;
         }
         final String groupId = group.groupId();
@@ -170,8 +201,11 @@ public final class ConsumerHeartbeats {
             final ConsumerGroup current = groups.get(groupId);
             final ConsumerMember m = current == null ? null : current.member(memberId);
             if (m != null && m.state() == MemberState.UNREVOKED_PARTITIONS && m.memberEpoch() == epoch) {
-                changes.fence(groupId, memberId, "it did not revoke its partitions within its rebalance timeout of "
-                        + after.rebalanceTimeoutMs() + " ms");
+                changes.fence(
+                        groupId,
+                        memberId,
+                        "it did not revoke its partitions within its rebalance timeout of " + after.rebalanceTimeoutMs()
+                                + " ms");
             }
         }));
     }
@@ -183,9 +217,12 @@ public final class ConsumerHeartbeats {
      * a static member, its instance (UNRELEASED_INSTANCE_ID, FENCED_INSTANCE_ID). A static member coming back
      * under a new id replaces its old self, which {@code records} tombstones.
      */
-    private ConsumerMember existingMember(final ConsumerGroup group, final String memberId,
-                                          final ConsumerGroupHeartbeatRequestData request,
-                                          final Map<Uuid, Set<Integer>> owned, final List<GroupRecord> records) {
+    private ConsumerMember existingMember(
+            final ConsumerGroup group,
+            final String memberId,
+            final ConsumerGroupHeartbeatRequestData request,
+            final Map<Uuid, Set<Integer>> owned,
+            final List<GroupRecord> records) {
         final int epoch = request.memberEpoch();
         if (request.instanceId() == null) {
             final ConsumerMember member = group.member(memberId);
@@ -221,8 +258,8 @@ public final class ConsumerHeartbeats {
             throw new UnknownMemberIdException("Instance id " + instanceId + " is unknown.");
         }
         if (!holderId.equals(memberId)) {
-            throw new FencedInstanceIdException("Instance id " + instanceId + " is now member " + holderId
-                    + ", not " + memberId + ".");
+            throw new FencedInstanceIdException(
+                    "Instance id " + instanceId + " is now member " + holderId + ", not " + memberId + ".");
         }
         return holderId;
     }
@@ -234,8 +271,10 @@ public final class ConsumerHeartbeats {
                     + ") than the one known by the group coordinator (" + member.memberEpoch()
                     + "). The member must abandon all its partitions and rejoin.");
         }
-        if (epoch < member.memberEpoch() && (epoch != member.previousMemberEpoch() || owned == null
-                || !Partitions.subset(owned, member.assigned()))) {
+        if (epoch < member.memberEpoch()
+                && (epoch != member.previousMemberEpoch()
+                        || owned == null
+                        || !Partitions.subset(owned, member.assigned()))) {
             throw new FencedMemberEpochException("The consumer group member has a smaller member epoch (" + epoch
                     + ") than the one known by the group coordinator (" + member.memberEpoch()
                     + "). The member must abandon all its partitions and rejoin.");
@@ -243,16 +282,18 @@ public final class ConsumerHeartbeats {
     }
 
     private static UnknownMemberIdException unknownMember(final ConsumerGroup group, final String memberId) {
-        return new UnknownMemberIdException("Member " + memberId + " is not a member of group " + group.groupId()
-                + ".");
+        return new UnknownMemberIdException(
+                "Member " + memberId + " is not a member of group " + group.groupId() + ".");
     }
 
     // ---- assignment
 
     private static ConsumerGroupHeartbeatResponseData.Assignment assignment(final Map<Uuid, Set<Integer>> assigned) {
-        final ConsumerGroupHeartbeatResponseData.Assignment result = new ConsumerGroupHeartbeatResponseData.Assignment();
-        assigned.forEach((topic, partitions) -> result.topicPartitions().add(
-                new ConsumerGroupHeartbeatResponseData.TopicPartitions().setTopicId(topic)
+        final ConsumerGroupHeartbeatResponseData.Assignment result =
+                new ConsumerGroupHeartbeatResponseData.Assignment();
+        assigned.forEach((topic, partitions) -> result.topicPartitions()
+                .add(new ConsumerGroupHeartbeatResponseData.TopicPartitions()
+                        .setTopicId(topic)
                         .setPartitions(new ArrayList<>(Partitions.sorted(partitions)))));
         return result;
     }
@@ -293,8 +334,8 @@ public final class ConsumerHeartbeats {
                 throw new InvalidRequestException("TopicPartitions must be empty when (re-)joining.");
             }
             if (request.subscribedTopicNames() == null && request.subscribedTopicRegex() == null) {
-                throw new InvalidRequestException("Either SubscribedTopicNames or SubscribedTopicRegex must be "
-                        + "non-null when (re-)joining.");
+                throw new InvalidRequestException(
+                        "Either SubscribedTopicNames or SubscribedTopicRegex must be " + "non-null when (re-)joining.");
             }
         } else if (epoch == ConsumerMember.LEAVE_STATIC_EPOCH && request.instanceId() == null) {
             throw new InvalidRequestException("InstanceId can't be null.");
@@ -307,7 +348,8 @@ public final class ConsumerHeartbeats {
             throw new UnsupportedAssignorException("ServerAssignor " + request.serverAssignor()
                     + " is not supported. Supported assignors: " + String.join(", ", names) + ".");
         }
-        if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty()) {
+        if (request.subscribedTopicRegex() != null
+                && !request.subscribedTopicRegex().isEmpty()) {
             subscriptions.compile(request.subscribedTopicRegex());
         }
     }

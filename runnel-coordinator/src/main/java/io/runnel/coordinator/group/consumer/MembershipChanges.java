@@ -47,8 +47,13 @@ final class MembershipChanges {
      * @param owned the partitions the member says it owns; null when it did not say
      * @return the member as reconciled, already in the group
      */
-    ConsumerMember apply(final ConsumerGroup group, final ConsumerMember existing, final ConsumerMember updated,
-                         final boolean bump, final Map<Uuid, Set<Integer>> owned, final List<GroupRecord> records) {
+    ConsumerMember apply(
+            final ConsumerGroup group,
+            final ConsumerMember existing,
+            final ConsumerMember updated,
+            final boolean bump,
+            final Map<Uuid, Set<Integer>> owned,
+            final List<GroupRecord> records) {
         final Set<String> dirty = new LinkedHashSet<>();
         group.putMember(updated);
         final int groupEpochBefore = group.groupEpoch();
@@ -59,8 +64,8 @@ final class MembershipChanges {
         if (group.groupEpoch() > group.assignmentEpoch()) {
             computeTargets(group, dirty);
         }
-        final ConsumerMember reconciled = Reconciler.reconcile(updated, group.assignmentEpoch(),
-                group.target(updated.memberId()), owned, group::owner);
+        final ConsumerMember reconciled = Reconciler.reconcile(
+                updated, group.assignmentEpoch(), group.target(updated.memberId()), owned, group::owner);
         group.putMember(reconciled);
         if (!reconciled.equals(existing)) {
             dirty.add(reconciled.memberId());
@@ -105,7 +110,10 @@ final class MembershipChanges {
         removeAndBump(group, List.of(memberId), records);
         groups.append(groupId, records).whenComplete((ignored, failure) -> {
             if (failure != null) {
-                LOG.warn("Could not persist the removal of member {} from consumer group {}", memberId, groupId,
+                LOG.warn(
+                        "Could not persist the removal of member {} from consumer group {}",
+                        memberId,
+                        groupId,
                         failure);
             }
         });
@@ -114,11 +122,14 @@ final class MembershipChanges {
     /** (Re)starts the member's session: the group's timeout, or the member's own for a classic member. */
     void scheduleSession(final ConsumerGroup group, final String memberId) {
         final ConsumerMember member = group.member(memberId);
-        final int timeoutMs = member != null && member.isClassic() ? member.classic().sessionTimeoutMs()
-                : config.sessionTimeoutMs();
+        final int timeoutMs =
+                member != null && member.isClassic() ? member.classic().sessionTimeoutMs() : config.sessionTimeoutMs();
         final String groupId = group.groupId();
-        group.sessionTimer(memberId, groups.scheduler().schedule(timeoutMs,
-                () -> fence(groupId, memberId, "no heartbeat within " + timeoutMs + " ms")));
+        group.sessionTimer(
+                memberId,
+                groups.scheduler()
+                        .schedule(
+                                timeoutMs, () -> fence(groupId, memberId, "no heartbeat within " + timeoutMs + " ms")));
     }
 
     /** The assignor most members ask for, else the first configured (Kafka's choice). */
@@ -144,14 +155,19 @@ final class MembershipChanges {
      * Completes {@code response} with {@code result} once {@code records} are stored, or with the store's error
      * made into the API's error response.
      */
-    <R> void respondAfter(final String groupId, final List<GroupRecord> records, final R result,
-                          final Function<Errors, R> errorResponse, final CompletableFuture<R> response) {
+    <R> void respondAfter(
+            final String groupId,
+            final List<GroupRecord> records,
+            final R result,
+            final Function<Errors, R> errorResponse,
+            final CompletableFuture<R> response) {
         if (records.isEmpty()) {
             response.complete(result);
             return;
         }
-        groups.append(groupId, records).whenComplete((ignored, failure) -> response.complete(
-                failure == null ? result : errorResponse.apply(GroupErrors.fromStoreFailure(failure))));
+        groups.append(groupId, records)
+                .whenComplete((ignored, failure) -> response.complete(
+                        failure == null ? result : errorResponse.apply(GroupErrors.fromStoreFailure(failure))));
     }
 
     /** Re-reads the subscribed topics from the metadata; true when they changed (created, deleted, grown). */

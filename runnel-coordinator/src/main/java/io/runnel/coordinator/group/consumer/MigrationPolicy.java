@@ -28,8 +28,10 @@ public enum MigrationPolicy {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (final IllegalArgumentException e) {
-            throw new IllegalArgumentException(ConsumerGroupConfig.MIGRATION_POLICY + ": unknown policy " + name
-                    + " (bidirectional, upgrade, downgrade or disabled)", e);
+            throw new IllegalArgumentException(
+                    ConsumerGroupConfig.MIGRATION_POLICY + ": unknown policy " + name
+                            + " (bidirectional, upgrade, downgrade or disabled)",
+                    e);
         }
     }
 }

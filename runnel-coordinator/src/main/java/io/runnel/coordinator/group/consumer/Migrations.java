@@ -32,8 +32,12 @@ final class Migrations {
     /**
      * @param adoptAsClassic makes the classic group of a downgrade from its record, taking the old group's offsets
      */
-    Migrations(final ConsumerGroups groups, final GroupDirectory directory, final ClassicGroups classicGroups,
-               final int classicMaxSize, final BiConsumer<GroupRecord.GroupMetadata, Group> adoptAsClassic) {
+    Migrations(
+            final ConsumerGroups groups,
+            final GroupDirectory directory,
+            final ClassicGroups classicGroups,
+            final int classicMaxSize,
+            final BiConsumer<GroupRecord.GroupMetadata, Group> adoptAsClassic) {
         this.groups = groups;
         this.directory = directory;
         this.classicGroups = classicGroups;
@@ -49,11 +53,11 @@ final class Migrations {
      */
     ConsumerGroup upgrade(final Group classic, final List<GroupRecord> records) {
         final String groupId = classic.groupId();
-        final GroupRecord.GroupMetadata snapshot = groups.config().migrationPolicy().allowsUpgrade()
-                ? classicGroups.snapshotForUpgrade(groupId) : null;
+        final GroupRecord.GroupMetadata snapshot =
+                groups.config().migrationPolicy().allowsUpgrade() ? classicGroups.snapshotForUpgrade(groupId) : null;
         if (snapshot == null || snapshot.members().size() > groups.config().maxSize()) {
-            throw new GroupIdNotFoundException("Group " + groupId + " is a classic group that cannot be upgraded "
-                    + "to a consumer group.");
+            throw new GroupIdNotFoundException(
+                    "Group " + groupId + " is a classic group that cannot be upgraded " + "to a consumer group.");
         }
         final int epoch = snapshot.generation();
         final List<ConsumerMember> members = new ArrayList<>();
@@ -79,17 +83,30 @@ final class Migrations {
         return group;
     }
 
-    private ConsumerMember converted(final String groupId, final String protocol, final int epoch,
-                                     final GroupRecord.Member m) {
+    private ConsumerMember converted(
+            final String groupId, final String protocol, final int epoch, final GroupRecord.Member m) {
         try {
             final ConsumerPartitionAssignor.Subscription subscription =
                     ClassicProtocolCodec.subscription(m.subscription());
-            final Map<Uuid, Set<Integer>> assigned = ClassicProtocolCodec.assignment(m.assignment(),
-                    groups.subscriptions());
-            return new ConsumerMember(m.memberId(), m.groupInstanceId(), subscription.rackId().orElse(null),
-                    m.clientId(), m.clientHost(), new ArrayList<>(new TreeSet<>(subscription.topics())), null, null,
-                    m.rebalanceTimeoutMs(), epoch, epoch, MemberState.STABLE, assigned, Map.of(),
-                    new GroupRecord.ClassicMemberMetadata(m.sessionTimeoutMs(),
+            final Map<Uuid, Set<Integer>> assigned =
+                    ClassicProtocolCodec.assignment(m.assignment(), groups.subscriptions());
+            return new ConsumerMember(
+                    m.memberId(),
+                    m.groupInstanceId(),
+                    subscription.rackId().orElse(null),
+                    m.clientId(),
+                    m.clientHost(),
+                    new ArrayList<>(new TreeSet<>(subscription.topics())),
+                    null,
+                    null,
+                    m.rebalanceTimeoutMs(),
+                    epoch,
+                    epoch,
+                    MemberState.STABLE,
+                    assigned,
+                    Map.of(),
+                    new GroupRecord.ClassicMemberMetadata(
+                            m.sessionTimeoutMs(),
                             List.of(new GroupRecord.ClassicProtocol(protocol, m.subscription()))));
         } catch (final IllegalArgumentException e) {
             throw new GroupIdNotFoundException("Group " + groupId + " cannot be upgraded to a consumer group: member "
@@ -104,7 +121,9 @@ final class Migrations {
      * @return whether the group was downgraded (then it is gone from the consumer groups)
      */
     boolean maybeDowngrade(final ConsumerGroup group, final List<GroupRecord> records) {
-        if (!groups.config().migrationPolicy().allowsDowngrade() || group.isEmpty() || group.size() > classicMaxSize
+        if (!groups.config().migrationPolicy().allowsDowngrade()
+                || group.isEmpty()
+                || group.size() > classicMaxSize
                 || group.members().stream().anyMatch(m -> !m.isClassic())) {
             return false;
         }
@@ -114,16 +133,31 @@ final class Migrations {
         }
         final List<GroupRecord.Member> members = new ArrayList<>();
         for (final ConsumerMember m : group.members()) {
-            final byte[] subscription = m.classic().protocols().stream().filter(p -> p.name().equals(protocol))
-                    .findFirst().orElseThrow().metadata();
-            members.add(new GroupRecord.Member(m.memberId(), m.instanceId(), m.clientId(), m.clientHost(),
-                    m.rebalanceTimeoutMs(), m.classic().sessionTimeoutMs(), subscription,
-                    ClassicProtocolCodec.encodeAssignment(group.target(m.memberId()), subscription,
-                            groups.subscriptions())));
+            final byte[] subscription = m.classic().protocols().stream()
+                    .filter(p -> p.name().equals(protocol))
+                    .findFirst()
+                    .orElseThrow()
+                    .metadata();
+            members.add(new GroupRecord.Member(
+                    m.memberId(),
+                    m.instanceId(),
+                    m.clientId(),
+                    m.clientHost(),
+                    m.rebalanceTimeoutMs(),
+                    m.classic().sessionTimeoutMs(),
+                    subscription,
+                    ClassicProtocolCodec.encodeAssignment(
+                            group.target(m.memberId()), subscription, groups.subscriptions())));
             records.add(new GroupRecord.ConsumerMemberTombstone(group.groupId(), m.memberId()));
         }
-        final GroupRecord.GroupMetadata classic = new GroupRecord.GroupMetadata(group.groupId(), "consumer",
-                group.groupEpoch(), protocol, null, groups.scheduler().nowMs(), members);
+        final GroupRecord.GroupMetadata classic = new GroupRecord.GroupMetadata(
+                group.groupId(),
+                "consumer",
+                group.groupEpoch(),
+                protocol,
+                null,
+                groups.scheduler().nowMs(),
+                members);
         records.add(group.tombstone());
         records.add(classic);
         group.delete(groups.scheduler().nowMs());
@@ -136,8 +170,9 @@ final class Migrations {
     private static String commonProtocol(final ConsumerGroup group) {
         final ConsumerMember first = group.members().iterator().next();
         for (final GroupRecord.ClassicProtocol candidate : first.classic().protocols()) {
-            if (group.members().stream().allMatch(m -> m.classic().protocols().stream()
-                    .anyMatch(p -> p.name().equals(candidate.name())))) {
+            if (group.members().stream()
+                    .allMatch(m -> m.classic().protocols().stream()
+                            .anyMatch(p -> p.name().equals(candidate.name())))) {
                 return candidate.name();
             }
         }

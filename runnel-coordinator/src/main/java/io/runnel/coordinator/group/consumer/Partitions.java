@@ -9,8 +9,7 @@ import org.apache.kafka.common.Uuid;
 
 /** Set operations on partitions by topic id, the shape of every assignment in KIP-848. Immutable results. */
 final class Partitions {
-    private Partitions() {
-    }
+    private Partitions() {}
 
     static Map<Uuid, Set<Integer>> copy(final Map<Uuid, Set<Integer>> partitions) {
         final Map<Uuid, Set<Integer>> copy = new HashMap<>();

@@ -18,27 +18,34 @@ final class Reconciler {
         String owner(Uuid topicId, int partition);
     }
 
-    private Reconciler() {
-    }
+    private Reconciler() {}
 
     /**
      * @param owned the partitions the member says it owns in this heartbeat; null when it did not say
      */
-    static ConsumerMember reconcile(final ConsumerMember member, final int targetEpoch,
-                                    final Map<Uuid, Set<Integer>> target, final Map<Uuid, Set<Integer>> owned,
-                                    final Owners owners) {
+    static ConsumerMember reconcile(
+            final ConsumerMember member,
+            final int targetEpoch,
+            final Map<Uuid, Set<Integer>> target,
+            final Map<Uuid, Set<Integer>> owned,
+            final Owners owners) {
         return switch (member.state()) {
-            case STABLE -> member.memberEpoch() != targetEpoch ? next(member, targetEpoch, target, owned, owners)
-                    : member;
-            case UNREVOKED_PARTITIONS -> stillOwns(owned, member.pendingRevocation()) ? member
-                    : next(member, targetEpoch, target, owned, owners);
+            case STABLE ->
+                member.memberEpoch() != targetEpoch ? next(member, targetEpoch, target, owned, owners) : member;
+            case UNREVOKED_PARTITIONS ->
+                stillOwns(owned, member.pendingRevocation())
+                        ? member
+                        : next(member, targetEpoch, target, owned, owners);
             case UNRELEASED_PARTITIONS -> next(member, targetEpoch, target, owned, owners);
         };
     }
 
-    private static ConsumerMember next(final ConsumerMember member, final int targetEpoch,
-                                       final Map<Uuid, Set<Integer>> target, final Map<Uuid, Set<Integer>> owned,
-                                       final Owners owners) {
+    private static ConsumerMember next(
+            final ConsumerMember member,
+            final int targetEpoch,
+            final Map<Uuid, Set<Integer>> target,
+            final Map<Uuid, Set<Integer>> owned,
+            final Owners owners) {
         final Map<Uuid, Set<Integer>> kept = Partitions.intersect(member.assigned(), target);
         final Map<Uuid, Set<Integer>> revoke = Partitions.minus(member.assigned(), target);
         if (!revoke.isEmpty() && stillOwns(owned, revoke)) {
@@ -47,7 +54,8 @@ final class Reconciler {
         final Map<Uuid, Set<Integer>> assigned = new HashMap<>();
         kept.forEach((topic, partitions) -> assigned.put(topic, new HashSet<>(partitions)));
         boolean unreleased = false;
-        for (final Map.Entry<Uuid, Set<Integer>> e : Partitions.minus(target, kept).entrySet()) {
+        for (final Map.Entry<Uuid, Set<Integer>> e :
+                Partitions.minus(target, kept).entrySet()) {
             for (final int partition : e.getValue()) {
                 final String owner = owners.owner(e.getKey(), partition);
                 if (owner == null || owner.equals(member.memberId())) {
@@ -57,8 +65,8 @@ final class Reconciler {
                 }
             }
         }
-        return member.reconciled(unreleased ? MemberState.UNRELEASED_PARTITIONS : MemberState.STABLE, targetEpoch,
-                assigned, Map.of());
+        return member.reconciled(
+                unreleased ? MemberState.UNRELEASED_PARTITIONS : MemberState.STABLE, targetEpoch, assigned, Map.of());
     }
 
     /** Whether the member may still own some of {@code partitions}: yes when it did not say what it owns. */

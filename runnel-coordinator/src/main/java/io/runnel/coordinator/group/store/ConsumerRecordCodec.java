@@ -22,8 +22,7 @@ final class ConsumerRecordCodec {
     /** The most topics or partitions one partition set may declare: more than any real group holds. */
     private static final int MAX_ENTRIES = 1 << 20;
 
-    private ConsumerRecordCodec() {
-    }
+    private ConsumerRecordCodec() {}
 
     static byte[] groupKey(final String group) {
         final Out out = new Out();
@@ -90,8 +89,8 @@ final class ConsumerRecordCodec {
         return new GroupRecord.ConsumerGroupMetadata(group, groupEpoch, assignmentEpoch);
     }
 
-    static GroupRecord.ConsumerMember decodeMemberValue(final String group, final String member,
-                                                        final GroupRecordSerde.Reader v) {
+    static GroupRecord.ConsumerMember decodeMemberValue(
+            final String group, final String member, final GroupRecordSerde.Reader v) {
         version(v);
         final String instanceId = v.nullableString("instanceId");
         final String rackId = v.nullableString("rackId");
@@ -119,9 +118,24 @@ final class ConsumerRecordCodec {
         final Map<Uuid, Set<Integer>> target = partitions(v, "target");
         final GroupRecord.ClassicMemberMetadata classic = v.remaining() == 0 ? null : classic(v);
         v.expectEnd();
-        return new GroupRecord.ConsumerMember(group, member, instanceId, rackId, clientId, clientHost,
-                topics == null ? null : List.copyOf(topics), regex, assignor, rebalanceTimeoutMs, memberEpoch,
-                previousMemberEpoch, state, assigned, pending, target, classic);
+        return new GroupRecord.ConsumerMember(
+                group,
+                member,
+                instanceId,
+                rackId,
+                clientId,
+                clientHost,
+                topics == null ? null : List.copyOf(topics),
+                regex,
+                assignor,
+                rebalanceTimeoutMs,
+                memberEpoch,
+                previousMemberEpoch,
+                state,
+                assigned,
+                pending,
+                target,
+                classic);
     }
 
     private static GroupRecord.ClassicMemberMetadata classic(final GroupRecordSerde.Reader v) {
@@ -159,8 +173,8 @@ final class ConsumerRecordCodec {
             final Uuid id = new Uuid(v.int64(field + " topic id"), v.int64(field + " topic id"));
             final int count = v.int32(field + " partition count");
             if (count < 0 || count > Math.min(MAX_ENTRIES, v.remaining() / 4)) {
-                throw new CorruptRecordException("Consumer member value declares " + count + " " + field
-                        + " partitions");
+                throw new CorruptRecordException(
+                        "Consumer member value declares " + count + " " + field + " partitions");
             }
             final Set<Integer> partitions = new TreeSet<>();
             for (int i = 0; i < count; i++) {

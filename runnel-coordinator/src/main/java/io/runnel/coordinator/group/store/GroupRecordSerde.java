@@ -89,8 +89,7 @@ public final class GroupRecordSerde {
     /** The fewest bytes a member takes: four null strings, two int32s, two null byte arrays. */
     private static final int MIN_MEMBER_BYTES = 4 * 2 + 2 * 4 + 2 * 4;
 
-    private GroupRecordSerde() {
-    }
+    private GroupRecordSerde() {}
 
     /** The record's key. */
     public static byte[] key(final GroupRecord record) {
@@ -138,27 +137,32 @@ public final class GroupRecordSerde {
                 final String topic = k.string("topic");
                 final int partition = k.int32("partition");
                 k.expectEnd();
-                return value == null ? new GroupRecord.OffsetTombstone(group, topic, partition)
+                return value == null
+                        ? new GroupRecord.OffsetTombstone(group, topic, partition)
                         : decodeOffsetValue(group, topic, partition, new Reader(value, "offset commit value"));
             }
             case GROUP_METADATA_KEY -> {
                 final String group = k.string("group");
                 k.expectEnd();
-                return value == null ? new GroupRecord.GroupTombstone(group)
+                return value == null
+                        ? new GroupRecord.GroupTombstone(group)
                         : decodeGroupValue(group, new Reader(value, "group metadata value"));
             }
             case CONSUMER_GROUP_KEY -> {
                 final String group = k.string("group");
                 k.expectEnd();
-                return value == null ? new GroupRecord.ConsumerGroupTombstone(group)
+                return value == null
+                        ? new GroupRecord.ConsumerGroupTombstone(group)
                         : ConsumerRecordCodec.decodeGroupValue(group, new Reader(value, "consumer group value"));
             }
             case CONSUMER_MEMBER_KEY -> {
                 final String group = k.string("group");
                 final String member = k.string("member");
                 k.expectEnd();
-                return value == null ? new GroupRecord.ConsumerMemberTombstone(group, member)
-                        : ConsumerRecordCodec.decodeMemberValue(group, member, new Reader(value, "consumer member value"));
+                return value == null
+                        ? new GroupRecord.ConsumerMemberTombstone(group, member)
+                        : ConsumerRecordCodec.decodeMemberValue(
+                                group, member, new Reader(value, "consumer member value"));
             }
             default -> throw new CorruptRecordException("Unknown group record key type " + type);
         }
@@ -204,8 +208,12 @@ public final class GroupRecordSerde {
         final List<byte[][]> members = new ArrayList<>(r.members().size());
         long size = 2 + stringSize(protocolType) + 4 + stringSize(protocol) + stringSize(leader) + 8 + 4;
         for (final GroupRecord.Member m : r.members()) {
-            final byte[][] strings = {utf8(m.memberId(), "memberId"), utf8(m.groupInstanceId(), "groupInstanceId"),
-                utf8(m.clientId(), "clientId"), utf8(m.clientHost(), "clientHost")};
+            final byte[][] strings = {
+                utf8(m.memberId(), "memberId"),
+                utf8(m.groupInstanceId(), "groupInstanceId"),
+                utf8(m.clientId(), "clientId"),
+                utf8(m.clientHost(), "clientHost")
+            };
             members.add(strings);
             for (final byte[] s : strings) {
                 size += stringSize(s);
@@ -213,7 +221,8 @@ public final class GroupRecordSerde {
             size += 4 + 4 + bytesSize(m.subscription()) + bytesSize(m.assignment());
         }
         if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("Group metadata of " + r.groupId() + " is too large: " + size + " bytes");
+            throw new IllegalArgumentException(
+                    "Group metadata of " + r.groupId() + " is too large: " + size + " bytes");
         }
         final ByteBuffer out = ByteBuffer.allocate((int) size);
         out.putShort(VALUE_VERSION);
@@ -246,8 +255,8 @@ public final class GroupRecordSerde {
         }
         final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > Short.MAX_VALUE) {
-            throw new IllegalArgumentException(field + " is " + bytes.length + " bytes of UTF-8; at most "
-                    + Short.MAX_VALUE + " fit");
+            throw new IllegalArgumentException(
+                    field + " is " + bytes.length + " bytes of UTF-8; at most " + Short.MAX_VALUE + " fit");
         }
         return bytes;
     }
@@ -287,8 +296,8 @@ public final class GroupRecordSerde {
 
     // ------------------------------------------------------------------------------------------ decoding
 
-    private static GroupRecord.OffsetCommit decodeOffsetValue(final String group, final String topic,
-                                                              final int partition, final Reader v) {
+    private static GroupRecord.OffsetCommit decodeOffsetValue(
+            final String group, final String topic, final int partition, final Reader v) {
         final short version = v.int16("version");
         if (version != VALUE_VERSION) {
             throw new CorruptRecordException("Unknown offset commit value version " + version);
@@ -299,8 +308,8 @@ public final class GroupRecordSerde {
         final long commitTimestampMs = v.int64("commitTimestampMs");
         final long expireTimestampMs = v.int64("expireTimestampMs");
         v.expectEnd();
-        return new GroupRecord.OffsetCommit(group, topic, partition, offset, leaderEpoch, metadata, commitTimestampMs,
-                expireTimestampMs);
+        return new GroupRecord.OffsetCommit(
+                group, topic, partition, offset, leaderEpoch, metadata, commitTimestampMs, expireTimestampMs);
     }
 
     private static GroupRecord.GroupMetadata decodeGroupValue(final String group, final Reader v) {
@@ -320,20 +329,27 @@ public final class GroupRecordSerde {
         }
         final List<GroupRecord.Member> members = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            members.add(new GroupRecord.Member(v.nullableString("memberId"), v.nullableString("groupInstanceId"),
-                    v.nullableString("clientId"), v.nullableString("clientHost"), v.int32("rebalanceTimeoutMs"),
-                    v.int32("sessionTimeoutMs"), v.nullableBytes("subscription"), v.nullableBytes("assignment")));
+            members.add(new GroupRecord.Member(
+                    v.nullableString("memberId"),
+                    v.nullableString("groupInstanceId"),
+                    v.nullableString("clientId"),
+                    v.nullableString("clientHost"),
+                    v.int32("rebalanceTimeoutMs"),
+                    v.int32("sessionTimeoutMs"),
+                    v.nullableBytes("subscription"),
+                    v.nullableBytes("assignment")));
         }
         v.expectEnd();
-        return new GroupRecord.GroupMetadata(group, protocolType, generation, protocol, leader, stateTimestampMs,
-                members);
+        return new GroupRecord.GroupMetadata(
+                group, protocolType, generation, protocol, leader, stateTimestampMs, members);
     }
 
     /** Bounds-checked big-endian reads over a duplicate of the input; every failure names the field. */
     static final class Reader {
         private final ByteBuffer buffer;
         private final String what;
-        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
 
@@ -374,13 +390,15 @@ public final class GroupRecordSerde {
             return value;
         }
 
-        @Nullable String nullableString(final String field) {
+        @Nullable
+        String nullableString(final String field) {
             final short length = int16(field + " length");
             if (length == -1) {
                 return null;
             }
             if (length < 0) {
-                throw new CorruptRecordException("Group record " + what + " has invalid " + field + " length " + length);
+                throw new CorruptRecordException(
+                        "Group record " + what + " has invalid " + field + " length " + length);
             }
             need(length, field);
             final ByteBuffer slice = buffer.slice(buffer.position(), length);
@@ -399,7 +417,8 @@ public final class GroupRecordSerde {
                 return null;
             }
             if (length < 0) {
-                throw new CorruptRecordException("Group record " + what + " has invalid " + field + " length " + length);
+                throw new CorruptRecordException(
+                        "Group record " + what + " has invalid " + field + " length " + length);
             }
             need(length, field);
             final byte[] bytes = new byte[length];
@@ -409,15 +428,15 @@ public final class GroupRecordSerde {
 
         void expectEnd() {
             if (buffer.hasRemaining()) {
-                throw new CorruptRecordException("Group record " + what + " has " + buffer.remaining()
-                        + " unexpected trailing bytes");
+                throw new CorruptRecordException(
+                        "Group record " + what + " has " + buffer.remaining() + " unexpected trailing bytes");
             }
         }
 
         private void need(final int bytes, final String field) {
             if (buffer.remaining() < bytes) {
-                throw new CorruptRecordException("Group record " + what + " is truncated: " + field + " needs "
-                        + bytes + " bytes, " + buffer.remaining() + " left");
+                throw new CorruptRecordException("Group record " + what + " is truncated: " + field + " needs " + bytes
+                        + " bytes, " + buffer.remaining() + " left");
             }
         }
     }

@@ -7,5 +7,4 @@ import io.runnel.coordinator.runtime.CoordinatorStore;
  * partition of {@code __consumer_offsets} that owns the group ({@code abs(groupId.hashCode()) %
  * offsets.topic.num.partitions}, as in Kafka), so they share the log's durability and, later, its replication.
  */
-public interface GroupStore extends CoordinatorStore<GroupRecord> {
-}
+public interface GroupStore extends CoordinatorStore<GroupRecord> {}

@@ -20,11 +20,11 @@ public final class OffsetsTopic {
     public static final String REPLICATION_FACTOR = "offsets.topic.replication.factor";
     /** Kafka's default is 3; a single-node Runnel has one copy, so ours is 1. */
     public static final short DEFAULT_REPLICATION_FACTOR = 1;
+
     public static final String SEGMENT_BYTES = "offsets.topic.segment.bytes";
     public static final int DEFAULT_SEGMENT_BYTES = 100 * 1024 * 1024;
 
-    private OffsetsTopic() {
-    }
+    private OffsetsTopic() {}
 
     /**
      * {@code offsets.topic.num.partitions} (default {@value #DEFAULT_NUM_PARTITIONS}).
@@ -52,8 +52,8 @@ public final class OffsetsTopic {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         configs.put(TopicConfig.COMPRESSION_TYPE_CONFIG, "producer");
         configs.put(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(segmentBytes));
-        final short capped = (short) Math.min(Math.min(replicationFactor, Math.max(1, registeredBrokers)),
-                Short.MAX_VALUE);
+        final short capped =
+                (short) Math.min(Math.min(replicationFactor, Math.max(1, registeredBrokers)), Short.MAX_VALUE);
         return new CreateTopicSpec(NAME, partitions, capped, Map.of(), configs);
     }
 

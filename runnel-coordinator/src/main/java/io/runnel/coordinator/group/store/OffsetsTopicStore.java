@@ -50,8 +50,8 @@ public final class OffsetsTopicStore implements GroupStore {
      * @param clock         the records' CreateTime
      */
     public OffsetsTopicStore(final Partitions partitions, final int numPartitions, final InstantSource clock) {
-        this.store = new PartitionBackedStore<>(OffsetsTopic.NAME, partitions, numPartitions, SERDE, clock,
-                "the group coordinator");
+        this.store = new PartitionBackedStore<>(
+                OffsetsTopic.NAME, partitions, numPartitions, SERDE, clock, "the group coordinator");
     }
 
     /** The partition of {@code __consumer_offsets} that holds {@code groupId}, as Kafka computes it. */

@@ -38,10 +38,12 @@ final class ClassicFixture {
             }
 
             @Override
-            public void replay(final Consumer<GroupRecord> consumer) {
-            }
+            public void replay(final Consumer<GroupRecord> consumer) {}
         };
-        this.groups = new ClassicGroups(new GroupDirectory(), new GroupLog(store, scheduler), scheduler,
+        this.groups = new ClassicGroups(
+                new GroupDirectory(),
+                new GroupLog(store, scheduler),
+                scheduler,
                 GroupConfig.from(Map.of(GroupConfig.INITIAL_REBALANCE_DELAY_MS, String.valueOf(INITIAL_DELAY_MS))),
                 new Random(42));
         this.rebalancer = new Rebalancer(groups);
@@ -55,9 +57,15 @@ final class ClassicFixture {
     CompletableFuture<JoinGroupResponseData> join(final String memberId, final short version) {
         final JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
                 new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
-        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
-        final JoinGroupRequestData request = new JoinGroupRequestData().setGroupId(GROUP).setMemberId(memberId)
-                .setSessionTimeoutMs(SESSION_MS).setRebalanceTimeoutMs(REBALANCE_MS).setProtocolType("consumer")
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                .setName("range")
+                .setMetadata(new byte[0]));
+        final JoinGroupRequestData request = new JoinGroupRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
+                .setSessionTimeoutMs(SESSION_MS)
+                .setRebalanceTimeoutMs(REBALANCE_MS)
+                .setProtocolType("consumer")
                 .setProtocols(protocols);
         final CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
         scheduler.execute(() -> rebalancer.join("client", "/127.0.0.1", request, version, response));
@@ -65,7 +73,9 @@ final class ClassicFixture {
     }
 
     CompletableFuture<SyncGroupResponseData> sync(final String memberId, final int generation) {
-        final SyncGroupRequestData request = new SyncGroupRequestData().setGroupId(GROUP).setMemberId(memberId)
+        final SyncGroupRequestData request = new SyncGroupRequestData()
+                .setGroupId(GROUP)
+                .setMemberId(memberId)
                 .setGenerationId(generation);
         final CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
         scheduler.execute(() -> rebalancer.sync(request, (short) 5, response));

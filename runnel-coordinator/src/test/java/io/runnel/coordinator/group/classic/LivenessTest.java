@@ -18,8 +18,12 @@ class LivenessTest {
 
     private Errors heartbeat(final String memberId, final int generation) {
         final CompletableFuture<HeartbeatResponseData> response = new CompletableFuture<>();
-        fixture.scheduler.execute(() -> fixture.rebalancer.heartbeat(new HeartbeatRequestData()
-                .setGroupId(ClassicFixture.GROUP).setMemberId(memberId).setGenerationId(generation), (short) 4,
+        fixture.scheduler.execute(() -> fixture.rebalancer.heartbeat(
+                new HeartbeatRequestData()
+                        .setGroupId(ClassicFixture.GROUP)
+                        .setMemberId(memberId)
+                        .setGenerationId(generation),
+                (short) 4,
                 response));
         return Errors.forCode(response.join().errorCode());
     }
@@ -83,7 +87,9 @@ class LivenessTest {
         // The second member extends the initial delay once.
         fixture.scheduler.advance(2 * ClassicFixture.INITIAL_DELAY_MS);
         final String parked = a.join().leader();
-        final String silent = parked.equals(a.join().memberId()) ? b.join().memberId() : a.join().memberId();
+        final String silent = parked.equals(a.join().memberId())
+                ? b.join().memberId()
+                : a.join().memberId();
         final CompletableFuture<SyncGroupResponseData> silentSync = fixture.sync(silent, 1);
         assertThat(fixture.sync(parked, 1)).isCompleted();
         assertThat(silentSync).isCompleted();

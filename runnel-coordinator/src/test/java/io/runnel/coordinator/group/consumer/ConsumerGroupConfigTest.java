@@ -28,18 +28,28 @@ class ConsumerGroupConfigTest {
     @Test
     void shouldTakeShortTimeoutsWhenTheBoundsAreLowered() {
         final ConsumerGroupConfig config = ConsumerGroupConfig.from(Map.of(
-                ConsumerGroupConfig.MIN_SESSION_TIMEOUT_MS, "1000", ConsumerGroupConfig.SESSION_TIMEOUT_MS, "6000",
-                ConsumerGroupConfig.MIN_HEARTBEAT_INTERVAL_MS, "100",
-                ConsumerGroupConfig.HEARTBEAT_INTERVAL_MS, "300"));
+                ConsumerGroupConfig.MIN_SESSION_TIMEOUT_MS,
+                "1000",
+                ConsumerGroupConfig.SESSION_TIMEOUT_MS,
+                "6000",
+                ConsumerGroupConfig.MIN_HEARTBEAT_INTERVAL_MS,
+                "100",
+                ConsumerGroupConfig.HEARTBEAT_INTERVAL_MS,
+                "300"));
         assertThat(config.sessionTimeoutMs()).isEqualTo(6000);
         assertThat(config.heartbeatIntervalMs()).isEqualTo(300);
-        assertThat(config.rebalanceHeartbeatIntervalMs()).as("never longer than the heartbeat interval").isEqualTo(300);
+        assertThat(config.rebalanceHeartbeatIntervalMs())
+                .as("never longer than the heartbeat interval")
+                .isEqualTo(300);
     }
 
     @Test
     void shouldRefuseAHeartbeatIntervalThatIsNotBelowTheSessionTimeout() {
         assertThatThrownBy(() -> ConsumerGroupConfig.from(Map.of(
-                ConsumerGroupConfig.MIN_SESSION_TIMEOUT_MS, "1000", ConsumerGroupConfig.SESSION_TIMEOUT_MS, "5000")))
+                        ConsumerGroupConfig.MIN_SESSION_TIMEOUT_MS,
+                        "1000",
+                        ConsumerGroupConfig.SESSION_TIMEOUT_MS,
+                        "5000")))
                 .hasMessageContaining("must be less than group.consumer.session.timeout.ms");
     }
 

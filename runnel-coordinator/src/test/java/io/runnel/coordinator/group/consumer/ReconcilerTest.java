@@ -16,8 +16,22 @@ class ReconcilerTest {
     private final Reconciler.Owners ownerOf = (topic, partition) -> owners.get(partition);
 
     private static ConsumerMember member(final int epoch, final Set<Integer> assigned) {
-        return new ConsumerMember("a", null, null, "client", "/host", List.of("t"), null, null, 30_000, epoch,
-                epoch - 1, MemberState.STABLE, Map.of(TOPIC, assigned), Map.of(), null);
+        return new ConsumerMember(
+                "a",
+                null,
+                null,
+                "client",
+                "/host",
+                List.of("t"),
+                null,
+                null,
+                30_000,
+                epoch,
+                epoch - 1,
+                MemberState.STABLE,
+                Map.of(TOPIC, assigned),
+                Map.of(),
+                null);
     }
 
     private static Map<Uuid, Set<Integer>> partitions(final Integer... ps) {
@@ -40,8 +54,10 @@ class ReconcilerTest {
         assertThat(revoking.pendingRevocation()).isEqualTo(partitions(1, 2));
 
         // a heartbeat that does not say what it owns, or still owns a revoked partition, changes nothing
-        assertThat(Reconciler.reconcile(revoking, 4, partitions(0, 3), null, ownerOf)).isSameAs(revoking);
-        assertThat(Reconciler.reconcile(revoking, 4, partitions(0, 3), partitions(0, 2), ownerOf)).isSameAs(revoking);
+        assertThat(Reconciler.reconcile(revoking, 4, partitions(0, 3), null, ownerOf))
+                .isSameAs(revoking);
+        assertThat(Reconciler.reconcile(revoking, 4, partitions(0, 3), partitions(0, 2), ownerOf))
+                .isSameAs(revoking);
 
         final ConsumerMember done = Reconciler.reconcile(revoking, 4, partitions(0, 3), partitions(0), ownerOf);
         assertThat(done.state()).isEqualTo(MemberState.STABLE);

@@ -33,18 +33,27 @@ final class OffsetsNode implements AutoCloseable {
         this.brokerProperties = Map.copyOf(brokerProperties);
         this.logs = LogManager.open(List.of(dir.resolve("logs")), InstantSource.system());
         this.metadataLog = LocalMetadataLog.open(dir.resolve("metadata"));
-        this.controller = new MetadataController(metadataLog,
-                new BrokerRegistration(NODE_ID, "localhost", 9092, "PLAINTEXT", null), 1, (short) 1,
+        this.controller = new MetadataController(
+                metadataLog,
+                new BrokerRegistration(NODE_ID, "localhost", 9092, "PLAINTEXT", null),
+                1,
+                (short) 1,
                 this.brokerProperties);
         controller.start().get(10, TimeUnit.SECONDS);
-        controller.registerListener(new PartitionsPublisher(NODE_ID, logs, partitions, this.brokerProperties))
+        controller
+                .registerListener(new PartitionsPublisher(NODE_ID, logs, partitions, this.brokerProperties))
                 .get(10, TimeUnit.SECONDS);
     }
 
     /** Creates {@code __consumer_offsets} the way FindCoordinator does. */
     CreateTopicResult createOffsetsTopic() throws Exception {
-        return controller.createTopics(List.of(OffsetsTopic.topicSpec(brokerProperties,
-                controller.image().brokers().size())), false).get(10, TimeUnit.SECONDS).get(0);
+        return controller
+                .createTopics(
+                        List.of(OffsetsTopic.topicSpec(
+                                brokerProperties, controller.image().brokers().size())),
+                        false)
+                .get(10, TimeUnit.SECONDS)
+                .get(0);
     }
 
     /** The log under partition {@code index} of {@code __consumer_offsets}, to look at or break what the store wrote. */

@@ -47,22 +47,30 @@ class OffsetsTopicStoreTest {
     Path tmp;
 
     private static GroupRecord.OffsetCommit commit(final String group, final int partition, final long offset) {
-        return new GroupRecord.OffsetCommit(group, "orders", partition, offset, 0, offset % 2 == 0 ? null : "m",
-                NOW, -1L);
+        return new GroupRecord.OffsetCommit(
+                group, "orders", partition, offset, 0, offset % 2 == 0 ? null : "m", NOW, -1L);
     }
 
     private static GroupRecord.GroupMetadata group(final String group, final int generation, final byte[] assignment) {
-        return new GroupRecord.GroupMetadata(group, "consumer", generation, "range", group + "-m1", NOW,
-                List.of(new GroupRecord.Member(group + "-m1", null, "client", "/127.0.0.1", 300_000, 45_000,
-                        new byte[] {9}, assignment)));
+        return new GroupRecord.GroupMetadata(
+                group,
+                "consumer",
+                generation,
+                "range",
+                group + "-m1",
+                NOW,
+                List.of(new GroupRecord.Member(
+                        group + "-m1", null, "client", "/127.0.0.1", 300_000, 45_000, new byte[] {9}, assignment)));
     }
 
     /** What replay must return: partition by partition, in append order within a partition. */
     private static List<GroupRecord> expectedReplay(final List<List<GroupRecord>> appends) {
         final Map<Integer, List<GroupRecord>> byPartition = new TreeMap<>();
         for (final List<GroupRecord> append : appends) {
-            byPartition.computeIfAbsent(OffsetsTopicStore.partitionFor(append.get(0).groupId(), PARTITIONS),
-                    p -> new ArrayList<>()).addAll(append);
+            byPartition
+                    .computeIfAbsent(
+                            OffsetsTopicStore.partitionFor(append.get(0).groupId(), PARTITIONS), p -> new ArrayList<>())
+                    .addAll(append);
         }
         final List<GroupRecord> all = new ArrayList<>();
         byPartition.values().forEach(all::addAll);
@@ -77,7 +85,8 @@ class OffsetsTopicStoreTest {
 
     /** Record by record; byte arrays by content, without AssertJ's element-wise walk of megabyte arrays. */
     private static void assertSameRecords(final List<GroupRecord> actual, final List<GroupRecord> expected) {
-        assertThat(actual).usingRecursiveComparison()
+        assertThat(actual)
+                .usingRecursiveComparison()
                 .withEqualsForType(Arrays::equals, byte[].class)
                 .isEqualTo(expected);
     }
@@ -92,15 +101,23 @@ class OffsetsTopicStoreTest {
 
     @Test
     void shouldPlaceGroupsOnThePartitionKafkaWould() {
-        final List<String> groups = new ArrayList<>(List.of("", "g", "my-group", "console-consumer-12345",
-                "polygenelubricants", "GydZG_", "DESIGNING WORKHOUSES", "ünïcødé-grøup"));
+        final List<String> groups = new ArrayList<>(List.of(
+                "",
+                "g",
+                "my-group",
+                "console-consumer-12345",
+                "polygenelubricants",
+                "GydZG_",
+                "DESIGNING WORKHOUSES",
+                "ünïcødé-grøup"));
         for (int i = 0; i < 1000; i++) {
             groups.add("group-" + i);
         }
         assertThat("polygenelubricants".hashCode()).isEqualTo(Integer.MIN_VALUE);
         for (final String group : groups) {
             for (final int partitions : new int[] {1, 3, 50, 64}) {
-                assertThat(OffsetsTopicStore.partitionFor(group, partitions)).as("%s over %d", group, partitions)
+                assertThat(OffsetsTopicStore.partitionFor(group, partitions))
+                        .as("%s over %d", group, partitions)
                         .isEqualTo(Utils.abs(group.hashCode()) % partitions);
             }
         }
@@ -128,8 +145,10 @@ class OffsetsTopicStoreTest {
         try (OffsetsNode node = new OffsetsNode(tmp, PROPS)) {
             final CompletableFuture<Void> result = node.store(CLOCK).append("g", List.of(commit("g", 0, 1)));
             assertThat(result).isCompletedExceptionally();
-            assertThatThrownBy(result::get).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(CoordinatorNotAvailableException.class)
+            assertThatThrownBy(result::get)
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(CoordinatorNotAvailableException.class)
                     .hasMessageContaining("__consumer_offsets");
             assertThat(replayAll(node.store(CLOCK))).isEmpty();
         }
@@ -143,12 +162,16 @@ class OffsetsTopicStoreTest {
             appends.add(List.of(group(g, 1, new byte[] {(byte) i}), commit(g, 0, i), commit(g, 1, 100 + i)));
             appends.add(List.of(commit(g, 0, 1000 + i)));
         }
-        appends.add(List.of(new GroupRecord.OffsetTombstone("group-3", "orders", 1),
-                new GroupRecord.GroupTombstone("group-3")));
+        appends.add(List.of(
+                new GroupRecord.OffsetTombstone("group-3", "orders", 1), new GroupRecord.GroupTombstone("group-3")));
         appends.add(List.of(new GroupRecord.GroupMetadata("group-5", "consumer", 2, null, null, NOW, List.of())));
         final List<GroupRecord> expected = expectedReplay(appends);
-        assertThat(appends.stream().map(a -> OffsetsTopicStore.partitionFor(a.get(0).groupId(), PARTITIONS))
-                .distinct().count()).as("the groups spread over several partitions").isGreaterThanOrEqualTo(3);
+        assertThat(appends.stream()
+                        .map(a -> OffsetsTopicStore.partitionFor(a.get(0).groupId(), PARTITIONS))
+                        .distinct()
+                        .count())
+                .as("the groups spread over several partitions")
+                .isGreaterThanOrEqualTo(3);
 
         try (OffsetsNode node = new OffsetsNode(tmp, PROPS)) {
             assertThat(node.createOffsetsTopic().error().isSuccess()).isTrue();
@@ -157,7 +180,9 @@ class OffsetsTopicStoreTest {
             assertSameRecords(replayAll(store), expected);
         }
         try (OffsetsNode node = new OffsetsNode(tmp, PROPS)) {
-            assertThat(node.partitions.get(OffsetsTopic.NAME, 0)).as("reopened from disk").isNotNull();
+            assertThat(node.partitions.get(OffsetsTopic.NAME, 0))
+                    .as("reopened from disk")
+                    .isNotNull();
             assertSameRecords(replayAll(node.store(CLOCK)), expected);
             // and appends continue after what is there
             final List<GroupRecord> more = List.of(commit("group-0", 0, 5000));
@@ -170,8 +195,8 @@ class OffsetsTopicStoreTest {
 
     @Test
     void shouldAnswerAnAppendOnlyOnceItIsFsyncedWhenTheBrokerFsyncsBeforeAcknowledging() throws Exception {
-        final Map<String, String> props = Map.of(OffsetsTopic.NUM_PARTITIONS, Integer.toString(PARTITIONS),
-                "log.flush.interval.messages", "1");
+        final Map<String, String> props =
+                Map.of(OffsetsTopic.NUM_PARTITIONS, Integer.toString(PARTITIONS), "log.flush.interval.messages", "1");
         try (OffsetsNode node = new OffsetsNode(tmp, props)) {
             node.createOffsetsTopic();
             final PartitionLog log = node.log(OffsetsTopicStore.partitionFor("g", PARTITIONS));
@@ -188,13 +213,14 @@ class OffsetsTopicStoreTest {
     void shouldWriteOneUncompressedV2BatchPerAppendToTheGroupsPartition() throws Exception {
         try (OffsetsNode node = new OffsetsNode(tmp, PROPS)) {
             node.createOffsetsTopic();
-            final List<GroupRecord> records = List.of(group("g", 1, new byte[0]), commit("g", 0, 7),
-                    new GroupRecord.OffsetTombstone("g", "orders", 1));
+            final List<GroupRecord> records = List.of(
+                    group("g", 1, new byte[0]), commit("g", 0, 7), new GroupRecord.OffsetTombstone("g", "orders", 1));
             node.store(CLOCK).append("g", records).join();
 
             final int index = OffsetsTopicStore.partitionFor("g", PARTITIONS);
             for (int p = 0; p < PARTITIONS; p++) {
-                assertThat(node.partitions.get(OffsetsTopic.NAME, p).logEndOffset()).as("partition %d", p)
+                assertThat(node.partitions.get(OffsetsTopic.NAME, p).logEndOffset())
+                        .as("partition %d", p)
                         .isEqualTo(p == index ? 3 : 0);
             }
             final Partition partition = node.partitions.get(OffsetsTopic.NAME, index);
@@ -215,7 +241,9 @@ class OffsetsTopicStoreTest {
             batch.forEach(stored::add);
             assertThat(stored).extracting(Record::offset).containsExactly(0L, 1L, 2L);
             assertThat(stored).extracting(Record::timestamp).containsOnly(NOW);
-            assertThat(stored.get(2).hasValue()).as("a tombstone has a null value").isFalse();
+            assertThat(stored.get(2).hasValue())
+                    .as("a tombstone has a null value")
+                    .isFalse();
             assertThat(bytesOf(stored.get(1).key())).isEqualTo(GroupRecordSerde.key(records.get(1)));
         }
     }
@@ -228,8 +256,8 @@ class OffsetsTopicStoreTest {
 
     @Test
     void shouldReplayAcrossSegmentsAndReads() throws Exception {
-        final Map<String, String> props = Map.of(OffsetsTopic.NUM_PARTITIONS, "1",
-                OffsetsTopic.SEGMENT_BYTES, Integer.toString(1024 * 1024));
+        final Map<String, String> props =
+                Map.of(OffsetsTopic.NUM_PARTITIONS, "1", OffsetsTopic.SEGMENT_BYTES, Integer.toString(1024 * 1024));
         try (OffsetsNode node = new OffsetsNode(tmp, props)) {
             node.createOffsetsTopic();
             final OffsetsTopicStore store = node.store(CLOCK);
@@ -260,7 +288,9 @@ class OffsetsTopicStoreTest {
             assertThatThrownBy(tooLarge::get).cause().isInstanceOf(RecordTooLargeException.class);
 
             final CompletableFuture<Void> otherGroup = store.append("g", List.of(commit("h", 0, 1)));
-            assertThatThrownBy(otherGroup::get).cause().isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(otherGroup::get)
+                    .cause()
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("group h");
 
             node.log(OffsetsTopicStore.partitionFor("g", PARTITIONS)).close();
@@ -277,10 +307,17 @@ class OffsetsTopicStoreTest {
             final OffsetsTopicStore store = node.store(CLOCK);
             final int index = OffsetsTopicStore.partitionFor("g", PARTITIONS);
             store.append("g", List.of(commit("g", 0, 1))).join();
-            node.partitions.get(OffsetsTopic.NAME, index).appendAsLeader(MemoryRecords.withRecords(
-                    RecordBatch.MAGIC_VALUE_V2, 0L, Compression.NONE, TimestampType.CREATE_TIME,
-                    new SimpleRecord(NOW, "not a group key".getBytes(StandardCharsets.UTF_8), null)).buffer());
-            assertThatThrownBy(() -> replayAll(store)).isInstanceOf(CorruptRecordException.class)
+            node.partitions
+                    .get(OffsetsTopic.NAME, index)
+                    .appendAsLeader(MemoryRecords.withRecords(
+                                    RecordBatch.MAGIC_VALUE_V2,
+                                    0L,
+                                    Compression.NONE,
+                                    TimestampType.CREATE_TIME,
+                                    new SimpleRecord(NOW, "not a group key".getBytes(StandardCharsets.UTF_8), null))
+                            .buffer());
+            assertThatThrownBy(() -> replayAll(store))
+                    .isInstanceOf(CorruptRecordException.class)
                     .hasMessageStartingWith("Record at offset 1 of __consumer_offsets-" + index + " does not decode");
         }
     }
@@ -296,10 +333,10 @@ class OffsetsTopicStoreTest {
             assertThat(result.replicationFactor()).isEqualTo((short) 1);
             final TopicImage topic = node.controller.image().topic("__consumer_offsets");
             assertThat(topic).isNotNull();
-            assertThat(topic.configs()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "cleanup.policy", "compact", "compression.type", "producer", "segment.bytes", "104857600"));
-            assertThat(node.log(49).config().segmentBytes())
-                    .isEqualTo(104_857_600);
+            assertThat(topic.configs())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "cleanup.policy", "compact", "compression.type", "producer", "segment.bytes", "104857600"));
+            assertThat(node.log(49).config().segmentBytes()).isEqualTo(104_857_600);
         }
     }
 }

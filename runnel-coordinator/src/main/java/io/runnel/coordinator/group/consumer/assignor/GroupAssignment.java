@@ -12,8 +12,8 @@ public record GroupAssignment(Map<String, Map<Uuid, Set<Integer>>> members) {
     public GroupAssignment {
         Objects.requireNonNull(members, "members");
         Map<String, Map<Uuid, Set<Integer>>> copy = new HashMap<>();
-        members.forEach((memberId, assignment) -> copy.put(
-                Objects.requireNonNull(memberId, "member id"), MemberSpec.deepCopy(assignment)));
+        members.forEach((memberId, assignment) ->
+                copy.put(Objects.requireNonNull(memberId, "member id"), MemberSpec.deepCopy(assignment)));
         members = Map.copyOf(copy);
     }
 

@@ -25,7 +25,8 @@ public record MemberSpec(Set<Uuid> subscribedTopicIds, Map<Uuid, Set<Integer>> c
     static Map<Uuid, Set<Integer>> deepCopy(Map<Uuid, Set<Integer>> assignment) {
         Map<Uuid, Set<Integer>> copy = new HashMap<>();
         assignment.forEach((topic, partitions) -> copy.put(
-                Objects.requireNonNull(topic, "topic id"), Set.copyOf(Objects.requireNonNull(partitions, "partitions"))));
+                Objects.requireNonNull(topic, "topic id"),
+                Set.copyOf(Objects.requireNonNull(partitions, "partitions"))));
         return Map.copyOf(copy);
     }
 }

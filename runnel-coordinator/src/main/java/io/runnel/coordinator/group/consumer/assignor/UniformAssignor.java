@@ -58,6 +58,7 @@ public final class UniformAssignor implements PartitionAssignor {
         private final Map<Uuid, Integer> partitionsPerTopic;
         /** Member ids in sorted order, for determinism. */
         private final List<String> memberIds;
+
         private final Map<String, Set<Uuid>> subscriptions = new HashMap<>();
         private final Map<String, TreeSet<Tp>> owned = new HashMap<>();
         private final Map<String, TreeSet<Tp>> target = new HashMap<>();
@@ -73,13 +74,15 @@ public final class UniformAssignor implements PartitionAssignor {
                 for (Uuid topicId : spec.subscribedTopicIds()) {
                     if (partitionCount(topicId) > 0) {
                         subscribed.add(topicId);
-                        subscribers.computeIfAbsent(topicId, t -> new ArrayList<>()).add(memberId);
+                        subscribers
+                                .computeIfAbsent(topicId, t -> new ArrayList<>())
+                                .add(memberId);
                     }
                 }
                 subscriptions.put(memberId, subscribed);
                 TreeSet<Tp> current = new TreeSet<>();
-                spec.currentAssignment().forEach((topicId, partitions) ->
-                        partitions.forEach(p -> current.add(new Tp(topicId, p))));
+                spec.currentAssignment()
+                        .forEach((topicId, partitions) -> partitions.forEach(p -> current.add(new Tp(topicId, p))));
                 owned.put(memberId, current);
                 target.put(memberId, new TreeSet<>());
             }
@@ -138,7 +141,8 @@ public final class UniformAssignor implements PartitionAssignor {
                     }
                     String leastLoaded = eligible.get(0);
                     for (String candidate : eligible) {
-                        if (target.get(candidate).size() < target.get(leastLoaded).size()) {
+                        if (target.get(candidate).size()
+                                < target.get(leastLoaded).size()) {
                             leastLoaded = candidate;
                         }
                     }
@@ -153,7 +157,8 @@ public final class UniformAssignor implements PartitionAssignor {
          * Each move strictly decreases the sum of squared member loads, so the loop terminates.
          */
         private void balance() {
-            Comparator<String> byLoad = Comparator.comparingInt((String m) -> target.get(m).size())
+            Comparator<String> byLoad = Comparator.comparingInt(
+                            (String m) -> target.get(m).size())
                     .thenComparing(Comparator.naturalOrder());
             boolean moved = true;
             while (moved) {

@@ -12,8 +12,7 @@ import org.apache.kafka.common.Uuid;
 /** Shared helpers and invariant checks for the assignor tests. */
 final class AssignmentChecks {
 
-    private AssignmentChecks() {
-    }
+    private AssignmentChecks() {}
 
     static Uuid topic(int n) {
         return new Uuid(0L, n + 1L);
@@ -49,31 +48,41 @@ final class AssignmentChecks {
     static void assertValid(GroupSpec group, Map<Uuid, Integer> partitionsPerTopic, GroupAssignment assignment) {
         assertThat(assignment.members().keySet()).isEqualTo(group.members().keySet());
         Map<Uuid, Map<Integer, Integer>> seen = new HashMap<>();
-        assignment.members().forEach((memberId, byTopic) -> byTopic.forEach((topicId, partitions) -> {
-            assertThat(group.members().get(memberId).subscribedTopicIds())
-                    .as("member %s must subscribe to topic %s", memberId, topicId)
-                    .contains(topicId);
-            assertThat(partitionsPerTopic).containsKey(topicId);
-            for (int p : partitions) {
-                assertThat(p).isBetween(0, partitionsPerTopic.get(topicId) - 1);
-                seen.computeIfAbsent(topicId, t -> new HashMap<>()).merge(p, 1, Integer::sum);
-            }
-        }));
+        assignment
+                .members()
+                .forEach((memberId, byTopic) -> byTopic.forEach((topicId, partitions) -> {
+                    assertThat(group.members().get(memberId).subscribedTopicIds())
+                            .as("member %s must subscribe to topic %s", memberId, topicId)
+                            .contains(topicId);
+                    assertThat(partitionsPerTopic).containsKey(topicId);
+                    for (int p : partitions) {
+                        assertThat(p).isBetween(0, partitionsPerTopic.get(topicId) - 1);
+                        seen.computeIfAbsent(topicId, t -> new HashMap<>()).merge(p, 1, Integer::sum);
+                    }
+                }));
         partitionsPerTopic.forEach((topicId, partitionCount) -> {
             Map<Integer, Integer> counts = seen.getOrDefault(topicId, Map.of());
             if (subscribersOf(group, topicId).isEmpty()) {
                 assertThat(counts).as("topic %s has no subscriber", topicId).isEmpty();
             } else {
                 for (int p = 0; p < partitionCount; p++) {
-                    assertThat(counts.get(p)).as("assignments of %s-%d", topicId, p).isEqualTo(1);
+                    assertThat(counts.get(p))
+                            .as("assignments of %s-%d", topicId, p)
+                            .isEqualTo(1);
                 }
             }
         });
     }
 
     static int spread(GroupAssignment assignment) {
-        int max = assignment.members().values().stream().mapToInt(AssignmentChecks::count).max().orElse(0);
-        int min = assignment.members().values().stream().mapToInt(AssignmentChecks::count).min().orElse(0);
+        int max = assignment.members().values().stream()
+                .mapToInt(AssignmentChecks::count)
+                .max()
+                .orElse(0);
+        int min = assignment.members().values().stream()
+                .mapToInt(AssignmentChecks::count)
+                .min()
+                .orElse(0);
         return max - min;
     }
 
@@ -85,7 +94,8 @@ final class AssignmentChecks {
             Map<Uuid, Set<Integer>> previous = spec == null ? Map.of() : spec.currentAssignment();
             for (var topic : entry.getValue().entrySet()) {
                 Set<Integer> had = previous.getOrDefault(topic.getKey(), Set.of());
-                moved += (int) topic.getValue().stream().filter(p -> !had.contains(p)).count();
+                moved += (int)
+                        topic.getValue().stream().filter(p -> !had.contains(p)).count();
             }
         }
         return moved;

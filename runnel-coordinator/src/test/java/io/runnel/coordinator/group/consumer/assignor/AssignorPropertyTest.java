@@ -23,8 +23,7 @@ class AssignorPropertyTest {
     private static final long SEED = 0x848L;
     private static final int CASES = 200;
 
-    private record Case(GroupSpec group, Map<Uuid, Integer> topics, boolean homogeneous) {
-    }
+    private record Case(GroupSpec group, Map<Uuid, Integer> topics, boolean homogeneous) {}
 
     private static Case randomCase(Random random) {
         int topicCount = 1 + random.nextInt(4);
@@ -73,8 +72,9 @@ class AssignorPropertyTest {
     /** The next generation: every member reports the result as its current assignment. */
     private static GroupSpec withCurrent(GroupSpec group, GroupAssignment assignment) {
         Map<String, MemberSpec> members = new HashMap<>();
-        group.members().forEach((id, spec) ->
-                members.put(id, new MemberSpec(spec.subscribedTopicIds(), assignment.assignmentOf(id))));
+        group.members()
+                .forEach((id, spec) ->
+                        members.put(id, new MemberSpec(spec.subscribedTopicIds(), assignment.assignmentOf(id))));
         return new GroupSpec(members);
     }
 
@@ -92,7 +92,8 @@ class AssignorPropertyTest {
                 assertThat(spread(result)).as("case %d", i).isLessThanOrEqualTo(1);
             }
             // Stable: feeding the result back in changes nothing.
-            assertThat(assignor.assign(withCurrent(c.group(), result), c.topics())).isEqualTo(result);
+            assertThat(assignor.assign(withCurrent(c.group(), result), c.topics()))
+                    .isEqualTo(result);
         }
     }
 
@@ -114,8 +115,10 @@ class AssignorPropertyTest {
             GroupAssignment result = assignor.assign(after, c.topics());
 
             assertValid(after, c.topics(), result);
-            remaining.forEach((id, spec) -> spec.currentAssignment().forEach((t, partitions) ->
-                    assertThat(result.assignmentOf(id).getOrDefault(t, Set.of())).containsAll(partitions)));
+            remaining.forEach((id, spec) -> spec.currentAssignment()
+                    .forEach((t, partitions) -> assertThat(
+                                    result.assignmentOf(id).getOrDefault(t, Set.of()))
+                            .containsAll(partitions)));
         }
     }
 
@@ -140,9 +143,10 @@ class AssignorPropertyTest {
             assertThat(spread(result)).isLessThanOrEqualTo(1);
             // Owned counts are balanced, so the minimum is what the joiner must receive.
             int total = c.topics().entrySet().stream()
-                    .filter(e -> subs.contains(e.getKey())).mapToInt(Map.Entry::getValue).sum();
-            assertThat(AssignmentChecks.moved(after, result)).as("case %d", i)
-                    .isEqualTo(total / members.size());
+                    .filter(e -> subs.contains(e.getKey()))
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
+            assertThat(AssignmentChecks.moved(after, result)).as("case %d", i).isEqualTo(total / members.size());
         }
     }
 
@@ -165,8 +169,10 @@ class AssignorPropertyTest {
                     // Contiguous, in member order, sizes non-increasing and within one of each other.
                     assertThat(got).isEqualTo(AssignmentChecks.range(next, next + got.size()));
                     assertThat(got.size()).isLessThanOrEqualTo(previousSize);
-                    assertThat(got.size()).isBetween(partitionCount / subscribers.size(),
-                            (partitionCount + subscribers.size() - 1) / subscribers.size());
+                    assertThat(got.size())
+                            .isBetween(
+                                    partitionCount / subscribers.size(),
+                                    (partitionCount + subscribers.size() - 1) / subscribers.size());
                     next += got.size();
                     previousSize = got.size();
                 }

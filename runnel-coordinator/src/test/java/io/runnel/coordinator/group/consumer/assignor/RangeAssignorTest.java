@@ -25,7 +25,8 @@ class RangeAssignorTest {
 
     @Test
     void shouldReturnEmptyAssignmentWhenGroupIsEmpty() {
-        assertThat(assignor.assign(new GroupSpec(Map.of()), Map.of(T0, 3)).members()).isEmpty();
+        assertThat(assignor.assign(new GroupSpec(Map.of()), Map.of(T0, 3)).members())
+                .isEmpty();
     }
 
     @Test

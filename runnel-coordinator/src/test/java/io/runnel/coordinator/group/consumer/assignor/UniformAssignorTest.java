@@ -72,7 +72,10 @@ class UniformAssignorTest {
 
         assertValid(group, topics, result);
         assertThat(spread(result)).isLessThanOrEqualTo(1);
-        assertThat(result.members().values().stream().mapToInt(AssignmentChecks::count).sum()).isEqualTo(11);
+        assertThat(result.members().values().stream()
+                        .mapToInt(AssignmentChecks::count)
+                        .sum())
+                .isEqualTo(11);
     }
 
     @Test
@@ -88,7 +91,8 @@ class UniformAssignorTest {
         GroupAssignment result = assignor.assign(group, topics);
 
         assertValid(group, topics, result);
-        assertThat(result.members().values()).allSatisfy(m -> assertThat(count(m)).isEqualTo(3));
+        assertThat(result.members().values())
+                .allSatisfy(m -> assertThat(count(m)).isEqualTo(3));
         assertThat(moved(group, result)).isEqualTo(3);
         assertThat(range(0, 4)).containsAll(result.assignmentOf("a").get(T0));
         assertThat(range(4, 8)).containsAll(result.assignmentOf("b").get(T0));
@@ -161,8 +165,10 @@ class UniformAssignorTest {
     @Test
     void shouldRebalanceBestEffortWhenHeterogeneousMemberJoins() {
         GroupSpec group = new GroupSpec(Map.of(
-                "a", new MemberSpec(Set.of(T0, T1), Map.of(T0, range(0, 4), T1, range(0, 4))),
-                "b", MemberSpec.subscribedTo(Set.of(T1))));
+                "a",
+                new MemberSpec(Set.of(T0, T1), Map.of(T0, range(0, 4), T1, range(0, 4))),
+                "b",
+                MemberSpec.subscribedTo(Set.of(T1))));
         Map<Uuid, Integer> topics = Map.of(T0, 4, T1, 4);
 
         GroupAssignment result = assignor.assign(group, topics);
