@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures Runnel beside Apache Kafka 4.1.1 with the shared harness (../shared/bench, Kafka's own perf tools).
+# Measures Runnel beside Apache Kafka ($KAFKA_VERSION, 4.4.0 unless set) with the shared harness (../shared/bench, Kafka's own perf tools).
 #
 #   runnel-bench/bin/compare-with-kafka.sh            # all cases, 3 rounds, default warm-up
 #   CASES="a b c e f" WARMUP_RECORDS=0 runnel-bench/bin/compare-with-kafka.sh
@@ -22,4 +22,4 @@ RUNNEL_JVM_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" start_runnel "$RUNNEL_PORT" "$DATA"
 sleep 3   # let Kafka's controller elect itself before the first topic is created
 
 A_PID=$KAFKA_PID B_PID=$RUNNEL_PID "$SHARED/bench/compare.sh" \
-  "127.0.0.1:$KAFKA_PORT" "127.0.0.1:$RUNNEL_PORT" kafka-4.1.1 runnel
+  "127.0.0.1:$KAFKA_PORT" "127.0.0.1:$RUNNEL_PORT" kafka-$KAFKA_VERSION runnel

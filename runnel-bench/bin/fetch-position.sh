@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetch from the head vs the tail of a big partition, and a cold reader's effect on a tail producer, Runnel beside
-# Apache Kafka 4.1.1 (FetchPositionBenchmark, ColdReaderInterferenceBenchmark). For each size (MiB, default
+# Apache Kafka ($KAFKA_VERSION, 4.4.0 unless set) (FetchPositionBenchmark, ColdReaderInterferenceBenchmark). For each size (MiB, default
 # "1024 20480") it fills the topic fetch-position of each broker in turn up to that size (the same topic grows)
 # and measures head and tail passes, warm and cold, ROUNDS times; then, on the biggest topic, each broker's
 # produce latency without and with a cold reader. Needs root (drop_caches) and twice the biggest size free on disk; both
@@ -24,8 +24,8 @@ trap 'stop_brokers; rm -rf "$DATA" "/tmp/kafka-anchor-$KAFKA_PORT"' EXIT
 start_kafka "$KAFKA_PORT"
 start_runnel "$RUNNEL_PORT" "$DATA"
 sleep 3   # let Kafka's controller elect itself before the first topic is created
-SIDES="kafka-4.1.1:$KAFKA_PORT runnel:$RUNNEL_PORT"
-[ "${FIRST:-kafka}" = kafka ] || SIDES="runnel:$RUNNEL_PORT kafka-4.1.1:$KAFKA_PORT"
+SIDES="kafka-$KAFKA_VERSION:$KAFKA_PORT runnel:$RUNNEL_PORT"
+[ "${FIRST:-kafka}" = kafka ] || SIDES="runnel:$RUNNEL_PORT kafka-$KAFKA_VERSION:$KAFKA_PORT"
 bench() { bench_java "$CLIENT_LOG" -Xmx1g "$@"; }
 for size in ${SIZES:-1024 20480}; do
   for side in $SIDES; do

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Group join time, Runnel beside Apache Kafka 4.1.1: N members start together; how long until every one has
+# Group join time, Runnel beside Apache Kafka ($KAFKA_VERSION, 4.4.0 unless set): N members start together; how long until every one has
 # consumed a record. Members counts default to "10 100"; 3 rounds each, alternating brokers. PROTOCOL is the
 # consumers' group.protocol: classic (default) or consumer (KIP-848).
 #   [PROTOCOL=consumer] runnel-bench/bin/group-join.sh [MEMBERS...]
@@ -17,7 +17,7 @@ RUNNEL_JVM_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" start_runnel 9092 "$DATA" --overrid
 sleep 3   # let Kafka's controller elect itself before the first group forms
 for n in ${*:-10 100}; do
   for round in 1 2 3; do
-    for side in kafka-4.1.1:29092 runnel:9092; do
+    for side in kafka-$KAFKA_VERSION:29092 runnel:9092; do
       printf '%s ' "${side%%:*}"
       bench_java "$CLIENT_LOG" io.runnel.bench.GroupJoinBenchmark "127.0.0.1:${side##*:}" "$n" 1 "${PROTOCOL:-classic}"
     done

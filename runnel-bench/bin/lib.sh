@@ -4,11 +4,15 @@
 # goes on, or ends quietly, after a failure.
 #
 # Before sourcing: set -euo pipefail, and ROOT=the repository root.
-# After sourcing: JAVA_HOME is a JDK >= 21, SHARED is ../shared beside the repository (or $SHARED).
+# After sourcing: JAVA_HOME is a JDK >= 21, SHARED is ../shared beside the repository (or $SHARED), KAFKA_VERSION
+# is the reference Kafka's version (4.4.0 unless set).
 
 . "$ROOT/bin/find-jdk.sh"
 runnel_find_jdk
 SHARED=${SHARED:-$(cd "$ROOT/../shared" 2>/dev/null && pwd || echo "$ROOT/../shared")}
+# The reference Kafka that ../shared/kafka/start.sh starts and ../shared/bench runs the tools of; results are labelled
+# with it.
+export KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
 
 # bench_fail MESSAGE [LOG]: prints MESSAGE and the whole LOG (when given and present) on stderr; exits 1.
 bench_fail() {
