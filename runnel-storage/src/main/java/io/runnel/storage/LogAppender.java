@@ -98,7 +98,8 @@ final class LogAppender {
         final boolean rolled = log.segments.rollDue(buffer.remaining(), nextOffset - 1, now, cfg);
         final LogSegment segment = rolled ? roll(now, cfg) : log.segments.active();
         log.io.run(
-                "appending to " + log.topicPartition,
+                "appending to",
+                -1,
                 () -> segment.append(buffer, batchStarts, count, batch, cfg.indexIntervalBytes(), now));
         sequences.recordAppended(buffer, batchStarts, count);
         log.logEndOffset = nextOffset;

@@ -21,6 +21,9 @@ final class LogIo {
     private final LogDirFailures dirFailures;
 
     private final Path logDir;
+    /** Made once: the append and read paths pass it on every call. */
+    private final StorageIo.FailureListener onFailure = this::markOffline;
+
     private volatile boolean offline;
 
     LogIo(final TopicPartition topicPartition, final Path dir, final LogDirFailures dirFailures) {
@@ -30,11 +33,19 @@ final class LogIo {
     }
 
     <T> T call(final String what, final StorageIo.IoCallable<T> action) {
-        return StorageIo.call(what, action, this::markOffline);
+        return StorageIo.call(what, action, onFailure);
     }
 
     void run(final String what, final StorageIo.IoRunnable action) {
-        StorageIo.run(what, action, this::markOffline);
+        StorageIo.run(what, action, onFailure);
+    }
+
+    /**
+     * For the hot paths: "{@code verb} <this log>" (and " at offset N" for an offset of 0 or more) is put into words
+     * only if the action fails.
+     */
+    void run(final String verb, final long offset, final StorageIo.IoRunnable action) {
+        StorageIo.run(verb, topicPartition, offset, action, onFailure);
     }
 
     /** Takes this log offline and its whole log directory with it. */

@@ -18,11 +18,12 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
  * <p>Thread safety: {@link #read} runs on any number of threads at once, each with a scratch buffer of its own.
  */
 final class LogReader {
-
     private static final ThreadLocal<ByteBuffer> READ_SCRATCH =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(HEADER_SIZE));
 
     private final PartitionLog log;
+    /** Made once: every read passes it. */
+    private final StorageIo.FailureListener onReadFailure = this::onReadFailure;
 
     LogReader(final PartitionLog log) {
         this.log = log;
@@ -47,21 +48,22 @@ final class LogReader {
         // Never expose more than the log end offset read above, even if a newer batch is already in the file.
         final long bound = Math.min(maxOffsetExclusive, end);
         final ByteBuffer scratch = READ_SCRATCH.get();
-        final String what = "reading " + log.topicPartition + " at offset " + fetchOffset;
         // an UncheckedIOException is a lazily opened index that could not be mapped, or one let go of at close
         return StorageIo.call(
-                what,
+                "reading",
+                log.topicPartition,
+                fetchOffset,
                 () -> SegmentList.read(segs, fetchOffset, maxBytes, bound, minOneBatch, scratch),
-                cause -> onReadFailure(what, cause));
+                onReadFailure);
     }
 
     /**
      * A read takes no lock, so the log may close under it (its topic deleted, its directory failed): the closed
      * files then fail the read, which is no sign of a bad disk. Any other failure is one.
      */
-    private void onReadFailure(final String what, final IOException cause) {
+    private void onReadFailure(final IOException cause) {
         if (log.closed) {
-            throw new KafkaStorageException("Log of " + log.topicPartition + " closed while " + what);
+            throw new KafkaStorageException("Log of " + log.topicPartition + " closed while reading");
         }
         log.io.markOffline(cause);
     }

@@ -72,6 +72,46 @@ public final class StorageIo {
                 listener);
     }
 
+    /**
+     * {@link #call(String, IoCallable, FailureListener)} for the append and read paths: what was being done
+     * ({@code "verb subject"}, plus {@code " at offset N"} for an offset of 0 or more) is put into words only when
+     * the action fails, so a call that succeeds builds no message.
+     */
+    public static <T> T call(
+            final String verb,
+            final Object subject,
+            final long offset,
+            final IoCallable<T> action,
+            final FailureListener listener) {
+        try {
+            return action.call();
+        } catch (final IOException e) {
+            throw failure(describe(verb, subject, offset), e, listener);
+        } catch (final UncheckedIOException e) {
+            throw failure(describe(verb, subject, offset), e.getCause(), listener);
+        }
+    }
+
+    /** {@link #call(String, Object, long, IoCallable, FailureListener)} for an action without a result. */
+    public static void run(
+            final String verb,
+            final Object subject,
+            final long offset,
+            final IoRunnable action,
+            final FailureListener listener) {
+        try {
+            action.run();
+        } catch (final IOException e) {
+            throw failure(describe(verb, subject, offset), e, listener);
+        } catch (final UncheckedIOException e) {
+            throw failure(describe(verb, subject, offset), e.getCause(), listener);
+        }
+    }
+
+    private static String describe(final String verb, final Object subject, final long offset) {
+        return offset < 0 ? verb + " " + subject : verb + " " + subject + " at offset " + offset;
+    }
+
     /** A disk error met outside {@link #call} and {@link #run}: tells {@code listener}, logs it, returns the exception. */
     public static KafkaStorageException failure(
             final String what, final IOException cause, final FailureListener listener) {
