@@ -11,32 +11,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * kafka-clients 3.9.1 (copied to {@code target/old-kafka-clients} by the pom) runs {@link OldClientRoundTrip} in a
- * child JVM against an in-process broker; the child's class path has the old client and the test classes only.
+ * Older kafka-clients (each copied with its runtime dependencies into its own directory under {@code target} by the
+ * pom: 3.9.1, the last 3.x, and 4.1.1, the previous release line) run {@link OldClientRoundTrip} in a child JVM
+ * against an in-process broker; the child's class path has that client and the test classes only.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OldClientTest {
-    private static final String OLD_VERSION = "3.9.1";
-
     @TempDir
     Path dir;
 
-    @Test
-    void shouldRoundTripKeysValuesAndHeadersWithEveryCodecWhenTheClientIsKafkaClients391() throws Exception {
+    @ParameterizedTest(name = "kafka-clients {0}")
+    @CsvSource({"3.9.1, old-kafka-clients", "4.1.1, kafka-clients-4.1.1"})
+    void shouldRoundTripKeysValuesAndHeadersWithEveryCodecWhenTheClientIsAnOlderRelease(
+            final String version, final String directory) throws Exception {
         final Path target = BrokerProcess.targetDir();
-        final Path oldClients = target.resolve("old-kafka-clients");
+        final Path oldClients = target.resolve(directory);
         try (Stream<Path> jars = Files.list(oldClients)) {
-            assertThat(jars.map(p -> p.getFileName().toString()))
+            assertThat(jars.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("kafka-clients-")))
                     .as("copied by maven-dependency-plugin into %s", oldClients)
-                    .contains("kafka-clients-" + OLD_VERSION + ".jar")
-                    .noneMatch(name -> name.startsWith("kafka-clients-4"));
+                    .containsExactly("kafka-clients-" + version + ".jar");
         }
-        final Path output = target.resolve("process-logs").resolve("old-kafka-clients.log");
+        final Path output = target.resolve("process-logs").resolve("kafka-clients-" + version + ".log");
         Files.createDirectories(output.getParent());
 
         try (TestBroker broker = TestBroker.start(dir)) {
@@ -60,7 +61,7 @@ class OldClientTest {
             assertThat(exited).as("child finished in time; output:\n%s", log).isTrue();
             assertThat(log)
                     .as("the old client was the one loaded")
-                    .contains(OldClientRoundTrip.VERSION_LINE + OLD_VERSION + "\n");
+                    .contains(OldClientRoundTrip.VERSION_LINE + version + "\n");
             assertThat(child.exitValue()).as("exit code; output:\n%s", log).isZero();
             assertThat(log).contains("ROUND TRIP OK");
             for (final String codec : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
