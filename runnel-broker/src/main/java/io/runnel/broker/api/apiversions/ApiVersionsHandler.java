@@ -27,6 +27,12 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
         return ApiKeys.API_VERSIONS;
     }
 
+    /** Pinned below kafka-clients 4.4.0's latest: v5 (KIP-1242) checks the client's cluster and node id; served once that check is here. */
+    @Override
+    public short maxVersion() {
+        return 4;
+    }
+
     @Override
     public CompletableFuture<ApiVersionsResponseData> handle(
             final RequestContext context, final ApiVersionsRequestData request) {

@@ -45,6 +45,12 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
         return ApiKeys.DESCRIBE_LOG_DIRS;
     }
 
+    /** Pinned below kafka-clients 4.4.0's latest: v5 (KIP-1066) adds IsCordoned; served once it is set. */
+    @Override
+    public short maxVersion() {
+        return 4;
+    }
+
     @Override
     public CompletableFuture<DescribeLogDirsResponseData> handle(
             final RequestContext context, final DescribeLogDirsRequestData request) {

@@ -37,6 +37,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         return ApiKeys.LIST_OFFSETS;
     }
 
+    /** Pinned below kafka-clients 4.4.0's latest: v11 (KIP-1023) adds the timestamp -6; served once it is answered as Kafka does. */
+    @Override
+    public short maxVersion() {
+        return 10;
+    }
+
     @Override
     public CompletableFuture<ListOffsetsResponseData> handle(
             final RequestContext context, final ListOffsetsRequestData request) {

@@ -30,6 +30,12 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
         return ApiKeys.OFFSET_COMMIT;
     }
 
+    /** Pinned below kafka-clients 4.4.0's latest: v10 names topics by id; served once ids are resolved. */
+    @Override
+    public short maxVersion() {
+        return 9;
+    }
+
     @Override
     public CompletableFuture<OffsetCommitResponseData> handle(
             final RequestContext context, final OffsetCommitRequestData request) {

@@ -21,6 +21,12 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         return ApiKeys.OFFSET_FETCH;
     }
 
+    /** Pinned below kafka-clients 4.4.0's latest: v10 names topics by id; served once ids are resolved. */
+    @Override
+    public short maxVersion() {
+        return 9;
+    }
+
     @Override
     public CompletableFuture<OffsetFetchResponseData> handle(
             final RequestContext context, final OffsetFetchRequestData request) {
