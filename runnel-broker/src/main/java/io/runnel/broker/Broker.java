@@ -158,7 +158,8 @@ public final class Broker implements AutoCloseable {
 
             final List<ApiHandler<?>> handlers = new ArrayList<>();
             final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-            handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions()));
+            handlers.add(new ApiVersionsHandler(
+                    () -> dispatcher[0].advertisedVersions(), controller.image().clusterId(), config.nodeId()));
             handlers.add(
                     new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
             handlers.add(new CreateTopicsHandler(controller));
