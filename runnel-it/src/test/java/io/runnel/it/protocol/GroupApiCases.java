@@ -156,6 +156,7 @@ final class GroupApiCases {
         final DeleteGroupsResponseData response =
                 exchange(client, new DeleteGroupsRequestData().setGroupsNames(List.of(group)), version);
         assertThat(response.results().find(group).errorCode()).isZero();
+        assertThat(response.results().find(group).errorMessage()).isNull();
     }
 
     /** What every client does before talking to a group: the first lookup creates __consumer_offsets. */
