@@ -181,8 +181,8 @@ public final class Broker implements AutoCloseable {
             handlers.add(new SyncGroupHandler(groups));
             handlers.add(new HeartbeatHandler(groups));
             handlers.add(new LeaveGroupHandler(groups));
-            handlers.add(new OffsetCommitHandler(groups, partitions));
-            handlers.add(new OffsetFetchHandler(groups));
+            handlers.add(new OffsetCommitHandler(groups, partitions, controller::image));
+            handlers.add(new OffsetFetchHandler(groups, controller::image));
             handlers.add(new OffsetDeleteHandler(groups));
             handlers.add(new ListGroupsHandler(groups));
             handlers.add(new DescribeGroupsHandler(groups));

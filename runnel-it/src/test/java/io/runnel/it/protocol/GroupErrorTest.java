@@ -29,7 +29,7 @@ class GroupErrorTest {
 
     private static final short HEARTBEAT = ApiKeys.HEARTBEAT.latestVersion();
     private static final short JOIN = ApiKeys.JOIN_GROUP.latestVersion();
-    private static final short COMMIT = ApiKeys.OFFSET_COMMIT.latestVersion(false);
+    private static final short COMMIT = GroupApiCases.LAST_BY_NAME;
     private static final String TOPIC = "group-errors";
 
     @BeforeAll
