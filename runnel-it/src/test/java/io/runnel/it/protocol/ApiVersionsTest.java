@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.runnel.it.TestBrokerExtension;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -29,8 +30,53 @@ class ApiVersionsTest {
     private static final short V5 = 5;
     private static final String WRONG_CLUSTER = "another-cluster-000000";
 
+    /** What a Kafka 4.4.0 broker advertises for each API Runnel serves (observed), as min..max. */
+    private static final Map<ApiKeys, String> KAFKA_4_4_0 = Map.ofEntries(
+            Map.entry(ApiKeys.PRODUCE, "0..13"),
+            Map.entry(ApiKeys.FETCH, "4..18"),
+            Map.entry(ApiKeys.LIST_OFFSETS, "1..11"),
+            Map.entry(ApiKeys.METADATA, "0..13"),
+            Map.entry(ApiKeys.OFFSET_COMMIT, "2..10"),
+            Map.entry(ApiKeys.OFFSET_FETCH, "1..10"),
+            Map.entry(ApiKeys.FIND_COORDINATOR, "0..6"),
+            Map.entry(ApiKeys.JOIN_GROUP, "0..9"),
+            Map.entry(ApiKeys.HEARTBEAT, "0..4"),
+            Map.entry(ApiKeys.LEAVE_GROUP, "0..5"),
+            Map.entry(ApiKeys.SYNC_GROUP, "0..5"),
+            Map.entry(ApiKeys.DESCRIBE_GROUPS, "0..6"),
+            Map.entry(ApiKeys.LIST_GROUPS, "0..5"),
+            Map.entry(ApiKeys.API_VERSIONS, "0..5"),
+            Map.entry(ApiKeys.CREATE_TOPICS, "2..7"),
+            Map.entry(ApiKeys.DELETE_TOPICS, "1..6"),
+            Map.entry(ApiKeys.DELETE_RECORDS, "0..2"),
+            Map.entry(ApiKeys.INIT_PRODUCER_ID, "0..5"),
+            Map.entry(ApiKeys.DESCRIBE_CONFIGS, "1..4"),
+            Map.entry(ApiKeys.ALTER_CONFIGS, "0..2"),
+            Map.entry(ApiKeys.DESCRIBE_LOG_DIRS, "1..5"),
+            Map.entry(ApiKeys.CREATE_PARTITIONS, "0..3"),
+            Map.entry(ApiKeys.DELETE_GROUPS, "0..3"),
+            Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, "0..1"),
+            Map.entry(ApiKeys.OFFSET_DELETE, "0..0"),
+            Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0..2"),
+            Map.entry(ApiKeys.CONSUMER_GROUP_HEARTBEAT, "0..1"),
+            Map.entry(ApiKeys.CONSUMER_GROUP_DESCRIBE, "0..1"));
+
     @RegisterExtension
     static final TestBrokerExtension BROKER = new TestBrokerExtension();
+
+    /** Each API Runnel serves at the versions Kafka 4.4.0 serves it; none it does not serve. */
+    @Test
+    void shouldAdvertiseEveryServedApiAtTheVersionsKafka440Serves() throws Exception {
+        final ApiVersionsResponseData response = apiVersions(null, -1);
+        final Map<ApiKeys, String> advertised = new TreeMap<>();
+        response.apiKeys()
+                .forEach(
+                        api -> advertised.put(ApiKeys.forId(api.apiKey()), api.minVersion() + ".." + api.maxVersion()));
+        assertThat(advertised).containsExactlyInAnyOrderEntriesOf(KAFKA_4_4_0);
+        assertThat(response.supportedFeatures())
+                .as("no feature Runnel does not implement")
+                .isEmpty();
+    }
 
     @Test
     void shouldServeWhenV5NamesThisClusterAndNode() throws Exception {
