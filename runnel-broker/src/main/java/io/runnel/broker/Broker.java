@@ -158,7 +158,8 @@ public final class Broker implements AutoCloseable {
 
             final List<ApiHandler<?>> handlers = new ArrayList<>();
             final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-            handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions()));
+            handlers.add(new ApiVersionsHandler(
+                    () -> dispatcher[0].advertisedVersions(), controller.image().clusterId(), config.nodeId()));
             handlers.add(
                     new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
             handlers.add(new CreateTopicsHandler(controller));
@@ -180,8 +181,8 @@ public final class Broker implements AutoCloseable {
             handlers.add(new SyncGroupHandler(groups));
             handlers.add(new HeartbeatHandler(groups));
             handlers.add(new LeaveGroupHandler(groups));
-            handlers.add(new OffsetCommitHandler(groups, partitions));
-            handlers.add(new OffsetFetchHandler(groups));
+            handlers.add(new OffsetCommitHandler(groups, partitions, controller::image));
+            handlers.add(new OffsetFetchHandler(groups, controller::image));
             handlers.add(new OffsetDeleteHandler(groups));
             handlers.add(new ListGroupsHandler(groups));
             handlers.add(new DescribeGroupsHandler(groups));

@@ -152,7 +152,8 @@ class RequestHandlerPoolTest {
         in.readFully(bytes);
         final ByteBuffer buffer = ByteBuffer.wrap(bytes);
         final int correlationId = buffer.getInt();
-        org.apache.kafka.common.utils.ByteUtils.readUnsignedVarint(buffer); // the empty tagged fields of header v1
+        org.apache.kafka.common.utils.internals.ByteUtils.readUnsignedVarint(
+                buffer); // the empty tagged fields of header v1
         final MetadataResponseData response = new MetadataResponseData(new ByteBufferAccessor(buffer), VERSION);
         assertThat(response.throttleTimeMs())
                 .as("the response carries its request's id")

@@ -3,8 +3,8 @@ package io.runnel.protocol;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import org.apache.kafka.common.network.TransferableChannel;
-import org.apache.kafka.common.record.BaseRecords;
-import org.apache.kafka.common.record.RecordsSend;
+import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.RecordsSend;
 
 /**
  * Record batches that stay in a segment file until they reach the socket.

@@ -22,8 +22,8 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.record.Record;
-import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
  * The log's invariants under any sequence of appends (with rolls, by a small segment size), time passing,

@@ -69,6 +69,14 @@ class ListOffsetsTest {
             assertThat(offset(admin, tp, OffsetSpec.forTimestamp(T0 + 300))).isEqualTo(30);
             assertThat(offset(admin, tp, OffsetSpec.forTimestamp(T0 + 2_000_000)))
                     .isEqualTo(-1);
+            // ListOffsets v11's -6: nothing is tiered, so nothing waits for upload (Kafka 4.4.0's Admin gets the same)
+            final ListOffsetsResult.ListOffsetsResultInfo pending = admin.listOffsets(
+                            Map.of(tp, OffsetSpec.earliestPendingUpload()))
+                    .partitionResult(tp)
+                    .get();
+            assertThat(pending.offset()).isEqualTo(-1);
+            assertThat(pending.timestamp()).isEqualTo(-1);
+            assertThat(pending.leaderEpoch()).isEmpty();
 
             try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {
                 final Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(Map.of(tp, T0 + 123));

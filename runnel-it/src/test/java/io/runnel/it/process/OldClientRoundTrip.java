@@ -1,5 +1,7 @@
 package io.runnel.it.process;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +24,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.AppInfoParser;
 
 /**
  * A produce/consume round trip run by {@link OldClientTest} in a child JVM whose class path holds an older
  * kafka-clients (3.9.1) and this package's classes, nothing else: no JUnit, no AssertJ, only kafka-clients APIs that
- * exist in both 3.9 and 4.1. For each compression type it creates a topic, produces keyed records with headers to
+ * exist in both 3.9 and 4.4. For each compression type it creates a topic, produces keyed records with headers to
  * explicit partitions, and reads them back with assign + seekToBeginning + poll.
  *
  * <p>Prints {@code kafka-clients version: <version>} first, then one line per check, and exits 0 only if every
@@ -40,8 +41,22 @@ public final class OldClientRoundTrip {
 
     private OldClientRoundTrip() {}
 
+    /**
+     * The version kafka-clients reports, read from the file its AppInfoParser reads: that class moved to
+     * {@code utils.internals} in 4.4, so naming it would tie this program to one side of the move.
+     */
+    private static String clientsVersion() throws IOException {
+        try (InputStream in = KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            final Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        }
+    }
+
     public static void main(final String[] args) throws Exception {
-        System.out.println(VERSION_LINE + AppInfoParser.getVersion());
+        System.out.println(VERSION_LINE + clientsVersion());
         final String bootstrap = args[0];
         final List<String> problems = new ArrayList<>();
         for (final String compression : List.of("none", "gzip", "snappy", "lz4", "zstd")) {

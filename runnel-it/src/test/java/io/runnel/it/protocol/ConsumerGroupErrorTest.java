@@ -30,7 +30,7 @@ class ConsumerGroupErrorTest {
     static final TestBrokerExtension BROKER = new TestBrokerExtension("offsets.topic.num.partitions", "3");
 
     private static final String TOPIC = "consumer-group-errors";
-    private static final short COMMIT = ApiKeys.OFFSET_COMMIT.latestVersion(false);
+    private static final short COMMIT = GroupApiCases.LAST_BY_NAME;
 
     @BeforeAll
     static void createTopic() throws Exception {

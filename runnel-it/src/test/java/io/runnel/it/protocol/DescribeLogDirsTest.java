@@ -6,6 +6,9 @@ import io.runnel.it.TestBroker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** DescribeLogDirs as Kafka answers it: a null topic list means every partition, an empty one none. */
 @Timeout(60)
 class DescribeLogDirsTest {
-    private static final short V4 = 4;
+    private static final short V5 = 5;
 
     @TempDir
     static Path tmp;
@@ -51,6 +54,7 @@ class DescribeLogDirsTest {
         assertThat(response.results()).allSatisfy(dir -> {
             assertThat(dir.errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(dir.usableBytes()).isPositive().isLessThanOrEqualTo(dir.totalBytes());
+            assertThat(dir.isCordoned()).as("Runnel cordons no directory").isFalse();
         });
         assertThat(response.results().stream()
                         .flatMap(d -> d.topics().stream())
@@ -98,9 +102,30 @@ class DescribeLogDirsTest {
                 });
     }
 
+    /** kafka-clients 4.4.0's Admin asks at v5 and reads IsCordoned. */
+    @Test
+    void shouldDescribeTheDirectoriesToAdminAsNotCordoned() throws Exception {
+        final int node = broker.broker().config().nodeId();
+        final Map<String, LogDirDescription> dirs;
+        try (Admin admin = broker.admin()) {
+            dirs = admin.describeLogDirs(List.of(node)).allDescriptions().get().get(node);
+        }
+        assertThat(dirs)
+                .containsOnlyKeys(
+                        tmp.resolve("d1").toString(), tmp.resolve("d2").toString());
+        assertThat(dirs.values()).allSatisfy(dir -> {
+            assertThat(dir.error()).isNull();
+            assertThat(dir.isCordoned()).isFalse();
+            assertThat(dir.totalBytes()).isPresent();
+        });
+        assertThat(dirs.values().stream().flatMap(d -> d.replicaInfos().keySet().stream()))
+                .contains(
+                        new TopicPartition("three", 0), new TopicPartition("three", 1), new TopicPartition("three", 2));
+    }
+
     private static DescribeLogDirsResponseData describe(final DescribeLogDirsRequestData request) throws Exception {
         try (WireClient client = WireClient.connect(broker.port())) {
-            return client.roundTrip(request, V4);
+            return client.roundTrip(request, V5);
         }
     }
 

@@ -385,6 +385,9 @@ class EveryApiVersionTest {
             assertThat(logDir.totalBytes()).isPositive();
             assertThat(logDir.usableBytes()).isPositive();
         }
+        if (version >= 5) {
+            assertThat(logDir.isCordoned()).isFalse();
+        }
     }
 
     private static void initProducerId(final WireClient client, final short version) throws Exception {

@@ -4,6 +4,7 @@ import static io.runnel.it.protocol.EveryApiVersionTest.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -16,7 +17,9 @@ import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
@@ -33,7 +36,8 @@ import org.apache.kafka.common.protocol.Errors;
 final class GroupApiCases {
     private static final short JOIN_LATEST = ApiKeys.JOIN_GROUP.latestVersion();
     private static final short SYNC_LATEST = ApiKeys.SYNC_GROUP.latestVersion();
-    private static final short COMMIT_LATEST = ApiKeys.OFFSET_COMMIT.latestVersion(false);
+    /** The last OffsetCommit and OffsetFetch version that names topics; from v10 they go by id. */
+    static final short LAST_BY_NAME = 9;
 
     private GroupApiCases() {}
 
@@ -88,22 +92,37 @@ final class GroupApiCases {
     }
 
     static void offsetCommit(final WireClient client, final short version, final String topic) throws Exception {
-        lookUpCoordinator(client, "commit-v" + version);
-        exchange(client, commitRequest("commit-v" + version, topic, 1), version);
+        final String group = "commit-v" + version;
+        lookUpCoordinator(client, group);
+        final OffsetCommitRequestData request = commitRequest(group, topic, 1);
+        final Uuid id = topicId(client, topic);
+        if (version > LAST_BY_NAME) {
+            request.topics().get(0).setName("").setTopicId(id);
+        }
+        final OffsetCommitResponseData response = exchange(client, request, version);
+        final OffsetCommitResponseData.OffsetCommitResponseTopic answered =
+                response.topics().get(0);
+        assertThat(answered.name()).isEqualTo(version > LAST_BY_NAME ? "" : topic);
+        assertThat(answered.topicId()).isEqualTo(version > LAST_BY_NAME ? id : Uuid.ZERO_UUID);
     }
 
     static void offsetFetch(final WireClient client, final short version, final String topic) throws Exception {
         final String group = "fetch-v" + version;
         lookUpCoordinator(client, group);
-        exchange(client, commitRequest(group, topic, 1), COMMIT_LATEST);
+        exchange(client, commitRequest(group, topic, 1), LAST_BY_NAME);
         final OffsetFetchRequestData request = new OffsetFetchRequestData();
         if (version >= 8) {
             request.groups()
                     .add(new OffsetFetchRequestData.OffsetFetchRequestGroup()
                             .setGroupId(group)
-                            .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
-                                    .setName(topic)
-                                    .setPartitionIndexes(List.of(0)))));
+                            .setTopics(List.of(
+                                    version > LAST_BY_NAME
+                                            ? new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                                                    .setTopicId(topicId(client, topic))
+                                                    .setPartitionIndexes(List.of(0))
+                                            : new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                                                    .setName(topic)
+                                                    .setPartitionIndexes(List.of(0)))));
         } else {
             request.setGroupId(group)
                     .setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopic()
@@ -115,12 +134,21 @@ final class GroupApiCases {
                 ? response.groups().get(0).topics().get(0).partitions().get(0).committedOffset()
                 : response.topics().get(0).partitions().get(0).committedOffset();
         assertThat(offset).isEqualTo(1);
+        if (version > LAST_BY_NAME) {
+            assertThat(response.groups().get(0).topics().get(0).topicId()).isEqualTo(topicId(client, topic));
+        }
+    }
+
+    /** The topic's id, as Metadata tells it. */
+    static Uuid topicId(final WireClient client, final String topic) throws Exception {
+        final MetadataResponseData response = client.roundTrip(Requests.metadata(topic, false), (short) 12);
+        return response.topics().find(topic).topicId();
     }
 
     static void offsetDelete(final WireClient client, final short version, final String topic) throws Exception {
         final String group = "delete-offsets-v" + version;
         lookUpCoordinator(client, group);
-        exchange(client, commitRequest(group, topic, 1), COMMIT_LATEST);
+        exchange(client, commitRequest(group, topic, 1), LAST_BY_NAME);
         final OffsetDeleteRequestData request = new OffsetDeleteRequestData().setGroupId(group);
         final OffsetDeleteRequestData.OffsetDeleteRequestTopic t =
                 new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(topic);
@@ -152,10 +180,11 @@ final class GroupApiCases {
     static void deleteGroups(final WireClient client, final short version, final String topic) throws Exception {
         final String group = "deleted-v" + version;
         lookUpCoordinator(client, group);
-        exchange(client, commitRequest(group, topic, 1), COMMIT_LATEST);
+        exchange(client, commitRequest(group, topic, 1), LAST_BY_NAME);
         final DeleteGroupsResponseData response =
                 exchange(client, new DeleteGroupsRequestData().setGroupsNames(List.of(group)), version);
         assertThat(response.results().find(group).errorCode()).isZero();
+        assertThat(response.results().find(group).errorMessage()).isNull();
     }
 
     /** What every client does before talking to a group: the first lookup creates __consumer_offsets. */

@@ -3,6 +3,9 @@ package io.runnel.it.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runnel.it.TestBrokerExtension;
+import java.util.List;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -26,13 +29,36 @@ class GroupErrorTest {
 
     private static final short HEARTBEAT = ApiKeys.HEARTBEAT.latestVersion();
     private static final short JOIN = ApiKeys.JOIN_GROUP.latestVersion();
-    private static final short COMMIT = ApiKeys.OFFSET_COMMIT.latestVersion(false);
+    private static final short COMMIT = GroupApiCases.LAST_BY_NAME;
     private static final String TOPIC = "group-errors";
 
     @BeforeAll
     static void createTopic() throws Exception {
         try (WireClient client = WireClient.connect(BROKER.port())) {
             ProduceValidationTest.createTopic(client, TOPIC, java.util.Map.of());
+        }
+    }
+
+    /**
+     * DeleteGroups v3 names the error of each group it cannot delete in words too; v2 has no field for it.
+     * (Kafka 4.4.0 answers the same codes, 68 and 69, with a null message.)
+     */
+    @Test
+    void shouldFillTheErrorMessageOfEachGroupDeleteGroupsV3CannotDelete() throws Exception {
+        try (WireClient client = WireClient.connect(BROKER.port())) {
+            final GroupApiCases.Member member = GroupApiCases.join(client, "not-deletable", JOIN);
+            final DeleteGroupsRequestData request =
+                    new DeleteGroupsRequestData().setGroupsNames(List.of(member.group(), "never-existed"));
+
+            final DeleteGroupsResponseData v3 = client.roundTrip(request, (short) 3);
+            assertThat(v3.results().find(member.group()).errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+            assertThat(v3.results().find(member.group()).errorMessage()).isEqualTo("The group is not empty.");
+            assertThat(v3.results().find("never-existed").errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+            assertThat(v3.results().find("never-existed").errorMessage()).isEqualTo("The group id does not exist.");
+
+            final DeleteGroupsResponseData v2 = client.roundTrip(request, (short) 2);
+            assertThat(v2.results().find(member.group()).errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+            assertThat(v2.results().find(member.group()).errorMessage()).isNull();
         }
     }
 

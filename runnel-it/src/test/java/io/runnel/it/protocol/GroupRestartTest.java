@@ -52,7 +52,7 @@ class GroupRestartTest {
                     GroupApiCases.commitRequest(group, "restart-topic", 42)
                             .setMemberId(joined.memberId())
                             .setGenerationIdOrMemberEpoch(joined.generationId()),
-                    ApiKeys.OFFSET_COMMIT.latestVersion(false));
+                    GroupApiCases.LAST_BY_NAME);
             assertThat(committed.topics().get(0).partitions().get(0).errorCode())
                     .isZero();
         }

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The catalogue of topic-level configs Kafka 4.1 knows, with Kafka's names, types, defaults,
+ * The catalogue of topic-level configs Kafka 4.4 knows, with Kafka's names, types, defaults,
  * validation rules and broker synonyms, and the two operations built on it: {@link #validate} (for
  * CreateTopics / AlterConfigs) and {@link #resolve} (for DescribeConfigs / CreateTopics results).
  *
@@ -90,6 +90,12 @@ public final class TopicConfigs {
                         "How long tombstones are kept on compacted topics.",
                         BrokerSynonym.same("log.cleaner.delete.retention.ms")),
                 def(
+                        TopicConfig.ERRORS_DEADLETTERQUEUE_GROUP_ENABLE_CONFIG,
+                        ConfigType.BOOLEAN,
+                        "false",
+                        ANY,
+                        "Whether share groups may use the topic as a dead-letter queue (Runnel has no share groups)."),
+                def(
                         TopicConfig.FILE_DELETE_DELAY_MS_CONFIG,
                         ConfigType.LONG,
                         "60000",
@@ -151,6 +157,14 @@ public final class TopicConfigs {
                         atLeast(1),
                         "Longest time a message stays ineligible for compaction.",
                         BrokerSynonym.same("log.cleaner.max.compaction.lag.ms")),
+                def(
+                        TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG,
+                        ConfigType.INT,
+                        "2147483639",
+                        atLeast(1),
+                        "Largest decompressed record Kafka accepts; Runnel does not decompress on produce, so it is"
+                                + " kept, not enforced.",
+                        BrokerSynonym.same("max.decompressed.message.bytes")),
                 def(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         ConfigType.INT,
@@ -219,6 +233,20 @@ public final class TopicConfigs {
                         "false",
                         ANY,
                         "Stop copying segments to remote storage while keeping remote reads."),
+                def(
+                        TopicConfig.REMOTE_COPY_LAG_BYTES_CONFIG,
+                        ConfigType.LONG,
+                        "-1",
+                        atLeast(-1),
+                        "Newer local bytes after which a segment may be copied to tiered storage (tiered storage only).",
+                        BrokerSynonym.same("log.remote.copy.lag.bytes")),
+                def(
+                        TopicConfig.REMOTE_COPY_LAG_MS_CONFIG,
+                        ConfigType.LONG,
+                        "0",
+                        atLeast(-1),
+                        "Age after which a segment may be copied to tiered storage (tiered storage only).",
+                        BrokerSynonym.same("log.remote.copy.lag.ms")),
                 def(
                         TopicConfig.REMOTE_LOG_DELETE_ON_DISABLE_CONFIG,
                         ConfigType.BOOLEAN,

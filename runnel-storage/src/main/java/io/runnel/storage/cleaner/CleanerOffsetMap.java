@@ -3,7 +3,7 @@ package io.runnel.storage.cleaner;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.internal.Record;
 
 /**
  * The latest offset of every key in the part of a log one cleaner pass covers (Kafka's {@code OffsetMap}), within

@@ -6,8 +6,8 @@ import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.apache.kafka.common.record.MemoryRecords;
-import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 
 /**
  * Reads a closed segment batch by batch, each batch's bytes in a buffer of its own (decoded with kafka-clients),

@@ -19,7 +19,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * DescribeLogDirs (KIP-113; space from v4, KIP-827), what {@code kafka-log-dirs.sh --describe} and
+ * DescribeLogDirs (KIP-113; space from v4, KIP-827; IsCordoned from v5, KIP-1066, always false), what {@code kafka-log-dirs.sh --describe} and
  * {@code Admin.describeLogDirs} show: every configured log directory with its error (KAFKA_STORAGE_ERROR once it
  * failed), its file system's total and usable bytes, and the size and offset lag of each requested partition in it.
  *
@@ -56,7 +56,9 @@ public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsR
                             .setLogDir(dir.path().toString())
                             .setErrorCode(dir.online() ? Errors.NONE.code() : Errors.KAFKA_STORAGE_ERROR.code())
                             .setTotalBytes(dir.totalBytes())
-                            .setUsableBytes(dir.usableBytes());
+                            .setUsableBytes(dir.usableBytes())
+                            // v5 (KIP-1066): a cordoned directory takes no new replicas; Runnel cordons none
+                            .setIsCordoned(false);
             final Map<String, DescribeLogDirsResponseData.DescribeLogDirsTopic> topics = new TreeMap<>();
             for (final PartitionLog log : dir.logs()) {
                 final TopicPartition tp = log.topicPartition();

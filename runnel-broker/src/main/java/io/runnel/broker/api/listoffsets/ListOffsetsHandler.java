@@ -19,9 +19,10 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 
 /**
  * ListOffsets: the offset for a timestamp, or for one of the special targets (earliest, latest, max timestamp,
- * earliest local, latest tiered). Without transactions the last stable offset is the high watermark, so both
+ * earliest local, latest tiered, earliest pending upload), each from the version that brought it
+ * ({@link ListOffsetsTargets}). Without transactions the last stable offset is the high watermark, so both
  * isolation levels see the same "latest". Without tiered storage the earliest local offset is the log start and
- * there is no tiered offset.
+ * there is neither a tiered offset nor one pending upload.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
     private static final long UNKNOWN = -1L;
@@ -56,20 +57,26 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     new ListOffsetsResponseData.ListOffsetsTopicResponse().setName(topic.name());
             for (final ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 final TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
-                topicResponse
-                        .partitions()
-                        .add(
-                                duplicates.contains(tp)
-                                        ? failed(p.partitionIndex(), Errors.INVALID_REQUEST)
-                                        : lookUp(
-                                                partitions.get(tp),
-                                                partitions.missingError(tp),
-                                                p,
-                                                context.apiVersion()));
+                topicResponse.partitions().add(answer(tp, p, duplicates.contains(tp), context.apiVersion()));
             }
             response.topics().add(topicResponse);
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** A duplicate first; then, as Kafka 4.4.0 does (observed), the target before the partition is looked up. */
+    private ListOffsetsResponseData.ListOffsetsPartitionResponse answer(
+            final TopicPartition tp,
+            final ListOffsetsRequestData.ListOffsetsPartition p,
+            final boolean duplicate,
+            final short version) {
+        if (duplicate) {
+            return failed(p.partitionIndex(), Errors.INVALID_REQUEST);
+        }
+        if (!ListOffsetsTargets.servedAt(p.timestamp(), version)) {
+            return failed(p.partitionIndex(), Errors.UNSUPPORTED_VERSION);
+        }
+        return lookUp(partitions.get(tp), partitions.missingError(tp), p, version);
     }
 
     private static ListOffsetsResponseData.ListOffsetsPartitionResponse lookUp(
@@ -97,10 +104,11 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                 found = Optional.of(new TimestampAndOffset(UNKNOWN, partition.highWatermark(), epoch));
             } else if (target == ListOffsetsRequest.MAX_TIMESTAMP) {
                 found = partition.maxTimestampOffset();
-            } else if (target == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
+            } else if (target == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP
+                    || target == ListOffsetsRequest.EARLIEST_PENDING_UPLOAD_TIMESTAMP) {
+                // nothing is tiered, so nothing waits to be: Kafka 4.4.0 answers -1, -1, epoch -1 for a topic
+                // without tiered storage (observed, empty or not)
                 found = Optional.empty();
-            } else if (target < 0) {
-                return failed(p.partitionIndex(), Errors.INVALID_REQUEST);
             } else {
                 found = partition.offsetForTimestamp(target);
             }
