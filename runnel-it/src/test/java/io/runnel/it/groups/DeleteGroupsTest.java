@@ -19,9 +19,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * kafka-clients 4.4.0's Admin deletes groups with DeleteGroups v3, whose per-group ErrorMessage Runnel fills;
- * the Admin turns it into the exception's message. (Kafka 4.4.0 sends none for these two errors and its Admin
- * shows the same text, taken from the error code.)
+ * kafka-clients 4.4.0's Admin deletes groups with DeleteGroups v3; for these two errors Kafka 4.4.0 and Runnel send
+ * no ErrorMessage, and the Admin's exception says what the error code says.
  */
 @Timeout(60)
 class DeleteGroupsTest {
