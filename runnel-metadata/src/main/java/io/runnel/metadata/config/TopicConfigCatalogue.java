@@ -14,11 +14,14 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
- * The definitions behind {@link TopicConfigs}: every topic config Kafka 4.1 knows, with Kafka's name, type, default,
+ * The definitions behind {@link TopicConfigs}: every topic config Kafka 4.1 knows (and Kafka 4.4's {@code max.decompressed.message.bytes}), with Kafka's name, type, default,
  * validation rule and broker synonyms, highest priority first. Kept apart from validation and resolution because
  * it is data, and the longest part.
  */
 final class TopicConfigCatalogue {
+    /** Kafka 4.4's {@code TopicConfig.MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG}; the 4.1 codec does not have it yet. */
+    static final String MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG = "max.decompressed.message.bytes";
+
     private static final String LONG_MAX = Long.toString(Long.MAX_VALUE);
     private static final Pattern THROTTLED_REPLICA = Pattern.compile("[0-9]+:[0-9]+");
 
@@ -130,6 +133,14 @@ final class TopicConfigCatalogue {
                         atLeast(1),
                         "Longest time a message stays ineligible for compaction.",
                         BrokerSynonym.same("log.cleaner.max.compaction.lag.ms")),
+                def(
+                        MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG,
+                        ConfigType.INT,
+                        Integer.toString(Integer.MAX_VALUE - 8),
+                        between(1, Integer.MAX_VALUE - 8),
+                        "Largest record, decompressed, the broker reads from a compressed batch (Kafka 4.4); enforced "
+                                + "where Runnel decompresses: compacted topics' produce, compaction, timestamp lookups.",
+                        BrokerSynonym.same(MAX_DECOMPRESSED_MESSAGE_BYTES_CONFIG)),
                 def(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                         ConfigType.INT,

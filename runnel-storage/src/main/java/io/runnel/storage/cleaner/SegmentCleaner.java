@@ -5,6 +5,7 @@ import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentBatches;
 import io.runnel.storage.log.SegmentFiles;
 import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.record.BoundedRecords;
 import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.ByteBufferOutputStream;
 import org.apache.kafka.common.utils.CloseableIterator;
 
@@ -73,7 +73,8 @@ final class SegmentCleaner {
                     final OptionalLong horizon = batch.deleteHorizonMs();
                     boolean keptTombstone = false;
                     int read = 0;
-                    try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                    try (CloseableIterator<Record> records =
+                            BoundedRecords.iterator(bytes, config.maxDecompressedMessageBytes())) {
                         while (records.hasNext()) {
                             final Record record = records.next();
                             read++;
