@@ -4,6 +4,7 @@ import static io.runnel.metadata.config.ConfigValidator.ANY;
 import static io.runnel.metadata.config.ConfigValidator.atLeast;
 import static io.runnel.metadata.config.ConfigValidator.between;
 import static io.runnel.metadata.config.ConfigValidator.oneOf;
+import static io.runnel.metadata.config.ConfigValidator.validList;
 
 import java.util.Collections;
 import java.util.List;
@@ -33,8 +34,13 @@ final class TopicConfigCatalogue {
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         ConfigType.LIST,
                         "delete",
-                        oneOf(List.of(TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.CLEANUP_POLICY_DELETE)),
-                        "How old log segments are discarded: delete them, compact them by key, or both.",
+                        // KIP-1161 and Kafka 4.2+: empty means keep forever (neither deletion nor compaction)
+                        validList(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                true,
+                                List.of(TopicConfig.CLEANUP_POLICY_COMPACT, TopicConfig.CLEANUP_POLICY_DELETE)),
+                        "How old log segments are discarded: delete them, compact them by key, both, or (empty) "
+                                + "neither, keeping them forever.",
                         BrokerSynonym.same("log.cleanup.policy")),
                 def(
                         TopicConfig.COMPRESSION_GZIP_LEVEL_CONFIG,

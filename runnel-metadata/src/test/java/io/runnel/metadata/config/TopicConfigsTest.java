@@ -51,6 +51,8 @@ class TopicConfigsTest {
                 "leader.replication.throttled.replicas|0:1,1:2",
                 "message.downconversion.enable|false",
                 "max.decompressed.message.bytes|1",
+                "cleanup.policy|''",
+                "cleanup.policy|delete,compact,delete",
                 "max.decompressed.message.bytes|2147483639",
             })
     void shouldAcceptValidValue(final String name, final String value) {
@@ -61,8 +63,7 @@ class TopicConfigsTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "cleanup.policy|remove|list elements must be one of: compact, delete",
-                "cleanup.policy|''|at least one of",
+                "cleanup.policy|remove|String must be one of: compact, delete",
                 "compression.type|brotli|String must be one of",
                 "compression.type|ZSTD|String must be one of",
                 "compression.gzip.level|0|Value must be at least 1",
@@ -102,6 +103,16 @@ class TopicConfigsTest {
                     assertThat(config.value()).isEqualTo("1048576");
                     assertThat(config.source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
                 });
+    }
+
+    @Test
+    void shouldRejectAnEmptyElementOfCleanupPolicyWithKafkasMessageWhenTheListHasOne() {
+        assertThat(TopicConfigs.validate(Map.of("cleanup.policy", "delete,,compact")))
+                .containsExactly(
+                        Map.entry("cleanup.policy", "Configuration 'cleanup.policy' values must not be empty."));
+        assertThat(TopicConfigs.validate(Map.of("cleanup.policy", " , ")))
+                .containsExactly(
+                        Map.entry("cleanup.policy", "Configuration 'cleanup.policy' values must not be empty."));
     }
 
     @Test
