@@ -34,7 +34,8 @@ final class TopicLogConfig {
                         Double.parseDouble(value(effective, "min.cleanable.dirty.ratio")),
                         longValue(effective, "delete.retention.ms"),
                         longValue(effective, "min.compaction.lag.ms"),
-                        longValue(effective, "max.compaction.lag.ms")));
+                        longValue(effective, "max.compaction.lag.ms")),
+                intValue(effective, "max.decompressed.message.bytes"));
     }
 
     /** {@code cleanup.policy} is a list: {@code delete}, {@code compact} or both. */

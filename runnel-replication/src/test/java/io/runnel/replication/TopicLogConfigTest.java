@@ -25,6 +25,17 @@ class TopicLogConfigTest {
     }
 
     @Test
+    void shouldNeitherDeleteNorCompactWhenTheCleanupPolicyIsEmpty() {
+        // Kafka 4.2+: an empty cleanup.policy keeps every segment forever, whatever retention.ms says
+        final LogConfig config = config(Map.of("cleanup.policy", "", "retention.ms", "1"), Map.of());
+
+        assertThat(config.cleanupPolicyDelete()).isFalse();
+        assertThat(config.compacted()).isFalse();
+        assertThat(config(Map.of(), Map.of("log.cleanup.policy", "")).cleanupPolicyDelete())
+                .isFalse();
+    }
+
+    @Test
     void shouldPreferLogRetentionMsOverMinutesOverHours() {
         assertThat(config(Map.of(), Map.of("log.retention.hours", "2")).retentionMs())
                 .isEqualTo(7_200_000);

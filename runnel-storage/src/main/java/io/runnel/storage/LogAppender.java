@@ -62,7 +62,7 @@ final class LogAppender {
                     new AppendResult(-1, -1, -1, log.logStartOffset, 0, false, AppendResult.NOTHING_TO_AWAIT), false);
         }
         if (cfg.compacted()) {
-            CompactedRecordKeys.requireKeys(buffer, log.topicPartition);
+            CompactedRecordKeys.requireKeys(buffer, log.topicPartition, cfg.maxDecompressedMessageBytes());
         }
         final ProducerSequenceCheck.Duplicate duplicate = sequences.check(buffer, batchStarts, count);
         if (duplicate != null) {

@@ -22,6 +22,9 @@ import org.apache.kafka.common.record.TimestampType;
  * @param cleanupPolicyDelete   whether {@code cleanup.policy} contains {@code delete}: without it (a pure
  *                              {@code compact} topic) retention by time and size does not apply
  * @param compaction            whether {@code cleanup.policy} contains {@code compact}, and the cleaner's settings
+ * @param maxDecompressedMessageBytes {@code max.decompressed.message.bytes} (Kafka 4.4): largest record a compressed
+ *                              batch may hold, checked wherever a batch is decompressed ({@link
+ *                              io.runnel.storage.record.BoundedRecords})
  */
 public record LogConfig(
         int segmentBytes,
@@ -36,7 +39,8 @@ public record LogConfig(
         long retentionBytes,
         long fileDeleteDelayMs,
         boolean cleanupPolicyDelete,
-        CompactionConfig compaction) {
+        CompactionConfig compaction,
+        int maxDecompressedMessageBytes) {
 
     public LogConfig {
         if (segmentBytes < 14) {
@@ -64,10 +68,17 @@ public record LogConfig(
         if (compaction == null) {
             throw new IllegalArgumentException("compaction must not be null");
         }
+        if (maxDecompressedMessageBytes < 1) {
+            throw new IllegalArgumentException(
+                    "maxDecompressedMessageBytes must be positive, was " + maxDecompressedMessageBytes);
+        }
         if (fileDeleteDelayMs < 0) {
             throw new IllegalArgumentException("fileDeleteDelayMs must not be negative, was " + fileDeleteDelayMs);
         }
     }
+
+    /** Kafka 4.4's default {@code max.decompressed.message.bytes}: the largest array a JVM allocates. */
+    public static final int DEFAULT_MAX_DECOMPRESSED_MESSAGE_BYTES = Integer.MAX_VALUE - 8;
 
     /** Kafka's broker defaults. */
     public static LogConfig defaults() {
@@ -84,7 +95,8 @@ public record LogConfig(
                 -1,
                 60_000,
                 true,
-                CompactionConfig.defaults());
+                CompactionConfig.defaults(),
+                DEFAULT_MAX_DECOMPRESSED_MESSAGE_BYTES);
     }
 
     public LogConfig withSegmentBytes(final int bytes) {
@@ -101,7 +113,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withSegmentMs(final long ms) {
@@ -118,7 +131,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withMaxMessageBytes(final int bytes) {
@@ -135,7 +149,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withIndexIntervalBytes(final int bytes) {
@@ -152,7 +167,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withSegmentIndexBytes(final int bytes) {
@@ -169,7 +185,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withTimestampType(final TimestampType type) {
@@ -186,7 +203,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withFlushInterval(final long messages, final long ms) {
@@ -203,7 +221,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     /** {@code retention.ms} and {@code retention.bytes}; negative values mean unlimited. */
@@ -221,7 +240,8 @@ public record LogConfig(
                 bytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withFileDeleteDelayMs(final long ms) {
@@ -238,7 +258,8 @@ public record LogConfig(
                 retentionBytes,
                 ms,
                 cleanupPolicyDelete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withCleanupPolicyDelete(final boolean delete) {
@@ -255,7 +276,8 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 delete,
-                compaction);
+                compaction,
+                maxDecompressedMessageBytes);
     }
 
     public LogConfig withCompaction(final CompactionConfig settings) {
@@ -272,7 +294,26 @@ public record LogConfig(
                 retentionBytes,
                 fileDeleteDelayMs,
                 cleanupPolicyDelete,
-                settings);
+                settings,
+                maxDecompressedMessageBytes);
+    }
+
+    public LogConfig withMaxDecompressedMessageBytes(final int bytes) {
+        return new LogConfig(
+                segmentBytes,
+                segmentMs,
+                maxMessageBytes,
+                indexIntervalBytes,
+                segmentIndexBytes,
+                timestampType,
+                flushIntervalMessages,
+                flushIntervalMs,
+                retentionMs,
+                retentionBytes,
+                fileDeleteDelayMs,
+                cleanupPolicyDelete,
+                compaction,
+                bytes);
     }
 
     /** Whether {@code cleanup.policy} contains {@code compact}: keys are then required and the cleaner runs. */

@@ -76,7 +76,7 @@ final class LogReader {
             final long start = log.logStartOffset;
             return log.io.call(
                     "searching " + log.topicPartition + " by timestamp",
-                    () -> log.segments.findByTimestamp(timestamp, start));
+                    () -> log.segments.findByTimestamp(timestamp, start, log.config.maxDecompressedMessageBytes()));
         } finally {
             log.lock.unlock();
         }
@@ -88,7 +88,8 @@ final class LogReader {
         try {
             log.io.ensureOnline();
             return log.io.call(
-                    "searching " + log.topicPartition + " for the max timestamp", log.segments::maxTimestampRecord);
+                    "searching " + log.topicPartition + " for the max timestamp",
+                    () -> log.segments.maxTimestampRecord(log.config.maxDecompressedMessageBytes()));
         } finally {
             log.lock.unlock();
         }

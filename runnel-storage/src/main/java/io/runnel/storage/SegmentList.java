@@ -220,10 +220,12 @@ final class SegmentList {
     }
 
     /** The first record at or after {@code minOffset} whose timestamp is &gt;= {@code timestamp}. */
-    Optional<TimestampAndOffset> findByTimestamp(final long timestamp, final long minOffset) throws IOException {
+    Optional<TimestampAndOffset> findByTimestamp(final long timestamp, final long minOffset, final int maxRecordBytes)
+            throws IOException {
         for (final LogSegment segment : segments) {
             if (segment.maxTimestamp() >= timestamp) {
-                final Optional<TimestampAndOffset> found = segment.findByTimestamp(timestamp, minOffset);
+                final Optional<TimestampAndOffset> found =
+                        segment.findByTimestamp(timestamp, minOffset, maxRecordBytes);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -233,14 +235,14 @@ final class SegmentList {
     }
 
     /** The first record carrying the largest timestamp of all segments. */
-    Optional<TimestampAndOffset> maxTimestampRecord() throws IOException {
+    Optional<TimestampAndOffset> maxTimestampRecord(final int maxRecordBytes) throws IOException {
         LogSegment best = null;
         for (final LogSegment segment : segments) {
             if (segment.offsetOfMaxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
                 best = segment;
             }
         }
-        return best == null ? Optional.empty() : best.maxTimestampRecord();
+        return best == null ? Optional.empty() : best.maxTimestampRecord(maxRecordBytes);
     }
 
     // ------------------------------------------------------------------------------------------ flush, close

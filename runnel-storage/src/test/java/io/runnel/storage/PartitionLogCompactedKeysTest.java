@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.testsupport.ManualClock;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A compacted log refuses records without a key, as Kafka does; other logs take them. */
+/**
+ * A compacted log refuses records without a key, as Kafka does; other logs take them. Where records are
+ * decompressed (the key check, timestamp lookups) each is held to {@code max.decompressed.message.bytes}.
+ */
 class PartitionLogCompactedKeysTest {
 
     private static final TopicPartition TP = new TopicPartition("table", 0);
@@ -53,6 +57,37 @@ class PartitionLogCompactedKeysTest {
                 .hasMessage("Compacted topic cannot accept message without key in topic partition table-0.");
         assertThat(compacted.logEndOffset()).isZero();
         assertThat(allOffsets(compacted)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAHighlyCompressedRecordWhenItDecompressesPastMaxDecompressedMessageBytes() throws IOException {
+        final PartitionLog compacted = open(true);
+        compacted.updateConfig(compacted.config().withMaxDecompressedMessageBytes(1024 * 1024));
+        final ByteBuffer tenMegabytesOfZeros = keyed(CompressionType.GZIP, T0, "k", "0".repeat(10 * 1024 * 1024));
+        assertThat(tenMegabytesOfZeros.remaining()).isLessThan(64 * 1024);
+
+        assertThatThrownBy(() -> compacted.appendAsLeader(tenMegabytesOfZeros, 0))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("exceeds the configured maximum record size of 1048576.");
+        assertThat(compacted.logEndOffset()).isZero();
+
+        compacted.updateConfig(compacted.config().withMaxDecompressedMessageBytes(11 * 1024 * 1024));
+        compacted.appendAsLeader(keyed(CompressionType.GZIP, T0, "k", "0".repeat(10 * 1024 * 1024)), 0);
+        assertThat(compacted.logEndOffset()).isOne();
+    }
+
+    @Test
+    void shouldRefuseATimestampLookupWhenARecordItDecompressesIsPastMaxDecompressedMessageBytes() {
+        final PartitionLog plain = open(false);
+        plain.appendAsLeader(keyed(CompressionType.ZSTD, T0, "k", "0".repeat(100_000)), 0);
+        assertThat(plain.offsetForTimestamp(T0)).map(TimestampAndOffset::offset).contains(0L);
+
+        plain.updateConfig(plain.config().withMaxDecompressedMessageBytes(10_000));
+
+        assertThatThrownBy(() -> plain.offsetForTimestamp(T0))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("exceeds the configured maximum record size of 10000.");
+        assertThatThrownBy(plain::maxTimestampOffset).isInstanceOf(InvalidRecordException.class);
     }
 
     @Test

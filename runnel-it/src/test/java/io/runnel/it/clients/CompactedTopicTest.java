@@ -39,6 +39,34 @@ class CompactedTopicTest {
     }
 
     @Test
+    void shouldFailASendWithInvalidRecordWhenItsRecordDecompressesPastMaxDecompressedMessageBytes() throws Exception {
+        try (Admin admin = BROKER.broker().admin()) {
+            admin.createTopics(List.of(new NewTopic("bounded", 1, (short) 1)
+                            .configs(Map.of("cleanup.policy", "compact", "max.decompressed.message.bytes", "1048576"))))
+                    .all()
+                    .get();
+        }
+        try (KafkaProducer<byte[], byte[]> producer = BROKER.broker()
+                .producer(
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "gzip",
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                        32 * 1024 * 1024,
+                        ProducerConfig.RETRIES_CONFIG,
+                        0)) {
+            // ten megabytes of zeros: a few kilobytes once gzip'd, well within max.message.bytes
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("bounded", utf8("k"), new byte[10 << 20]))
+                            .get())
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(InvalidRecordException.class)
+                    .hasMessageContaining("exceeds the configured maximum record size of 1048576");
+            producer.send(new ProducerRecord<>("bounded", utf8("k"), new byte[1000]))
+                    .get();
+        }
+    }
+
+    @Test
     void shouldFailAKeylessSendWithInvalidRecordWhenTheTopicIsCompacted() throws Exception {
         try (Admin admin = BROKER.broker().admin()) {
             admin.createTopics(List.of(

@@ -41,6 +41,82 @@ class DynamicBrokerConfigsTest {
             "node.id", "1", "log.retention.check.interval.ms", "100", "log.segment.delete.delay.ms", "100");
 
     @Test
+    void shouldDescribeEveryBrokerConfigRunnelReadsWithItsValueAndSourceWhenAskedForAll() throws Exception {
+        try (Admin admin = BROKER.broker().admin()) {
+            final Config config =
+                    admin.describeConfigs(List.of(THIS_BROKER)).all().get().get(THIS_BROKER);
+
+            assertThat(config.get("num.partitions"))
+                    .extracting(ConfigEntry::value, ConfigEntry::source, ConfigEntry::isReadOnly)
+                    .containsExactly("1", ConfigEntry.ConfigSource.DEFAULT_CONFIG, true);
+            assertThat(config.get("log.retention.check.interval.ms"))
+                    .extracting(ConfigEntry::value, ConfigEntry::source)
+                    .containsExactly("100", ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
+            assertThat(config.get("node.id"))
+                    .extracting(ConfigEntry::value, ConfigEntry::source, ConfigEntry::type)
+                    .containsExactly("1", ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG, ConfigEntry.ConfigType.INT);
+            assertThat(config.get("max.decompressed.message.bytes"))
+                    .extracting(ConfigEntry::value, ConfigEntry::source, ConfigEntry::isReadOnly)
+                    .containsExactly("2147483639", ConfigEntry.ConfigSource.DEFAULT_CONFIG, false);
+            assertThat(config.get("log.retention.ms"))
+                    .as("a higher-priority synonym nothing sets has no value, as in Kafka")
+                    .extracting(ConfigEntry::value, ConfigEntry::source)
+                    .containsExactly(null, ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+            assertThat(config.get("auto.create.topics.enable").type()).isEqualTo(ConfigEntry.ConfigType.BOOLEAN);
+            // every row of the README's configuration table
+            assertThat(config.entries())
+                    .extracting(ConfigEntry::name)
+                    .contains(
+                            "listeners",
+                            "advertised.listeners",
+                            "log.dirs",
+                            "default.replication.factor",
+                            "auto.create.topics.enable",
+                            "create.topic.policy.class.name",
+                            "alter.config.policy.class.name",
+                            "socket.request.max.bytes",
+                            "connections.max.idle.ms",
+                            "num.network.threads",
+                            "num.io.threads",
+                            "max.incremental.fetch.session.cache.slots",
+                            "offsets.topic.num.partitions",
+                            "offsets.topic.segment.bytes",
+                            "group.initial.rebalance.delay.ms",
+                            "group.min.session.timeout.ms",
+                            "group.max.session.timeout.ms",
+                            "group.max.size",
+                            "group.consumer.session.timeout.ms",
+                            "group.consumer.heartbeat.interval.ms",
+                            "group.consumer.max.size",
+                            "group.consumer.assignors",
+                            "group.consumer.migration.policy",
+                            "offsets.retention.minutes",
+                            "offsets.retention.check.interval.ms",
+                            "offset.metadata.max.bytes",
+                            "message.max.bytes",
+                            "log.segment.bytes",
+                            "log.roll.hours",
+                            "log.index.interval.bytes",
+                            "log.index.size.max.bytes",
+                            "log.message.timestamp.type",
+                            "log.flush.interval.messages",
+                            "log.flush.interval.ms",
+                            "log.retention.hours",
+                            "log.retention.bytes",
+                            "log.cleanup.policy",
+                            "log.segment.delete.delay.ms",
+                            "log.cleaner.backoff.ms",
+                            "log.cleaner.io.max.bytes.per.second",
+                            "log.cleaner.threads",
+                            "log.flush.scheduler.interval.ms",
+                            "num.recovery.threads.per.data.dir",
+                            "log.flush.offset.checkpoint.interval.ms",
+                            "log.cleaner.dedupe.buffer.size",
+                            "log.cleaner.io.buffer.load.factor");
+        }
+    }
+
+    @Test
     void shouldApplyAClusterDefaultRetentionToTopicsWithoutTheirOwn() throws Exception {
         final TopicPartition tp = new TopicPartition("inheriting", 0);
         try (Admin admin = BROKER.broker().admin()) {

@@ -1,6 +1,7 @@
 package io.runnel.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.it.TestBrokerExtension;
 import io.runnel.testsupport.Await;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,6 +75,50 @@ class RetentionTest {
             assertThat(records).extracting(ConsumerRecord::offset).containsExactly(3L, 4L, 5L);
             assertThat(records)
                     .allSatisfy(r -> assertThat(r.timestamp()).isGreaterThan(System.currentTimeMillis() - HOUR_MS));
+        }
+    }
+
+    @Test
+    void shouldKeepEverySegmentForeverWhenTheCleanupPolicyIsEmpty() throws Exception {
+        final TopicPartition tp = new TopicPartition("kept-forever", 0);
+        try (Admin admin = BROKER.broker().admin()) {
+            admin.createTopics(List.of(new NewTopic(tp.topic(), 1, (short) 1)
+                            .configs(Map.of(
+                                    "cleanup.policy",
+                                    "",
+                                    "segment.bytes",
+                                    "1048576",
+                                    "retention.ms",
+                                    Long.toString(HOUR_MS)))))
+                    .all()
+                    .get();
+            final long twoHoursAgo = System.currentTimeMillis() - 2 * HOUR_MS;
+            produce(tp, twoHoursAgo, twoHoursAgo, twoHoursAgo);
+
+            Thread.sleep(1000); // ten retention passes
+            assertThat(offset(admin, tp, OffsetSpec.earliest())).isZero();
+            assertThat(offset(admin, tp, OffsetSpec.latest())).isEqualTo(3);
+            final Config described = admin.describeConfigs(
+                            List.of(new ConfigResource(ConfigResource.Type.TOPIC, tp.topic())))
+                    .all()
+                    .get()
+                    .values()
+                    .iterator()
+                    .next();
+            assertThat(described.get("cleanup.policy").value()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseAnEmptyElementOfCleanupPolicyWithInvalidConfig() throws Exception {
+        try (Admin admin = BROKER.broker().admin()) {
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("empty-element", 1, (short) 1)
+                                    .configs(Map.of("cleanup.policy", "delete,"))))
+                            .all()
+                            .get())
+                    .cause()
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("Configuration 'cleanup.policy' values must not be empty.");
         }
     }
 

@@ -14,6 +14,25 @@ public interface ConfigValidator {
     @Nullable
     String problem(Object value);
 
+    /**
+     * Whether {@link #problem} is the whole error message. Kafka's {@code ConfigDef.ValidList} throws complete
+     * messages ("Configuration 'x' values must not be empty."), not the "Invalid value v for configuration x: "
+     * the other validators' reasons are given.
+     */
+    default boolean wholeMessage() {
+        return false;
+    }
+
+    /**
+     * Kafka 4.4's {@code ConfigDef.ValidList.in(emptyAllowed, allowed...)} (KIP-1161) for the list config
+     * {@code name}: duplicates are dropped with a warning before the check (Kafka's {@code ConfigDef.parseValue}),
+     * an empty list is refused unless {@code emptyAllowed}, an empty element always, and every element must be
+     * one of {@code allowed}; the messages are Kafka's.
+     */
+    static ConfigValidator validList(final String name, final boolean emptyAllowed, final List<String> allowed) {
+        return new ValidList(name, emptyAllowed, List.copyOf(allowed));
+    }
+
     /** A number no smaller than {@code min}. */
     static ConfigValidator atLeast(final Number min) {
         return value -> ((Number) value).doubleValue() < min.doubleValue() ? "Value must be at least " + min : null;
@@ -28,6 +47,47 @@ public interface ConfigValidator {
             }
             return v > max.doubleValue() ? "Value must be no more than " + max : null;
         };
+    }
+
+    /** See {@link #validList}. */
+    record ValidList(String name, boolean emptyAllowed, List<String> allowed) implements ConfigValidator {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ValidList.class);
+
+        @Override
+        public @Nullable String problem(final Object value) {
+            final List<?> given = (List<?>) value;
+            final List<?> list = given.stream().distinct().toList();
+            if (list.size() != given.size()) {
+                LOG.warn(
+                        "Configuration key \"{}\" contains duplicate values. Duplicates will be removed."
+                                + " The original value is: {}, the updated value is: {}",
+                        name,
+                        given,
+                        list);
+            }
+            if (!emptyAllowed && list.isEmpty()) {
+                return "Configuration '" + name + "' must not be empty. Valid values include: ["
+                        + String.join(", ", allowed) + "]";
+            }
+            for (final Object element : list) {
+                if (element == null) {
+                    return "Configuration '" + name + "' values must not be null.";
+                }
+                if (element.toString().isEmpty()) {
+                    return "Configuration '" + name + "' values must not be empty.";
+                }
+                if (!allowed.contains(element)) {
+                    return "Invalid value " + element + " for configuration " + name + ": String must be one of: "
+                            + String.join(", ", allowed);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public boolean wholeMessage() {
+            return true;
+        }
     }
 
     /** A string, or every element of a list, from {@code allowed} (case-sensitive, as in Kafka). */

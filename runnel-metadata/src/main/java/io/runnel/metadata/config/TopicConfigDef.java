@@ -77,7 +77,10 @@ public record TopicConfigDef(
             return invalid(raw, e.getMessage());
         }
         final String problem = validator.problem(parsed);
-        return problem == null ? null : invalid(raw, problem);
+        if (problem == null) {
+            return null;
+        }
+        return validator.wholeMessage() ? problem : invalid(raw, problem);
     }
 
     /** The type as Kafka's docs name it ({@code long}, {@code list}, ...). */

@@ -50,6 +50,10 @@ class TopicConfigsTest {
                 "leader.replication.throttled.replicas|*",
                 "leader.replication.throttled.replicas|0:1,1:2",
                 "message.downconversion.enable|false",
+                "max.decompressed.message.bytes|1",
+                "cleanup.policy|''",
+                "cleanup.policy|delete,compact,delete",
+                "max.decompressed.message.bytes|2147483639",
             })
     void shouldAcceptValidValue(final String name, final String value) {
         assertThat(TopicConfigs.validate(Map.of(name, value))).isEmpty();
@@ -59,8 +63,7 @@ class TopicConfigsTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "cleanup.policy|remove|list elements must be one of: compact, delete",
-                "cleanup.policy|''|at least one of",
+                "cleanup.policy|remove|String must be one of: compact, delete",
                 "compression.type|brotli|String must be one of",
                 "compression.type|ZSTD|String must be one of",
                 "compression.gzip.level|0|Value must be at least 1",
@@ -74,6 +77,8 @@ class TopicConfigsTest {
                 "preallocate|yes|either true or false",
                 "min.insync.replicas|0|Value must be at least 1",
                 "leader.replication.throttled.replicas|0-1|partitionId:brokerId",
+                "max.decompressed.message.bytes|0|Value must be at least 1",
+                "max.decompressed.message.bytes|2147483640|Value must be no more than 2147483639",
             })
     void shouldRejectInvalidValue(final String name, final String value, final String reason) {
         assertThat(TopicConfigs.validate(Map.of(name, value)))
@@ -83,6 +88,31 @@ class TopicConfigsTest {
                         message -> assertThat(message)
                                 .startsWith("Invalid value " + value + " for configuration " + name)
                                 .contains(reason));
+    }
+
+    @Test
+    void shouldResolveMaxDecompressedMessageBytesAsKafka44DoesWhenTheBrokerSetsItUnderTheSameName() {
+        assertThat(TopicConfigs.resolve(Map.of(), Map.of()).get("max.decompressed.message.bytes"))
+                .satisfies(config -> {
+                    assertThat(config.value()).isEqualTo("2147483639");
+                    assertThat(config.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+                });
+        assertThat(TopicConfigs.resolve(Map.of(), Map.of("max.decompressed.message.bytes", "1048576"))
+                        .get("max.decompressed.message.bytes"))
+                .satisfies(config -> {
+                    assertThat(config.value()).isEqualTo("1048576");
+                    assertThat(config.source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+                });
+    }
+
+    @Test
+    void shouldRejectAnEmptyElementOfCleanupPolicyWithKafkasMessageWhenTheListHasOne() {
+        assertThat(TopicConfigs.validate(Map.of("cleanup.policy", "delete,,compact")))
+                .containsExactly(
+                        Map.entry("cleanup.policy", "Configuration 'cleanup.policy' values must not be empty."));
+        assertThat(TopicConfigs.validate(Map.of("cleanup.policy", " , ")))
+                .containsExactly(
+                        Map.entry("cleanup.policy", "Configuration 'cleanup.policy' values must not be empty."));
     }
 
     @Test

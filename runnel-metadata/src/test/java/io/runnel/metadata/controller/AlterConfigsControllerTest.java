@@ -144,12 +144,11 @@ class AlterConfigsControllerTest {
     }
 
     @Test
-    void shouldRefuseToEmptyAListThatMustNotBeEmpty() {
-        assertError(
-                incremental(topic("orders", op("cleanup.policy", ConfigOperation.SUBTRACT, "delete"))),
-                Errors.INVALID_CONFIG,
-                "cleanup.policy");
-        assertThat(configs("orders")).doesNotContainKey("cleanup.policy");
+    void shouldKeepAnEmptyCleanupPolicyWhenItsLastPolicyIsSubtracted() {
+        // Kafka 4.2+ (KIP-1161): an empty cleanup.policy is valid and means keep forever
+        assertThat(incremental(topic("orders", op("cleanup.policy", ConfigOperation.SUBTRACT, "delete"))))
+                .isEqualTo(ApiError.NONE);
+        assertThat(configs("orders")).containsEntry("cleanup.policy", "");
     }
 
     @Test

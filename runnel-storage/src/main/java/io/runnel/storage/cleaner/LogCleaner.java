@@ -7,6 +7,7 @@ import io.runnel.storage.StorageThread;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentBatches;
 import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.record.BoundedRecords;
 import io.runnel.storage.retention.RetiredSegments;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -17,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.apache.kafka.common.utils.internals.CloseableIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +142,7 @@ public final class LogCleaner implements AutoCloseable {
             return Result.NOT_DUE;
         }
         final CleanerOffsetMap map = new CleanerOffsetMap(mapCapacityBytes);
-        final long cleanedUpTo = fill(map, range, firstDirtyOffset, throttle);
+        final long cleanedUpTo = fill(map, range, firstDirtyOffset, config.maxDecompressedMessageBytes(), throttle);
         int end = 0;
         while (end < range.end() && range.segments()[end].baseOffset() < cleanedUpTo) {
             end++;
@@ -194,6 +194,7 @@ public final class LogCleaner implements AutoCloseable {
             final CleanerOffsetMap map,
             final CleanableRange range,
             final long firstDirtyOffset,
+            final int maxRecordBytes,
             final CleanerThrottle throttle)
             throws IOException {
         final long[] stoppedAt = {-1};
@@ -203,7 +204,7 @@ public final class LogCleaner implements AutoCloseable {
                 if (stoppedAt[0] >= 0 || batch.lastOffset() < firstDirtyOffset || batch.isControlBatch()) {
                     return;
                 }
-                try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                try (CloseableIterator<Record> records = BoundedRecords.iterator(bytes, maxRecordBytes)) {
                     while (records.hasNext() && stoppedAt[0] < 0) {
                         final Record record = records.next();
                         if (record.offset() >= firstDirtyOffset && record.hasKey() && !map.put(record)) {

@@ -5,6 +5,7 @@ import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.SegmentBatches;
 import io.runnel.storage.log.SegmentFiles;
 import io.runnel.storage.log.SegmentSwap;
+import io.runnel.storage.record.BoundedRecords;
 import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.apache.kafka.common.utils.internals.ByteBufferOutputStream;
 import org.apache.kafka.common.utils.internals.CloseableIterator;
 
@@ -73,7 +73,8 @@ final class SegmentCleaner {
                     final OptionalLong horizon = batch.deleteHorizonMs();
                     boolean keptTombstone = false;
                     int read = 0;
-                    try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                    try (CloseableIterator<Record> records =
+                            BoundedRecords.iterator(bytes, config.maxDecompressedMessageBytes())) {
                         while (records.hasNext()) {
                             final Record record = records.next();
                             read++;

@@ -397,13 +397,14 @@ public final class LogSegment implements AutoCloseable {
      * First record with timestamp &gt;= {@code timestamp} and offset &gt;= {@code minOffset} in this segment (the
      * log start offset: records below it are deleted, even while their segment remains).
      */
-    public Optional<TimestampAndOffset> findByTimestamp(final long timestamp, final long minOffset) throws IOException {
-        return SegmentReads.findByTimestamp(this, timestamp, minOffset);
+    public Optional<TimestampAndOffset> findByTimestamp(
+            final long timestamp, final long minOffset, final int maxRecordBytes) throws IOException {
+        return SegmentReads.findByTimestamp(this, timestamp, minOffset, maxRecordBytes);
     }
 
     /** The first record carrying this segment's max timestamp. */
-    public Optional<TimestampAndOffset> maxTimestampRecord() throws IOException {
-        return SegmentReads.maxTimestampRecord(this);
+    public Optional<TimestampAndOffset> maxTimestampRecord(final int maxRecordBytes) throws IOException {
+        return SegmentReads.maxTimestampRecord(this, maxRecordBytes);
     }
 
     public Path dir() {

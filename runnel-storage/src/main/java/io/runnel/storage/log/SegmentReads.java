@@ -4,14 +4,14 @@ import static io.runnel.storage.record.RecordBatchFlyweight.HEADER_SIZE;
 import static io.runnel.storage.record.RecordBatchFlyweight.LOG_OVERHEAD;
 
 import io.runnel.storage.TimestampAndOffset;
+import io.runnel.storage.record.BoundedRecords;
 import io.runnel.storage.record.RecordBatchFlyweight;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
-import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * The searches of one {@link LogSegment}'s log file: the batch that holds an offset (from the offset index's floor
@@ -86,7 +86,8 @@ final class SegmentReads {
 
     /** See {@link LogSegment#findByTimestamp}. */
     static Optional<TimestampAndOffset> findByTimestamp(
-            final LogSegment segment, final long timestamp, final long minOffset) throws IOException {
+            final LogSegment segment, final long timestamp, final long minOffset, final int maxRecordBytes)
+            throws IOException {
         if (segment.maxTimestamp() < timestamp) {
             return Optional.empty();
         }
@@ -103,7 +104,7 @@ final class SegmentReads {
                     + header.getInt(RecordBatchFlyweight.LAST_OFFSET_DELTA_OFFSET);
             if (lastOffset >= minOffset && header.getLong(RecordBatchFlyweight.MAX_TIMESTAMP_OFFSET) >= timestamp) {
                 final Optional<TimestampAndOffset> found =
-                        scanBatch(segment, position, batchSize, timestamp, minOffset, false);
+                        scanBatch(segment, position, batchSize, timestamp, minOffset, false, maxRecordBytes);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -114,7 +115,8 @@ final class SegmentReads {
     }
 
     /** See {@link LogSegment#maxTimestampRecord}. */
-    static Optional<TimestampAndOffset> maxTimestampRecord(final LogSegment segment) throws IOException {
+    static Optional<TimestampAndOffset> maxTimestampRecord(final LogSegment segment, final int maxRecordBytes)
+            throws IOException {
         final long offsetOfMaxTimestamp = segment.offsetOfMaxTimestamp();
         if (offsetOfMaxTimestamp < 0) {
             return Optional.empty();
@@ -126,7 +128,7 @@ final class SegmentReads {
         final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         readFully(segment.channel(), header, position, HEADER_SIZE);
         final int batchSize = header.getInt(RecordBatchFlyweight.BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
-        return scanBatch(segment, position, batchSize, segment.maxTimestamp(), Long.MIN_VALUE, true);
+        return scanBatch(segment, position, batchSize, segment.maxTimestamp(), Long.MIN_VALUE, true, maxRecordBytes);
     }
 
     private static Optional<TimestampAndOffset> scanBatch(
@@ -135,19 +137,22 @@ final class SegmentReads {
             final int batchSize,
             final long timestamp,
             final long minOffset,
-            final boolean exact)
+            final boolean exact,
+            final int maxRecordBytes)
             throws IOException {
         final ByteBuffer bytes = ByteBuffer.allocate(batchSize);
         if (!readFully(segment.channel(), bytes, position, batchSize)) {
             return Optional.empty();
         }
-        for (final RecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
-            for (final Record record : batch) {
+        final int leaderEpoch = bytes.getInt(RecordBatchFlyweight.PARTITION_LEADER_EPOCH_OFFSET);
+        // a record at a time, each within max.decompressed.message.bytes: Kafka's iterator would hold them all
+        try (CloseableIterator<Record> records = BoundedRecords.iterator(bytes, maxRecordBytes)) {
+            while (records.hasNext()) {
+                final Record record = records.next();
                 final boolean match = record.offset() >= minOffset
                         && (exact ? record.timestamp() == timestamp : record.timestamp() >= timestamp);
                 if (match) {
-                    return Optional.of(
-                            new TimestampAndOffset(record.timestamp(), record.offset(), batch.partitionLeaderEpoch()));
+                    return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(), leaderEpoch));
                 }
             }
         }

@@ -5,6 +5,7 @@ import static io.runnel.storage.TestBatches.contents;
 import static io.runnel.storage.TestBatches.text;
 import static io.runnel.testsupport.RecordBatches.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.storage.CompactionConfig;
 import io.runnel.storage.LogConfig;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.Record;
@@ -110,6 +112,21 @@ class PartitionLogCompactionTest {
         assertThat(contents(log)).containsExactly("2:a=2", "3:c=1", "4:b=2", "5:a=3", "6:d=1");
         assertThat(log.logEndOffset()).isEqualTo(7);
         assertThat(log.segmentCount()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldRefuseToCleanAndChangeNothingWhenARecordDecompressesPastMaxDecompressedMessageBytes()
+            throws IOException {
+        final PartitionLog log = open(true);
+        append(log, kv("a", "x".repeat(5000)), kv("a", "2"), kv("b", "1"));
+        log.updateConfig(log.config().withMaxDecompressedMessageBytes(1000));
+
+        assertThatThrownBy(() -> clean(log))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("exceeds the configured maximum record size of 1000.");
+
+        assertThat(contents(log)).hasSize(3);
+        assertThat(log.segmentCount()).isEqualTo(3);
     }
 
     @Test

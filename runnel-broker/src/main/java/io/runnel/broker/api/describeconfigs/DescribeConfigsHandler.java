@@ -1,5 +1,6 @@
 package io.runnel.broker.api.describeconfigs;
 
+import io.runnel.metadata.config.BrokerConfigCatalogue;
 import io.runnel.metadata.config.BrokerConfigLayers;
 import io.runnel.metadata.config.BrokerDynamicConfigs;
 import io.runnel.metadata.config.BrokerSynonym;
@@ -28,8 +29,9 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * DescribeConfigs for topics (every topic config, with its effective value, source and synonyms) and for this
- * broker or the cluster default {@code ""} (its static properties, and the broker-level defaults of every topic
- * config with their dynamic, static or default source).
+ * broker or the cluster default {@code ""} (the broker-level defaults of every topic config with their dynamic,
+ * static or default source, every other property Runnel reads ({@link BrokerConfigCatalogue}) as set or at its
+ * default, and whatever else the static properties hold).
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
     private final Supplier<MetadataImage> image;
@@ -99,9 +101,9 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
     }
 
     /**
-     * The broker's static properties, plus the broker-level names of every topic config: each synonym that is
-     * set somewhere (its value where it has the highest priority, with the others as synonyms), and the
-     * lowest-priority one always, at its default if nothing sets it. Only {@link BrokerDynamicConfigs} are
+     * The broker's static properties, plus the broker-level names of every topic config: each synonym at its value
+     * where it has the highest priority (with the others as synonyms), or at its default if nothing sets it (no
+     * value but for the lowest-priority synonym, which carries the default, as in Kafka). Only {@link BrokerDynamicConfigs} are
      * not read-only.
      */
     private static Collection<ResolvedConfig> brokerConfigs(final BrokerConfigLayers layers) {
@@ -120,7 +122,9 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                             ConfigSource.DEFAULT_CONFIG));
                 }
                 if (chain.isEmpty()) {
-                    continue;
+                    // a higher-priority synonym nothing sets: Kafka's default for it is no value (log.retention.ms
+                    // unset means log.retention.minutes, then hours), and --describe --all lists it so
+                    chain.add(new ConfigSynonym(synonym.name(), null, ConfigSource.DEFAULT_CONFIG));
                 }
                 configs.put(
                         synonym.name(),
@@ -134,6 +138,25 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                                 def.documentation(),
                                 chain));
             }
+        }
+        // the broker-only properties Runnel reads, each listed even when unset (at the value Runnel uses), as
+        // kafka-configs --describe --all shows every broker config Kafka knows
+        for (final BrokerConfigCatalogue.Entry entry :
+                BrokerConfigCatalogue.all().values()) {
+            final List<ConfigSynonym> chain = new ArrayList<>();
+            addIfSet(chain, entry.name(), layers.staticProperties(), ConfigSource.STATIC_BROKER_CONFIG);
+            chain.add(new ConfigSynonym(entry.name(), entry.defaultValue(), ConfigSource.DEFAULT_CONFIG));
+            configs.putIfAbsent(
+                    entry.name(),
+                    new ResolvedConfig(
+                            entry.name(),
+                            chain.get(0).value(),
+                            chain.get(0).source(),
+                            entry.type(),
+                            false,
+                            true,
+                            entry.documentation(),
+                            chain));
         }
         layers.staticProperties()
                 .forEach((name, value) -> configs.putIfAbsent(
