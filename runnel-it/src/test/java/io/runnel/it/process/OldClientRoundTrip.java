@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,9 +29,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A produce/consume round trip run by {@link OldClientTest} in a child JVM whose class path holds an older
- * kafka-clients (3.9.1) and this package's classes, nothing else: no JUnit, no AssertJ, only kafka-clients APIs that
- * exist in both 3.9 and 4.4. For each compression type it creates a topic, produces keyed records with headers to
- * explicit partitions, and reads them back with assign + seekToBeginning + poll.
+ * kafka-clients (3.9.1 or 4.1.1) and this package's classes, nothing else: no JUnit, no AssertJ, only kafka-clients
+ * APIs that exist in 3.9, 4.1 and 4.4. For each compression type it creates a topic (Admin), produces keyed records
+ * with headers to explicit partitions (the producer is idempotent, the clients' default since 3.0), and reads them
+ * back with assign + seekToBeginning + poll. Then a consumer in a group of each protocol the arguments name
+ * ({@code classic}, {@code consumer}) subscribes to the first topic, reads it all and commits, and the Admin reads
+ * the group's committed offsets back.
  *
  * <p>Prints {@code kafka-clients version: <version>} first, then one line per check, and exits 0 only if every
  * record came back as sent, at the offset the producer was told.
@@ -61,6 +66,9 @@ public final class OldClientRoundTrip {
         final List<String> problems = new ArrayList<>();
         for (final String compression : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
             roundTrip(bootstrap, "old-client-" + compression, compression, problems);
+        }
+        for (int i = 1; i < args.length; i++) {
+            groupRoundTrip(bootstrap, "old-client-none", args[i], problems);
         }
         for (final String problem : problems) {
             System.out.println("MISMATCH " + problem);
@@ -164,6 +172,45 @@ public final class OldClientRoundTrip {
             }
         }
         System.out.println(topic + ": " + matched + "/" + RECORDS + " records matched");
+    }
+
+    /** Reads the whole topic as a member of a group of {@code protocol}, commits, and checks what the group holds. */
+    private static void groupRoundTrip(
+            final String bootstrap, final String topic, final String protocol, final List<String> problems)
+            throws Exception {
+        final String group = "old-client-group-" + protocol;
+        final Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        consumerProps.put("group.protocol", protocol);
+        int read = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
+            consumer.subscribe(List.of(topic));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (read < RECORDS && System.nanoTime() < deadline) {
+                read += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            consumer.commitSync(Duration.ofSeconds(30));
+        }
+        final Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        long committed = 0;
+        try (Admin admin = Admin.create(adminProps)) {
+            final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            for (final OffsetAndMetadata offset : offsets.values()) {
+                committed += offset.offset();
+            }
+        }
+        if (read != RECORDS || committed != RECORDS) {
+            problems.add(group + ": read " + read + " and committed up to " + committed + " of " + RECORDS);
+        }
+        System.out.println("group-" + protocol + ": read " + read + ", committed " + committed + "/" + RECORDS);
     }
 
     private static byte[] bytes(final String s) {

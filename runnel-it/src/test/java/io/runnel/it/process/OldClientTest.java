@@ -27,9 +27,9 @@ class OldClientTest {
     Path dir;
 
     @ParameterizedTest(name = "kafka-clients {0}")
-    @CsvSource({"3.9.1, old-kafka-clients", "4.1.1, kafka-clients-4.1.1"})
-    void shouldRoundTripKeysValuesAndHeadersWithEveryCodecWhenTheClientIsAnOlderRelease(
-            final String version, final String directory) throws Exception {
+    @CsvSource({"3.9.1, old-kafka-clients, classic", "4.1.1, kafka-clients-4.1.1, classic consumer"})
+    void shouldRoundTripRecordsAndGroupOffsetsWhenTheClientIsAnOlderRelease(
+            final String version, final String directory, final String groupProtocols) throws Exception {
         final Path target = BrokerProcess.targetDir();
         final Path oldClients = target.resolve(directory);
         try (Stream<Path> jars = Files.list(oldClients)) {
@@ -40,7 +40,7 @@ class OldClientTest {
         final Path output = target.resolve("process-logs").resolve("kafka-clients-" + version + ".log");
         Files.createDirectories(output.getParent());
 
-        try (TestBroker broker = TestBroker.start(dir)) {
+        try (TestBroker broker = TestBroker.start(dir, "group.initial.rebalance.delay.ms", "0")) {
             final List<String> command = new ArrayList<>();
             command.add(BrokerProcess.javaExecutable());
             command.addAll(BrokerProcess.jvmFlags());
@@ -48,6 +48,7 @@ class OldClientTest {
             command.add(oldClients.resolve("*") + File.pathSeparator + target.resolve("test-classes"));
             command.add(OldClientRoundTrip.class.getName());
             command.add(broker.bootstrap());
+            command.addAll(List.of(groupProtocols.split(" ")));
             final Process child = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
@@ -66,6 +67,9 @@ class OldClientTest {
             assertThat(log).contains("ROUND TRIP OK");
             for (final String codec : List.of("none", "gzip", "snappy", "lz4", "zstd")) {
                 assertThat(log).contains("old-client-" + codec + ": 100/100 records matched");
+            }
+            for (final String protocol : groupProtocols.split(" ")) {
+                assertThat(log).contains("group-" + protocol + ": read 100, committed 100/100");
             }
         }
     }
