@@ -101,9 +101,10 @@ public final class BrokerConfig {
                 : adv;
         final String dirs = props.getOrDefault(LOG_DIRS, props.getOrDefault(LOG_DIR, "./data"));
         final List<Path> parsed = new ArrayList<>();
-        for (final String dir : dirs.split(",")) {
-            if (!dir.isBlank()) {
-                parsed.add(Path.of(dir.trim()).toAbsolutePath().normalize());
+        for (final String dir : ListValues.parse(props.containsKey(LOG_DIRS) ? LOG_DIRS : LOG_DIR, dirs)) {
+            final Path path = Path.of(dir).toAbsolutePath().normalize();
+            if (!parsed.contains(path)) {
+                parsed.add(path);
             }
         }
         if (parsed.isEmpty()) {

@@ -101,4 +101,20 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> new BrokerConfig(Map.of("log.cleaner.io.max.bytes.per.second", "0")))
                 .isInstanceOf(ConfigException.class);
     }
+
+    @Test
+    void shouldRefuseAnEmptyLogDirWhenTheListHasOneAsKafkaDoes() {
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.dirs", "/a,,/b")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Configuration 'log.dirs' values must not be empty.");
+        assertThatThrownBy(() -> new BrokerConfig(Map.of("log.dirs", "/a,")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Configuration 'log.dirs' values must not be empty.");
+    }
+
+    @Test
+    void shouldDropADuplicateLogDir() {
+        final BrokerConfig config = new BrokerConfig(Map.of("log.dirs", "/a,/b,/a, /b/"));
+        assertThat(config.logDirs()).containsExactly(Path.of("/a"), Path.of("/b"));
+    }
 }
