@@ -2,12 +2,9 @@ package io.runnel.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.it.KafkaTool;
 import io.runnel.it.TestBrokerExtension;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,22 +45,7 @@ class ConfigsCliTest {
                 .orElseThrow(() -> new AssertionError(name + " is not listed:\n" + String.join("\n", lines)));
     }
 
-    private static List<String> tool(final String... args) throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.apache.kafka.tools.ConfigCommand",
-                "--bootstrap-server",
-                BROKER.broker().bootstrap()));
-        command.addAll(List.of(args));
-        final Process process =
-                new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue())
-                .as("kafka-configs %s:%n%s", String.join(" ", args), output)
-                .isZero();
-        return output.lines().toList();
+    private static List<String> tool(final String... args) throws Exception {
+        return KafkaTool.run("ConfigCommand", BROKER.broker().bootstrap(), args);
     }
 }

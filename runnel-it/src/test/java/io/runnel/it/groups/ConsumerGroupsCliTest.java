@@ -2,13 +2,11 @@ package io.runnel.it.groups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.it.KafkaTool;
 import io.runnel.it.TestBrokerExtension;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -153,22 +151,8 @@ class ConsumerGroupsCliTest {
     }
 
     /** Runs kafka-consumer-groups with the test classpath (which holds kafka-tools) and returns its output. */
-    private static List<String> tool(final String... args) throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-                "--bootstrap-server",
-                BROKER.broker().bootstrap()));
-        command.addAll(List.of(args));
-        final Process process =
-                new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue())
-                .as("kafka-consumer-groups %s:%n%s", String.join(" ", args), output)
-                .isZero();
-        return output.lines().toList();
+    private static List<String> tool(final String... args) throws Exception {
+        return KafkaTool.run(
+                "consumer.group.ConsumerGroupCommand", BROKER.broker().bootstrap(), args);
     }
 }

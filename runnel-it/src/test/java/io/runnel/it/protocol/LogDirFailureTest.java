@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.runnel.it.KafkaTool;
 import io.runnel.it.TestBroker;
 import io.runnel.testsupport.TempDirs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,22 +241,7 @@ class LogDirFailureTest {
 
     /** Runs kafka-log-dirs.sh (kafka-tools is on the test classpath) and returns what it prints. */
     private static String kafkaLogDirs(final TestBroker broker, final String... args) throws Exception {
-        final List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.apache.kafka.tools.LogDirsCommand",
-                "--bootstrap-server",
-                broker.bootstrap()));
-        command.addAll(List.of(args));
-        final Process process =
-                new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue())
-                .as("kafka-log-dirs %s:%n%s", String.join(" ", args), output)
-                .isZero();
-        return output;
+        return String.join("\n", KafkaTool.run("LogDirsCommand", broker.bootstrap(), args));
     }
 
     /** Produce, Fetch, ListOffsets and DeleteRecords of partition 0 of {@code topic} all fail with the disk. */
