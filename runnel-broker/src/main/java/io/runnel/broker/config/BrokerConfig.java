@@ -1,5 +1,6 @@
 package io.runnel.broker.config;
 
+import io.runnel.metadata.config.ListValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

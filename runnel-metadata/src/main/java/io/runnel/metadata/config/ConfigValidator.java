@@ -51,20 +51,9 @@ public interface ConfigValidator {
 
     /** See {@link #validList}. */
     record ValidList(String name, boolean emptyAllowed, List<String> allowed) implements ConfigValidator {
-        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ValidList.class);
-
         @Override
         public @Nullable String problem(final Object value) {
-            final List<?> given = (List<?>) value;
-            final List<?> list = given.stream().distinct().toList();
-            if (list.size() != given.size()) {
-                LOG.warn(
-                        "Configuration key \"{}\" contains duplicate values. Duplicates will be removed."
-                                + " The original value is: {}, the updated value is: {}",
-                        name,
-                        given,
-                        list);
-            }
+            final List<?> list = ListValues.distinct(name, (List<?>) value);
             if (!emptyAllowed && list.isEmpty()) {
                 return "Configuration '" + name + "' must not be empty. Valid values include: ["
                         + String.join(", ", allowed) + "]";
@@ -74,7 +63,7 @@ public interface ConfigValidator {
                     return "Configuration '" + name + "' values must not be null.";
                 }
                 if (element.toString().isEmpty()) {
-                    return "Configuration '" + name + "' values must not be empty.";
+                    return ListValues.emptyElement(name);
                 }
                 if (!allowed.contains(element)) {
                     return "Invalid value " + element + " for configuration " + name + ": String must be one of: "
