@@ -48,6 +48,7 @@ import io.runnel.storage.LogManager;
 import io.runnel.storage.cleaner.CleanerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -100,6 +101,8 @@ public final class Broker implements AutoCloseable {
 
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
+        final Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
+        final String clusterId = NodeIdentity.establish(config, metadataDir);
         final LogManager logs = LogManager.open(
                 config.logDirs(),
                 InstantSource.system(),
@@ -119,7 +122,7 @@ public final class Broker implements AutoCloseable {
         GroupCoordinator groupCoordinator = null;
         ScheduledThreadPoolExecutor timer = null;
         try {
-            metadataLog = LocalMetadataLog.open(config.logDirs().get(0).resolve(METADATA_DIR));
+            metadataLog = LocalMetadataLog.open(metadataDir);
             final BrokerConfig.Endpoint advertised = config.advertisedListener();
             controller = new MetadataController(
                     metadataLog,
@@ -133,7 +136,7 @@ public final class Broker implements AutoCloseable {
                     config.defaultReplicationFactor(),
                     config.originals());
             final Partitions partitions = new Partitions();
-            controller.start().get();
+            controller.start(clusterId).get();
             controller
                     .registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions, config.originals()))
                     .get();

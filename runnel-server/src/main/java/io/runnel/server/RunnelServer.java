@@ -5,25 +5,44 @@ import io.runnel.broker.config.BrokerConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code runnel server [--config FILE] [--override name=value ...]}: runs one broker until SIGTERM or SIGINT,
  * then shuts it down cleanly (the log directories get their clean-shutdown marker, so the next start skips
- * recovery).
+ * recovery). {@code runnel format} formats a node's directories ({@link FormatCommand}); {@code runnel random-uuid}
+ * prints a new cluster id, as {@code kafka-storage random-uuid} does.
  */
 public final class RunnelServer {
     private static final Logger LOG = LoggerFactory.getLogger(RunnelServer.class);
+    private static final String USAGE = String.join(
+            System.lineSeparator(),
+            "usage: runnel server [--config FILE] [--override name=value ...]",
+            "       runnel format --cluster-id ID --config FILE [--ignore-formatted]",
+            "       runnel random-uuid");
 
     private RunnelServer() {}
 
     public static void main(final String[] args) {
         final List<String> argv = Arrays.asList(args);
-        if (argv.isEmpty() || !argv.get(0).equals("server")) {
-            System.err.println("usage: runnel server [--config FILE] [--override name=value ...]");
-            System.exit(2);
-            return;
+        final String command = argv.isEmpty() ? "" : argv.get(0);
+        switch (command) {
+            case "server" -> {}
+            case "format" -> {
+                System.exit(FormatCommand.run(argv.subList(1, argv.size()), System.getenv(), System.out, System.err));
+                return;
+            }
+            case "random-uuid" -> {
+                System.out.println(Uuid.randomUuid());
+                return;
+            }
+            default -> {
+                System.err.println(USAGE);
+                System.exit(2);
+                return;
+            }
         }
         final Broker broker;
         try {

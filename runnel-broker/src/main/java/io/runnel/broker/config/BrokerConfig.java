@@ -1,5 +1,6 @@
 package io.runnel.broker.config;
 
+import io.runnel.metadata.Nullable;
 import io.runnel.metadata.config.ListValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -19,6 +23,9 @@ public final class BrokerConfig {
     public static final String LISTENERS = "listeners";
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
     public static final String LOG_DIRS = "log.dirs";
+    public static final String PROCESS_ROLES = "process.roles";
+    public static final String CLUSTER_ID = "cluster.id";
+    public static final String METADATA_LOG_DIR = "metadata.log.dir";
     public static final String LOG_DIR = "log.dir";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
@@ -44,6 +51,9 @@ public final class BrokerConfig {
     private final Endpoint listener;
     private final Endpoint advertisedListener;
     private final List<Path> logDirs;
+    private final Set<ProcessRole> processRoles;
+    private final @Nullable String clusterId;
+    private final Path metadataLogDir;
     private final int numPartitions;
     private final short defaultReplicationFactor;
     private final boolean autoCreateTopics;
@@ -112,6 +122,11 @@ public final class BrokerConfig {
             throw new ConfigException(LOG_DIRS, dirs, "at least one directory is required");
         }
         logDirs = List.copyOf(parsed);
+        processRoles = ProcessRole.parse(string(PROCESS_ROLES, ""));
+        clusterId = props.containsKey(CLUSTER_ID) ? validClusterId(string(CLUSTER_ID, "")) : null;
+        metadataLogDir = props.containsKey(METADATA_LOG_DIR)
+                ? Path.of(string(METADATA_LOG_DIR, "")).toAbsolutePath().normalize()
+                : logDirs.get(0);
         numPartitions = atLeast(NUM_PARTITIONS, intValue(NUM_PARTITIONS, 1), 1);
         defaultReplicationFactor =
                 (short) atLeast(DEFAULT_REPLICATION_FACTOR, intValue(DEFAULT_REPLICATION_FACTOR, 1), 1);
@@ -180,6 +195,38 @@ public final class BrokerConfig {
 
     public List<Path> logDirs() {
         return logDirs;
+    }
+
+    /**
+     * {@code process.roles}; empty when not set, which makes a single node that is broker and controller with a
+     * quorum of one and formats its directories itself on first start.
+     */
+    public Set<ProcessRole> processRoles() {
+        return processRoles;
+    }
+
+    /** True for the quick-start node: no {@code process.roles}, so it formats its own directories. */
+    public boolean formatsItself() {
+        return processRoles.isEmpty();
+    }
+
+    /** {@code cluster.id}: the id to format with (and to insist on), when set. */
+    public Optional<String> clusterId() {
+        return Optional.ofNullable(clusterId);
+    }
+
+    /** {@code metadata.log.dir}: where the metadata log lives; the first log directory by default, as in Kafka. */
+    public Path metadataLogDir() {
+        return metadataLogDir;
+    }
+
+    /** Every directory this node formats and checks: the log directories and the metadata log directory. */
+    public List<Path> allDirs() {
+        final List<Path> all = new ArrayList<>(logDirs);
+        if (!all.contains(metadataLogDir)) {
+            all.add(metadataLogDir);
+        }
+        return List.copyOf(all);
     }
 
     public int numPartitions() {
@@ -265,6 +312,18 @@ public final class BrokerConfig {
 
     public String rack() {
         return props.get(BROKER_RACK);
+    }
+
+    private static String validClusterId(final String value) {
+        try {
+            Uuid.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    CLUSTER_ID,
+                    value,
+                    "Cluster ID string " + value + " does not appear to be a valid UUID: " + e.getMessage());
+        }
+        return value;
     }
 
     private String string(final String key, final String dflt) {

@@ -1,5 +1,6 @@
 package io.runnel.metadata.controller;
 
+import io.runnel.metadata.Nullable;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.log.MetadataLog;
@@ -122,8 +123,19 @@ public final class MetadataController implements AutoCloseable {
         });
     }
 
-    /** Replays the log and registers this broker; completes with the resulting image. */
+    /** {@link #start(String)} for a log that may name any cluster, or a fresh one if it names none (tests). */
     public CompletableFuture<MetadataImage> start() {
+        return start(null);
+    }
+
+    /**
+     * Replays the log and registers this broker; completes with the resulting image.
+     *
+     * @param clusterId the cluster id the node's directories were formatted with: written to a log that names no
+     *     cluster yet; a log that names another one fails the start (Kafka's INCONSISTENT_CLUSTER_ID). {@code null}
+     *     takes the log's, or a fresh one.
+     */
+    public CompletableFuture<MetadataImage> start(final @Nullable String clusterId) {
         return submit("start", () -> {
             if (started) {
                 throw new IllegalStateException("Controller already started");
@@ -139,7 +151,12 @@ public final class MetadataController implements AutoCloseable {
             started = true;
             final List<MetadataRecord> records = new ArrayList<>();
             if (image.clusterId() == null) {
-                records.add(new ClusterIdRecord(Uuid.randomUuid().toString()));
+                records.add(new ClusterIdRecord(
+                        clusterId != null ? clusterId : Uuid.randomUuid().toString()));
+            } else if (clusterId != null && !clusterId.equals(image.clusterId())) {
+                throw new IllegalStateException("The metadata log belongs to cluster " + image.clusterId()
+                        + ", but this node's directories were formatted for cluster " + clusterId
+                        + " (INCONSISTENT_CLUSTER_ID)");
             }
             if (!self.equals(image.brokers().get(self.brokerId()))) {
                 records.add(new RegisterBrokerRecord(
