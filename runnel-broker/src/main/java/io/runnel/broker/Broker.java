@@ -29,6 +29,7 @@ import io.runnel.broker.api.offsetfetch.OffsetFetchHandler;
 import io.runnel.broker.api.produce.ProduceHandler;
 import io.runnel.broker.api.syncgroup.SyncGroupHandler;
 import io.runnel.broker.config.BrokerConfig;
+import io.runnel.broker.config.Endpoint;
 import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.coordinator.group.consumer.ConsumerGroupConfig;
@@ -123,7 +124,7 @@ public final class Broker implements AutoCloseable {
         ScheduledThreadPoolExecutor timer = null;
         try {
             metadataLog = LocalMetadataLog.open(metadataDir);
-            final BrokerConfig.Endpoint advertised = config.advertisedListener();
+            final Endpoint advertised = config.advertisedListener();
             controller = new MetadataController(
                     metadataLog,
                     new BrokerRegistration(
@@ -194,7 +195,7 @@ public final class Broker implements AutoCloseable {
             handlers.add(new ConsumerGroupDescribeHandler(groups));
             dispatcher[0] = new ApiDispatcher(handlers);
 
-            final BrokerConfig.Endpoint listener = config.listener();
+            final Endpoint listener = config.listener();
             final InetSocketAddress bind = listener.host().isEmpty()
                     ? new InetSocketAddress(listener.port())
                     : new InetSocketAddress(listener.host(), listener.port());

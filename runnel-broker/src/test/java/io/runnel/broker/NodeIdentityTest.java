@@ -71,7 +71,11 @@ class NodeIdentityTest {
 
     @Test
     void shouldRefuseAnUnformattedNodeWithRolesAndNameTheFormatCommand() {
-        assertThatThrownBy(() -> establish(config(Map.of("process.roles", "broker,controller"))))
+        assertThatThrownBy(() -> establish(config(Map.of(
+                        "process.roles", "broker,controller",
+                        "listeners", "PLAINTEXT://:9092,CONTROLLER://:9093",
+                        "controller.listener.names", "CONTROLLER",
+                        "controller.quorum.voters", "1@localhost:9093"))))
                 .isInstanceOf(MetaPropertiesException.class)
                 .hasMessageContaining("No `meta.properties` found in " + dir.resolve("a"))
                 .hasMessageContaining("bin/runnel format");

@@ -24,6 +24,9 @@ public final class BrokerConfig {
     public static final String ADVERTISED_LISTENERS = "advertised.listeners";
     public static final String LOG_DIRS = "log.dirs";
     public static final String PROCESS_ROLES = "process.roles";
+    public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
+    public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
     public static final String CLUSTER_ID = "cluster.id";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
     public static final String LOG_DIR = "log.dir";
@@ -48,8 +51,7 @@ public final class BrokerConfig {
 
     private final Map<String, String> props;
     private final int nodeId;
-    private final Endpoint listener;
-    private final Endpoint advertisedListener;
+    private final Listeners listeners;
     private final List<Path> logDirs;
     private final Set<ProcessRole> processRoles;
     private final @Nullable String clusterId;
@@ -72,44 +74,9 @@ public final class BrokerConfig {
     private final long logCleanerDedupeBufferSize;
     private final double logCleanerIoBufferLoadFactor;
 
-    /** A listener: name, host (empty means every interface) and port. */
-    public record Endpoint(String listenerName, String host, int port) {
-        /** Parses the first entry of a listener list: {@code NAME://host:port}, host may be empty or [v6]. */
-        static Endpoint parse(final String key, final String value) {
-            final String first = value.split(",")[0].trim();
-            final int sep = first.indexOf("://");
-            final int colon = first.lastIndexOf(':');
-            if (sep <= 0 || colon < sep + 3) {
-                throw new ConfigException(key, value, "expected NAME://host:port");
-            }
-            final String name = first.substring(0, sep).toUpperCase(Locale.ROOT);
-            String host = first.substring(sep + 3, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            final int port;
-            try {
-                port = Integer.parseInt(first.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key, value, "expected NAME://host:port with a numeric port");
-            }
-            if (port < 0 || port > 65535) {
-                throw new ConfigException(key, value, "expected a port in 0..65535");
-            }
-            return new Endpoint(name, host, port);
-        }
-    }
-
     public BrokerConfig(final Map<String, String> properties) {
         this.props = Map.copyOf(properties);
         nodeId = intValue(NODE_ID, intValue("broker.id", 1));
-        listener = Endpoint.parse(LISTENERS, string(LISTENERS, "PLAINTEXT://:9092"));
-        final String advertised = props.get(ADVERTISED_LISTENERS);
-        final Endpoint adv = advertised == null ? listener : Endpoint.parse(ADVERTISED_LISTENERS, advertised);
-        // An empty host binds every interface; clients are told "localhost", the quick-start address.
-        advertisedListener = adv.host().isEmpty() || adv.host().equals("0.0.0.0")
-                ? new Endpoint(adv.listenerName(), "localhost", adv.port() == 0 ? listener.port() : adv.port())
-                : adv;
         final String dirs = props.getOrDefault(LOG_DIRS, props.getOrDefault(LOG_DIR, "./data"));
         final List<Path> parsed = new ArrayList<>();
         for (final String dir : ListValues.parse(props.containsKey(LOG_DIRS) ? LOG_DIRS : LOG_DIR, dirs)) {
@@ -123,6 +90,7 @@ public final class BrokerConfig {
         }
         logDirs = List.copyOf(parsed);
         processRoles = ProcessRole.parse(string(PROCESS_ROLES, ""));
+        listeners = Listeners.from(props, nodeId, processRoles);
         clusterId = props.containsKey(CLUSTER_ID) ? validClusterId(string(CLUSTER_ID, "")) : null;
         metadataLogDir = props.containsKey(METADATA_LOG_DIR)
                 ? Path.of(string(METADATA_LOG_DIR, "")).toAbsolutePath().normalize()
@@ -185,12 +153,19 @@ public final class BrokerConfig {
         return nodeId;
     }
 
+    /** The listener clients use; null on a controller-only node. */
     public Endpoint listener() {
-        return listener;
+        return listeners.broker();
     }
 
+    /** What clients are told of {@link #listener()}; null on a controller-only node. */
     public Endpoint advertisedListener() {
-        return advertisedListener;
+        return listeners.advertisedBroker();
+    }
+
+    /** Every listener setting and the quorum's voters. */
+    public Listeners listeners() {
+        return listeners;
     }
 
     public List<Path> logDirs() {

@@ -12,8 +12,8 @@ class BrokerConfigTest {
     @Test
     void shouldListenOnEveryInterfaceOfPort9092AndAdvertiseLocalhostByDefault() {
         final BrokerConfig config = BrokerConfig.defaults();
-        assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "", 9092));
-        assertThat(config.advertisedListener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "localhost", 9092));
+        assertThat(config.listener()).isEqualTo(new Endpoint("PLAINTEXT", "", 9092));
+        assertThat(config.advertisedListener()).isEqualTo(new Endpoint("PLAINTEXT", "localhost", 9092));
         assertThat(config.logDirs())
                 .containsExactly(Path.of("./data").toAbsolutePath().normalize());
         assertThat(config.nodeId()).isEqualTo(1);
@@ -32,6 +32,7 @@ class BrokerConfigTest {
     void shouldReadKafkaPropertyNames() {
         final BrokerConfig config = new BrokerConfig(Map.ofEntries(
                 Map.entry("listeners", "PLAINTEXT://127.0.0.1:19092,OTHER://:19093"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT"),
                 Map.entry("advertised.listeners", "PLAINTEXT://broker.example:29092"),
                 Map.entry("log.dirs", "/a, /b"),
                 Map.entry("num.partitions", "6"),
@@ -45,7 +46,7 @@ class BrokerConfigTest {
                 Map.entry("log.cleaner.threads", "3"),
                 Map.entry("log.cleaner.io.max.bytes.per.second", "1048576"),
                 Map.entry("node.id", "3")));
-        assertThat(config.listener()).isEqualTo(new BrokerConfig.Endpoint("PLAINTEXT", "127.0.0.1", 19092));
+        assertThat(config.listener()).isEqualTo(new Endpoint("PLAINTEXT", "127.0.0.1", 19092));
         assertThat(config.advertisedListener().host()).isEqualTo("broker.example");
         assertThat(config.logDirs()).containsExactly(Path.of("/a"), Path.of("/b"));
         assertThat(config.numPartitions()).isEqualTo(6);

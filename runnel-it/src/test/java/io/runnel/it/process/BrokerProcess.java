@@ -30,6 +30,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 final class BrokerProcess implements AutoCloseable {
     private static final AtomicInteger STARTS = new AtomicInteger();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** In an override's value, stands for the broker's port (to give {@code listeners} a second listener). */
+    static final String PORT = "{port}";
 
     private final String name;
     private final Path dataDir;
@@ -85,7 +87,7 @@ final class BrokerProcess implements AutoCloseable {
         all.addAll(List.of(extraOverrides));
         for (int i = 0; i + 1 < all.size(); i += 2) {
             command.add("--override");
-            command.add(all.get(i) + "=" + all.get(i + 1));
+            command.add(all.get(i) + "=" + all.get(i + 1).replace(PORT, Integer.toString(port)));
         }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

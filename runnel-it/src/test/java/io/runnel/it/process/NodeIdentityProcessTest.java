@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runnel.storage.meta.MetaProperties;
+import io.runnel.testsupport.Ports;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,15 +77,29 @@ class NodeIdentityProcessTest {
 
     @Test
     void shouldRefuseToStartANodeWithRolesUntilFormattedAndThenServeTheFormattedCluster() throws Exception {
-        assertThatThrownBy(() -> BrokerProcess.start("unformatted", dir, "process.roles", "broker,controller")
-                        .close())
+        final int controllerPort = Ports.free();
+        final String[] combined = {
+            "process.roles",
+            "broker,controller",
+            "listeners",
+            "PLAINTEXT://127.0.0.1:" + BrokerProcess.PORT + ",CONTROLLER://127.0.0.1:" + controllerPort,
+            "controller.listener.names",
+            "CONTROLLER",
+            "controller.quorum.voters",
+            "1@127.0.0.1:" + controllerPort
+        };
+        assertThatThrownBy(
+                        () -> BrokerProcess.start("unformatted", dir, combined).close())
                 .hasMessageContaining("broker exited with 1")
                 .hasMessageContaining("No `meta.properties` found in " + dir)
                 .hasMessageContaining("bin/runnel format");
 
         final String clusterId = "MkU3OEVBNTcwNTJENDM2Qg";
         final Path config = Files.writeString(
-                dir.resolve("server.properties"), "process.roles=broker,controller\nlog.dirs=" + dir + "\n");
+                dir.resolve("server.properties"),
+                "process.roles=broker,controller\ncontroller.listener.names=CONTROLLER\nlisteners=PLAINTEXT://:9092,"
+                        + "CONTROLLER://:" + controllerPort + "\ncontroller.quorum.voters=1@127.0.0.1:" + controllerPort
+                        + "\nlog.dirs=" + dir + "\n");
         final Process format = new ProcessBuilder(
                         command("format", "--cluster-id", clusterId, "--config", config.toString()))
                 .redirectErrorStream(true)
@@ -94,7 +109,7 @@ class NodeIdentityProcessTest {
                 .contains("Formatting " + dir);
         assertThat(format.exitValue()).isZero();
 
-        try (BrokerProcess broker = BrokerProcess.start("formatted", dir, "process.roles", "broker,controller");
+        try (BrokerProcess broker = BrokerProcess.start("formatted", dir, combined);
                 Admin admin = broker.admin()) {
             assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS))
                     .isEqualTo(clusterId);
