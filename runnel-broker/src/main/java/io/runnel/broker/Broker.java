@@ -205,7 +205,8 @@ public final class Broker implements AutoCloseable {
                     config.numIoThreads(),
                     dispatcher[0],
                     config.socketRequestMaxBytes(),
-                    config.connectionsMaxIdleMs());
+                    config.connectionsMaxIdleMs(),
+                    null);
             final Broker broker = new Broker(config, logs, metadataLog, controller, groups, timer, network);
             LOG.info(
                     "Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",

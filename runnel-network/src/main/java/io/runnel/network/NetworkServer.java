@@ -37,13 +37,18 @@ public final class NetworkServer implements AutoCloseable {
             new DefaultChannelGroup("runnel-connections", GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
 
+    /**
+     * @param relayHttp2To on a controller listener, the local quorum server its gRPC (HTTP/2) connections are relayed
+     *     to, so one port serves both; null on a broker listener
+     */
     public NetworkServer(
             final InetSocketAddress bindAddress,
             final int networkThreads,
             final int ioThreads,
             final ApiDispatcher dispatcher,
             final int maxFrameBytes,
-            final long idleMs)
+            final long idleMs,
+            final InetSocketAddress relayHttp2To)
             throws InterruptedException {
         final boolean epoll = Epoll.isAvailable();
         final Class<? extends ServerChannel> channelType;
@@ -58,7 +63,7 @@ public final class NetworkServer implements AutoCloseable {
         }
         handlers = new RequestHandlerPool(ioThreads);
         final RunnelChannelInitializer initializer =
-                new RunnelChannelInitializer(dispatcher, handlers, maxFrameBytes, idleMs, connections);
+                new RunnelChannelInitializer(dispatcher, handlers, maxFrameBytes, idleMs, connections, relayHttp2To);
         final ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(channelType)

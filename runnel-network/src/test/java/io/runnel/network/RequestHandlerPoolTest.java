@@ -78,7 +78,8 @@ class RequestHandlerPoolTest {
                 ioThreads,
                 new ApiDispatcher(List.of(new RecordingHandler())),
                 1 << 20,
-                60_000);
+                60_000,
+                null);
         return server.boundAddress().getPort();
     }
 
