@@ -140,7 +140,22 @@ public final class MetadataController implements AutoCloseable {
             if (started) {
                 throw new IllegalStateException("Controller already started");
             }
-            log.replay(this::apply);
+            log.replay(new MetadataLog.CommitListener() {
+                @Override
+                public void onCommit(final List<MetadataRecord> batch, final long lastOffset) {
+                    apply(batch, lastOffset);
+                }
+
+                @Override
+                public void onSnapshot(final List<MetadataRecord> records, final long lastOffset) {
+                    load(records, lastOffset);
+                }
+
+                @Override
+                public List<MetadataRecord> currentState() {
+                    return image.toRecords();
+                }
+            });
             if (image.lastOffset() != log.lastOffset()) {
                 throw new IllegalStateException(
                         "Replayed up to offset " + image.lastOffset() + " but the log ends at " + log.lastOffset());
@@ -396,6 +411,19 @@ public final class MetadataController implements AutoCloseable {
             if (publishing) {
                 for (final MetadataListener listener : List.copyOf(listeners)) {
                     notifyListener(listener, previous, next);
+                }
+            }
+        }
+    }
+
+    /** Replaces the image by a snapshot's, as the log hands it over (a lagging node sent the leader's snapshot). */
+    private void load(final List<MetadataRecord> records, final long lastOffset) {
+        synchronized (applyLock) {
+            final MetadataImage previous = image;
+            image = MetadataImage.fromSnapshot(records, lastOffset);
+            if (publishing) {
+                for (final MetadataListener listener : List.copyOf(listeners)) {
+                    notifyListener(listener, previous, image);
                 }
             }
         }

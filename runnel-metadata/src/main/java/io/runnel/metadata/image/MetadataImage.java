@@ -11,6 +11,7 @@ import io.runnel.metadata.record.RemoveTopicRecord;
 import io.runnel.metadata.record.TopicRecord;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -98,6 +99,37 @@ public final class MetadataImage {
     /** The offset of the last applied record, or -1 for {@link #EMPTY}. */
     public long lastOffset() {
         return lastOffset;
+    }
+
+    /**
+     * The image a snapshot holds: {@code records} applied in order to {@link #EMPTY}, standing for the
+     * log up to {@code lastOffset} (a snapshot's records are fewer than the log's, so the offset is
+     * given, not counted).
+     *
+     * @throws IllegalStateException if the records do not build an image
+     * @throws IllegalArgumentException if {@code lastOffset} is below -1
+     */
+    public static MetadataImage fromSnapshot(final List<MetadataRecord> records, final long lastOffset) {
+        if (lastOffset < -1) {
+            throw new IllegalArgumentException("Snapshot offset " + lastOffset + " is below -1");
+        }
+        MetadataImage image = EMPTY;
+        for (final MetadataRecord record : records) {
+            image = image.apply(record);
+        }
+        return new MetadataImage(
+                image.clusterId,
+                image.brokers,
+                image.topicsByName,
+                image.topicsById,
+                image.brokerConfigs,
+                image.nextProducerId,
+                lastOffset);
+    }
+
+    /** This image as records, for a snapshot; see {@link ImageWriter}. */
+    public List<MetadataRecord> toRecords() {
+        return ImageWriter.records(this);
     }
 
     /**

@@ -29,11 +29,40 @@ public interface MetadataLog extends AutoCloseable {
          * @param lastOffset the offset of the batch's last record
          */
         void onCommit(List<MetadataRecord> batch, long lastOffset);
+
+        /**
+         * Replaces all state with the state {@code records} build, applied in order from nothing; they
+         * stand for the log up to {@code lastOffset}, and the next {@link #onCommit} continues from there.
+         * A replicated log calls this instead of {@link #onCommit} for the batches a snapshot covers: in
+         * {@link #replay} when it starts from a snapshot, and later when a lagging node is sent the
+         * leader's snapshot. Called on the same terms as {@link #onCommit}; {@link LocalMetadataLog}
+         * never calls it.
+         *
+         * @throws UnsupportedOperationException by default: such a listener suits only a log that never
+         *     snapshots
+         */
+        default void onSnapshot(List<MetadataRecord> records, long lastOffset) {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot load a metadata snapshot");
+        }
+
+        /**
+         * The state applied so far as records that rebuild it in order from nothing (for
+         * {@link io.runnel.metadata.image.MetadataImage}, {@code toRecords()}), for a replicated log to
+         * write a snapshot of. The log calls it between two {@link #onCommit} calls, never during one, so
+         * the state is the one after the last batch applied.
+         *
+         * @throws UnsupportedOperationException by default, and the log then takes no snapshot
+         */
+        default List<MetadataRecord> currentState() {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot write a metadata snapshot");
+        }
     }
 
     /**
      * Hands {@code listener} every batch committed so far, in offset order, before returning, and
-     * from then on every batch committed later, each before its {@link #propose} future completes.
+     * from then on every batch committed later, each before its {@link #propose} future completes. A
+     * log that keeps a snapshot instead of its oldest batches hands over the snapshot first
+     * ({@link CommitListener#onSnapshot}) and then every batch after it.
      * A log has at most one listener, set here before the first proposal it must see; batches
      * committed while it has none are replayed to it here.
      *

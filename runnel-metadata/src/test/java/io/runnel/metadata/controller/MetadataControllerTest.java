@@ -7,8 +7,11 @@ import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.log.AsyncMetadataLog;
 import io.runnel.metadata.log.LocalMetadataLog;
 import io.runnel.metadata.log.MetadataLog;
+import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.ConfigResourceType;
+import io.runnel.metadata.record.PartitionRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
+import io.runnel.metadata.record.TopicRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +148,26 @@ class MetadataControllerTest extends ControllerTestBase {
         toClose.add(started);
         started.start().join();
         return started;
+    }
+
+    @Test
+    void shouldReplaceItsImageAndTellListenersWhenTheLogLoadsASnapshot() {
+        final AsyncMetadataLog log = new AsyncMetadataLog(new ArrayList<>());
+        final MetadataController async = startOn(log);
+        final List<MetadataImage> seen = new CopyOnWriteArrayList<>();
+        async.registerListener((previous, next) -> seen.add(next)).join();
+        final Uuid topicId = Uuid.randomUuid();
+        final MetadataImage leaders = MetadataImage.EMPTY
+                .apply(new ClusterIdRecord("leaders-cluster"))
+                .apply(new TopicRecord("orders", topicId))
+                .apply(new PartitionRecord(topicId, 0, List.of(1), List.of(1), 1, 3, 4));
+
+        log.installSnapshot(leaders.toRecords(), 41).join();
+
+        final MetadataImage loaded = MetadataImage.fromSnapshot(leaders.toRecords(), 41);
+        assertThat(async.image()).isEqualTo(loaded);
+        assertThat(seen).last().isEqualTo(loaded);
+        assertThat(log.takeSnapshot().join()).isEqualTo(loaded.toRecords());
     }
 
     @Test

@@ -62,6 +62,39 @@ public final class AsyncMetadataLog implements MetadataLog {
         return CompletableFuture.supplyAsync(() -> commit(records), committer);
     }
 
+    /**
+     * Hands the listener a snapshot on the commit thread, as a replicated log does when a lagging node is
+     * sent the leader's snapshot: the listener replaces its state, and later batches continue from
+     * {@code lastOffset}. (The batch list is left alone: a log opened on it again replays the batches.)
+     */
+    public CompletableFuture<Void> installSnapshot(final List<MetadataRecord> records, final long lastOffset) {
+        final List<MetadataRecord> copy = List.copyOf(records);
+        return CompletableFuture.runAsync(
+                () -> {
+                    synchronized (this) {
+                        this.lastOffset = lastOffset;
+                        if (listener != null) {
+                            listener.onSnapshot(copy, lastOffset);
+                        }
+                    }
+                },
+                committer);
+    }
+
+    /** The listener's state as records, read on the commit thread between two batches, as a snapshot is. */
+    public CompletableFuture<List<MetadataRecord>> takeSnapshot() {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    synchronized (this) {
+                        if (listener == null) {
+                            throw new IllegalStateException("No listener to take a snapshot of");
+                        }
+                        return listener.currentState();
+                    }
+                },
+                committer);
+    }
+
     /** Proposals stay pending until {@link #releaseCommits()}. */
     public synchronized void holdCommits() {
         held = true;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link MetadataLog} meets; each implementation's test extends this and says
  * how to open (and reopen) a log.
  */
-abstract class MetadataLogContractTest {
+public abstract class MetadataLogContractTest {
     /** Opens the log under test; a second call after {@link MetadataLog#close()} reopens the same log. */
     protected abstract MetadataLog open();
 
