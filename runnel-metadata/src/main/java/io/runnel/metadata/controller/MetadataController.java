@@ -173,7 +173,8 @@ public final class MetadataController implements AutoCloseable {
                         + ", but this node's directories were formatted for cluster " + clusterId
                         + " (INCONSISTENT_CLUSTER_ID)");
             }
-            if (!self.equals(image.brokers().get(self.brokerId()))) {
+            final BrokerRegistration registered = image.brokers().get(self.brokerId());
+            if (!self.sameEndpoint(registered) || !registered.isActive()) {
                 records.add(new RegisterBrokerRecord(
                         self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
             }

@@ -1,5 +1,6 @@
 package io.runnel.metadata.image;
 
+import io.runnel.metadata.record.BrokerRegistrationChangeRecord;
 import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.ConfigResourceType;
@@ -39,7 +40,18 @@ public final class ImageWriter {
         }
         for (final BrokerRegistration broker : image.brokers().values()) {
             records.add(new RegisterBrokerRecord(
-                    broker.brokerId(), broker.host(), broker.port(), broker.listenerName(), broker.rack()));
+                    broker.brokerId(),
+                    broker.epoch(),
+                    broker.incarnationId(),
+                    broker.host(),
+                    broker.port(),
+                    broker.listenerName(),
+                    broker.rack(),
+                    broker.fenced()));
+            if (broker.inControlledShutdown()) {
+                records.add(new BrokerRegistrationChangeRecord(
+                        broker.brokerId(), broker.epoch(), BrokerRegistrationChangeRecord.Fencing.NONE, true));
+            }
         }
         for (final Map.Entry<String, Map<String, String>> resource :
                 image.brokerConfigs().entrySet()) {

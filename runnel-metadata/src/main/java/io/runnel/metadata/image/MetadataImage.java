@@ -1,6 +1,7 @@
 package io.runnel.metadata.image;
 
 import io.runnel.metadata.Nullable;
+import io.runnel.metadata.record.BrokerRegistrationChangeRecord;
 import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.MetadataRecord;
@@ -9,6 +10,7 @@ import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
 import io.runnel.metadata.record.RemoveTopicRecord;
 import io.runnel.metadata.record.TopicRecord;
+import io.runnel.metadata.record.UnregisterBrokerRecord;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -148,19 +150,32 @@ public final class MetadataImage {
                 yield new MetadataImage(
                         r.clusterId(), brokers, topicsByName, topicsById, brokerConfigs, nextProducerId, offset);
             }
-            case RegisterBrokerRecord r -> {
-                final Map<Integer, BrokerRegistration> next = new TreeMap<>(brokers);
-                next.put(
+            case RegisterBrokerRecord r ->
+                withBroker(
                         r.brokerId(),
-                        new BrokerRegistration(r.brokerId(), r.host(), r.port(), r.listenerName(), r.rack()));
-                yield new MetadataImage(
-                        clusterId,
-                        Collections.unmodifiableMap(next),
-                        topicsByName,
-                        topicsById,
-                        brokerConfigs,
-                        nextProducerId,
+                        new BrokerRegistration(
+                                r.brokerId(),
+                                r.host(),
+                                r.port(),
+                                r.listenerName(),
+                                r.rack(),
+                                r.brokerEpoch() >= 0 ? r.brokerEpoch() : offset,
+                                r.incarnationId(),
+                                r.fenced(),
+                                false),
                         offset);
+            case BrokerRegistrationChangeRecord r -> {
+                final BrokerRegistration broker = requireBroker(r.brokerId(), r.brokerEpoch());
+                final boolean fenced = switch (r.fencing()) {
+                    case NONE -> broker.fenced();
+                    case FENCE -> true;
+                    case UNFENCE -> false;
+                };
+                yield withBroker(r.brokerId(), broker.withFencing(fenced, r.inControlledShutdown()), offset);
+            }
+            case UnregisterBrokerRecord r -> {
+                requireBroker(r.brokerId(), r.brokerEpoch());
+                yield withBroker(r.brokerId(), null, offset);
             }
             case TopicRecord r -> {
                 if (topicsByName.containsKey(r.name())) {
@@ -244,6 +259,35 @@ public final class MetadataImage {
                         clusterId, brokers, topicsByName, topicsById, brokerConfigs, r.nextProducerId(), offset);
             }
         };
+    }
+
+    private BrokerRegistration requireBroker(final int brokerId, final long brokerEpoch) {
+        final BrokerRegistration broker = brokers.get(brokerId);
+        if (broker == null) {
+            throw new IllegalStateException("Broker " + brokerId + " is not registered");
+        }
+        if (brokerEpoch >= 0 && broker.epoch() != brokerEpoch) {
+            throw new IllegalStateException(
+                    "Broker " + brokerId + " has epoch " + broker.epoch() + ", not " + brokerEpoch);
+        }
+        return broker;
+    }
+
+    private MetadataImage withBroker(final int brokerId, final @Nullable BrokerRegistration broker, final long offset) {
+        final Map<Integer, BrokerRegistration> next = new TreeMap<>(brokers);
+        if (broker == null) {
+            next.remove(brokerId);
+        } else {
+            next.put(brokerId, broker);
+        }
+        return new MetadataImage(
+                clusterId,
+                Collections.unmodifiableMap(next),
+                topicsByName,
+                topicsById,
+                brokerConfigs,
+                nextProducerId,
+                offset);
     }
 
     private TopicImage requireTopic(final Uuid topicId) {

@@ -15,4 +15,6 @@ public sealed interface MetadataRecord
                 PartitionRecord,
                 ConfigRecord,
                 RemoveTopicRecord,
-                ProducerIdsRecord {}
+                ProducerIdsRecord,
+                BrokerRegistrationChangeRecord,
+                UnregisterBrokerRecord {}

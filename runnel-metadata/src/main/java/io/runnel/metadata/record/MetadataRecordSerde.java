@@ -42,9 +42,13 @@ public final class MetadataRecordSerde {
     public static final byte CONFIG_TYPE = 5;
     public static final byte REMOVE_TOPIC_TYPE = 6;
     public static final byte PRODUCER_IDS_TYPE = 7;
+    public static final byte BROKER_REGISTRATION_CHANGE_TYPE = 8;
+    public static final byte UNREGISTER_BROKER_TYPE = 9;
 
-    /** Every type is at version 0 so far. */
+    /** Every type is at version 0 but RegisterBroker, which is at 1 (0 is still read). */
     public static final byte VERSION_0 = 0;
+    /** RegisterBroker with its epoch, incarnation id and fencing. */
+    public static final byte VERSION_1 = 1;
 
     private MetadataRecordSerde() {}
 
@@ -55,12 +59,14 @@ public final class MetadataRecordSerde {
                 + switch (record) {
                     case ClusterIdRecord r -> sizeOf(r.clusterId());
                     case RegisterBrokerRecord r ->
-                        4 + sizeOf(r.host()) + 4 + sizeOf(r.listenerName()) + sizeOf(r.rack());
+                        4 + 8 + 16 + sizeOf(r.host()) + 4 + sizeOf(r.listenerName()) + sizeOf(r.rack()) + 1;
                     case TopicRecord r -> sizeOf(r.name()) + 16;
                     case PartitionRecord r -> 16 + 4 + sizeOf(r.replicas()) + sizeOf(r.isr()) + 12;
                     case ConfigRecord r -> 1 + sizeOf(r.resourceName()) + sizeOf(r.name()) + sizeOf(r.value());
                     case RemoveTopicRecord r -> 16;
                     case ProducerIdsRecord r -> 12;
+                    case BrokerRegistrationChangeRecord r -> 4 + 8 + 1 + 1;
+                    case UnregisterBrokerRecord r -> 4 + 8;
                 };
     }
 
@@ -79,12 +85,16 @@ public final class MetadataRecordSerde {
                 writeString(out, r.clusterId());
             }
             case RegisterBrokerRecord r -> {
-                header(out, REGISTER_BROKER_TYPE);
+                out.put(REGISTER_BROKER_TYPE);
+                out.put(VERSION_1);
                 out.putInt(r.brokerId());
+                out.putLong(r.brokerEpoch());
+                writeUuid(out, r.incarnationId());
                 writeString(out, r.host());
                 out.putInt(r.port());
                 writeString(out, r.listenerName());
                 writeString(out, r.rack());
+                out.put((byte) (r.fenced() ? 1 : 0));
             }
             case TopicRecord r -> {
                 header(out, TOPIC_TYPE);
@@ -117,6 +127,18 @@ public final class MetadataRecordSerde {
                 out.putInt(r.brokerId());
                 out.putLong(r.nextProducerId());
             }
+            case BrokerRegistrationChangeRecord r -> {
+                header(out, BROKER_REGISTRATION_CHANGE_TYPE);
+                out.putInt(r.brokerId());
+                out.putLong(r.brokerEpoch());
+                out.put(r.fencing().id());
+                out.put((byte) (r.inControlledShutdown() ? 1 : 0));
+            }
+            case UnregisterBrokerRecord r -> {
+                header(out, UNREGISTER_BROKER_TYPE);
+                out.putInt(r.brokerId());
+                out.putLong(r.brokerEpoch());
+            }
         }
     }
 
@@ -148,18 +170,28 @@ public final class MetadataRecordSerde {
         try {
             final byte type = in.get();
             final byte version = in.get();
-            if (type < CLUSTER_ID_TYPE || type > PRODUCER_IDS_TYPE) {
+            if (type < CLUSTER_ID_TYPE || type > UNREGISTER_BROKER_TYPE) {
                 throw new MetadataCorruptionException("Unknown metadata record type " + type);
             }
-            if (version != VERSION_0) {
+            if (version != VERSION_0 && !(type == REGISTER_BROKER_TYPE && version == VERSION_1)) {
                 throw new MetadataCorruptionException(
                         "Unknown version " + version + " of metadata record type " + type);
             }
             return switch (type) {
                 case CLUSTER_ID_TYPE -> new ClusterIdRecord(readString(in));
                 case REGISTER_BROKER_TYPE ->
-                    new RegisterBrokerRecord(
-                            in.getInt(), readString(in), in.getInt(), readString(in), readNullableString(in));
+                    version == VERSION_0
+                            ? new RegisterBrokerRecord(
+                                    in.getInt(), readString(in), in.getInt(), readString(in), readNullableString(in))
+                            : new RegisterBrokerRecord(
+                                    in.getInt(),
+                                    in.getLong(),
+                                    readUuid(in),
+                                    readString(in),
+                                    in.getInt(),
+                                    readString(in),
+                                    readNullableString(in),
+                                    readBoolean(in));
                 case TOPIC_TYPE -> new TopicRecord(readString(in), readUuid(in));
                 case PARTITION_TYPE ->
                     new PartitionRecord(
@@ -174,11 +206,26 @@ public final class MetadataRecordSerde {
                     new ConfigRecord(readResourceType(in), readString(in), readString(in), readNullableString(in));
                 case REMOVE_TOPIC_TYPE -> new RemoveTopicRecord(readUuid(in));
                 case PRODUCER_IDS_TYPE -> new ProducerIdsRecord(in.getInt(), in.getLong());
+                case BROKER_REGISTRATION_CHANGE_TYPE ->
+                    new BrokerRegistrationChangeRecord(
+                            in.getInt(),
+                            in.getLong(),
+                            BrokerRegistrationChangeRecord.Fencing.forId(in.get()),
+                            readBoolean(in));
+                case UNREGISTER_BROKER_TYPE -> new UnregisterBrokerRecord(in.getInt(), in.getLong());
                 default -> throw new MetadataCorruptionException("Unknown metadata record type " + type);
             };
         } catch (final BufferUnderflowException e) {
             throw new MetadataCorruptionException("Truncated metadata record", e);
         }
+    }
+
+    private static boolean readBoolean(final ByteBuffer in) {
+        final byte b = in.get();
+        if (b != 0 && b != 1) {
+            throw new MetadataCorruptionException("Invalid boolean " + b);
+        }
+        return b == 1;
     }
 
     private static void header(final ByteBuffer out, final byte type) {

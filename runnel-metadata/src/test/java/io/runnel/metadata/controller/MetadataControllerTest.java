@@ -34,7 +34,12 @@ class MetadataControllerTest extends ControllerTestBase {
 
         assertThat(image.clusterId()).isNotBlank();
         assertThat(Uuid.fromString(image.clusterId())).isNotNull();
-        assertThat(image.brokers()).containsExactly(Map.entry(1, SELF));
+        assertThat(image.brokers()).containsOnlyKeys(1);
+        assertThat(image.brokers().get(1).sameEndpoint(SELF)).isTrue();
+        assertThat(image.brokers().get(1).epoch())
+                .as("the offset of its registration")
+                .isEqualTo(1);
+        assertThat(image.brokers().get(1).isActive()).isTrue();
         assertThat(image.lastOffset()).isEqualTo(1);
     }
 
@@ -54,7 +59,8 @@ class MetadataControllerTest extends ControllerTestBase {
         final BrokerRegistration moved = new BrokerRegistration(1, "example.com", 19092, "PLAINTEXT", "rack-1");
         final MetadataController restarted = restartAs(moved, Map.of());
 
-        assertThat(restarted.image().brokers()).containsExactly(Map.entry(1, moved));
+        assertThat(restarted.image().brokers()).containsOnlyKeys(1);
+        assertThat(restarted.image().brokers().get(1).sameEndpoint(moved)).isTrue();
         final List<Object> records = new ArrayList<>();
         closeAll();
         try (MetadataLog reopened = LocalMetadataLog.open(dir)) {

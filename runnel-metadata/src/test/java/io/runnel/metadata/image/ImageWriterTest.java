@@ -2,6 +2,7 @@ package io.runnel.metadata.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.metadata.record.BrokerRegistrationChangeRecord;
 import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.ConfigResourceType;
@@ -44,6 +45,8 @@ class ImageWriterTest {
                 .apply(new ClusterIdRecord("cluster"))
                 .apply(new RegisterBrokerRecord(2, "b2", 9093, "PLAINTEXT", "rack-b"))
                 .apply(new RegisterBrokerRecord(1, "b1", 9092, "PLAINTEXT", null))
+                .apply(new BrokerRegistrationChangeRecord(2, -1, BrokerRegistrationChangeRecord.Fencing.NONE, true))
+                .apply(new RegisterBrokerRecord(3, 3L, Uuid.randomUuid(), "b3", 9094, "PLAINTEXT", null, true))
                 .apply(new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.hours", "1"))
                 .apply(new ConfigRecord(ConfigResourceType.BROKER, "1", "log.segment.bytes", "1048576"))
                 .apply(new TopicRecord("orders", orders))
@@ -80,7 +83,9 @@ class ImageWriterTest {
 
         assertThat(image.toRecords()).hasSizeLessThan((int) image.lastOffset() + 1);
         assertThat(image.toRecords()).isEqualTo(rebuild(image).toRecords());
-        assertThat(image.toRecords().get(1)).isEqualTo(new RegisterBrokerRecord(1, "b1", 9092, "PLAINTEXT", null));
+        assertThat(image.toRecords().get(1))
+                .isEqualTo(new RegisterBrokerRecord(
+                        1, image.brokers().get(1).epoch(), Uuid.ZERO_UUID, "b1", 9092, "PLAINTEXT", null, false));
     }
 
     @Test

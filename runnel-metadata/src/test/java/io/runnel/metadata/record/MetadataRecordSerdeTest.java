@@ -25,7 +25,33 @@ class MetadataRecordSerdeTest {
                 new ConfigRecord(ConfigResourceType.TOPIC, "orders", "retention.ms", "1000"),
                 new ConfigRecord(ConfigResourceType.BROKER, "", "log.retention.hours", null),
                 new RemoveTopicRecord(id),
-                new ProducerIdsRecord(1, 1000L));
+                new ProducerIdsRecord(1, 1000L),
+                new RegisterBrokerRecord(3, 42L, Uuid.randomUuid(), "b3", 9094, "PLAINTEXT", "rack-c", true),
+                new BrokerRegistrationChangeRecord(3, 42L, BrokerRegistrationChangeRecord.Fencing.UNFENCE, false),
+                new BrokerRegistrationChangeRecord(3, 42L, BrokerRegistrationChangeRecord.Fencing.NONE, true),
+                new UnregisterBrokerRecord(3, 42L));
+    }
+
+    @Test
+    void shouldReadVersionZeroBrokerRegistrationsAsUnfencedWithTheirOffsetForEpoch() {
+        final RegisterBrokerRecord v1 = new RegisterBrokerRecord(1, "localhost", 9092, "PLAINTEXT", "rack-a");
+        // version 0, as Runnel wrote it before broker epochs: type, version, id, host, port, listener, rack
+        final ByteBuffer v0 = ByteBuffer.allocate(64);
+        v0.put(MetadataRecordSerde.REGISTER_BROKER_TYPE)
+                .put(MetadataRecordSerde.VERSION_0)
+                .putInt(1);
+        for (final Object field : List.of("localhost", 9092, "PLAINTEXT", "rack-a")) {
+            if (field instanceof String str) {
+                v0.putShort((short) str.length()).put(str.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                v0.putInt((Integer) field);
+            }
+        }
+        v0.flip();
+
+        assertThat(MetadataRecordSerde.deserialize(v0)).isEqualTo(v1);
+        assertThat(v1.brokerEpoch()).isEqualTo(-1);
+        assertThat(v1.fenced()).isFalse();
     }
 
     @ParameterizedTest
@@ -71,6 +97,9 @@ class MetadataRecordSerdeTest {
     void shouldRejectUnknownVersionWhenDecoding() {
         final byte[] bytes = MetadataRecordSerde.serialize(new ProducerIdsRecord(1, 5));
         bytes[1] = 1;
+        final byte[] broker = MetadataRecordSerde.serialize(new UnregisterBrokerRecord(1, 5));
+        broker[1] = 2;
+        assertThatThrownBy(() -> MetadataRecordSerde.deserialize(broker)).hasMessageContaining("Unknown version 2");
 
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(bytes))
                 .isInstanceOf(MetadataCorruptionException.class)
