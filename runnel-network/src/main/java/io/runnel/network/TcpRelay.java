@@ -53,7 +53,20 @@ final class TcpRelay extends ChannelInboundHandlerAdapter {
                         inbound.close();
                         return;
                     }
-                    outbound = connected.channel();
+                    final Channel candidate = connected.channel();
+                    if (candidate.localAddress().equals(candidate.remoteAddress())) {
+                        // A loopback connect to a port nobody listens on can connect to itself (TCP self-connect)
+                        // when the kernel picks that very port as the local one; the server is simply not there.
+                        LOG.warn(
+                                "Cannot relay {} to the quorum server at {}: nothing listens there",
+                                inbound.remoteAddress(),
+                                target);
+                        candidate.close();
+                        releaseEarly();
+                        inbound.close();
+                        return;
+                    }
+                    outbound = candidate;
                     while (!early.isEmpty()) {
                         outbound.write(early.poll());
                     }

@@ -2,10 +2,10 @@ package io.runnel.replication;
 
 import io.runnel.metadata.config.BrokerConfigLayers;
 import io.runnel.metadata.config.TopicConfigs;
-import io.runnel.metadata.controller.MetadataListener;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.image.PartitionImage;
 import io.runnel.metadata.image.TopicImage;
+import io.runnel.metadata.loader.MetadataListener;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.PartitionLog;

@@ -3,6 +3,8 @@ package io.runnel.metadata.controller;
 import io.runnel.metadata.Nullable;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
+import io.runnel.metadata.loader.MetadataListener;
+import io.runnel.metadata.loader.MetadataLoader;
 import io.runnel.metadata.log.MetadataLog;
 import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.MetadataRecord;
@@ -24,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of the metadata log, and the owner of the image its committed records make.
+ * The single writer of the metadata log. It validates every command against the image its
+ * {@link MetadataLoader} builds from the committed records, which it only reads.
  *
  * <h2>Threading</h2>
  * One thread, {@value #THREAD_NAME}, runs every command. Public methods may be called from any
@@ -35,11 +38,9 @@ import org.slf4j.LoggerFactory;
  * records: two concurrent CreateTopics of one name cannot both pass. (At metadata rates a
  * speculative image of proposed but unapplied records is not worth its complexity.)
  *
- * <p>The image and the listeners belong to {@code apply}, which the {@link MetadataLog} calls with
- * each committed batch, in log order, one at a time: on the controller thread inside the proposal
- * for the local log, on the log's own apply thread for a replicated one. They are guarded by one
- * lock, so a listener registered from the controller thread sees the current image and then every
- * later one, none twice. {@link #image()} is a volatile read of the latest applied image.
+ * <p>The image and the listeners belong to the loader, which the {@link MetadataLog} calls with each
+ * committed batch, in log order, one at a time: on the controller thread inside the proposal for
+ * the local log, on the log's own apply thread for a replicated one.
  *
  * <h2>Each command</h2>
  * <ol>
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *       does not fit fails here, before anything is written);</li>
  *   <li>proposes them as one batch (atomic and durable) and waits until the log has committed
  *       it;</li>
- *   <li>by then the log has handed the batch to {@code apply}, which publishes the new image:
+ *   <li>by then the log has handed the batch to the loader, which publishes the new image:
  *       {@link #image()}, then each {@link MetadataListener}.</li>
  * </ol>
  * A failed proposal (e.g. {@code KafkaStorageException}) completes the command's future
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * {@link ApiError#fromThrowable}.
  *
  * <h2>Startup</h2>
- * {@link #start()} replays the log through {@code apply} into the image, then writes a
+ * {@link #start()} replays the log into the loader (when the controller made it), then writes a
  * {@link ClusterIdRecord} with a fresh id if there is none, and a {@link RegisterBrokerRecord} if
  * this broker's registration is missing or different. Listeners hear of nothing the replay
  * applies. Commands offered before {@code start()} fail with {@link IllegalStateException}.
@@ -81,12 +82,9 @@ public final class MetadataController implements AutoCloseable {
     // Owned by the controller thread.
     private boolean started;
 
-    private final Object applyLock = new Object();
-    // Guarded by applyLock.
-    private final List<MetadataListener> listeners = new ArrayList<>();
-    private boolean publishing;
-    // Written under applyLock.
-    private volatile MetadataImage image = MetadataImage.EMPTY;
+    private final MetadataLoader loader;
+    // The controller replays the log into its loader itself only when it made the loader (quick start, tests).
+    private final boolean ownsLoader;
 
     /**
      * @param log the metadata log; the caller keeps ownership and closes it after {@link #close()}
@@ -103,6 +101,33 @@ public final class MetadataController implements AutoCloseable {
             final int defaultNumPartitions,
             final short defaultReplicationFactor,
             final Map<String, String> brokerProperties) {
+        this(log, new MetadataLoader(), true, self, defaultNumPartitions, defaultReplicationFactor, brokerProperties);
+    }
+
+    /**
+     * A controller over a loader the caller replays the log into before {@link #start}: the node's one loader,
+     * which its broker side listens to as well.
+     */
+    public MetadataController(
+            final MetadataLog log,
+            final MetadataLoader loader,
+            final BrokerRegistration self,
+            final int defaultNumPartitions,
+            final short defaultReplicationFactor,
+            final Map<String, String> brokerProperties) {
+        this(log, loader, false, self, defaultNumPartitions, defaultReplicationFactor, brokerProperties);
+    }
+
+    private MetadataController(
+            final MetadataLog log,
+            final MetadataLoader loader,
+            final boolean ownsLoader,
+            final BrokerRegistration self,
+            final int defaultNumPartitions,
+            final short defaultReplicationFactor,
+            final Map<String, String> brokerProperties) {
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.ownsLoader = ownsLoader;
         if (defaultNumPartitions < 1) {
             throw new IllegalArgumentException("num.partitions must be at least 1, was " + defaultNumPartitions);
         }
@@ -140,40 +165,25 @@ public final class MetadataController implements AutoCloseable {
             if (started) {
                 throw new IllegalStateException("Controller already started");
             }
-            log.replay(new MetadataLog.CommitListener() {
-                @Override
-                public void onCommit(final List<MetadataRecord> batch, final long lastOffset) {
-                    apply(batch, lastOffset);
-                }
-
-                @Override
-                public void onSnapshot(final List<MetadataRecord> records, final long lastOffset) {
-                    load(records, lastOffset);
-                }
-
-                @Override
-                public List<MetadataRecord> currentState() {
-                    return image.toRecords();
-                }
-            });
-            if (image.lastOffset() != log.lastOffset()) {
+            if (ownsLoader) {
+                log.replay(loader);
+            }
+            if (image().lastOffset() != log.lastOffset()) {
                 throw new IllegalStateException(
-                        "Replayed up to offset " + image.lastOffset() + " but the log ends at " + log.lastOffset());
+                        "Replayed up to offset " + image().lastOffset() + " but the log ends at " + log.lastOffset());
             }
-            synchronized (applyLock) {
-                publishing = true;
-            }
+            loader.startPublishing();
             started = true;
             final List<MetadataRecord> records = new ArrayList<>();
-            if (image.clusterId() == null) {
+            if (image().clusterId() == null) {
                 records.add(new ClusterIdRecord(
                         clusterId != null ? clusterId : Uuid.randomUuid().toString()));
-            } else if (clusterId != null && !clusterId.equals(image.clusterId())) {
-                throw new IllegalStateException("The metadata log belongs to cluster " + image.clusterId()
+            } else if (clusterId != null && !clusterId.equals(image().clusterId())) {
+                throw new IllegalStateException("The metadata log belongs to cluster " + image().clusterId()
                         + ", but this node's directories were formatted for cluster " + clusterId
                         + " (INCONSISTENT_CLUSTER_ID)");
             }
-            final BrokerRegistration registered = image.brokers().get(self.brokerId());
+            final BrokerRegistration registered = image().brokers().get(self.brokerId());
             if (!self.sameEndpoint(registered) || !registered.isActive()) {
                 records.add(new RegisterBrokerRecord(
                         self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
@@ -181,41 +191,36 @@ public final class MetadataController implements AutoCloseable {
             commit(records);
             LOG.info(
                     "Metadata controller started: cluster {}, broker {}, {} topic(s), last offset {}",
-                    image.clusterId(),
+                    image().clusterId(),
                     self.brokerId(),
-                    image.topicsByName().size(),
-                    image.lastOffset());
-            return image;
+                    image().topicsByName().size(),
+                    image().lastOffset());
+            return image();
         });
     }
 
     /** The latest applied image; {@link MetadataImage#EMPTY} before {@link #start()}. */
     public MetadataImage image() {
-        return image;
+        return loader.image();
     }
 
-    /**
-     * Adds a listener. Once started, it is first told of the current image (as a change from
-     * {@link MetadataImage#EMPTY}), then of every later one.
-     */
+    /** The loader whose image this controller validates against. */
+    public MetadataLoader loader() {
+        return loader;
+    }
+
+    /** {@link MetadataLoader#registerListener}, once the controller's commands before it have run. */
     public CompletableFuture<Void> registerListener(final MetadataListener listener) {
         Objects.requireNonNull(listener, "listener");
         return submit("registerListener", () -> {
-            synchronized (applyLock) {
-                listeners.add(listener);
-                if (publishing) {
-                    notifyListener(listener, MetadataImage.EMPTY, image);
-                }
-            }
+            loader.registerListener(listener);
             return null;
         });
     }
 
     public CompletableFuture<Void> unregisterListener(final MetadataListener listener) {
         return submit("unregisterListener", () -> {
-            synchronized (applyLock) {
-                listeners.remove(listener);
-            }
+            loader.unregisterListener(listener);
             return null;
         });
     }
@@ -230,7 +235,7 @@ public final class MetadataController implements AutoCloseable {
         final List<CreateTopicSpec> specs = List.copyOf(topics);
         return runCommand("createTopics", () -> {
             final TopicCreations creations = new TopicCreations(
-                    image,
+                    image(),
                     validateOnly,
                     self.brokerId(),
                     defaultNumPartitions,
@@ -247,7 +252,7 @@ public final class MetadataController implements AutoCloseable {
         final List<String> nameList = List.copyOf(names);
         final List<Uuid> idList = List.copyOf(ids);
         return runCommand("deleteTopics", () -> {
-            final TopicDeletions deletions = new TopicDeletions(image);
+            final TopicDeletions deletions = new TopicDeletions(image());
             final DeleteTopicsResult result = deletions.run(nameList, idList);
             return new Outcome<>(result, deletions.records());
         });
@@ -258,7 +263,7 @@ public final class MetadataController implements AutoCloseable {
             final List<CreatePartitionsSpec> topics, final boolean validateOnly) {
         final List<CreatePartitionsSpec> specs = List.copyOf(topics);
         return runCommand("createPartitions", () -> {
-            final PartitionCreations creations = new PartitionCreations(image);
+            final PartitionCreations creations = new PartitionCreations(image());
             final List<CreatePartitionsResult> results = creations.run(specs);
             return new Outcome<>(results, validateOnly ? List.of() : creations.records());
         });
@@ -274,7 +279,7 @@ public final class MetadataController implements AutoCloseable {
                     new IllegalArgumentException("count must be at least 1, was " + count));
         }
         return runCommand("allocateProducerIds", () -> {
-            final long first = image.nextProducerId();
+            final long first = image().nextProducerId();
             if (first > Long.MAX_VALUE - count) {
                 throw new IllegalStateException("Producer ids exhausted");
             }
@@ -305,7 +310,7 @@ public final class MetadataController implements AutoCloseable {
 
     private Outcome<List<AlterConfigsResult>> alterConfigsCommand(
             final List<AlterConfigsSpec> specs, final boolean incremental, final boolean validateOnly) {
-        final ConfigAlterations alterations = new ConfigAlterations(image, self.brokerId(), incremental, policies);
+        final ConfigAlterations alterations = new ConfigAlterations(image(), self.brokerId(), incremental, policies);
         final List<AlterConfigsResult> results = alterations.run(specs);
         return new Outcome<>(results, validateOnly ? List.of() : alterations.records());
     }
@@ -366,7 +371,7 @@ public final class MetadataController implements AutoCloseable {
         if (records.isEmpty()) {
             return;
         }
-        MetadataImage expected = image;
+        MetadataImage expected = image();
         for (final MetadataRecord record : records) {
             expected = expected.apply(record);
         }
@@ -390,52 +395,6 @@ public final class MetadataController implements AutoCloseable {
             // close() gave up waiting; whether the batch commits is now the log's business
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while the metadata log committed a batch", e);
-        }
-    }
-
-    /**
-     * Applies a committed batch to the image and publishes the result; the only place the image changes. The log
-     * calls it in log order, one batch at a time, from its apply thread (see the class Javadoc).
-     */
-    private void apply(final List<MetadataRecord> batch, final long lastOffset) {
-        synchronized (applyLock) {
-            final MetadataImage previous = image;
-            MetadataImage next = previous;
-            for (final MetadataRecord record : batch) {
-                next = next.apply(record);
-            }
-            if (next.lastOffset() != lastOffset) {
-                throw new IllegalStateException("Metadata log committed a batch ending at offset " + lastOffset
-                        + " but the image applied it up to " + next.lastOffset());
-            }
-            image = next;
-            if (publishing) {
-                for (final MetadataListener listener : List.copyOf(listeners)) {
-                    notifyListener(listener, previous, next);
-                }
-            }
-        }
-    }
-
-    /** Replaces the image by a snapshot's, as the log hands it over (a lagging node sent the leader's snapshot). */
-    private void load(final List<MetadataRecord> records, final long lastOffset) {
-        synchronized (applyLock) {
-            final MetadataImage previous = image;
-            image = MetadataImage.fromSnapshot(records, lastOffset);
-            if (publishing) {
-                for (final MetadataListener listener : List.copyOf(listeners)) {
-                    notifyListener(listener, previous, image);
-                }
-            }
-        }
-    }
-
-    private static void notifyListener(
-            final MetadataListener listener, final MetadataImage previous, final MetadataImage next) {
-        try {
-            listener.onImage(previous, next);
-        } catch (final RuntimeException e) {
-            LOG.error("Metadata listener {} failed on image at offset {}", listener, next.lastOffset(), e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.runnel.metadata.controller;
+package io.runnel.metadata.loader;
 
 import io.runnel.metadata.image.MetadataImage;
 
