@@ -81,7 +81,8 @@ final class LogTrimming {
      * starts at or above {@code offset} is emptied and restarts at {@code offset}. Only whole batches are kept, as
      * in Kafka: an offset inside a batch truncates the whole batch, and the log then ends at its base offset. An
      * offset in a gap the cleaner left ends the log at {@code offset}, as Kafka's does; like Kafka's, a log reopened
-     * before anything else was appended then ends after its last record again.
+     * before anything else was appended then ends after its last record again, or, when that is below the log start
+     * offset (DeleteRecords moved it into the gap), restarts empty at its log start offset ({@code LogLoader}).
      * Nothing happens when {@code offset} is at or past the log end.
      *
      * @return the removed segments, renamed to {@code .deleted} but still open, for the caller to

@@ -101,9 +101,9 @@ public final class PartitionLog implements AutoCloseable {
         this.segments = new SegmentList(loaded.segments());
         this.logEndOffset = loaded.logEndOffset();
         // The checkpoint is ahead of the first segment when a crash undid a deletion (the next retention pass
-        // removes that segment again); it can never be past the end, as retention rolls before deleting the last
-        // segment, unless the files were tampered with.
-        this.logStartOffset = Math.min(Math.max(segments.first().baseOffset(), logStartOffsetCheckpoint), logEndOffset);
+        // removes that segment again), or after DeleteRecords; it is never past the end, as the loader restarts a
+        // log whose segments end below it empty at it.
+        this.logStartOffset = Math.max(segments.first().baseOffset(), logStartOffsetCheckpoint);
         this.flushState = new FlushState(loaded.logEndOffset(), clock.millis());
         this.appender = new LogAppender(this);
         this.reader = new LogReader(this);
@@ -161,6 +161,7 @@ public final class PartitionLog implements AutoCloseable {
                     final ProducerStateManager producers = new ProducerStateManager(dir);
                     final LogLoader.LoadedLog loaded = LogLoader.load(
                             dir,
+                            logStartOffset,
                             recoveryPoint,
                             cleanShutdown,
                             config.indexIntervalBytes(),

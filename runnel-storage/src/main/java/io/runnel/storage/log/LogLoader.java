@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * shutdown every segment from the one holding the recovery point onwards is scanned batch by batch (length,
  * magic, increasing offsets, CRC-32C); the first bad byte truncates its segment, every later segment is
  * deleted, and the scanned segments' indexes are rebuilt. Producer state is then loaded from the newest
- * snapshot at or below the log end offset and brought up to date by replaying batch headers after it.
+ * snapshot at or below the log end offset and brought up to date by replaying batch headers after it. Segments
+ * that end below the checkpointed log start offset are all deleted and the log restarts empty there, as in Kafka.
  *
  * <p>Leftovers of interrupted work are removed first: {@code .tmp} files of unfinished atomic writes and
  * {@code .deleted} files of segments that retention or the cleaner removed but did not get to delete, and the
@@ -44,6 +45,7 @@ public final class LogLoader {
 
     public static LoadedLog load(
             final Path dir,
+            final long logStartOffset,
             final long recoveryPoint,
             final boolean cleanShutdown,
             final int indexIntervalBytes,
@@ -71,7 +73,7 @@ public final class LogLoader {
         final List<LogSegment> segments = new ArrayList<>();
         try {
             if (baseOffsets.isEmpty()) {
-                segments.add(SegmentFiles.create(dir, 0, maxIndexSize, nowMs));
+                segments.add(SegmentFiles.create(dir, logStartOffset, maxIndexSize, nowMs));
             } else {
                 final int firstToRecover = firstToRecover(baseOffsets, recoveryPoint, cleanShutdown);
                 final int last = baseOffsets.size() - 1;
@@ -85,6 +87,9 @@ public final class LogLoader {
                                     : SegmentFiles.open(dir, base, maxIndexSize, i == last));
                 }
                 loadSegments(segments, firstToRecover, cleanShutdown, indexIntervalBytes, maxIndexSize);
+                if (segments.get(segments.size() - 1).nextOffset() < logStartOffset) {
+                    startEmptyAt(dir, logStartOffset, segments, maxIndexSize, nowMs, producers);
+                }
             }
             final long logEndOffset = segments.get(segments.size() - 1).nextOffset();
             rebuildProducerState(segments, logEndOffset, producers);
@@ -99,6 +104,37 @@ public final class LogLoader {
             }
             throw e;
         }
+    }
+
+    /**
+     * The segments end below the log start offset, so nothing in them can be read: they all go, with the producer
+     * state, and the log restarts empty at its start offset, as Kafka's {@code LogLoader} does
+     * ({@code deleteSegmentsIfLogStartGreaterThanLogEnd}). A truncation into a gap the cleaner left ends the log
+     * above its last record, and DeleteRecords may have moved the log start offset up to that end; the segments
+     * alone then end below it. Nothing above the last segment's end needs to be kept, and the log start offset
+     * must not come down, or offsets below it would be handed out again.
+     */
+    private static void startEmptyAt(
+            final Path dir,
+            final long logStartOffset,
+            final List<LogSegment> segments,
+            final int maxIndexSize,
+            final long nowMs,
+            final ProducerStateManager producers)
+            throws IOException {
+        LOG.warn(
+                "Deleting every segment of {}: they end at {}, below the log start offset {}",
+                dir,
+                segments.get(segments.size() - 1).nextOffset(),
+                logStartOffset);
+        // oldest first: a crash half way leaves segments that still end below the log start offset
+        while (!segments.isEmpty()) {
+            final LogSegment segment = segments.remove(0);
+            segment.closeWithoutWriting();
+            segment.closeAndDelete();
+        }
+        producers.truncateFully();
+        segments.add(SegmentFiles.create(dir, logStartOffset, maxIndexSize, nowMs));
     }
 
     /** Index of the first segment to scan: none after a clean shutdown, else the one holding the recovery point. */

@@ -83,6 +83,17 @@ public final class ProducerStateManager {
     }
 
     /**
+     * Forgets every producer and deletes every snapshot, for a log that restarts empty (Kafka's
+     * {@code truncateFullyAndStartAt}).
+     */
+    public void truncateFully() throws IOException {
+        producers.clear();
+        for (final long offset : snapshotOffsets()) {
+            Files.deleteIfExists(snapshotFile(dir, offset));
+        }
+    }
+
+    /**
      * Checks a client batch against the producer's current state.
      *
      * @param known          whether the producer has any batch on record (in the log or earlier in the request)
