@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataController implements AutoCloseable {
     public static final String THREAD_NAME = "runnel-controller";
+    /** {@code broker.session.timeout.ms}'s default, as in Kafka. */
+    public static final long DEFAULT_SESSION_TIMEOUT_MS = 9_000;
     /** Guard against requests that would make the controller allocate without bound. */
     public static final int MAX_PARTITIONS_PER_TOPIC = 100_000;
 
@@ -77,7 +79,8 @@ public final class MetadataController implements AutoCloseable {
     private final short defaultReplicationFactor;
     private final Map<String, String> brokerProperties;
     private final Policies policies;
-    private final ExecutorService executor;
+    private final ScheduledExecutorService executor;
+    private final BrokerLifecycle brokers;
 
     // Owned by the controller thread.
     private boolean started;
@@ -101,7 +104,15 @@ public final class MetadataController implements AutoCloseable {
             final int defaultNumPartitions,
             final short defaultReplicationFactor,
             final Map<String, String> brokerProperties) {
-        this(log, new MetadataLoader(), true, self, defaultNumPartitions, defaultReplicationFactor, brokerProperties);
+        this(
+                log,
+                new MetadataLoader(),
+                true,
+                self,
+                defaultNumPartitions,
+                defaultReplicationFactor,
+                brokerProperties,
+                DEFAULT_SESSION_TIMEOUT_MS);
     }
 
     /**
@@ -114,8 +125,17 @@ public final class MetadataController implements AutoCloseable {
             final BrokerRegistration self,
             final int defaultNumPartitions,
             final short defaultReplicationFactor,
-            final Map<String, String> brokerProperties) {
-        this(log, loader, false, self, defaultNumPartitions, defaultReplicationFactor, brokerProperties);
+            final Map<String, String> brokerProperties,
+            final long sessionTimeoutMs) {
+        this(
+                log,
+                loader,
+                false,
+                self,
+                defaultNumPartitions,
+                defaultReplicationFactor,
+                brokerProperties,
+                sessionTimeoutMs);
     }
 
     private MetadataController(
@@ -125,7 +145,8 @@ public final class MetadataController implements AutoCloseable {
             final BrokerRegistration self,
             final int defaultNumPartitions,
             final short defaultReplicationFactor,
-            final Map<String, String> brokerProperties) {
+            final Map<String, String> brokerProperties,
+            final long sessionTimeoutMs) {
         this.loader = Objects.requireNonNull(loader, "loader");
         this.ownsLoader = ownsLoader;
         if (defaultNumPartitions < 1) {
@@ -141,7 +162,8 @@ public final class MetadataController implements AutoCloseable {
         this.defaultReplicationFactor = defaultReplicationFactor;
         this.brokerProperties = Map.copyOf(brokerProperties);
         this.policies = Policies.load(this.brokerProperties);
-        this.executor = Executors.newSingleThreadExecutor(runnable -> {
+        this.brokers = new BrokerLifecycle(new BrokerSessions(sessionTimeoutMs, System::nanoTime));
+        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             final Thread thread = new Thread(runnable, THREAD_NAME);
             thread.setDaemon(true);
             return thread;
@@ -315,6 +337,51 @@ public final class MetadataController implements AutoCloseable {
         return new Outcome<>(results, validateOnly ? List.of() : alterations.records());
     }
 
+    /**
+     * BrokerRegistration: registers a broker process, fenced, and answers its epoch; see {@link BrokerLifecycle}.
+     * Fails with {@code InconsistentClusterIdException} or {@code DuplicateBrokerRegistrationException}.
+     */
+    public CompletableFuture<Long> registerBroker(final BrokerRegistrationSpec spec) {
+        return runCommand("registerBroker", () -> brokers.register(image(), spec));
+    }
+
+    /**
+     * BrokerHeartbeat: keeps the broker's session, unfences it once caught up, runs its controlled shutdown. Fails
+     * with {@code StaleBrokerEpochException} for a registration it does not know.
+     */
+    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(final BrokerHeartbeatSpec spec) {
+        return runCommand("brokerHeartbeat", () -> brokers.heartbeat(image(), spec));
+    }
+
+    /** UnregisterBroker; fails with {@code BrokerIdNotRegisteredException} for a broker not registered. */
+    public CompletableFuture<Void> unregisterBroker(final int brokerId) {
+        return runCommand("unregisterBroker", () -> brokers.unregister(image(), brokerId));
+    }
+
+    /**
+     * Starts tracking broker sessions: every registered broker counts as just heard from, and from now on a broker
+     * that sends no heartbeat within the session timeout is fenced (checked every {@code checkIntervalMs}). The
+     * controller of a cluster does this when it becomes active; the quick-start node, which has no heartbeats,
+     * never does.
+     */
+    public CompletableFuture<Void> trackBrokerSessions(final long checkIntervalMs) {
+        return submit("trackBrokerSessions", () -> {
+            brokers.activate(image());
+            executor.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            commit(brokers.fenceExpired(image()).records());
+                        } catch (final RuntimeException e) {
+                            LOG.warn("Fencing brokers whose sessions expired failed; retrying", e);
+                        }
+                    },
+                    checkIntervalMs,
+                    checkIntervalMs,
+                    TimeUnit.MILLISECONDS);
+            return null;
+        });
+    }
+
     /** Stops accepting commands, finishes the queued ones, stops the controller thread and closes the policies. */
     @Override
     public void close() {
@@ -331,9 +398,6 @@ public final class MetadataController implements AutoCloseable {
             policies.close();
         }
     }
-
-    /** A command's answer and the records that make it true (empty: nothing to write). */
-    private record Outcome<T>(T result, List<MetadataRecord> records) {}
 
     private <T> CompletableFuture<T> runCommand(final String name, final Supplier<Outcome<T>> command) {
         return submit(name, () -> {
@@ -367,7 +431,7 @@ public final class MetadataController implements AutoCloseable {
      * Checks the records by applying them to a copy of the image, proposes them and waits until the log has
      * committed and applied them; controller thread only. The wait is what keeps one proposal in flight.
      */
-    private void commit(final List<MetadataRecord> records) {
+    private void commit(final List<? extends MetadataRecord> records) {
         if (records.isEmpty()) {
             return;
         }
@@ -375,7 +439,7 @@ public final class MetadataController implements AutoCloseable {
         for (final MetadataRecord record : records) {
             expected = expected.apply(record);
         }
-        final long lastOffset = awaitCommitted(log.propose(records));
+        final long lastOffset = awaitCommitted(log.propose(List.copyOf(records)));
         if (lastOffset != expected.lastOffset()) {
             throw new IllegalStateException(
                     "Metadata log assigned offset " + lastOffset + " but the image expected " + expected.lastOffset());
