@@ -28,6 +28,7 @@ import io.runnel.broker.api.offsetdelete.OffsetDeleteHandler;
 import io.runnel.broker.api.offsetfetch.OffsetFetchHandler;
 import io.runnel.broker.api.produce.ProduceHandler;
 import io.runnel.broker.api.syncgroup.SyncGroupHandler;
+import io.runnel.broker.api.unregisterbroker.UnregisterBrokerHandler;
 import io.runnel.broker.config.BrokerConfig;
 import io.runnel.broker.config.Endpoint;
 import io.runnel.coordinator.group.GroupConfig;
@@ -38,6 +39,7 @@ import io.runnel.coordinator.group.store.OffsetsTopicStore;
 import io.runnel.coordinator.runtime.ExecutorScheduler;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
+import io.runnel.metadata.loader.MetadataLoader;
 import io.runnel.metadata.log.LocalMetadataLog;
 import io.runnel.metadata.log.MetadataLog;
 import io.runnel.network.NetworkServer;
@@ -81,6 +83,8 @@ public final class Broker implements AutoCloseable {
     private final GroupCoordinator groups;
     private final ScheduledThreadPoolExecutor timer;
     private final NetworkServer network;
+    // Null on the quick-start node.
+    private volatile ClusterMembership membership;
     private volatile boolean closed;
 
     private Broker(
@@ -103,6 +107,10 @@ public final class Broker implements AutoCloseable {
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
         final Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
+        final boolean cluster = !config.formatsItself();
+        if (cluster) {
+            ClusterMembership.checkSupported(config);
+        }
         final String clusterId = NodeIdentity.establish(config, metadataDir);
         final LogManager logs = LogManager.open(
                 config.logDirs(),
@@ -125,8 +133,11 @@ public final class Broker implements AutoCloseable {
         try {
             metadataLog = LocalMetadataLog.open(metadataDir);
             final Endpoint advertised = config.advertisedListener();
+            final MetadataLoader loader = new MetadataLoader();
+            metadataLog.replay(loader);
             controller = new MetadataController(
                     metadataLog,
+                    loader,
                     new BrokerRegistration(
                             config.nodeId(),
                             advertised.host(),
@@ -135,9 +146,10 @@ public final class Broker implements AutoCloseable {
                             config.rack()),
                     config.numPartitions(),
                     config.defaultReplicationFactor(),
-                    config.originals());
+                    config.originals(),
+                    config.brokerSessionTimeoutMs());
             final Partitions partitions = new Partitions();
-            controller.start(clusterId).get();
+            controller.start(clusterId, !cluster).get();
             controller
                     .registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions, config.originals()))
                     .get();
@@ -164,8 +176,8 @@ public final class Broker implements AutoCloseable {
             final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
             handlers.add(new ApiVersionsHandler(
                     () -> dispatcher[0].advertisedVersions(), controller.image().clusterId(), config.nodeId()));
-            handlers.add(
-                    new MetadataHandler(controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
+            handlers.add(new MetadataHandler(
+                    controller::image, controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
             handlers.add(new CreateTopicsHandler(controller));
             handlers.add(new DeleteTopicsHandler(controller));
             handlers.add(new CreatePartitionsHandler(controller));
@@ -176,11 +188,13 @@ public final class Broker implements AutoCloseable {
             handlers.add(new DescribeConfigsHandler(controller::image, config.nodeId(), config.originals()));
             handlers.add(new IncrementalAlterConfigsHandler(controller));
             handlers.add(new AlterConfigsHandler(controller));
-            handlers.add(new DescribeClusterHandler(controller::image, config.nodeId()));
+            handlers.add(new DescribeClusterHandler(controller::image));
+            final MetadataController local = controller;
+            handlers.add(new UnregisterBrokerHandler(() -> local));
             handlers.add(new DescribeLogDirsHandler(logs, partitions));
             handlers.add(new InitProducerIdHandler(controller));
             handlers.add(new FindCoordinatorHandler(
-                    controller, config.nodeId(), OffsetsTopic.topicSpec(config.originals(), 1)));
+                    controller::image, controller, config.nodeId(), OffsetsTopic.topicSpec(config.originals(), 1)));
             handlers.add(new JoinGroupHandler(groups));
             handlers.add(new SyncGroupHandler(groups));
             handlers.add(new HeartbeatHandler(groups));
@@ -200,6 +214,7 @@ public final class Broker implements AutoCloseable {
                     ? new InetSocketAddress(listener.port())
                     : new InetSocketAddress(listener.host(), listener.port());
             final NetworkServer network = new NetworkServer(
+                    "runnel",
                     bind,
                     config.numNetworkThreads(),
                     config.numIoThreads(),
@@ -208,6 +223,14 @@ public final class Broker implements AutoCloseable {
                     config.connectionsMaxIdleMs(),
                     null);
             final Broker broker = new Broker(config, logs, metadataLog, controller, groups, timer, network);
+            if (cluster) {
+                try {
+                    broker.membership = ClusterMembership.start(config, controller, loader, clusterId, broker.port());
+                } catch (ExecutionException | InterruptedException | RuntimeException e) {
+                    network.close();
+                    throw e;
+                }
+            }
             LOG.info(
                     "Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
                     config.nodeId(),
@@ -232,6 +255,12 @@ public final class Broker implements AutoCloseable {
         return network.boundAddress().getPort();
     }
 
+    /** The port of the controller listener; -1 on the quick-start node, which has none. */
+    public int controllerPort() {
+        final ClusterMembership member = membership;
+        return member == null ? -1 : member.controllerPort();
+    }
+
     /** The partition logs (for tests and tools that look at the storage underneath). */
     public LogManager logs() {
         return logs;
@@ -253,7 +282,18 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         final long startNs = System.nanoTime();
+        final ClusterMembership member = membership;
+        if (member != null) {
+            try {
+                member.shutDownBroker();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         network.close();
+        if (member != null) {
+            member.close();
+        }
         closeQuietly(timer, groups, controller, metadataLog, logs);
         LOG.info(
                 "Runnel broker {} stopped in {} ms",

@@ -4,6 +4,7 @@ import io.runnel.broker.config.BrokerConfig;
 import io.runnel.metadata.log.LocalMetadataLog;
 import io.runnel.metadata.log.MetadataLog;
 import io.runnel.metadata.record.ClusterIdRecord;
+import io.runnel.storage.meta.MetaPropertiesException;
 import io.runnel.storage.meta.NodeDirectories;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,10 @@ final class NodeIdentity {
      */
     static String establish(final BrokerConfig config, final Path metadataDir) throws IOException {
         final NodeDirectories dirs = NodeDirectories.load(config.allDirs());
+        if (dirs.failed().contains(config.metadataLogDir())) {
+            throw new MetaPropertiesException("Encountered I/O error in metadata log directory "
+                    + config.metadataLogDir() + ". Cannot continue.");
+        }
         if (config.formatsItself() && !dirs.unformatted().isEmpty()) {
             final String clusterId;
             if (dirs.noneFormatted()) {

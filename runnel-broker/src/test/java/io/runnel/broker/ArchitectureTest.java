@@ -55,10 +55,13 @@ class ArchitectureTest {
             .resideOutsideOfPackages("io.runnel.broker.api..", "io.runnel.network..", "io.runnel.protocol..")
             .and()
             .doNotHaveFullyQualifiedName(Broker.class.getName())
+            .and()
+            .doNotHaveFullyQualifiedName(ControllerEndpoint.class.getName())
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.runnel.protocol..")
-            .because("handlers are the only code that sees both the protocol layer and the domain modules");
+            .because("handlers are the only code that sees both the protocol layer and the domain modules; the"
+                    + " composition root (Broker, and ControllerEndpoint for the controller listener) wires them");
 
     @ArchTest
     static final ArchRule storageDependsOnNoOtherRunnelModule = noClasses()

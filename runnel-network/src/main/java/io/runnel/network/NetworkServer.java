@@ -38,10 +38,13 @@ public final class NetworkServer implements AutoCloseable {
     private final Channel serverChannel;
 
     /**
+     * @param name names the server's threads: {@code <name>-acceptor}, {@code <name>-network-N} and
+     *     {@code <name>-io-N} ("runnel" for the broker listener)
      * @param relayHttp2To on a controller listener, the local quorum server its gRPC (HTTP/2) connections are relayed
      *     to, so one port serves both; null on a broker listener
      */
     public NetworkServer(
+            final String name,
             final InetSocketAddress bindAddress,
             final int networkThreads,
             final int ioThreads,
@@ -53,15 +56,15 @@ public final class NetworkServer implements AutoCloseable {
         final boolean epoll = Epoll.isAvailable();
         final Class<? extends ServerChannel> channelType;
         if (epoll) {
-            acceptor = new EpollEventLoopGroup(1, new DefaultThreadFactory("runnel-acceptor", true));
-            workers = new EpollEventLoopGroup(networkThreads, new DefaultThreadFactory("runnel-network", true));
+            acceptor = new EpollEventLoopGroup(1, new DefaultThreadFactory(name + "-acceptor", true));
+            workers = new EpollEventLoopGroup(networkThreads, new DefaultThreadFactory(name + "-network", true));
             channelType = EpollServerSocketChannel.class;
         } else {
-            acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("runnel-acceptor", true));
-            workers = new NioEventLoopGroup(networkThreads, new DefaultThreadFactory("runnel-network", true));
+            acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory(name + "-acceptor", true));
+            workers = new NioEventLoopGroup(networkThreads, new DefaultThreadFactory(name + "-network", true));
             channelType = NioServerSocketChannel.class;
         }
-        handlers = new RequestHandlerPool(ioThreads);
+        handlers = new RequestHandlerPool(ioThreads, name + "-io-");
         final RunnelChannelInitializer initializer =
                 new RunnelChannelInitializer(dispatcher, handlers, maxFrameBytes, idleMs, connections, relayHttp2To);
         final ServerBootstrap bootstrap = new ServerBootstrap()

@@ -15,14 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests still run one at a time, in the order they arrived.
  */
 final class RequestHandlerPool implements AutoCloseable {
-    static final String THREAD_PREFIX = "runnel-io-";
-
     private final ThreadPoolExecutor threads;
 
-    RequestHandlerPool(final int size) {
+    /** @param threadPrefix the threads' names, each followed by its number */
+    RequestHandlerPool(final int size, final String threadPrefix) {
         final AtomicInteger next = new AtomicInteger();
         threads = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            final Thread thread = new Thread(r, THREAD_PREFIX + next.getAndIncrement());
+            final Thread thread = new Thread(r, threadPrefix + next.getAndIncrement());
             thread.setDaemon(true);
             return thread;
         });

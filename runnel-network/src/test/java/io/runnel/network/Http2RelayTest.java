@@ -38,6 +38,7 @@ class Http2RelayTest {
         echoThread.setDaemon(true);
         echoThread.start();
         server = new NetworkServer(
+                "runnel",
                 new InetSocketAddress("127.0.0.1", 0),
                 1,
                 1,

@@ -73,6 +73,7 @@ class RequestHandlerPoolTest {
 
     private int start(final int networkThreads, final int ioThreads) throws InterruptedException {
         server = new NetworkServer(
+                "runnel",
                 new InetSocketAddress("127.0.0.1", 0),
                 networkThreads,
                 ioThreads,

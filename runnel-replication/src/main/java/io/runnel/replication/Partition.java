@@ -29,7 +29,8 @@ public final class Partition {
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final PartitionLog log;
-    private final int leaderEpoch;
+    // Written by the metadata thread when the leadership changes; read by request handlers.
+    private volatile int leaderEpoch;
     private final CopyOnWriteArrayList<AppendListener> listeners = new CopyOnWriteArrayList<>();
     private volatile long highWatermark;
 
@@ -57,6 +58,11 @@ public final class Partition {
 
     public int leaderEpoch() {
         return leaderEpoch;
+    }
+
+    /** This broker leads the partition again, or still, at a new leader epoch. */
+    void updateLeaderEpoch(final int epoch) {
+        leaderEpoch = epoch;
     }
 
     public long highWatermark() {

@@ -20,8 +20,9 @@ public final class Partitions {
     private final Set<TopicPartition> unopened = ConcurrentHashMap.newKeySet();
     private final Map<Uuid, String> namesById = new ConcurrentHashMap<>();
     private final Map<String, Uuid> idsByName = new ConcurrentHashMap<>();
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
-    /** The partition, or null when this broker does not lead it. */
+    /** The partition, or null when this broker does not lead it (see {@link #missingError}). */
     public Partition get(final TopicPartition tp) {
         return partitions.get(tp);
     }
@@ -59,9 +60,18 @@ public final class Partitions {
         return partition != null && partition.isOffline();
     }
 
-    /** The error for a partition that {@link #get} did not find: offline, or not led here at all. */
+    /**
+     * The error for a partition that {@link #get} did not find: offline here, led by another broker (or by none:
+     * clients then refresh their metadata and retry), or not in the cluster at all.
+     */
     public Errors missingError(final TopicPartition tp) {
-        return unopened.contains(tp) ? Errors.KAFKA_STORAGE_ERROR : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+        if (unopened.contains(tp)) {
+            return Errors.KAFKA_STORAGE_ERROR;
+        }
+        final Integer count = partitionCounts.get(tp.topic());
+        return count != null && tp.partition() >= 0 && tp.partition() < count
+                ? Errors.NOT_LEADER_OR_FOLLOWER
+                : Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     public Errors missingError(final String topic, final int partition) {
@@ -74,13 +84,16 @@ public final class Partitions {
         unopened.add(tp);
     }
 
-    void addTopic(final String name, final Uuid id) {
+    void addTopic(final String name, final Uuid id, final int partitionCount) {
         idsByName.put(name, id);
         namesById.put(id, name);
+        partitionCounts.put(name, partitionCount);
     }
 
     void removeTopic(final String name, final Uuid id) {
-        idsByName.remove(name, id);
+        if (idsByName.remove(name, id)) {
+            partitionCounts.remove(name);
+        }
         namesById.remove(id, name);
     }
 

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies each new metadata image to this broker's logs: opens (or creates) the log of every partition it
- * leads, applies config changes (the topic's own and the dynamic broker defaults), and deletes the logs of
+ * leads and stops serving the ones it no longer leads (their logs stay), applies config changes (the topic's own and the dynamic broker defaults), and deletes the logs of
  * removed topics and stray directories. Runs on the controller's thread, the only writer of {@link Partitions}.
  *
  * <p>A log that cannot be opened because its log directory is offline leaves its partition offline (requests for
@@ -121,7 +121,7 @@ public final class PartitionsPublisher implements MetadataListener {
             final BrokerConfigLayers broker,
             final boolean brokerConfigsChanged,
             final boolean afterStart) {
-        partitions.addTopic(topic.name(), topic.id());
+        partitions.addTopic(topic.name(), topic.id(), topic.partitions().size());
         final LogConfig config = TopicLogConfig.of(TopicConfigs.resolve(topic.configs(), broker));
         final boolean configChanged =
                 before != null && (brokerConfigsChanged || !before.configs().equals(topic.configs()));
@@ -129,12 +129,27 @@ public final class PartitionsPublisher implements MetadataListener {
             final TopicPartition tp = new TopicPartition(topic.name(), entry.getKey());
             final PartitionImage image = entry.getValue();
             final Partition existing = partitions.get(tp);
+            final boolean ours = existing != null && existing.topicId().equals(topic.id());
             if (image.leader() != nodeId) {
+                if (ours) {
+                    // Another broker leads it now (or none does): requests for it get NOT_LEADER_OR_FOLLOWER. The
+                    // log stays open and on disk, for when the leadership comes back.
+                    partitions.remove(tp);
+                    LOG.info(
+                            "Broker {} no longer leads {} (leader {}, epoch {})",
+                            nodeId,
+                            tp,
+                            image.leader(),
+                            image.leaderEpoch());
+                }
                 continue;
             }
-            if (existing != null && existing.topicId().equals(topic.id())) {
+            if (ours) {
                 if (configChanged) {
                     existing.updateConfig(config);
+                }
+                if (existing.leaderEpoch() != image.leaderEpoch()) {
+                    existing.updateLeaderEpoch(image.leaderEpoch());
                 }
                 continue;
             }

@@ -29,8 +29,10 @@ class FormatCommandTest {
     void writeConfig() throws Exception {
         config = Files.writeString(
                 dir.resolve("server.properties"),
-                "node.id=2\nprocess.roles=broker,controller\nlog.dirs=" + dir.resolve("d1") + "," + dir.resolve("d2")
-                        + "\nmetadata.log.dir=" + dir.resolve("meta") + "\n");
+                "node.id=2\nprocess.roles=broker,controller\nlisteners=PLAINTEXT://:9092,CONTROLLER://:9093\n"
+                        + "controller.listener.names=CONTROLLER\ncontroller.quorum.voters=2@localhost:9093\nlog.dirs="
+                        + dir.resolve("d1") + "," + dir.resolve("d2") + "\nmetadata.log.dir=" + dir.resolve("meta")
+                        + "\n");
     }
 
     private int run(final String... args) {

@@ -29,6 +29,9 @@ public final class BrokerConfig {
     public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
     public static final String CLUSTER_ID = "cluster.id";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
+    public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
     public static final String LOG_DIR = "log.dir";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
@@ -56,6 +59,9 @@ public final class BrokerConfig {
     private final Set<ProcessRole> processRoles;
     private final @Nullable String clusterId;
     private final Path metadataLogDir;
+    private final long brokerHeartbeatIntervalMs;
+    private final long brokerSessionTimeoutMs;
+    private final boolean controlledShutdownEnable;
     private final int numPartitions;
     private final short defaultReplicationFactor;
     private final boolean autoCreateTopics;
@@ -91,6 +97,10 @@ public final class BrokerConfig {
         logDirs = List.copyOf(parsed);
         processRoles = ProcessRole.parse(string(PROCESS_ROLES, ""));
         listeners = Listeners.from(props, nodeId, processRoles);
+        brokerHeartbeatIntervalMs =
+                atLeast(BROKER_HEARTBEAT_INTERVAL_MS, longValue(BROKER_HEARTBEAT_INTERVAL_MS, 2_000L), 1L);
+        brokerSessionTimeoutMs = atLeast(BROKER_SESSION_TIMEOUT_MS, longValue(BROKER_SESSION_TIMEOUT_MS, 9_000L), 1L);
+        controlledShutdownEnable = boolValue(CONTROLLED_SHUTDOWN_ENABLE, true);
         clusterId = props.containsKey(CLUSTER_ID) ? validClusterId(string(CLUSTER_ID, "")) : null;
         metadataLogDir = props.containsKey(METADATA_LOG_DIR)
                 ? Path.of(string(METADATA_LOG_DIR, "")).toAbsolutePath().normalize()
@@ -193,6 +203,21 @@ public final class BrokerConfig {
     /** {@code metadata.log.dir}: where the metadata log lives; the first log directory by default, as in Kafka. */
     public Path metadataLogDir() {
         return metadataLogDir;
+    }
+
+    /** {@code broker.heartbeat.interval.ms}: how often a broker of a cluster heartbeats to the controller. */
+    public long brokerHeartbeatIntervalMs() {
+        return brokerHeartbeatIntervalMs;
+    }
+
+    /** {@code broker.session.timeout.ms}: a broker without a heartbeat for this long is fenced. */
+    public long brokerSessionTimeoutMs() {
+        return brokerSessionTimeoutMs;
+    }
+
+    /** {@code controlled.shutdown.enable}: a broker of a cluster moves its leaderships away before it stops. */
+    public boolean controlledShutdownEnable() {
+        return controlledShutdownEnable;
     }
 
     /** Every directory this node formats and checks: the log directories and the metadata log directory. */

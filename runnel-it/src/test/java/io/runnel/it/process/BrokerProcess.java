@@ -1,5 +1,6 @@
 package io.runnel.it.process;
 
+import io.runnel.it.RunnelJvm;
 import io.runnel.testsupport.Await;
 import io.runnel.testsupport.Clients;
 import io.runnel.testsupport.Ports;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,16 +68,10 @@ final class BrokerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running: pid " + process.pid());
         }
-        final Path logs = targetDir().resolve("process-logs");
+        final Path logs = RunnelJvm.targetDir().resolve("process-logs");
         Files.createDirectories(logs);
         logFile = logs.resolve(name + "-" + STARTS.incrementAndGet() + ".log");
         final List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(jvmFlags());
-        command.add("-Xmx512m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.runnel.server.RunnelServer");
         command.add("server");
         command.add("--override");
         command.add("listeners=PLAINTEXT://127.0.0.1:" + port);
@@ -89,7 +83,7 @@ final class BrokerProcess implements AutoCloseable {
             command.add("--override");
             command.add(all.get(i) + "=" + all.get(i + 1).replace(PORT, Integer.toString(port)));
         }
-        process = new ProcessBuilder(command)
+        process = new ProcessBuilder(RunnelJvm.command(List.of("-Xmx512m"), command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
                 .start();
@@ -189,38 +183,6 @@ final class BrokerProcess implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 kill();
             }
-        }
-    }
-
-    /** The running JVM's java, so the child runs on the same JDK as the tests. */
-    static String javaExecutable() {
-        return ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** Lets Netty and the compression codecs use restricted JDK methods without warnings (as bin/runnel does). */
-    static List<String> jvmFlags() {
-        final List<String> flags = new ArrayList<>();
-        flags.add("--enable-native-access=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            flags.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        return flags;
-    }
-
-    /** The module's {@code target} directory: the parent of {@code target/test-classes}. */
-    static Path targetDir() {
-        try {
-            return Path.of(BrokerProcess.class
-                            .getProtectionDomain()
-                            .getCodeSource()
-                            .getLocation()
-                            .toURI())
-                    .getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.runnel.it.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.it.RunnelJvm;
 import io.runnel.storage.meta.MetaProperties;
 import io.runnel.testsupport.Ports;
 import java.nio.charset.StandardCharsets;
@@ -100,8 +101,8 @@ class NodeIdentityProcessTest {
                 "process.roles=broker,controller\ncontroller.listener.names=CONTROLLER\nlisteners=PLAINTEXT://:9092,"
                         + "CONTROLLER://:" + controllerPort + "\ncontroller.quorum.voters=1@127.0.0.1:" + controllerPort
                         + "\nlog.dirs=" + dir + "\n");
-        final Process format = new ProcessBuilder(
-                        command("format", "--cluster-id", clusterId, "--config", config.toString()))
+        final Process format = new ProcessBuilder(RunnelJvm.command(
+                        List.of(), List.of("format", "--cluster-id", clusterId, "--config", config.toString())))
                 .redirectErrorStream(true)
                 .start();
         assertThat(format.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -125,16 +126,5 @@ class NodeIdentityProcessTest {
         assertThatThrownBy(
                         () -> BrokerProcess.start("node-2", dir, "node.id", "2").close())
                 .hasMessageContaining("Stored node id 1 doesn't match previous node id 2 in " + dir);
-    }
-
-    private static List<String> command(final String... args) {
-        final List<String> command = new ArrayList<>();
-        command.add(BrokerProcess.javaExecutable());
-        command.addAll(BrokerProcess.jvmFlags());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.runnel.server.RunnelServer");
-        command.addAll(List.of(args));
-        return command;
     }
 }

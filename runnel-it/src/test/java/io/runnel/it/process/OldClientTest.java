@@ -2,6 +2,7 @@ package io.runnel.it.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.it.RunnelJvm;
 import io.runnel.it.TestBroker;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class OldClientTest {
     @CsvSource({"3.9.1, old-kafka-clients, classic", "4.1.1, kafka-clients-4.1.1, classic consumer"})
     void shouldRoundTripRecordsAndGroupOffsetsWhenTheClientIsAnOlderRelease(
             final String version, final String directory, final String groupProtocols) throws Exception {
-        final Path target = BrokerProcess.targetDir();
+        final Path target = RunnelJvm.targetDir();
         final Path oldClients = target.resolve(directory);
         try (Stream<Path> jars = Files.list(oldClients)) {
             assertThat(jars.map(p -> p.getFileName().toString()).filter(name -> name.startsWith("kafka-clients-")))
@@ -42,8 +43,8 @@ class OldClientTest {
 
         try (TestBroker broker = TestBroker.start(dir, "group.initial.rebalance.delay.ms", "0")) {
             final List<String> command = new ArrayList<>();
-            command.add(BrokerProcess.javaExecutable());
-            command.addAll(BrokerProcess.jvmFlags());
+            command.add(RunnelJvm.javaExecutable());
+            command.addAll(RunnelJvm.jvmFlags());
             command.add("-cp");
             command.add(oldClients.resolve("*") + File.pathSeparator + target.resolve("test-classes"));
             command.add(OldClientRoundTrip.class.getName());

@@ -49,6 +49,7 @@ class ApiVersionsTest {
             Map.entry(ApiKeys.CREATE_TOPICS, "2..7"),
             Map.entry(ApiKeys.DELETE_TOPICS, "1..6"),
             Map.entry(ApiKeys.DELETE_RECORDS, "0..2"),
+            Map.entry(ApiKeys.UNREGISTER_BROKER, "0..0"),
             Map.entry(ApiKeys.INIT_PRODUCER_ID, "0..5"),
             Map.entry(ApiKeys.DESCRIBE_CONFIGS, "1..4"),
             Map.entry(ApiKeys.ALTER_CONFIGS, "0..2"),

@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * this broker's registration is missing or different. Listeners hear of nothing the replay
  * applies. Commands offered before {@code start()} fail with {@link IllegalStateException}.
  */
-public final class MetadataController implements AutoCloseable {
+public final class MetadataController implements Controller, AutoCloseable {
     public static final String THREAD_NAME = "runnel-controller";
     /** {@code broker.session.timeout.ms}'s default, as in Kafka. */
     public static final long DEFAULT_SESSION_TIMEOUT_MS = 9_000;
@@ -183,6 +183,14 @@ public final class MetadataController implements AutoCloseable {
      *     takes the log's, or a fresh one.
      */
     public CompletableFuture<MetadataImage> start(final @Nullable String clusterId) {
+        return start(clusterId, true);
+    }
+
+    /**
+     * {@link #start(String)}, registering this node's broker only if {@code registerSelf}: the quick-start node
+     * registers itself, unfenced, while the brokers of a cluster register over the wire and heartbeat.
+     */
+    public CompletableFuture<MetadataImage> start(final @Nullable String clusterId, final boolean registerSelf) {
         return submit("start", () -> {
             if (started) {
                 throw new IllegalStateException("Controller already started");
@@ -206,7 +214,7 @@ public final class MetadataController implements AutoCloseable {
                         + " (INCONSISTENT_CLUSTER_ID)");
             }
             final BrokerRegistration registered = image().brokers().get(self.brokerId());
-            if (!self.sameEndpoint(registered) || !registered.isActive()) {
+            if (registerSelf && (!self.sameEndpoint(registered) || !registered.isActive())) {
                 records.add(new RegisterBrokerRecord(
                         self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
             }
@@ -252,6 +260,7 @@ public final class MetadataController implements AutoCloseable {
      * request order; the topics that pass are created together in one batch, unless
      * {@code validateOnly}, which writes nothing.
      */
+    @Override
     public CompletableFuture<List<CreateTopicResult>> createTopics(
             final List<CreateTopicSpec> topics, final boolean validateOnly) {
         final List<CreateTopicSpec> specs = List.copyOf(topics);
@@ -270,6 +279,7 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** Deletes topics named by name or by id; a topic named both ways is deleted once. */
+    @Override
     public CompletableFuture<DeleteTopicsResult> deleteTopics(final List<String> names, final List<Uuid> ids) {
         final List<String> nameList = List.copyOf(names);
         final List<Uuid> idList = List.copyOf(ids);
@@ -281,6 +291,7 @@ public final class MetadataController implements AutoCloseable {
     }
 
     /** Adds partitions to existing topics; one result per distinct topic, in request order. */
+    @Override
     public CompletableFuture<List<CreatePartitionsResult>> createPartitions(
             final List<CreatePartitionsSpec> topics, final boolean validateOnly) {
         final List<CreatePartitionsSpec> specs = List.copyOf(topics);
@@ -295,6 +306,7 @@ public final class MetadataController implements AutoCloseable {
      * Reserves {@code count} producer ids durably and returns the first; the block is
      * {@code [first, first + count)} and is never handed out again, even after a restart.
      */
+    @Override
     public CompletableFuture<Long> allocateProducerIds(final int count) {
         if (count < 1) {
             return CompletableFuture.failedFuture(
@@ -314,6 +326,7 @@ public final class MetadataController implements AutoCloseable {
      * configs. One result per spec, in order; see {@link ConfigAlterations} for the checks. The resources that
      * pass are written together in one batch, unless {@code validateOnly}, which writes nothing.
      */
+    @Override
     public CompletableFuture<List<AlterConfigsResult>> incrementalAlterConfigs(
             final List<AlterConfigsSpec> resources, final boolean validateOnly) {
         final List<AlterConfigsSpec> specs = List.copyOf(resources);
@@ -324,6 +337,7 @@ public final class MetadataController implements AutoCloseable {
      * Legacy AlterConfigs: each resource's dynamic configs become exactly the ones given (every change is a
      * SET; configs not named are deleted). Otherwise as {@link #incrementalAlterConfigs}.
      */
+    @Override
     public CompletableFuture<List<AlterConfigsResult>> alterConfigs(
             final List<AlterConfigsSpec> resources, final boolean validateOnly) {
         final List<AlterConfigsSpec> specs = List.copyOf(resources);
@@ -341,6 +355,7 @@ public final class MetadataController implements AutoCloseable {
      * BrokerRegistration: registers a broker process, fenced, and answers its epoch; see {@link BrokerLifecycle}.
      * Fails with {@code InconsistentClusterIdException} or {@code DuplicateBrokerRegistrationException}.
      */
+    @Override
     public CompletableFuture<Long> registerBroker(final BrokerRegistrationSpec spec) {
         return runCommand("registerBroker", () -> brokers.register(image(), spec));
     }
@@ -349,11 +364,13 @@ public final class MetadataController implements AutoCloseable {
      * BrokerHeartbeat: keeps the broker's session, unfences it once caught up, runs its controlled shutdown. Fails
      * with {@code StaleBrokerEpochException} for a registration it does not know.
      */
+    @Override
     public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(final BrokerHeartbeatSpec spec) {
         return runCommand("brokerHeartbeat", () -> brokers.heartbeat(image(), spec));
     }
 
     /** UnregisterBroker; fails with {@code BrokerIdNotRegisteredException} for a broker not registered. */
+    @Override
     public CompletableFuture<Void> unregisterBroker(final int brokerId) {
         return runCommand("unregisterBroker", () -> brokers.unregister(image(), brokerId));
     }

@@ -43,8 +43,8 @@ public record MetaProperties(String clusterId, int nodeId, Uuid directoryId) {
      * Reads {@code dir/meta.properties}.
      *
      * @return empty when the file does not exist
-     * @throws IOException if it cannot be read, or says something Runnel cannot use (with the file and the field in
-     *     the message)
+     * @throws IOException if it cannot be read
+     * @throws MetaPropertiesException if it says something Runnel cannot use (the file and the field in the message)
      */
     public static Optional<MetaProperties> read(final Path dir) throws IOException {
         final Path file = dir.resolve(FILE_NAME);
@@ -56,22 +56,22 @@ public record MetaProperties(String clusterId, int nodeId, Uuid directoryId) {
         }
         final String version = props.getProperty(VERSION, "0").trim();
         if (!version.equals("1")) {
-            throw new IOException("Found unexpected version " + version + " in " + file
+            throw new MetaPropertiesException("Found unexpected version " + version + " in " + file
                     + ". Runnel reads only version 1, which KRaft writes.");
         }
         final String clusterId = props.getProperty(CLUSTER_ID);
         if (clusterId == null || clusterId.isBlank()) {
-            throw new IOException("cluster.id was not specified in the v1 file: " + file);
+            throw new MetaPropertiesException("cluster.id was not specified in the v1 file: " + file);
         }
         final String nodeId = props.getProperty(NODE_ID);
         if (nodeId == null || nodeId.isBlank()) {
-            throw new IOException("node.id was not specified in " + file);
+            throw new MetaPropertiesException("node.id was not specified in " + file);
         }
         final int node;
         try {
             node = Integer.parseInt(nodeId.trim());
         } catch (NumberFormatException e) {
-            throw new IOException("node.id '" + nodeId + "' in " + file + " is not a number");
+            throw new MetaPropertiesException("node.id '" + nodeId + "' in " + file + " is not a number");
         }
         final String directoryId = props.getProperty(DIRECTORY_ID);
         Uuid dirId;
@@ -79,7 +79,7 @@ public record MetaProperties(String clusterId, int nodeId, Uuid directoryId) {
             // Files written before directory ids existed get one now, as Kafka gives them on start.
             dirId = directoryId == null ? Uuid.randomUuid() : Uuid.fromString(directoryId.trim());
         } catch (IllegalArgumentException e) {
-            throw new IOException("directory.id '" + directoryId + "' in " + file + " is not a valid id");
+            throw new MetaPropertiesException("directory.id '" + directoryId + "' in " + file + " is not a valid id");
         }
         return Optional.of(new MetaProperties(clusterId.trim(), node, dirId));
     }

@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The directories of one node (its log directories and its metadata directory) and the {@link MetaProperties} each
@@ -17,20 +22,26 @@ import org.apache.kafka.common.Uuid;
  * and for its configured {@code node.id}; the messages say which directory disagrees, in Kafka's words.
  */
 public final class NodeDirectories {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeDirectories.class);
+
     private final List<Path> dirs;
     private final Map<Path, MetaProperties> formatted;
+    private final Set<Path> failed;
 
-    private NodeDirectories(final List<Path> dirs, final Map<Path, MetaProperties> formatted) {
+    private NodeDirectories(final List<Path> dirs, final Map<Path, MetaProperties> formatted, final Set<Path> failed) {
         this.dirs = dirs;
         this.formatted = formatted;
+        this.failed = failed;
     }
 
     /**
-     * Reads the {@code meta.properties} of each directory (a directory that does not exist yet is unformatted).
+     * Reads the {@code meta.properties} of each directory (a directory that does not exist yet is unformatted). A
+     * directory whose file cannot be read (a disk error, a path that is not a directory) is failed: it is left out,
+     * as Kafka leaves it offline, and the log manager finds it offline too.
      *
-     * @throws IOException if a file cannot be read or is malformed
+     * @throws MetaPropertiesException if a file is malformed
      */
-    public static NodeDirectories load(final List<Path> dirs) throws IOException {
+    public static NodeDirectories load(final List<Path> dirs) {
         final List<Path> distinct = new ArrayList<>();
         for (final Path dir : dirs) {
             final Path normal = dir.toAbsolutePath().normalize();
@@ -39,22 +50,36 @@ public final class NodeDirectories {
             }
         }
         final Map<Path, MetaProperties> formatted = new LinkedHashMap<>();
+        final Set<Path> failed = new LinkedHashSet<>();
         for (final Path dir : distinct) {
-            final Optional<MetaProperties> props = MetaProperties.read(dir);
-            if (props.isPresent()) {
-                formatted.put(dir, props.get());
+            try {
+                MetaProperties.read(dir).ifPresent(props -> formatted.put(dir, props));
+            } catch (IOException e) {
+                LOG.error(
+                        "Cannot read {} in {}; the directory is offline: {}",
+                        MetaProperties.FILE_NAME,
+                        dir,
+                        e.toString());
+                failed.add(dir);
             }
         }
-        return new NodeDirectories(List.copyOf(distinct), formatted);
+        return new NodeDirectories(List.copyOf(distinct), formatted, failed);
+    }
+
+    /** The directories whose {@code meta.properties} could not be read: offline. */
+    public Set<Path> failed() {
+        return Collections.unmodifiableSet(failed);
     }
 
     public List<Path> dirs() {
         return dirs;
     }
 
-    /** The directories that have no {@code meta.properties}, in configuration order. */
+    /** The readable directories that have no {@code meta.properties}, in configuration order. */
     public List<Path> unformatted() {
-        return dirs.stream().filter(dir -> !formatted.containsKey(dir)).toList();
+        return dirs.stream()
+                .filter(dir -> !formatted.containsKey(dir) && !failed.contains(dir))
+                .toList();
     }
 
     public boolean noneFormatted() {
@@ -71,18 +96,17 @@ public final class NodeDirectories {
     }
 
     /**
-     * Checks that every directory is formatted, for one cluster ({@code expectedClusterId} when given), for
+     * Checks that every readable directory is formatted, for one cluster ({@code expectedClusterId} when given), for
      * {@code nodeId}, and with distinct directory ids.
      *
      * @return the cluster id
      * @throws MetaPropertiesException naming the directory and what disagrees
      */
     public String verify(final int nodeId, final Optional<String> expectedClusterId) {
-        for (final Path dir : dirs) {
-            if (!formatted.containsKey(dir)) {
-                throw new MetaPropertiesException("No `meta.properties` found in " + dir
-                        + " (have you run `bin/runnel format` to format the directory?)");
-            }
+        final List<Path> unformatted = unformatted();
+        if (!unformatted.isEmpty()) {
+            throw new MetaPropertiesException("No `meta.properties` found in " + unformatted.get(0)
+                    + " (have you run `bin/runnel format` to format the directory?)");
         }
         return verifyFormatted(nodeId, expectedClusterId);
     }
@@ -152,7 +176,13 @@ public final class NodeDirectories {
                     "Log directory " + formatted.keySet().iterator().next()
                             + " is already formatted. Use --ignore-formatted to ignore this directory and format the others.");
         }
+        for (final Path dir : failed) {
+            out.println("I/O error trying to read log directory " + dir + ". Ignoring...");
+        }
         if (unformatted().isEmpty()) {
+            if (formatted.isEmpty()) {
+                throw new MetaPropertiesException("No available log directories to format.");
+            }
             out.println("All of the log directories are already formatted.");
             return;
         }

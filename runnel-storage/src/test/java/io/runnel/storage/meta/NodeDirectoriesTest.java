@@ -108,11 +108,23 @@ class NodeDirectoriesTest {
         Files.createDirectories(root.resolve("a"));
         Files.writeString(root.resolve("a/meta.properties"), "version=1\nnode.id=3\n");
         assertThatThrownBy(() -> NodeDirectories.load(dirs()))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(MetaPropertiesException.class)
                 .hasMessage("cluster.id was not specified in the v1 file: " + root.resolve("a/meta.properties"));
 
         Files.writeString(root.resolve("a/meta.properties"), "broker.id=3\ncluster.id=" + CLUSTER + "\n");
         assertThatThrownBy(() -> NodeDirectories.load(dirs())).hasMessageStartingWith("Found unexpected version 0");
+    }
+
+    @Test
+    void shouldLeaveOutADirectoryThatCannotBeReadAndFormatTheOthers() throws IOException {
+        Files.writeString(root.resolve("b"), "a file where a directory should be");
+
+        final String printed = format(false);
+
+        assertThat(printed).contains("I/O error trying to read log directory " + root.resolve("b") + ". Ignoring...");
+        final NodeDirectories loaded = NodeDirectories.load(dirs());
+        assertThat(loaded.failed()).containsExactly(root.resolve("b"));
+        assertThat(loaded.verify(3, Optional.empty())).isEqualTo(CLUSTER);
     }
 
     @Test

@@ -4,7 +4,7 @@ import io.runnel.broker.api.ConfigResources;
 import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.controller.AlterConfigsResult;
 import io.runnel.metadata.controller.AlterConfigsSpec;
-import io.runnel.metadata.controller.MetadataController;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.record.ConfigResourceType;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
@@ -23,9 +23,9 @@ import org.apache.kafka.common.protocol.Errors;
  * name go back to their defaults. Validated and written by the controller like IncrementalAlterConfigs.
  */
 public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequestData> {
-    private final MetadataController controller;
+    private final Controller controller;
 
-    public AlterConfigsHandler(final MetadataController controller) {
+    public AlterConfigsHandler(final Controller controller) {
         this.controller = controller;
     }
 

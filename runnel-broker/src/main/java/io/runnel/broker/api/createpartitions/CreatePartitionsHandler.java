@@ -1,8 +1,8 @@
 package io.runnel.broker.api.createpartitions;
 
+import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.controller.CreatePartitionsResult;
 import io.runnel.metadata.controller.CreatePartitionsSpec;
-import io.runnel.metadata.controller.MetadataController;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
@@ -14,9 +14,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /** CreatePartitions: grows topics to a new partition count, optionally with explicit replica assignments. */
 public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
-    private final MetadataController controller;
+    private final Controller controller;
 
-    public CreatePartitionsHandler(final MetadataController controller) {
+    public CreatePartitionsHandler(final Controller controller) {
         this.controller = controller;
     }
 

@@ -1,9 +1,9 @@
 package io.runnel.broker.api.createtopics;
 
 import io.runnel.metadata.config.ResolvedConfig;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.controller.CreateTopicResult;
 import io.runnel.metadata.controller.CreateTopicSpec;
-import io.runnel.metadata.controller.MetadataController;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * carries each created topic's partition count, replication factor and effective configs.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
-    private final MetadataController controller;
+    private final Controller controller;
 
-    public CreateTopicsHandler(final MetadataController controller) {
+    public CreateTopicsHandler(final Controller controller) {
         this.controller = controller;
     }
 

@@ -1,8 +1,8 @@
 package io.runnel.broker.api.deletetopics;
 
+import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.controller.DeleteTopicResult;
 import io.runnel.metadata.controller.DeleteTopicsResult;
-import io.runnel.metadata.controller.MetadataController;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /** DeleteTopics, by name (every version) or by topic id (v6+); the logs go when the new image is applied. */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
-    private final MetadataController controller;
+    private final Controller controller;
 
-    public DeleteTopicsHandler(final MetadataController controller) {
+    public DeleteTopicsHandler(final Controller controller) {
         this.controller = controller;
     }
 

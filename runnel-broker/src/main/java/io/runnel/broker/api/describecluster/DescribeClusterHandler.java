@@ -4,24 +4,30 @@ import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
-/** DescribeCluster: the cluster id, the brokers, and this broker as the controller clients should use. */
+/**
+ * DescribeCluster on a broker listener, as a KRaft broker answers it: the unfenced brokers (v2's
+ * IncludeFencedBrokers adds the fenced ones, marked IsFenced, KIP-1073) and a random alive broker as the controller
+ * clients send admin requests to. Controller endpoints (type 2, KIP-919) are served by controller listeners only;
+ * asked here, the answer is MISMATCHED_ENDPOINT_TYPE.
+ */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
-    /** Endpoint type 1: brokers (KIP-919); controllers are not reachable from clients here. */
     private static final byte BROKER_ENDPOINTS = 1;
+    private static final byte CONTROLLER_ENDPOINTS = 2;
 
     private final Supplier<MetadataImage> image;
-    private final int nodeId;
 
-    public DescribeClusterHandler(final Supplier<MetadataImage> image, final int nodeId) {
+    public DescribeClusterHandler(final Supplier<MetadataImage> image) {
         this.image = image;
-        this.nodeId = nodeId;
     }
 
     @Override
@@ -34,19 +40,40 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
             final RequestContext context, final DescribeClusterRequestData request) {
         final DescribeClusterResponseData response = new DescribeClusterResponseData();
         if (context.apiVersion() >= 1 && request.endpointType() != BROKER_ENDPOINTS) {
-            return CompletableFuture.completedFuture(response.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
-                    .setErrorMessage("Only broker endpoints (type 1) are served"));
+            final boolean controllers = request.endpointType() == CONTROLLER_ENDPOINTS;
+            return CompletableFuture.completedFuture(response.setErrorCode(
+                            controllers
+                                    ? Errors.MISMATCHED_ENDPOINT_TYPE.code()
+                                    : Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
+                    .setErrorMessage(
+                            controllers
+                                    ? "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of"
+                                            + " type CONTROLLER"
+                                    : "Unsupported endpoint type " + request.endpointType()));
         }
         final MetadataImage current = image.get();
-        response.setClusterId(current.clusterId()).setControllerId(nodeId).setEndpointType(BROKER_ENDPOINTS);
+        final boolean includeFenced = context.apiVersion() >= 2 && request.includeFencedBrokers();
+        final List<Integer> alive = new ArrayList<>();
         for (final BrokerRegistration broker : current.brokers().values()) {
+            if (!broker.fenced()) {
+                alive.add(broker.brokerId());
+            } else if (!includeFenced) {
+                continue;
+            }
             response.brokers()
                     .add(new DescribeClusterResponseData.DescribeClusterBroker()
                             .setBrokerId(broker.brokerId())
                             .setHost(broker.host())
                             .setPort(broker.port())
-                            .setRack(broker.rack()));
+                            .setRack(broker.rack())
+                            .setIsFenced(broker.fenced()));
         }
+        response.setClusterId(current.clusterId())
+                .setEndpointType(BROKER_ENDPOINTS)
+                .setControllerId(
+                        alive.isEmpty()
+                                ? -1
+                                : alive.get(ThreadLocalRandom.current().nextInt(alive.size())));
         return CompletableFuture.completedFuture(response);
     }
 }

@@ -1,13 +1,15 @@
 package io.runnel.broker.api.findcoordinator;
 
+import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.controller.CreateTopicSpec;
-import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
+import io.runnel.metadata.image.MetadataImage;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -23,12 +25,17 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private static final String OFFSETS_TOPIC = "__consumer_offsets";
 
-    private final MetadataController controller;
+    private final Supplier<MetadataImage> image;
+    private final Controller controller;
     private final int nodeId;
     private final CreateTopicSpec offsetsTopic;
 
     public FindCoordinatorHandler(
-            final MetadataController controller, final int nodeId, final CreateTopicSpec offsetsTopic) {
+            final Supplier<MetadataImage> image,
+            final Controller controller,
+            final int nodeId,
+            final CreateTopicSpec offsetsTopic) {
+        this.image = image;
         this.controller = controller;
         this.nodeId = nodeId;
         this.offsetsTopic = offsetsTopic;
@@ -47,7 +54,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         final byte keyType = context.apiVersion() >= 1 ? request.keyType() : 0;
         final boolean needsOffsetsTopic = keyType == FindCoordinatorRequest.CoordinatorType.GROUP.id()
                 && !keys.isEmpty()
-                && controller.image().topic(OFFSETS_TOPIC) == null;
+                && image.get().topic(OFFSETS_TOPIC) == null;
         final CompletableFuture<Errors> ready = needsOffsetsTopic
                 ? controller
                         .createTopics(List.of(offsetsTopic), false)
@@ -61,7 +68,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private FindCoordinatorResponseData respond(
             final List<String> keys, final byte keyType, final Errors topicError, final boolean batched) {
-        final BrokerRegistration self = controller.image().brokers().get(nodeId);
+        final BrokerRegistration self = image.get().brokers().get(nodeId);
         final List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
         for (final String key : keys) {
             final FindCoordinatorResponseData.Coordinator coordinator = new FindCoordinatorResponseData.Coordinator()

@@ -5,7 +5,7 @@ import io.runnel.metadata.config.ConfigChange;
 import io.runnel.metadata.config.ConfigOperation;
 import io.runnel.metadata.controller.AlterConfigsResult;
 import io.runnel.metadata.controller.AlterConfigsSpec;
-import io.runnel.metadata.controller.MetadataController;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.record.ConfigResourceType;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
@@ -26,9 +26,9 @@ import org.apache.kafka.common.protocol.Errors;
  * and answers one result per resource in request order.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlterConfigsRequestData> {
-    private final MetadataController controller;
+    private final Controller controller;
 
-    public IncrementalAlterConfigsHandler(final MetadataController controller) {
+    public IncrementalAlterConfigsHandler(final Controller controller) {
         this.controller = controller;
     }
 

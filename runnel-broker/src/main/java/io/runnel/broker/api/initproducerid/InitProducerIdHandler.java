@@ -1,6 +1,6 @@
 package io.runnel.broker.api.initproducerid;
 
-import io.runnel.metadata.controller.MetadataController;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +17,11 @@ import org.apache.kafka.common.protocol.Errors;
 public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
     private static final int BLOCK_SIZE = 1000;
 
-    private final MetadataController controller;
+    private final Controller controller;
     private long next;
     private long blockEnd;
 
-    public InitProducerIdHandler(final MetadataController controller) {
+    public InitProducerIdHandler(final Controller controller) {
         this.controller = controller;
     }
 

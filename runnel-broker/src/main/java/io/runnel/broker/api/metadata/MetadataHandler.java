@@ -1,8 +1,8 @@
 package io.runnel.broker.api.metadata;
 
+import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.controller.CreateTopicResult;
 import io.runnel.metadata.controller.CreateTopicSpec;
-import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.image.PartitionImage;
@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -27,7 +29,10 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataResponse;
 
 /**
- * Metadata: brokers, cluster id, controller, and topics with their partitions and leaders.
+ * Metadata: brokers, cluster id, controller, and topics with their partitions and leaders, as a KRaft broker
+ * answers it: only unfenced brokers are listed, the controller id is a random one of them (it forwards admin
+ * requests to the active controller), and a partition without a leader is answered with leader -1 and
+ * LEADER_NOT_AVAILABLE, its replicas on fenced or unregistered brokers in {@code offline_replicas}.
  *
  * <p>A null topic list asks for every topic; an empty one for none. A requested topic that does not exist is
  * created first (with the broker's defaults) when {@code auto.create.topics.enable} is on and the request allows
@@ -39,16 +44,19 @@ import org.apache.kafka.common.requests.MetadataResponse;
  * sending to it instead of retrying KAFKA_STORAGE_ERROR.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
-    private final MetadataController controller;
+    private final Supplier<MetadataImage> image;
+    private final Controller controller;
     private final int nodeId;
     private final boolean autoCreateTopics;
     private final Predicate<TopicPartition> offline;
 
     public MetadataHandler(
-            final MetadataController controller,
+            final Supplier<MetadataImage> image,
+            final Controller controller,
             final int nodeId,
             final boolean autoCreateTopics,
             final Predicate<TopicPartition> offline) {
+        this.image = image;
         this.controller = controller;
         this.nodeId = nodeId;
         this.autoCreateTopics = autoCreateTopics;
@@ -63,12 +71,12 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
     @Override
     public CompletableFuture<MetadataResponseData> handle(
             final RequestContext context, final MetadataRequestData request) {
-        final MetadataImage image = controller.image();
+        final MetadataImage current = this.image.get();
         // "every topic" is a null list, and at v0 (which cannot say null) an empty one
         if (request.topics() == null
                 || (context.apiVersion() == 0 && request.topics().isEmpty())) {
             return CompletableFuture.completedFuture(
-                    respond(image, new ArrayList<>(image.topicsByName().keySet()), List.of()));
+                    respond(current, new ArrayList<>(current.topicsByName().keySet()), List.of()));
         }
         final List<Object> requested = new ArrayList<>();
         final Set<String> toCreate = new LinkedHashSet<>();
@@ -79,20 +87,18 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                 continue;
             }
             requested.add(topic.name());
-            if (allowCreate && image.topic(topic.name()) == null && isValidName(topic.name())) {
+            if (allowCreate && current.topic(topic.name()) == null && isValidName(topic.name())) {
                 toCreate.add(topic.name());
             }
         }
         if (toCreate.isEmpty()) {
-            return CompletableFuture.completedFuture(respond(image, requested, List.of()));
+            return CompletableFuture.completedFuture(respond(current, requested, List.of()));
         }
         final List<CreateTopicSpec> specs = new ArrayList<>();
         for (final String name : toCreate) {
             specs.add(new CreateTopicSpec(name, -1, (short) -1, Map.of(), Map.of()));
         }
-        return controller
-                .createTopics(specs, false)
-                .thenApply(results -> respond(controller.image(), requested, results));
+        return controller.createTopics(specs, false).thenApply(results -> respond(image.get(), requested, results));
     }
 
     private static boolean isValidName(final String name) {
@@ -106,9 +112,14 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
 
     private MetadataResponseData respond(
             final MetadataImage image, final List<Object> requested, final List<CreateTopicResult> created) {
-        final MetadataResponseData response =
-                new MetadataResponseData().setClusterId(image.clusterId()).setControllerId(nodeId);
+        final List<Integer> alive = new ArrayList<>();
+        final MetadataResponseData response = new MetadataResponseData().setClusterId(image.clusterId());
         for (final BrokerRegistration broker : image.brokers().values()) {
+            // Clients are told only of unfenced brokers, as KRaft's metadata cache tells them.
+            if (broker.fenced()) {
+                continue;
+            }
+            alive.add(broker.brokerId());
             response.brokers()
                     .add(new MetadataResponseData.MetadataResponseBroker()
                             .setNodeId(broker.brokerId())
@@ -116,10 +127,15 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                             .setPort(broker.port())
                             .setRack(broker.rack()));
         }
+        // Admin requests go to the "controller", which in KRaft is a random alive broker that forwards them.
+        response.setControllerId(
+                alive.isEmpty()
+                        ? MetadataResponse.NO_CONTROLLER_ID
+                        : alive.get(ThreadLocalRandom.current().nextInt(alive.size())));
         for (final Object wanted : requested) {
             final TopicImage topic = wanted instanceof Uuid id ? image.topic(id) : image.topic((String) wanted);
             if (topic != null) {
-                response.topics().add(describe(topic));
+                response.topics().add(describe(image, topic));
             } else if (wanted instanceof Uuid id) {
                 response.topics()
                         .add(new MetadataResponseData.MetadataResponseTopic()
@@ -152,23 +168,34 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         return Errors.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
-    private MetadataResponseData.MetadataResponseTopic describe(final TopicImage topic) {
+    private MetadataResponseData.MetadataResponseTopic describe(final MetadataImage image, final TopicImage topic) {
         final MetadataResponseData.MetadataResponseTopic out = new MetadataResponseData.MetadataResponseTopic()
                 .setName(topic.name())
                 .setTopicId(topic.id())
                 .setIsInternal(Topic.isInternal(topic.name()));
         for (final Map.Entry<Integer, PartitionImage> entry : topic.partitions().entrySet()) {
             final PartitionImage p = entry.getValue();
-            final boolean down = p.leader() == nodeId && offline.test(new TopicPartition(topic.name(), entry.getKey()));
+            final TopicPartition tp = new TopicPartition(topic.name(), entry.getKey());
+            // Offline: on a broker that is fenced or gone, or in a failed log directory of this broker (KIP-858).
+            final List<Integer> offlineReplicas = new ArrayList<>();
+            for (final int replica : p.replicas()) {
+                final BrokerRegistration broker = image.brokers().get(replica);
+                if (broker == null || broker.fenced() || (replica == nodeId && offline.test(tp))) {
+                    offlineReplicas.add(replica);
+                }
+            }
+            final boolean leaderless =
+                    p.leader() == MetadataResponse.NO_LEADER_ID || offlineReplicas.contains(p.leader());
+            // A partition without a leader stays in the answer: clients hash keys over the partition count.
             out.partitions()
                     .add(new MetadataResponseData.MetadataResponsePartition()
-                            .setErrorCode(down ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
+                            .setErrorCode(leaderless ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
                             .setPartitionIndex(entry.getKey())
-                            .setLeaderId(down ? MetadataResponse.NO_LEADER_ID : p.leader())
+                            .setLeaderId(leaderless ? MetadataResponse.NO_LEADER_ID : p.leader())
                             .setLeaderEpoch(p.leaderEpoch())
                             .setReplicaNodes(new ArrayList<>(p.replicas()))
                             .setIsrNodes(new ArrayList<>(p.isr()))
-                            .setOfflineReplicas(down ? new ArrayList<>(List.of(nodeId)) : new ArrayList<>()));
+                            .setOfflineReplicas(offlineReplicas));
         }
         return out;
     }

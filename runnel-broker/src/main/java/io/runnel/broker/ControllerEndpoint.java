@@ -1,0 +1,72 @@
+package io.runnel.broker;
+
+import io.runnel.broker.api.ActiveController;
+import io.runnel.broker.api.apiversions.ApiVersionsHandler;
+import io.runnel.broker.api.brokerheartbeat.BrokerHeartbeatHandler;
+import io.runnel.broker.api.brokerregistration.BrokerRegistrationHandler;
+import io.runnel.broker.api.unregisterbroker.UnregisterBrokerHandler;
+import io.runnel.broker.config.BrokerConfig;
+import io.runnel.broker.config.Endpoint;
+import io.runnel.network.NetworkServer;
+import io.runnel.protocol.ApiDispatcher;
+import io.runnel.protocol.ApiHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A controller's listener ({@code controller.listener.names}): the requests brokers send to the active controller
+ * (BrokerRegistration, BrokerHeartbeat) and UnregisterBroker, on their own Netty server so that a broker's clients
+ * never share its threads. It has one network thread and one request handler: controller traffic is a heartbeat per
+ * broker every couple of seconds.
+ */
+final class ControllerEndpoint implements AutoCloseable {
+    /** Its threads: {@code runnel-ctl-acceptor}, {@code runnel-ctl-network-0} and {@code runnel-ctl-io-0}. */
+    static final String THREAD_NAME = "runnel-ctl";
+
+    private final NetworkServer server;
+
+    private ControllerEndpoint(final NetworkServer server) {
+        this.server = server;
+    }
+
+    /**
+     * @param relayTo the local quorum server that the quorum's gRPC connections on this port go to; null for none
+     */
+    static ControllerEndpoint start(
+            final BrokerConfig config,
+            final ActiveController controller,
+            final String clusterId,
+            final InetSocketAddress relayTo)
+            throws InterruptedException {
+        final List<ApiHandler<?>> handlers = new ArrayList<>();
+        final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
+        handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions(), clusterId, config.nodeId()));
+        handlers.add(new BrokerRegistrationHandler(controller));
+        handlers.add(new BrokerHeartbeatHandler(controller));
+        handlers.add(new UnregisterBrokerHandler(controller));
+        dispatcher[0] = new ApiDispatcher(handlers);
+        final Endpoint listener = config.listeners().controller();
+        final InetSocketAddress bind = listener.host().isEmpty()
+                ? new InetSocketAddress(listener.port())
+                : new InetSocketAddress(listener.host(), listener.port());
+        return new ControllerEndpoint(new NetworkServer(
+                THREAD_NAME,
+                bind,
+                1,
+                1,
+                dispatcher[0],
+                config.socketRequestMaxBytes(),
+                config.connectionsMaxIdleMs(),
+                relayTo));
+    }
+
+    InetSocketAddress boundAddress() {
+        return server.boundAddress();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
