@@ -74,6 +74,37 @@ class ThreeVoterQuorumTest {
     }
 
     @Test
+    void shouldDescribeTheQuorumForDescribeQuorum() {
+        final int leader = quorum.awaitLeader();
+        proposeAll(quorum.log(leader), 0, 5);
+        final long startedMs = System.currentTimeMillis();
+
+        Await.until(
+                QuorumFixture.WAIT,
+                () -> quorum.log(leader).quorumState().voters().stream()
+                        .allMatch(v -> v.lastCaughtUpTimestamp() != QuorumState.UNKNOWN),
+                () -> "every voter caught up: " + quorum.log(leader).quorumState());
+        final QuorumState state = quorum.log(leader).quorumState();
+
+        assertThat(state.leaderId()).isEqualTo(leader);
+        assertThat(state.term()).isPositive();
+        assertThat(state.voters())
+                .extracting(QuorumState.ReplicaState::replicaId)
+                .containsExactly(1, 2, 3);
+        final long leaderEnd = state.voters().get(leader - 1).logEndOffset();
+        assertThat(state.highWatermark()).isPositive().isLessThanOrEqualTo(leaderEnd);
+        for (final QuorumState.ReplicaState voter : state.voters()) {
+            assertThat(voter.logEndOffset()).as("voter %d", voter.replicaId()).isEqualTo(leaderEnd);
+            assertThat(voter.lastFetchTimestamp()).isGreaterThanOrEqualTo(startedMs - 5_000);
+        }
+        final int follower = leader % 3 + 1;
+        final QuorumState seenByFollower = quorum.log(follower).quorumState();
+        assertThat(seenByFollower.leaderId()).isEqualTo(leader);
+        assertThat(seenByFollower.term()).isEqualTo(state.term());
+        assertThat(seenByFollower.voters().get(leader - 1).lastFetchTimestamp()).isEqualTo(QuorumState.UNKNOWN);
+    }
+
+    @Test
     void shouldRefuseAProposalAtAFollowerWithNotController() {
         final int leader = quorum.awaitLeader();
         final int follower = quorum.runningIds().stream()
