@@ -6,10 +6,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The batches applied since the newest snapshot, in offset order. Together with that snapshot they are the whole
- * state, which is what a listener set late ({@code replay}) and a broker following the metadata are handed. A
- * snapshot every {@code snapshotThresholdEntries} Raft entries bounds it: {@link #dropThrough} forgets what the new
- * snapshot covers. Not thread-safe: the state machine guards it.
+ * Committed batches in offset order, for {@link AppliedState}: it adds each applied batch and, at each snapshot,
+ * forgets what the snapshot before it covered ({@link #dropThrough}). Not thread-safe.
  */
 final class CommittedTail {
     private final Deque<CommittedBatch> batches = new ArrayDeque<>();
@@ -27,10 +25,6 @@ final class CommittedTail {
 
     void clear() {
         batches.clear();
-    }
-
-    List<CommittedBatch> all() {
-        return List.copyOf(batches);
     }
 
     /**
@@ -51,9 +45,5 @@ final class CommittedTail {
             after.add(batch);
         }
         return after;
-    }
-
-    int size() {
-        return batches.size();
     }
 }

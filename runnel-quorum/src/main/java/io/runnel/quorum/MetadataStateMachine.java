@@ -4,12 +4,14 @@ import io.runnel.metadata.log.MetadataLog.CommitListener;
 import io.runnel.metadata.record.MetadataRecord;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -32,9 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Ratis state machine of the metadata log: one Ratis log entry per Runnel batch ({@link RecordsCodec}'s form),
- * applied in order to the {@link CommitListener}, which owns the state. This class owns only the log's bookkeeping:
- * the Runnel offset (a dense record count, which Raft indexes are not, since configuration, no-op and metadata
- * entries take indexes too), the batches since the newest snapshot ({@link CommittedTail}), and the snapshot files.
+ * applied in order to the {@link CommitListener}, which owns the state. This class keeps only the log's
+ * bookkeeping ({@link AppliedState}): the Runnel offset, a dense record count (Raft indexes are not: configuration,
+ * no-op and commit-metadata entries take indexes too), the newest snapshot and the batches since the one before.
  *
  * <h2>Snapshots</h2>
  * {@link #takeSnapshot} asks the listener for its state as records ({@link CommitListener#currentState}) and writes
@@ -44,14 +46,18 @@ import org.slf4j.LoggerFactory;
  * and hand it to the listener ({@link CommitListener#onSnapshot}); Ratis then applies the entries after it.
  *
  * <h2>Before the listener is set</h2>
- * Ratis starts applying as soon as the server starts, before {@code replay} sets the listener. Until then the state
- * is the newest snapshot plus the tail, and {@link #setListener} hands both over under the lock, so the listener
- * sees every batch once, in order.
+ * Ratis applies as soon as the server starts, before {@code replay} sets the listener. Until then the state is the
+ * newest snapshot plus the batches after it, and {@link #setListener} hands both over under the lock, so the
+ * listener sees every batch once, in order.
+ *
+ * <h2>Brokers</h2>
+ * {@link #query} answers a broker's {@link FetchRequest} from the same bookkeeping, and holds it ({@link LongPolls})
+ * until a batch after its offset is applied or its wait passes.
  *
  * <h2>Threading</h2>
  * Ratis calls apply, snapshot and reload on its one state machine updater thread; {@code replay} and queries come
- * from other threads. The listener, the offset, the tail and the snapshot reference are guarded by {@link #lock};
- * the listener is called under it, so its calls never overlap and a snapshot never sees half a batch.
+ * from other threads. The listener, the bookkeeping and the listener failures are guarded by {@link #lock}; the
+ * listener is called under it, so its calls never overlap and a snapshot never sees half a batch.
  */
 final class MetadataStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataStateMachine.class);
@@ -60,21 +66,21 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private final RaftPeerId self;
     private final LeadershipTracker leadership;
+    private final LongPolls polls;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Object lock = new Object();
 
     // Guarded by lock.
     private @Nullable CommitListener listener;
-    private long lastOffset = -1;
-    private long snapshotOffset = -1;
-    private @Nullable SingleFileSnapshotInfo snapshot;
-    private final CommittedTail tail = new CommittedTail();
+    private final AppliedState state = new AppliedState();
     private final Map<Long, RuntimeException> failures = new LinkedHashMap<>();
     private boolean warnedNoSnapshot;
 
-    MetadataStateMachine(final RaftPeerId self, final LeadershipTracker leadership) {
+    MetadataStateMachine(
+            final RaftPeerId self, final LeadershipTracker leadership, final ScheduledExecutorService timer) {
         this.self = self;
         this.leadership = leadership;
+        this.polls = new LongPolls(timer);
     }
 
     // ------------------------------------------------------------------------------------------ lifecycle
@@ -112,6 +118,7 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public void close() {
+        polls.release(this::emptyAnswer);
         getLifeCycle().checkStateAndClose(() -> {});
     }
 
@@ -123,12 +130,11 @@ final class MetadataStateMachine extends BaseStateMachine {
             if (this.listener != null) {
                 throw new IllegalStateException("The metadata log already has a commit listener");
             }
+            final SnapshotFile snapshot = state.readSnapshot();
             if (snapshot != null) {
-                final SnapshotFile file =
-                        SnapshotFile.readFrom(snapshot.getFile().getPath());
-                listener.onSnapshot(file.records(), file.lastOffset());
+                listener.onSnapshot(snapshot.records(), snapshot.lastOffset());
             }
-            for (final CommittedBatch batch : tail.all()) {
+            for (final CommittedBatch batch : state.batchesAfterSnapshot()) {
                 listener.onCommit(batch.records(), batch.lastOffset());
             }
             this.listener = listener;
@@ -137,7 +143,13 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     long lastOffset() {
         synchronized (lock) {
-            return lastOffset;
+            return state.lastOffset();
+        }
+    }
+
+    long snapshotOffset() {
+        synchronized (lock) {
+            return state.snapshotOffset();
         }
     }
 
@@ -173,35 +185,39 @@ final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> applyTransaction(final TransactionContext trx) {
         final LogEntryProto entry = trx.getLogEntry();
-        final List<MetadataRecord> batch;
+        final List<MetadataRecord> records;
         try {
-            batch = RecordsCodec.decode(
+            records = RecordsCodec.decode(
                     entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
         } catch (final RuntimeException e) {
             // Every node fails on the same entry, so their offsets stay the same; the proposer sees the error.
             LOG.error("Cannot decode the metadata batch at Raft index {}; it is skipped", entry.getIndex(), e);
-            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            synchronized (lock) {
+                updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+                lock.notifyAll();
+            }
             return CompletableFuture.failedFuture(e);
         }
         final ApplyReply reply;
         synchronized (lock) {
-            lastOffset += batch.size();
+            final CommittedBatch batch = state.apply(records);
             RuntimeException failure = null;
             if (listener != null) {
                 try {
-                    listener.onCommit(batch, lastOffset);
+                    listener.onCommit(batch.records(), batch.lastOffset());
                 } catch (final RuntimeException e) {
-                    LOG.error("Commit listener failed on the metadata batch ending at offset {}", lastOffset, e);
+                    LOG.error(
+                            "Commit listener failed on the metadata batch ending at offset {}", batch.lastOffset(), e);
                     failure = e;
                     rememberFailure(entry.getIndex(), e);
                 }
             }
-            tail.add(new CommittedBatch(batch, lastOffset));
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
             lock.notifyAll();
-            reply = new ApplyReply(lastOffset, failure == null ? null : String.valueOf(failure.getMessage()));
+            reply = new ApplyReply(batch.lastOffset(), failure == null ? null : String.valueOf(failure.getMessage()));
         }
         leadership.onApplied(entry.getIndex());
+        polls.wake(this::answer);
         return CompletableFuture.completedFuture(reply.toMessage());
     }
 
@@ -228,27 +244,26 @@ final class MetadataStateMachine extends BaseStateMachine {
     public long takeSnapshot() throws IOException {
         synchronized (lock) {
             final TermIndex last = getLastAppliedTermIndex();
-            if (snapshot != null && snapshot.getIndex() >= last.getIndex()) {
-                return snapshot.getIndex();
+            final SingleFileSnapshotInfo newest = state.snapshot();
+            if (newest != null && newest.getIndex() >= last.getIndex()) {
+                return newest.getIndex();
             }
-            final List<MetadataRecord> state = currentState();
-            if (state == null) {
+            final List<MetadataRecord> records = currentState();
+            if (records == null) {
                 return RaftLog.INVALID_LOG_INDEX;
             }
             final File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-            new SnapshotFile(lastOffset, last.getTerm(), last.getIndex(), state).writeTo(file.toPath());
+            new SnapshotFile(state.lastOffset(), last.getTerm(), last.getIndex(), records).writeTo(file.toPath());
             final MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
             final SingleFileSnapshotInfo info = new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last);
             storage.updateLatestSnapshot(info);
-            snapshot = info;
-            snapshotOffset = lastOffset;
-            tail.dropThrough(lastOffset);
+            state.snapshotTaken(info);
             LOG.info(
                     "Node {} took a metadata snapshot at offset {} (Raft {}), {} records",
                     self,
-                    lastOffset,
+                    state.lastOffset(),
                     last,
-                    state.size());
+                    records.size());
             return last.getIndex();
         }
     }
@@ -256,15 +271,16 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** The state to snapshot, or null if the listener cannot give it. Under the lock. */
     private @Nullable List<MetadataRecord> currentState() throws IOException {
         if (listener == null) {
-            // Nobody applies yet: the state is the previous snapshot and the batches since, as they are.
-            final List<MetadataRecord> state = new ArrayList<>();
+            // Nobody applies yet: the state is the newest snapshot and the batches since, as they are.
+            final List<MetadataRecord> records = new ArrayList<>();
+            final SnapshotFile snapshot = state.readSnapshot();
             if (snapshot != null) {
-                state.addAll(SnapshotFile.readFrom(snapshot.getFile().getPath()).records());
+                records.addAll(snapshot.records());
             }
-            for (final CommittedBatch batch : tail.all()) {
-                state.addAll(batch.records());
+            for (final CommittedBatch batch : state.batchesAfterSnapshot()) {
+                records.addAll(batch.records());
             }
-            return state;
+            return records;
         }
         try {
             return listener.currentState();
@@ -288,26 +304,59 @@ final class MetadataStateMachine extends BaseStateMachine {
                     + file.index() + ", not what its name says");
         }
         synchronized (lock) {
-            snapshot = info;
-            snapshotOffset = file.lastOffset();
-            lastOffset = file.lastOffset();
-            tail.clear();
+            state.loaded(info, file.lastOffset());
             setLastAppliedTermIndex(info.getTermIndex());
             lock.notifyAll();
             if (listener != null) {
                 try {
                     listener.onSnapshot(file.records(), file.lastOffset());
                 } catch (final RuntimeException e) {
-                    LOG.error("Commit listener failed to load the metadata snapshot at offset {}", lastOffset, e);
+                    LOG.error(
+                            "Commit listener failed to load the metadata snapshot at offset {}", file.lastOffset(), e);
                 }
             }
             LOG.info(
                     "Node {} loaded the metadata snapshot at offset {} (Raft {})",
                     self,
-                    lastOffset,
+                    file.lastOffset(),
                     info.getTermIndex());
         }
         leadership.onApplied(info.getIndex());
+        polls.wake(this::answer);
+    }
+
+    // ------------------------------------------------------------------------------------------ brokers' fetches
+
+    /** A broker's {@link FetchRequest}: answered now if a batch after its offset is applied, else held. */
+    @Override
+    public CompletableFuture<Message> query(final Message request) {
+        final FetchRequest fetch = FetchRequest.from(request);
+        final CompletableFuture<FetchResponse> reply;
+        synchronized (lock) {
+            final FetchResponse now = answer(fetch);
+            if (now != null || fetch.maxWaitMs() == 0) {
+                return CompletableFuture.completedFuture(
+                        (now != null ? now : FetchResponse.empty(state.lastOffset())).toMessage());
+            }
+            reply = polls.await(fetch, this::emptyAnswer);
+        }
+        return reply.thenApply(FetchResponse::toMessage);
+    }
+
+    private @Nullable FetchResponse answer(final FetchRequest request) {
+        synchronized (lock) {
+            try {
+                return state.answer(request);
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private FetchResponse emptyAnswer() {
+        synchronized (lock) {
+            return FetchResponse.empty(state.lastOffset());
+        }
     }
 
     // ------------------------------------------------------------------------------------------ leadership
@@ -334,12 +383,6 @@ final class MetadataStateMachine extends BaseStateMachine {
     public void notifyLeaderChanged(final RaftGroupMemberId groupMemberId, final RaftPeerId newLeaderId) {
         if (!self.equals(newLeaderId)) {
             leadership.onNotLeader();
-        }
-    }
-
-    long snapshotOffset() {
-        synchronized (lock) {
-            return snapshotOffset;
         }
     }
 }

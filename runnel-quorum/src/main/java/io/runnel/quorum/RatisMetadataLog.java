@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * Ratis' own (each named after the peer and group: the state machine updater, the log worker, log appenders,
  * elections, the gRPC event loops), plus two of this class: {@code runnel-quorum-<node>-leadership} calls the
- * {@link LeadershipListener}, and {@code runnel-quorum-<node>-timer} times proposals out.
+ * {@link LeadershipListener}, and {@code runnel-quorum-<node>-timer} times proposals out and ends brokers' long
+ * polls ({@link MetadataFollower}).
  */
 public final class RatisMetadataLog implements MetadataLog {
     /** The directory under {@code metadata.log.dir} that Ratis stores the quorum's log and snapshots in. */
@@ -118,7 +119,7 @@ public final class RatisMetadataLog implements MetadataLog {
         final LeadershipTracker leadership = new LeadershipTracker(
                 nodeId, () -> pending.failAll(() -> RatisErrors.notController(nodeId, "it lost the leadership")));
         final MetadataStateMachine stateMachine =
-                new MetadataStateMachine(settings.self().peerId(), leadership);
+                new MetadataStateMachine(settings.self().peerId(), leadership, timer);
         RaftServer server = null;
         try {
             final RaftStorage.StartupOption option = startupOption(storageDir, groupId, settings.clusterId());

@@ -72,6 +72,15 @@ class QuorumFootprintTest {
         System.out.println("One-voter quorum: " + total(running) + " threads " + running);
         assertThat(total(startedSince(before, false))).isBetween(5L, 30L);
 
+        final Set<Thread> beforeFollower = liveThreads();
+        final MetadataFollower follower = MetadataFollower.open(
+                FollowerSettings.of(100, quorum.settings(1).clusterId(), quorum.voters()));
+        follower.replay(new RecordingListener());
+        final Map<String, Long> following = startedSince(beforeFollower, true);
+        System.out.println("A metadata follower adds " + total(following) + " threads " + following);
+        assertThat(total(startedSince(beforeFollower, false))).isLessThan(20L);
+
+        follower.close();
         quorum.close();
 
         Await.until(
