@@ -181,7 +181,14 @@ public final class MetadataFollower implements MetadataLog {
             long applied = lastOffset;
             if (response.snapshot() != null) {
                 final CommittedBatch snapshot = response.snapshot();
-                listener.onSnapshot(snapshot.records(), snapshot.lastOffset());
+                try {
+                    listener.onSnapshot(snapshot.records(), snapshot.lastOffset());
+                } catch (final RuntimeException e) {
+                    LOG.error(
+                            "Commit listener failed to load the metadata snapshot at offset {}",
+                            snapshot.lastOffset(),
+                            e);
+                }
                 applied = snapshot.lastOffset();
                 LOG.info("Node {} loaded the controllers' metadata snapshot at offset {}", settings.nodeId(), applied);
             }

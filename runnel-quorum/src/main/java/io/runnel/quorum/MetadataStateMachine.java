@@ -330,7 +330,12 @@ final class MetadataStateMachine extends BaseStateMachine {
     /** A broker's {@link FetchRequest}: answered now if a batch after its offset is applied, else held. */
     @Override
     public CompletableFuture<Message> query(final Message request) {
-        final FetchRequest fetch = FetchRequest.from(request);
+        final FetchRequest fetch;
+        try {
+            fetch = FetchRequest.from(request);
+        } catch (final RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         final CompletableFuture<FetchResponse> reply;
         synchronized (lock) {
             final FetchResponse now = answer(fetch);
