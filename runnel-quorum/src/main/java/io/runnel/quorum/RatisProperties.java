@@ -21,9 +21,13 @@ import org.apache.ratis.util.TimeDuration;
  *       and a one-voter quorum, become leader quickly; pre-vote (Ratis' default) keeps a restarted node from
  *       unseating a live leader;</li>
  *   <li>footprint: metadata is small, so the log cache, segments, write buffer and pending-write limit are sized
- *       down, and each thread pool Ratis lets us size is bounded (the gRPC event loops: one boss, two workers for
- *       the server and two for its clients; without the settings each is as large as the machine).</li>
+ *       down, and the server's thread pools are bounded (proxy 2, server 4, client 4, gRPC async requests 4).</li>
  * </ul>
+ *
+ * <p>The gRPC event loops are left to gRPC's shared defaults (one boss, and workers twice the cores, shared by every
+ * Ratis server and client in the JVM). Ratis 3.3.0 can size its own ({@code raft.grpc.server.boss-group.size} and
+ * the worker sizes), but it then shuts them down with Netty's two-second quiet period, which every close of a node
+ * would wait for.
  */
 public final class RatisProperties {
     /**
