@@ -1,50 +1,16 @@
 package io.runnel.broker;
 
-import io.runnel.broker.api.alterconfigs.AlterConfigsHandler;
-import io.runnel.broker.api.apiversions.ApiVersionsHandler;
-import io.runnel.broker.api.consumergroupdescribe.ConsumerGroupDescribeHandler;
-import io.runnel.broker.api.consumergroupheartbeat.ConsumerGroupHeartbeatHandler;
-import io.runnel.broker.api.createpartitions.CreatePartitionsHandler;
-import io.runnel.broker.api.createtopics.CreateTopicsHandler;
-import io.runnel.broker.api.deletegroups.DeleteGroupsHandler;
-import io.runnel.broker.api.deleterecords.DeleteRecordsHandler;
-import io.runnel.broker.api.deletetopics.DeleteTopicsHandler;
-import io.runnel.broker.api.describecluster.DescribeClusterHandler;
-import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
-import io.runnel.broker.api.describegroups.DescribeGroupsHandler;
-import io.runnel.broker.api.describelogdirs.DescribeLogDirsHandler;
-import io.runnel.broker.api.fetch.FetchHandler;
-import io.runnel.broker.api.findcoordinator.FindCoordinatorHandler;
-import io.runnel.broker.api.heartbeat.HeartbeatHandler;
-import io.runnel.broker.api.incrementalalterconfigs.IncrementalAlterConfigsHandler;
-import io.runnel.broker.api.initproducerid.InitProducerIdHandler;
-import io.runnel.broker.api.joingroup.JoinGroupHandler;
-import io.runnel.broker.api.leavegroup.LeaveGroupHandler;
-import io.runnel.broker.api.listgroups.ListGroupsHandler;
-import io.runnel.broker.api.listoffsets.ListOffsetsHandler;
-import io.runnel.broker.api.metadata.MetadataHandler;
-import io.runnel.broker.api.offsetcommit.OffsetCommitHandler;
-import io.runnel.broker.api.offsetdelete.OffsetDeleteHandler;
-import io.runnel.broker.api.offsetfetch.OffsetFetchHandler;
-import io.runnel.broker.api.produce.ProduceHandler;
-import io.runnel.broker.api.syncgroup.SyncGroupHandler;
-import io.runnel.broker.api.unregisterbroker.UnregisterBrokerHandler;
 import io.runnel.broker.config.BrokerConfig;
 import io.runnel.broker.config.Endpoint;
+import io.runnel.broker.config.ProcessRole;
 import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.coordinator.group.consumer.ConsumerGroupConfig;
 import io.runnel.coordinator.group.store.OffsetsTopic;
 import io.runnel.coordinator.group.store.OffsetsTopicStore;
 import io.runnel.coordinator.runtime.ExecutorScheduler;
-import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
-import io.runnel.metadata.loader.MetadataLoader;
-import io.runnel.metadata.log.LocalMetadataLog;
-import io.runnel.metadata.log.MetadataLog;
 import io.runnel.network.NetworkServer;
-import io.runnel.protocol.ApiDispatcher;
-import io.runnel.protocol.ApiHandler;
 import io.runnel.replication.Partitions;
 import io.runnel.replication.PartitionsPublisher;
 import io.runnel.storage.LogManager;
@@ -54,8 +20,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -63,10 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Runnel broker: its logs, its metadata, its API handlers and its listener, started in that order and closed
- * in reverse. Threads (docs/architecture.md has the full table): "runnel-acceptor" and "runnel-network-N" (Netty),
- * "runnel-io-N" (request handlers), "runnel-controller" (metadata), "runnel-group-coordinator" (groups and committed
- * offsets), "runnel-timer" (delayed operations), "runnel-log-retention" (deleting old segments),
+ * One Runnel node: its metadata ({@link MetadataSide}: the log, the loader, the controller on a controller) and, on
+ * a broker, its logs, its API handlers and its listener, started in that order and closed in reverse. A node of a
+ * cluster also registers its broker and heartbeats ({@link ClusterMembership}). Threads (docs/architecture.md has
+ * the full table): "runnel-acceptor" and "runnel-network-N" (Netty), "runnel-io-N" (request handlers),
+ * "runnel-controller" (metadata), "runnel-ctl-*" (the controller listener), "runnel-quorum-*" and Ratis' own (the
+ * metadata quorum), "runnel-broker-lifecycle" (registration and heartbeats), "runnel-group-coordinator" (groups and
+ * committed offsets), "runnel-timer" (delayed operations), "runnel-log-retention" (deleting old segments),
  * "runnel-log-cleaner-N" (compaction), "runnel-log-flusher" (fsyncs and recovery-point checkpoints),
  * "runnel-log-dir-failure" (closing a failed log dir), and at start and shutdown only "runnel-log-recovery-N" and
  * "runnel-log-shutdown-N".
@@ -77,28 +44,26 @@ public final class Broker implements AutoCloseable {
     static final String METADATA_DIR = "__cluster_metadata";
 
     private final BrokerConfig config;
+    private final MetadataSide metadata;
+    // The broker side; all null on a controller-only node.
     private final LogManager logs;
-    private final MetadataLog metadataLog;
-    private final MetadataController controller;
     private final GroupCoordinator groups;
     private final ScheduledThreadPoolExecutor timer;
     private final NetworkServer network;
-    // Null on the quick-start node.
+    // Null on the quick-start node and on a controller-only node.
     private volatile ClusterMembership membership;
     private volatile boolean closed;
 
     private Broker(
             final BrokerConfig config,
+            final MetadataSide metadata,
             final LogManager logs,
-            final MetadataLog metadataLog,
-            final MetadataController controller,
             final GroupCoordinator groups,
             final ScheduledThreadPoolExecutor timer,
             final NetworkServer network) {
         this.config = config;
+        this.metadata = metadata;
         this.logs = logs;
-        this.metadataLog = metadataLog;
-        this.controller = controller;
         this.groups = groups;
         this.timer = timer;
         this.network = network;
@@ -107,12 +72,96 @@ public final class Broker implements AutoCloseable {
     public static Broker start(final BrokerConfig config) throws IOException, InterruptedException {
         final long startNs = System.nanoTime();
         final Path metadataDir = config.metadataLogDir().resolve(METADATA_DIR);
-        final boolean cluster = !config.formatsItself();
-        if (cluster) {
-            ClusterMembership.checkSupported(config);
-        }
+        final boolean quickStart = config.formatsItself();
+        final boolean isBroker = quickStart || config.processRoles().contains(ProcessRole.BROKER);
         final String clusterId = NodeIdentity.establish(config, metadataDir);
-        final LogManager logs = LogManager.open(
+        MetadataSide metadata = null;
+        LogManager logs = null;
+        GroupCoordinator groups = null;
+        ScheduledThreadPoolExecutor timer = null;
+        NetworkServer network = null;
+        try {
+            metadata = quickStart
+                    ? MetadataSide.quickStart(config, clusterId, metadataDir, self(config))
+                    : MetadataSide.cluster(config, clusterId, self(config));
+            if (!isBroker) {
+                LOG.info(
+                        "Runnel controller {} of cluster {} listening on port {}; started in {} ms",
+                        config.nodeId(),
+                        clusterId,
+                        metadata.controllerPort(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+                return new Broker(config, metadata, null, null, null, null);
+            }
+            logs = openLogs(config);
+            final Partitions partitions = new Partitions();
+            metadata.loader()
+                    .registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions, config.originals()));
+            groups = new GroupCoordinator(
+                    new OffsetsTopicStore(
+                            partitions, OffsetsTopic.numPartitions(config.originals()), InstantSource.system()),
+                    GroupConfig.from(config.originals()),
+                    ConsumerGroupConfig.from(config.originals()),
+                    metadata.loader()::image,
+                    new ExecutorScheduler(),
+                    new SecureRandom());
+            groups.load().get();
+            timer = new ScheduledThreadPoolExecutor(1, r -> {
+                final Thread t = new Thread(r, "runnel-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            final Endpoint listener = config.listener();
+            network = new NetworkServer(
+                    "runnel",
+                    listener.host().isEmpty()
+                            ? new InetSocketAddress(listener.port())
+                            : new InetSocketAddress(listener.host(), listener.port()),
+                    config.numNetworkThreads(),
+                    config.numIoThreads(),
+                    BrokerApis.dispatcher(config, metadata, logs, partitions, groups, timer, clusterId),
+                    config.socketRequestMaxBytes(),
+                    config.connectionsMaxIdleMs(),
+                    null);
+            final Broker broker = new Broker(config, metadata, logs, groups, timer, network);
+            if (!quickStart) {
+                broker.membership = ClusterMembership.start(config, metadata, clusterId, broker.port());
+            }
+            LOG.info(
+                    "Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
+                    config.nodeId(),
+                    clusterId,
+                    network.boundAddress(),
+                    config.advertisedListener().host(),
+                    broker.port(),
+                    config.logDirs(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+            return broker;
+        } catch (ExecutionException e) {
+            closeQuietly(network, timer, groups, metadata, logs);
+            throw new IOException("Metadata failed to load: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | RuntimeException e) {
+            closeQuietly(network, timer, groups, metadata, logs);
+            throw e;
+        }
+    }
+
+    /** This node's broker as the quick-start node registers it; a controller-only node has no endpoint. */
+    private static BrokerRegistration self(final BrokerConfig config) {
+        final Endpoint advertised = config.advertisedListener();
+        return advertised == null
+                ? new BrokerRegistration(config.nodeId(), "", 0, "", config.rack())
+                : new BrokerRegistration(
+                        config.nodeId(),
+                        advertised.host(),
+                        advertised.port(),
+                        advertised.listenerName(),
+                        config.rack());
+    }
+
+    private static LogManager openLogs(final BrokerConfig config) throws IOException {
+        return LogManager.open(
                 config.logDirs(),
                 InstantSource.system(),
                 new LogManager.Settings(
@@ -126,142 +175,19 @@ public final class Broker implements AutoCloseable {
                         new LogManager.FlushIntervals(
                                 config.logFlushSchedulerIntervalMs(), config.logFlushOffsetCheckpointIntervalMs()),
                         config.numRecoveryThreadsPerDataDir()));
-        MetadataLog metadataLog = null;
-        MetadataController controller = null;
-        GroupCoordinator groupCoordinator = null;
-        ScheduledThreadPoolExecutor timer = null;
-        try {
-            metadataLog = LocalMetadataLog.open(metadataDir);
-            final Endpoint advertised = config.advertisedListener();
-            final MetadataLoader loader = new MetadataLoader();
-            metadataLog.replay(loader);
-            controller = new MetadataController(
-                    metadataLog,
-                    loader,
-                    new BrokerRegistration(
-                            config.nodeId(),
-                            advertised.host(),
-                            advertised.port(),
-                            advertised.listenerName(),
-                            config.rack()),
-                    config.numPartitions(),
-                    config.defaultReplicationFactor(),
-                    config.originals(),
-                    config.brokerSessionTimeoutMs());
-            final Partitions partitions = new Partitions();
-            controller.start(clusterId, !cluster).get();
-            controller
-                    .registerListener(new PartitionsPublisher(config.nodeId(), logs, partitions, config.originals()))
-                    .get();
-
-            final GroupCoordinator groups = new GroupCoordinator(
-                    new OffsetsTopicStore(
-                            partitions, OffsetsTopic.numPartitions(config.originals()), InstantSource.system()),
-                    GroupConfig.from(config.originals()),
-                    ConsumerGroupConfig.from(config.originals()),
-                    controller::image,
-                    new ExecutorScheduler(),
-                    new SecureRandom());
-            groupCoordinator = groups;
-            groups.load().get();
-
-            timer = new ScheduledThreadPoolExecutor(1, r -> {
-                final Thread t = new Thread(r, "runnel-timer");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.setRemoveOnCancelPolicy(true);
-
-            final List<ApiHandler<?>> handlers = new ArrayList<>();
-            final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-            handlers.add(new ApiVersionsHandler(
-                    () -> dispatcher[0].advertisedVersions(), controller.image().clusterId(), config.nodeId()));
-            handlers.add(new MetadataHandler(
-                    controller::image, controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
-            handlers.add(new CreateTopicsHandler(controller));
-            handlers.add(new DeleteTopicsHandler(controller));
-            handlers.add(new CreatePartitionsHandler(controller));
-            handlers.add(new ProduceHandler(partitions));
-            handlers.add(new FetchHandler(partitions, config.fetchSessionCacheSlots(), timer));
-            handlers.add(new ListOffsetsHandler(partitions));
-            handlers.add(new DeleteRecordsHandler(partitions, logs::checkpointLogStartOffsetsLater));
-            handlers.add(new DescribeConfigsHandler(controller::image, config.nodeId(), config.originals()));
-            handlers.add(new IncrementalAlterConfigsHandler(controller));
-            handlers.add(new AlterConfigsHandler(controller));
-            handlers.add(new DescribeClusterHandler(controller::image));
-            final MetadataController local = controller;
-            handlers.add(new UnregisterBrokerHandler(() -> local));
-            handlers.add(new DescribeLogDirsHandler(logs, partitions));
-            handlers.add(new InitProducerIdHandler(controller));
-            handlers.add(new FindCoordinatorHandler(
-                    controller::image, controller, config.nodeId(), OffsetsTopic.topicSpec(config.originals(), 1)));
-            handlers.add(new JoinGroupHandler(groups));
-            handlers.add(new SyncGroupHandler(groups));
-            handlers.add(new HeartbeatHandler(groups));
-            handlers.add(new LeaveGroupHandler(groups));
-            handlers.add(new OffsetCommitHandler(groups, partitions, controller::image));
-            handlers.add(new OffsetFetchHandler(groups, controller::image));
-            handlers.add(new OffsetDeleteHandler(groups));
-            handlers.add(new ListGroupsHandler(groups));
-            handlers.add(new DescribeGroupsHandler(groups));
-            handlers.add(new DeleteGroupsHandler(groups));
-            handlers.add(new ConsumerGroupHeartbeatHandler(groups));
-            handlers.add(new ConsumerGroupDescribeHandler(groups));
-            dispatcher[0] = new ApiDispatcher(handlers);
-
-            final Endpoint listener = config.listener();
-            final InetSocketAddress bind = listener.host().isEmpty()
-                    ? new InetSocketAddress(listener.port())
-                    : new InetSocketAddress(listener.host(), listener.port());
-            final NetworkServer network = new NetworkServer(
-                    "runnel",
-                    bind,
-                    config.numNetworkThreads(),
-                    config.numIoThreads(),
-                    dispatcher[0],
-                    config.socketRequestMaxBytes(),
-                    config.connectionsMaxIdleMs(),
-                    null);
-            final Broker broker = new Broker(config, logs, metadataLog, controller, groups, timer, network);
-            if (cluster) {
-                try {
-                    broker.membership = ClusterMembership.start(config, controller, loader, clusterId, broker.port());
-                } catch (ExecutionException | InterruptedException | RuntimeException e) {
-                    network.close();
-                    throw e;
-                }
-            }
-            LOG.info(
-                    "Runnel broker {} of cluster {} listening on {} (advertised as {}:{}), data in {}; started in {} ms",
-                    config.nodeId(),
-                    controller.image().clusterId(),
-                    network.boundAddress(),
-                    advertised.host(),
-                    broker.port(),
-                    config.logDirs(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-            return broker;
-        } catch (ExecutionException e) {
-            closeQuietly(timer, groupCoordinator, controller, metadataLog, logs);
-            throw new IOException("Metadata failed to load: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | RuntimeException e) {
-            closeQuietly(timer, groupCoordinator, controller, metadataLog, logs);
-            throw e;
-        }
     }
 
-    /** The port the listener is bound to (useful when configured as 0). */
+    /** The port the broker listener is bound to (useful when configured as 0); -1 on a controller-only node. */
     public int port() {
-        return network.boundAddress().getPort();
+        return network == null ? -1 : network.boundAddress().getPort();
     }
 
-    /** The port of the controller listener; -1 on the quick-start node, which has none. */
+    /** The port of the controller listener; -1 on a node without one. */
     public int controllerPort() {
-        final ClusterMembership member = membership;
-        return member == null ? -1 : member.controllerPort();
+        return metadata.controllerPort();
     }
 
-    /** The partition logs (for tests and tools that look at the storage underneath). */
+    /** The partition logs (for tests and tools that look at the storage underneath); null on a controller. */
     public LogManager logs() {
         return logs;
     }
@@ -271,10 +197,13 @@ public final class Broker implements AutoCloseable {
     }
 
     public String clusterId() {
-        return controller.image().clusterId();
+        return metadata.loader().image().clusterId();
     }
 
-    /** Stops listening, then closes metadata and logs; the logs write their clean-shutdown markers last. */
+    /**
+     * Stops: a broker of a cluster first moves its leaderships away (controlled shutdown), then stops listening,
+     * then closes metadata and logs; the logs write their clean-shutdown markers last.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -289,24 +218,24 @@ public final class Broker implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        network.close();
-        if (member != null) {
             member.close();
         }
-        closeQuietly(timer, groups, controller, metadataLog, logs);
+        closeQuietly(network, timer, groups, metadata, logs);
         LOG.info(
-                "Runnel broker {} stopped in {} ms",
+                "Runnel node {} stopped in {} ms",
                 config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
     private static void closeQuietly(
+            final NetworkServer network,
             final ScheduledThreadPoolExecutor timer,
             final GroupCoordinator groups,
-            final MetadataController controller,
-            final MetadataLog metadataLog,
+            final MetadataSide metadata,
             final LogManager logs) {
+        if (network != null) {
+            network.close();
+        }
         if (timer != null) {
             // The delayed fetches still waiting end now, as their timers would have ended them: each completes
             // (its connection is gone, so the answer is dropped) and releases the request frame it holds. They run
@@ -320,7 +249,7 @@ public final class Broker implements AutoCloseable {
             }
             timer.shutdownNow();
         }
-        for (final AutoCloseable c : new AutoCloseable[] {groups, controller, metadataLog, logs}) {
+        for (final AutoCloseable c : new AutoCloseable[] {groups, metadata, logs}) {
             if (c == null) {
                 continue;
             }

@@ -1,12 +1,18 @@
 package io.runnel.broker;
 
-import io.runnel.broker.api.ActiveController;
+import io.runnel.broker.api.allocateproducerids.AllocateProducerIdsHandler;
+import io.runnel.broker.api.alterconfigs.AlterConfigsHandler;
 import io.runnel.broker.api.apiversions.ApiVersionsHandler;
 import io.runnel.broker.api.brokerheartbeat.BrokerHeartbeatHandler;
 import io.runnel.broker.api.brokerregistration.BrokerRegistrationHandler;
+import io.runnel.broker.api.createpartitions.CreatePartitionsHandler;
+import io.runnel.broker.api.createtopics.CreateTopicsHandler;
+import io.runnel.broker.api.deletetopics.DeleteTopicsHandler;
+import io.runnel.broker.api.incrementalalterconfigs.IncrementalAlterConfigsHandler;
 import io.runnel.broker.api.unregisterbroker.UnregisterBrokerHandler;
 import io.runnel.broker.config.BrokerConfig;
 import io.runnel.broker.config.Endpoint;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.network.NetworkServer;
 import io.runnel.protocol.ApiDispatcher;
 import io.runnel.protocol.ApiHandler;
@@ -16,8 +22,9 @@ import java.util.List;
 
 /**
  * A controller's listener ({@code controller.listener.names}): the requests brokers send to the active controller
- * (BrokerRegistration, BrokerHeartbeat) and UnregisterBroker, on their own Netty server so that a broker's clients
- * never share its threads. It has one network thread and one request handler: controller traffic is a heartbeat per
+ * (BrokerRegistration, BrokerHeartbeat, AllocateProducerIds, and the admin requests they forward), on their own Netty
+ * server so that a broker's clients never share its threads; a controller that is not the active one answers
+ * NOT_CONTROLLER. The quorum's gRPC connections to this port are relayed to the local Ratis server. It has one network thread and one request handler: controller traffic is a heartbeat per
  * broker every couple of seconds.
  */
 final class ControllerEndpoint implements AutoCloseable {
@@ -35,7 +42,7 @@ final class ControllerEndpoint implements AutoCloseable {
      */
     static ControllerEndpoint start(
             final BrokerConfig config,
-            final ActiveController controller,
+            final Controller controller,
             final String clusterId,
             final InetSocketAddress relayTo)
             throws InterruptedException {
@@ -45,6 +52,12 @@ final class ControllerEndpoint implements AutoCloseable {
         handlers.add(new BrokerRegistrationHandler(controller));
         handlers.add(new BrokerHeartbeatHandler(controller));
         handlers.add(new UnregisterBrokerHandler(controller));
+        handlers.add(new AllocateProducerIdsHandler(controller));
+        handlers.add(new CreateTopicsHandler(controller));
+        handlers.add(new DeleteTopicsHandler(controller));
+        handlers.add(new CreatePartitionsHandler(controller));
+        handlers.add(new IncrementalAlterConfigsHandler(controller));
+        handlers.add(new AlterConfigsHandler(controller));
         dispatcher[0] = new ApiDispatcher(handlers);
         final Endpoint listener = config.listeners().controller();
         final InetSocketAddress bind = listener.host().isEmpty()

@@ -18,7 +18,11 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "io.runnel", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] DOMAIN = {
-        "io.runnel.storage..", "io.runnel.metadata..", "io.runnel.replication..", "io.runnel.coordinator.."
+        "io.runnel.storage..",
+        "io.runnel.metadata..",
+        "io.runnel.quorum..",
+        "io.runnel.replication..",
+        "io.runnel.coordinator.."
     };
 
     @ArchTest
@@ -57,11 +61,13 @@ class ArchitectureTest {
             .doNotHaveFullyQualifiedName(Broker.class.getName())
             .and()
             .doNotHaveFullyQualifiedName(ControllerEndpoint.class.getName())
+            .and()
+            .doNotHaveFullyQualifiedName(BrokerApis.class.getName())
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.runnel.protocol..")
             .because("handlers are the only code that sees both the protocol layer and the domain modules; the"
-                    + " composition root (Broker, and ControllerEndpoint for the controller listener) wires them");
+                    + " composition root (Broker, BrokerApis and ControllerEndpoint for the listeners) wires them");
 
     @ArchTest
     static final ArchRule storageDependsOnNoOtherRunnelModule = noClasses()
@@ -91,6 +97,8 @@ class ArchitectureTest {
             .definedBy("io.runnel.coordinator..")
             .layer("replication")
             .definedBy("io.runnel.replication..")
+            .layer("quorum")
+            .definedBy("io.runnel.quorum..")
             .layer("metadata")
             .definedBy("io.runnel.metadata..")
             .layer("storage")
@@ -105,8 +113,10 @@ class ArchitectureTest {
             .mayOnlyBeAccessedByLayers("broker")
             .whereLayer("replication")
             .mayOnlyBeAccessedByLayers("coordinator", "broker")
+            .whereLayer("quorum")
+            .mayOnlyBeAccessedByLayers("broker")
             .whereLayer("metadata")
-            .mayOnlyBeAccessedByLayers("replication", "coordinator", "broker")
+            .mayOnlyBeAccessedByLayers("quorum", "replication", "coordinator", "broker")
             .whereLayer("storage")
             .mayOnlyBeAccessedByLayers("metadata", "replication", "coordinator", "broker");
 

@@ -4,6 +4,8 @@ import io.runnel.metadata.log.MetadataLog;
 import io.runnel.metadata.record.MetadataRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,6 +109,15 @@ public final class RatisMetadataLog implements MetadataLog {
      *     {@link QuorumSettings#startupTimeoutMs()}
      */
     public static RatisMetadataLog open(final QuorumSettings settings) {
+        return open(settings, null);
+    }
+
+    /**
+     * {@link #open(QuorumSettings)}, with the Ratis server listening on {@code bind} instead of this voter's address:
+     * a controller serves the quorum on its controller listener, which relays the gRPC connections there (so the
+     * voters' addresses are Kafka's controller endpoints); port 0 picks a free one, see {@link #serverAddress()}.
+     */
+    public static RatisMetadataLog open(final QuorumSettings settings, final @Nullable InetSocketAddress bind) {
         final int nodeId = settings.nodeId();
         final RaftGroupId groupId = groupId(settings.clusterId());
         final Path storageDir = settings.metadataLogDir().resolve(DIR_NAME);
@@ -127,7 +138,7 @@ public final class RatisMetadataLog implements MetadataLog {
                     .setServerId(settings.self().peerId())
                     .setGroup(RaftGroup.valueOf(groupId, settings.voters().raftPeers()))
                     .setStateMachine(stateMachine)
-                    .setProperties(RatisProperties.of(settings.withMetadataLogDir(storageDir)))
+                    .setProperties(RatisProperties.of(settings.withMetadataLogDir(storageDir), bind))
                     .setOption(option)
                     .build();
             server.start();
@@ -281,6 +292,15 @@ public final class RatisMetadataLog implements MetadataLog {
     @Override
     public long lastOffset() {
         return stateMachine.lastOffset();
+    }
+
+    /** Where the Ratis server listens (the relay's target when it does not listen on the voter's address). */
+    public InetSocketAddress serverAddress() {
+        final InetSocketAddress bound = server.getServerRpc().getInetSocketAddress();
+        // Ratis reports a wildcard address with the bound port; a loopback-bound server is reached on loopback.
+        return bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()
+                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort())
+                : bound;
     }
 
     /** Whether this node is the ready leader (see {@link LeadershipListener#onBecameLeader}). */

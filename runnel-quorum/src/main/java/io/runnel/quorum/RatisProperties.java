@@ -1,5 +1,6 @@
 package io.runnel.quorum;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
@@ -46,13 +47,18 @@ public final class RatisProperties {
     private RatisProperties() {}
 
     public static RaftProperties of(final QuorumSettings settings) {
+        return of(settings, null);
+    }
+
+    /** @param bind where the server listens, when not on this voter's own address */
+    public static RaftProperties of(final QuorumSettings settings, final @Nullable InetSocketAddress bind) {
         final RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(
                 properties, List.of(settings.metadataLogDir().toFile()));
 
         final QuorumPeers.Voter self = settings.self();
-        GrpcConfigKeys.Server.setHost(properties, self.host());
-        GrpcConfigKeys.Server.setPort(properties, self.port());
+        GrpcConfigKeys.Server.setHost(properties, bind != null ? bind.getHostString() : self.host());
+        GrpcConfigKeys.Server.setPort(properties, bind != null ? bind.getPort() : self.port());
 
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, ms(settings.electionTimeoutMinMs()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, ms(settings.electionTimeoutMaxMs()));

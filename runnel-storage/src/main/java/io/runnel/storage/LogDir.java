@@ -107,6 +107,9 @@ final class LogDir {
     }
 
     static TopicPartition parsePartitionDir(final String name) {
+        if (name.equals(LogManager.METADATA_QUORUM_DIR)) {
+            return null;
+        }
         final Matcher m = PARTITION_DIR.matcher(name);
         if (!m.matches()) {
             return null;

@@ -68,6 +68,12 @@ public final class LogManager implements AutoCloseable {
     public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000L;
 
     static final String RECOVERY_THREAD_PREFIX = "runnel-log-recovery-";
+    /**
+     * Where a controller keeps the metadata quorum's log when {@code metadata.log.dir} is a data directory: named
+     * like a partition, as Kafka names it, and never taken for one (Kafka's log manager skips it too).
+     */
+    public static final String METADATA_QUORUM_DIR = "__cluster_metadata-0";
+
     static final String SHUTDOWN_THREAD_PREFIX = "runnel-log-shutdown-";
 
     private final LogDirs dirs;

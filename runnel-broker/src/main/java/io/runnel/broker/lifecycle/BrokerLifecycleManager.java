@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
@@ -33,6 +34,7 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     private final Controller controller;
     private final BrokerRegistrationSpec registration;
     private final LongSupplier appliedOffset;
+    private final LongConsumer onRegistered;
     private final long intervalMs;
     private final ScheduledExecutorService thread;
     private final CompletableFuture<Void> unfenced = new CompletableFuture<>();
@@ -46,16 +48,19 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     /**
      * @param registration who this broker is; its incarnation id is this process's
      * @param appliedOffset the offset of the last metadata record this broker has applied
+     * @param onRegistered told the broker epoch at each registration
      */
     public BrokerLifecycleManager(
             final Controller controller,
             final BrokerRegistrationSpec registration,
             final LongSupplier appliedOffset,
-            final Duration heartbeatInterval) {
+            final Duration heartbeatInterval,
+            final LongConsumer onRegistered) {
         this.controller = controller;
         this.registration = registration;
         this.appliedOffset = appliedOffset;
         this.intervalMs = heartbeatInterval.toMillis();
+        this.onRegistered = onRegistered;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true);
@@ -123,6 +128,7 @@ public final class BrokerLifecycleManager implements AutoCloseable {
                         return;
                     }
                     epoch = registered;
+                    onRegistered.accept(registered);
                     LOG.info("Broker {} registered with epoch {}", registration.brokerId(), registered);
                     onThread(this::tick);
                 }));

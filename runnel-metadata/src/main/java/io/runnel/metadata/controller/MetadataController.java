@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
@@ -84,6 +85,8 @@ public final class MetadataController implements Controller, AutoCloseable {
 
     // Owned by the controller thread.
     private boolean started;
+    // The periodic fencing of brokers whose sessions expired, while this controller is active.
+    private @Nullable ScheduledFuture<?> fencing;
 
     private final MetadataLoader loader;
     // The controller replays the log into its loader itself only when it made the loader (quick start, tests).
@@ -187,46 +190,55 @@ public final class MetadataController implements Controller, AutoCloseable {
     }
 
     /**
-     * {@link #start(String)}, registering this node's broker only if {@code registerSelf}: the quick-start node
-     * registers itself, unfenced, while the brokers of a cluster register over the wire and heartbeat.
+     * {@link #start(String)} for the quick-start node ({@code quickStart}), which writes its cluster id and registers
+     * its broker at once, unfenced. A cluster's controller writes nothing here: it starts publishing the image and
+     * waits to be made {@link #activate active} by the quorum.
      */
-    public CompletableFuture<MetadataImage> start(final @Nullable String clusterId, final boolean registerSelf) {
+    public CompletableFuture<MetadataImage> start(final @Nullable String clusterId, final boolean quickStart) {
         return submit("start", () -> {
             if (started) {
                 throw new IllegalStateException("Controller already started");
             }
             if (ownsLoader) {
                 log.replay(loader);
-            }
-            if (image().lastOffset() != log.lastOffset()) {
-                throw new IllegalStateException(
-                        "Replayed up to offset " + image().lastOffset() + " but the log ends at " + log.lastOffset());
+                if (image().lastOffset() != log.lastOffset()) {
+                    throw new IllegalStateException("Replayed up to offset " + image().lastOffset()
+                            + " but the log ends at " + log.lastOffset());
+                }
             }
             loader.startPublishing();
             started = true;
-            final List<MetadataRecord> records = new ArrayList<>();
-            if (image().clusterId() == null) {
-                records.add(new ClusterIdRecord(
-                        clusterId != null ? clusterId : Uuid.randomUuid().toString()));
-            } else if (clusterId != null && !clusterId.equals(image().clusterId())) {
-                throw new IllegalStateException("The metadata log belongs to cluster " + image().clusterId()
-                        + ", but this node's directories were formatted for cluster " + clusterId
-                        + " (INCONSISTENT_CLUSTER_ID)");
+            if (quickStart) {
+                final List<MetadataRecord> records = new ArrayList<>(clusterIdRecords(clusterId));
+                final BrokerRegistration registered = image().brokers().get(self.brokerId());
+                if (!self.sameEndpoint(registered) || !registered.isActive()) {
+                    records.add(new RegisterBrokerRecord(
+                            self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
+                }
+                commit(records);
             }
-            final BrokerRegistration registered = image().brokers().get(self.brokerId());
-            if (registerSelf && (!self.sameEndpoint(registered) || !registered.isActive())) {
-                records.add(new RegisterBrokerRecord(
-                        self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
-            }
-            commit(records);
             LOG.info(
-                    "Metadata controller started: cluster {}, broker {}, {} topic(s), last offset {}",
+                    "Metadata controller started: cluster {}, node {}, {} topic(s), last offset {}",
                     image().clusterId(),
                     self.brokerId(),
                     image().topicsByName().size(),
                     image().lastOffset());
             return image();
         });
+    }
+
+    /** A ClusterIdRecord if the log names no cluster yet; nothing if it names {@code clusterId}. */
+    private List<MetadataRecord> clusterIdRecords(final @Nullable String clusterId) {
+        if (image().clusterId() == null) {
+            return List.of(new ClusterIdRecord(
+                    clusterId != null ? clusterId : Uuid.randomUuid().toString()));
+        }
+        if (clusterId != null && !clusterId.equals(image().clusterId())) {
+            throw new IllegalStateException("The metadata log belongs to cluster " + image().clusterId()
+                    + ", but this node's directories were formatted for cluster " + clusterId
+                    + " (INCONSISTENT_CLUSTER_ID)");
+        }
+        return List.of();
     }
 
     /** The latest applied image; {@link MetadataImage#EMPTY} before {@link #start()}. */
@@ -376,15 +388,19 @@ public final class MetadataController implements Controller, AutoCloseable {
     }
 
     /**
-     * Starts tracking broker sessions: every registered broker counts as just heard from, and from now on a broker
-     * that sends no heartbeat within the session timeout is fenced (checked every {@code checkIntervalMs}). The
-     * controller of a cluster does this when it becomes active; the quick-start node, which has no heartbeats,
-     * never does.
+     * Makes this controller the active one, as the quorum's leader becomes ready: writes the cluster id if the log
+     * has none, counts every registered broker as just heard from (a new active controller must never fence the
+     * whole cluster at once), and from now on fences a broker that sends no heartbeat within the session timeout,
+     * checking every {@code checkIntervalMs}.
      */
-    public CompletableFuture<Void> trackBrokerSessions(final long checkIntervalMs) {
-        return submit("trackBrokerSessions", () -> {
+    public CompletableFuture<Void> activate(final String clusterId, final long checkIntervalMs) {
+        return submit("activate", () -> {
+            if (fencing != null) {
+                return null;
+            }
+            commit(clusterIdRecords(clusterId));
             brokers.activate(image());
-            executor.scheduleWithFixedDelay(
+            fencing = executor.scheduleWithFixedDelay(
                     () -> {
                         try {
                             commit(brokers.fenceExpired(image()).records());
@@ -395,6 +411,19 @@ public final class MetadataController implements Controller, AutoCloseable {
                     checkIntervalMs,
                     checkIntervalMs,
                     TimeUnit.MILLISECONDS);
+            LOG.info("Node {} is the active controller at offset {}", self.brokerId(), image().lastOffset());
+            return null;
+        });
+    }
+
+    /** Stops being the active controller (the quorum chose another leader): no more fencing from here. */
+    public CompletableFuture<Void> deactivate() {
+        return submit("deactivate", () -> {
+            if (fencing != null) {
+                fencing.cancel(false);
+                fencing = null;
+                LOG.info("Node {} is no longer the active controller", self.brokerId());
+            }
             return null;
         });
     }

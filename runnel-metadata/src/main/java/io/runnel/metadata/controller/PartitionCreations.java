@@ -101,7 +101,7 @@ final class PartitionCreations {
             assignment = requested;
         } else {
             assignment = ReplicaPlacement.place(
-                    List.copyOf(current.brokers().keySet()), topic.name(), existing, added, replicationFactor);
+                    ReplicaPlacement.usableBrokers(current), topic.name(), existing, added, replicationFactor);
         }
         final List<MetadataRecord> records = new ArrayList<>(added);
         for (int i = 0; i < added; i++) {

@@ -1,5 +1,6 @@
 package io.runnel.metadata.controller;
 
+import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +17,18 @@ final class ReplicaPlacement {
     private ReplicaPlacement() {}
 
     /**
-     * Round-robin placement over the registered brokers in id order: partition p's replicas start
+     * The brokers new replicas may go to: the registered ones that are unfenced and not shutting down, in id order
+     * (KRaft places replicas on fenced brokers only when it must, and never a leader).
+     */
+    static List<Integer> usableBrokers(final MetadataImage image) {
+        return image.brokers().values().stream()
+                .filter(BrokerRegistration::isActive)
+                .map(BrokerRegistration::brokerId)
+                .toList();
+    }
+
+    /**
+     * Round-robin placement over the usable brokers in id order: partition p's replicas start
      * at broker index (start + p), where start depends on the topic name, so leaders spread.
      */
     static List<List<Integer>> place(
@@ -25,6 +37,10 @@ final class ReplicaPlacement {
             final int firstPartition,
             final int count,
             final int replicationFactor) {
+        if (brokerIds.isEmpty()) {
+            throw new InvalidReplicationFactorException("Unable to replicate the partition " + replicationFactor
+                    + " time(s): All brokers are currently fenced.");
+        }
         if (replicationFactor > brokerIds.size()) {
             throw new InvalidReplicationFactorException("Unable to replicate the partition " + replicationFactor
                     + " time(s): The target replication factor of " + replicationFactor

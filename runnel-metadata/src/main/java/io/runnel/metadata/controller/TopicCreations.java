@@ -73,7 +73,7 @@ final class TopicCreations {
         this.defaultReplicationFactor = defaultReplicationFactor;
         this.brokerProperties = brokerProperties;
         this.policies = policies;
-        this.brokerIds = List.copyOf(current.brokers().keySet());
+        this.brokerIds = ReplicaPlacement.usableBrokers(current);
         for (final String existing : current.topicsByName().keySet()) {
             unifiedNames.put(Topic.unifyCollisionChars(existing), existing);
         }

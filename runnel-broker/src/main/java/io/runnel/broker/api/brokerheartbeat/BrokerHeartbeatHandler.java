@@ -1,7 +1,7 @@
 package io.runnel.broker.api.brokerheartbeat;
 
-import io.runnel.broker.api.ActiveController;
 import io.runnel.metadata.controller.BrokerHeartbeatSpec;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -14,9 +14,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * whether it is caught up, fenced, and may shut down. A stale broker epoch is STALE_BROKER_EPOCH.
  */
 public final class BrokerHeartbeatHandler implements ApiHandler<BrokerHeartbeatRequestData> {
-    private final ActiveController controller;
+    private final Controller controller;
 
-    public BrokerHeartbeatHandler(final ActiveController controller) {
+    public BrokerHeartbeatHandler(final Controller controller) {
         this.controller = controller;
     }
 
@@ -29,7 +29,6 @@ public final class BrokerHeartbeatHandler implements ApiHandler<BrokerHeartbeatR
     public CompletableFuture<BrokerHeartbeatResponseData> handle(
             final RequestContext context, final BrokerHeartbeatRequestData request) {
         return controller
-                .get()
                 .brokerHeartbeat(new BrokerHeartbeatSpec(
                         request.brokerId(),
                         request.brokerEpoch(),

@@ -1,7 +1,7 @@
 package io.runnel.broker.api.brokerregistration;
 
-import io.runnel.broker.api.ActiveController;
 import io.runnel.metadata.controller.BrokerRegistrationSpec;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +15,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * (NOT_CONTROLLER, INCONSISTENT_CLUSTER_ID, DUPLICATE_BROKER_REGISTRATION) come back in the response's error code.
  */
 public final class BrokerRegistrationHandler implements ApiHandler<BrokerRegistrationRequestData> {
-    private final ActiveController controller;
+    private final Controller controller;
 
-    public BrokerRegistrationHandler(final ActiveController controller) {
+    public BrokerRegistrationHandler(final Controller controller) {
         this.controller = controller;
     }
 
@@ -44,7 +44,6 @@ public final class BrokerRegistrationHandler implements ApiHandler<BrokerRegistr
                 listener.name(),
                 request.rack());
         return controller
-                .get()
                 .registerBroker(spec)
                 .thenApply(epoch -> new BrokerRegistrationResponseData().setBrokerEpoch(epoch));
     }

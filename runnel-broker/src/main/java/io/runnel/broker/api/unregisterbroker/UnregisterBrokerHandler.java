@@ -1,6 +1,6 @@
 package io.runnel.broker.api.unregisterbroker;
 
-import io.runnel.broker.api.ActiveController;
+import io.runnel.metadata.controller.Controller;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -13,9 +13,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * every ISR; BROKER_ID_NOT_REGISTERED for one that is not registered.
  */
 public final class UnregisterBrokerHandler implements ApiHandler<UnregisterBrokerRequestData> {
-    private final ActiveController controller;
+    private final Controller controller;
 
-    public UnregisterBrokerHandler(final ActiveController controller) {
+    public UnregisterBrokerHandler(final Controller controller) {
         this.controller = controller;
     }
 
@@ -27,9 +27,6 @@ public final class UnregisterBrokerHandler implements ApiHandler<UnregisterBroke
     @Override
     public CompletableFuture<UnregisterBrokerResponseData> handle(
             final RequestContext context, final UnregisterBrokerRequestData request) {
-        return controller
-                .get()
-                .unregisterBroker(request.brokerId())
-                .thenApply(done -> new UnregisterBrokerResponseData());
+        return controller.unregisterBroker(request.brokerId()).thenApply(done -> new UnregisterBrokerResponseData());
     }
 }

@@ -1,0 +1,254 @@
+package io.runnel.broker;
+
+import io.runnel.broker.config.BrokerConfig;
+import io.runnel.broker.config.ProcessRole;
+import io.runnel.broker.controller.ControllerChannel;
+import io.runnel.broker.controller.ControllerRouter;
+import io.runnel.broker.controller.RefusingController;
+import io.runnel.broker.controller.RemoteController;
+import io.runnel.metadata.controller.Controller;
+import io.runnel.metadata.controller.MetadataController;
+import io.runnel.metadata.image.BrokerRegistration;
+import io.runnel.metadata.loader.MetadataLoader;
+import io.runnel.metadata.log.LocalMetadataLog;
+import io.runnel.metadata.log.MetadataLog;
+import io.runnel.quorum.FollowerSettings;
+import io.runnel.quorum.LeadershipListener;
+import io.runnel.quorum.MetadataFollower;
+import io.runnel.quorum.QuorumPeers;
+import io.runnel.quorum.QuorumSettings;
+import io.runnel.quorum.RatisMetadataLog;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a node has of the metadata: the log it applies (the local file of the quick-start node, its member of
+ * the Ratis quorum on a controller, the quorum followed from a broker-only node), the {@link MetadataLoader} that
+ * makes the image, the {@link MetadataController} on a controller, and the {@link Controller} the node's own requests
+ * go to: its controller while that is the active one, the active controller over the wire otherwise. On a
+ * controller it also runs the controller listener, which carries the quorum's gRPC traffic as well.
+ */
+final class MetadataSide implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataSide.class);
+    private static final Duration CONTROLLER_RETRY = Duration.ofSeconds(30);
+    private static final String ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
+    private static final String SNAPSHOT_ENTRIES = "metadata.log.snapshot.entries";
+
+    private final MetadataLoader loader;
+    private final MetadataLog log;
+    private final MetadataController controller;
+    private final Controller router;
+    private final BooleanSupplier localActive;
+    private final ControllerChannel channel;
+    private final ControllerEndpoint endpoint;
+    private final AtomicLong brokerEpoch;
+
+    private MetadataSide(
+            final MetadataLoader loader,
+            final MetadataLog log,
+            final MetadataController controller,
+            final Controller router,
+            final BooleanSupplier localActive,
+            final ControllerChannel channel,
+            final ControllerEndpoint endpoint,
+            final AtomicLong brokerEpoch) {
+        this.loader = loader;
+        this.log = log;
+        this.controller = controller;
+        this.router = router;
+        this.localActive = localActive;
+        this.channel = channel;
+        this.endpoint = endpoint;
+        this.brokerEpoch = brokerEpoch;
+    }
+
+    /** The quick-start node: the local metadata log, its own controller always active, registered at once. */
+    static MetadataSide quickStart(
+            final BrokerConfig config, final String clusterId, final Path metadataDir, final BrokerRegistration self)
+            throws InterruptedException, ExecutionException {
+        final MetadataLoader loader = new MetadataLoader();
+        final MetadataLog log = LocalMetadataLog.open(metadataDir);
+        MetadataController controller = null;
+        try {
+            log.replay(loader);
+            controller = newController(config, log, loader, self);
+            controller.start(clusterId, true).get();
+            return new MetadataSide(loader, log, controller, controller, () -> true, null, null, new AtomicLong(-1));
+        } catch (InterruptedException | ExecutionException | RuntimeException e) {
+            closeAll(controller, log);
+            throw e;
+        }
+    }
+
+    /**
+     * A node of a cluster. A controller joins the quorum (its Ratis server behind the controller listener), starts
+     * its controller, which becomes active whenever the quorum makes this node leader, and opens the controller
+     * listener; a broker-only node follows the metadata from the controllers.
+     */
+    static MetadataSide cluster(final BrokerConfig config, final String clusterId, final BrokerRegistration self)
+            throws InterruptedException, ExecutionException {
+        final MetadataLoader loader = new MetadataLoader();
+        final QuorumPeers peers = QuorumPeers.parse(config.originals().get(BrokerConfig.CONTROLLER_QUORUM_VOTERS));
+        final AtomicLong brokerEpoch = new AtomicLong(-1);
+        final int nodeId = config.nodeId();
+        if (!config.processRoles().contains(ProcessRole.CONTROLLER)) {
+            final MetadataFollower follower = MetadataFollower.open(FollowerSettings.of(nodeId, clusterId, peers));
+            try {
+                follower.replay(loader);
+                loader.startPublishing();
+                final ControllerChannel channel =
+                        new ControllerChannel(nodeId, config.listeners().voters(), () -> -1, CONTROLLER_RETRY);
+                final Controller remote = new RemoteController(channel, nodeId, brokerEpoch::get);
+                return new MetadataSide(
+                        loader,
+                        follower,
+                        null,
+                        new ControllerRouter(null, () -> false, remote),
+                        () -> false,
+                        channel,
+                        null,
+                        brokerEpoch);
+            } catch (RuntimeException e) {
+                follower.close();
+                throw e;
+            }
+        }
+        final int electionTimeoutMs = Integer.parseInt(config.originals().getOrDefault(ELECTION_TIMEOUT_MS, "1000"));
+        QuorumSettings settings = QuorumSettings.of(nodeId, clusterId, peers, config.metadataLogDir())
+                .withElectionTimeoutMs(electionTimeoutMs, 2 * electionTimeoutMs);
+        if (config.originals().containsKey(SNAPSHOT_ENTRIES)) {
+            settings = settings.withSnapshotThresholdEntries(
+                    Long.parseLong(config.originals().get(SNAPSHOT_ENTRIES)));
+        }
+        // The Ratis server listens on loopback only; peers reach it through this node's controller listener.
+        final RatisMetadataLog ratis = RatisMetadataLog.open(settings, new InetSocketAddress("127.0.0.1", 0));
+        MetadataController controller = null;
+        ControllerChannel channel = null;
+        try {
+            ratis.replay(loader);
+            controller = newController(config, ratis, loader, self);
+            controller.start(clusterId, false).get();
+            final MetadataController local = controller;
+            final long checkIntervalMs = Math.min(1_000, config.brokerHeartbeatIntervalMs());
+            ratis.setLeadershipListener(new LeadershipListener() {
+                @Override
+                public void onBecameLeader(final long term) {
+                    local.activate(clusterId, checkIntervalMs);
+                }
+
+                @Override
+                public void onResigned(final long term) {
+                    local.deactivate();
+                }
+            });
+            channel = new ControllerChannel(
+                    nodeId,
+                    config.listeners().voters(),
+                    () -> ratis.quorumState().leaderId(),
+                    CONTROLLER_RETRY);
+            final Controller remote = new RemoteController(channel, nodeId, brokerEpoch::get);
+            final ControllerEndpoint endpoint = ControllerEndpoint.start(
+                    config,
+                    new ControllerRouter(controller, ratis::isLeader, new RefusingController(nodeId)),
+                    clusterId,
+                    ratis.serverAddress());
+            LOG.info(
+                    "Node {} joined the metadata quorum {} on {} (Ratis on {})",
+                    nodeId,
+                    peers,
+                    endpoint.boundAddress(),
+                    ratis.serverAddress());
+            return new MetadataSide(
+                    loader,
+                    ratis,
+                    controller,
+                    new ControllerRouter(controller, ratis::isLeader, remote),
+                    ratis::isLeader,
+                    channel,
+                    endpoint,
+                    brokerEpoch);
+        } catch (InterruptedException | ExecutionException | RuntimeException e) {
+            if (channel != null) {
+                channel.close();
+            }
+            closeAll(controller, ratis);
+            throw e;
+        }
+    }
+
+    private static MetadataController newController(
+            final BrokerConfig config,
+            final MetadataLog log,
+            final MetadataLoader loader,
+            final BrokerRegistration self) {
+        return new MetadataController(
+                log,
+                loader,
+                self,
+                config.numPartitions(),
+                config.defaultReplicationFactor(),
+                config.originals(),
+                config.brokerSessionTimeoutMs());
+    }
+
+    MetadataLoader loader() {
+        return loader;
+    }
+
+    /** Where this node's commands go: its own controller while active, the active one over the wire otherwise. */
+    Controller controller() {
+        return router;
+    }
+
+    /** True while this node's controller is the active one (always on the quick-start node). */
+    BooleanSupplier localActive() {
+        return localActive;
+    }
+
+    /** The way to the active controller; null on the quick-start node, which is its own. */
+    ControllerChannel channel() {
+        return channel;
+    }
+
+    /** The node's broker epoch, for the requests that carry it. */
+    AtomicLong brokerEpoch() {
+        return brokerEpoch;
+    }
+
+    /** The controller listener's port; -1 on a node without one. */
+    int controllerPort() {
+        return endpoint == null ? -1 : endpoint.boundAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        if (channel != null) {
+            channel.close();
+        }
+        closeAll(controller, log);
+    }
+
+    private static void closeAll(final MetadataController controller, final MetadataLog log) {
+        if (controller != null) {
+            try {
+                controller.close();
+            } catch (RuntimeException e) {
+                LOG.error("Error while closing the metadata controller", e);
+            }
+        }
+        try {
+            log.close();
+        } catch (RuntimeException e) {
+            LOG.error("Error while closing the metadata log", e);
+        }
+    }
+}

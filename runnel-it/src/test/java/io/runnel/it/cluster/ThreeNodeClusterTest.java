@@ -1,0 +1,104 @@
+package io.runnel.it.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runnel.testsupport.Clients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real Runnel processes that share one metadata quorum: partitions spread their leaders over the brokers,
+ * and clients produce to and consume from every partition through any one bootstrap broker, as with Kafka.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ThreeNodeClusterTest {
+    private static final String TOPIC = "spread";
+    private static final int PARTITIONS = 12;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSpreadLeadersOverThreeCombinedNodesAndServeEveryPartitionThroughAnyBootstrapBroker() throws Exception {
+        try (TestCluster cluster = TestCluster.combined("combined", dir, 3).start()) {
+            assertServesEveryPartition(cluster, cluster.node(2).bootstrap());
+        }
+    }
+
+    @Test
+    void shouldCarryOutATopicCreationSentToABrokerOfDedicatedControllersAndBrokers() throws Exception {
+        try (TestCluster cluster = TestCluster.dedicated("dedicated", dir, 3, 2).start()) {
+            assertServesEveryPartition(cluster, cluster.node(101).bootstrap());
+        }
+    }
+
+    private static void assertServesEveryPartition(final TestCluster cluster, final String bootstrap) throws Exception {
+        try (Admin admin = Clients.admin(bootstrap)) {
+            assertThat(admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS))
+                    .isEqualTo(cluster.clusterId());
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            final TopicDescription description = admin.describeTopics(List.of(TOPIC))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(TOPIC);
+            final Set<Integer> leaders = new HashSet<>();
+            for (final TopicPartitionInfo partition : description.partitions()) {
+                leaders.add(partition.leader().id());
+            }
+            assertThat(leaders)
+                    .as("every broker leads some of the %d partitions", PARTITIONS)
+                    .containsExactlyInAnyOrderElementsOf(cluster.brokerIds());
+        }
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap)) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>(
+                                    TOPIC, p, null, ("p" + p + "-" + i).getBytes(StandardCharsets.UTF_8)))
+                            .get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+        final Map<Integer, Integer> perPartition = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap)) {
+            final List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(TOPIC, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int read = 0;
+            while (read < PARTITIONS * 5 && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    perPartition.merge(record.partition(), 1, Integer::sum);
+                    read++;
+                }
+            }
+        }
+        assertThat(perPartition)
+                .hasSize(PARTITIONS)
+                .allSatisfy((p, count) -> assertThat(count).isEqualTo(5));
+    }
+}
