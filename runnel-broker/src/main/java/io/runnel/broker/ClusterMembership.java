@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterMembership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
-    private static final Duration FIRST_UNFENCE_TIMEOUT = Duration.ofSeconds(120);
 
     private final BrokerConfig config;
     private final BrokerLifecycleManager lifecycle;
@@ -46,12 +46,18 @@ final class ClusterMembership implements AutoCloseable {
                 Duration.ofMillis(config.brokerHeartbeatIntervalMs()),
                 metadata.brokerEpoch()::set);
         try {
-            lifecycle.start().get(FIRST_UNFENCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            lifecycle.start().get(config.initialBrokerRegistrationTimeoutMs(), TimeUnit.MILLISECONDS);
             return new ClusterMembership(config, lifecycle);
         } catch (TimeoutException e) {
+            final Throwable last = lifecycle.lastRegistrationError();
             lifecycle.close();
             throw new ExecutionException(new IllegalStateException("Broker " + config.nodeId()
-                    + " was not unfenced within " + FIRST_UNFENCE_TIMEOUT.toSeconds() + " s"));
+                    + " was not registered and unfenced within " + BrokerConfig.INITIAL_BROKER_REGISTRATION_TIMEOUT_MS
+                    + "=" + config.initialBrokerRegistrationTimeoutMs() + " ms"
+                    + (last == null
+                            ? " (waiting for an active controller among controller.quorum.voters="
+                                    + config.listeners().voters() + ")"
+                            : "; the controller answered " + Errors.forException(last) + ": " + last.getMessage())));
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
             lifecycle.close();
             throw e;

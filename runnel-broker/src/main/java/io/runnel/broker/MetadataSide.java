@@ -98,7 +98,9 @@ final class MetadataSide implements AutoCloseable {
         final AtomicLong brokerEpoch = new AtomicLong(-1);
         final int nodeId = config.nodeId();
         if (!config.processRoles().contains(ProcessRole.CONTROLLER)) {
-            final MetadataFollower follower = MetadataFollower.open(FollowerSettings.of(nodeId, clusterId, peers));
+            final MetadataFollower follower = MetadataFollower.open(
+                    FollowerSettings.of(nodeId, clusterId, peers).withCatchUpTimeoutMs((int)
+                            Math.min(Integer.MAX_VALUE, config.initialBrokerRegistrationTimeoutMs())));
             try {
                 follower.replay(loader);
                 loader.startPublishing();
@@ -228,13 +230,14 @@ final class MetadataSide implements AutoCloseable {
 
     @Override
     public void close() {
-        if (endpoint != null) {
-            endpoint.close();
-        }
+        // The quorum member leaves first, while its controller listener still carries the quorum's traffic.
+        closeAll(controller, log);
         if (channel != null) {
             channel.close();
         }
-        closeAll(controller, log);
+        if (endpoint != null) {
+            endpoint.close();
+        }
     }
 
     private static void closeAll(final MetadataController controller, final MetadataLog log) {

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * Which cluster this node belongs to, from the {@code meta.properties} of its directories, checked before anything
  * else opens them.
  *
- * <p>A node with {@code process.roles} set must have been formatted ({@code bin/runnel format}), as in Kafka. The
- * quick-start node (no {@code process.roles}) formats itself: on its first start with {@code cluster.id} if set,
+ * <p>A node with {@code process.roles} set must have been formatted ({@code bin/runnel format}), as in Kafka, unless
+ * its configuration names the cluster ({@code cluster.id}): then it formats its unformatted directories with that id
+ * itself, so a cluster starts with one command per node. The quick-start node (no {@code process.roles}) formats
+ * itself: on its first start with {@code cluster.id} if set,
  * else with the cluster id of a metadata log an earlier Runnel wrote there without {@code meta.properties} (so its
  * topics, configs and records stay), else with a fresh id; a log directory added later is formatted with the
  * node's cluster id.
@@ -42,7 +44,9 @@ final class NodeIdentity {
             throw new MetaPropertiesException("Encountered I/O error in metadata log directory "
                     + config.metadataLogDir() + ". Cannot continue.");
         }
-        if (config.formatsItself() && !dirs.unformatted().isEmpty()) {
+        // The quick-start node formats itself; so does a node of a cluster whose configuration names the cluster.
+        if ((config.formatsItself() || config.clusterId().isPresent())
+                && !dirs.unformatted().isEmpty()) {
             final String clusterId;
             if (dirs.noneFormatted()) {
                 clusterId = config.clusterId()

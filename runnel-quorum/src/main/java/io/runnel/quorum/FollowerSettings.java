@@ -45,4 +45,8 @@ public record FollowerSettings(
     int requestTimeoutMs() {
         return maxWaitMs + 5_000;
     }
+
+    public FollowerSettings withCatchUpTimeoutMs(final int ms) {
+        return new FollowerSettings(nodeId, clusterId, voters, maxWaitMs, maxBytes, ms);
+    }
 }

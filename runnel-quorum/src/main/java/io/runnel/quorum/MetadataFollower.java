@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.InconsistentClusterIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.ratis.client.RaftClient;
@@ -15,6 +16,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -102,7 +104,17 @@ public final class MetadataFollower implements MetadataLog {
         thread.start();
     }
 
+    private static boolean hasCause(final Throwable error, final Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void catchUp() {
+        long lastWaitLogNs = System.nanoTime();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.catchUpTimeoutMs());
         while (true) {
             try {
@@ -112,11 +124,27 @@ public final class MetadataFollower implements MetadataLog {
                     return;
                 }
             } catch (final KafkaStorageException | TimeoutException e) {
+                if (hasCause(e, GroupMismatchException.class)) {
+                    // The controllers serve another group: another cluster id than this node was formatted with.
+                    throw new InconsistentClusterIdException("The controllers " + settings.voters()
+                            + " do not serve cluster " + settings.clusterId() + ", the cluster.id in this node's"
+                            + " meta.properties: it was formatted for another cluster (INCONSISTENT_CLUSTER_ID)");
+                }
                 if (System.nanoTime() - deadline >= 0) {
                     throw new TimeoutException(
-                            "Node " + settings.nodeId() + " could not catch up with the metadata" + " quorum within "
-                                    + settings.catchUpTimeoutMs() + " ms",
+                            "Node " + settings.nodeId() + " could not catch up with the metadata quorum within "
+                                    + settings.catchUpTimeoutMs() + " ms: no controller of "
+                                    + QuorumPeers.VOTERS_CONFIG + "=" + settings.voters() + " answered",
                             e);
+                }
+                if (System.nanoTime() - lastWaitLogNs >= TimeUnit.SECONDS.toNanos(5)) {
+                    lastWaitLogNs = System.nanoTime();
+                    LOG.info(
+                            "Node {} is waiting for the metadata quorum at {}={}: {}",
+                            settings.nodeId(),
+                            QuorumPeers.VOTERS_CONFIG,
+                            settings.voters(),
+                            e.getMessage());
                 }
                 LOG.debug("Metadata fetch failed while catching up; trying again", e);
                 pause(100);

@@ -32,6 +32,7 @@ public final class BrokerConfig {
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
+    public static final String INITIAL_BROKER_REGISTRATION_TIMEOUT_MS = "initial.broker.registration.timeout.ms";
     public static final String LOG_DIR = "log.dir";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
@@ -62,6 +63,7 @@ public final class BrokerConfig {
     private final long brokerHeartbeatIntervalMs;
     private final long brokerSessionTimeoutMs;
     private final boolean controlledShutdownEnable;
+    private final long initialBrokerRegistrationTimeoutMs;
     private final int numPartitions;
     private final short defaultReplicationFactor;
     private final boolean autoCreateTopics;
@@ -101,6 +103,8 @@ public final class BrokerConfig {
                 atLeast(BROKER_HEARTBEAT_INTERVAL_MS, longValue(BROKER_HEARTBEAT_INTERVAL_MS, 2_000L), 1L);
         brokerSessionTimeoutMs = atLeast(BROKER_SESSION_TIMEOUT_MS, longValue(BROKER_SESSION_TIMEOUT_MS, 9_000L), 1L);
         controlledShutdownEnable = boolValue(CONTROLLED_SHUTDOWN_ENABLE, true);
+        initialBrokerRegistrationTimeoutMs = atLeast(
+                INITIAL_BROKER_REGISTRATION_TIMEOUT_MS, longValue(INITIAL_BROKER_REGISTRATION_TIMEOUT_MS, 60_000L), 1L);
         clusterId = props.containsKey(CLUSTER_ID) ? validClusterId(string(CLUSTER_ID, "")) : null;
         metadataLogDir = props.containsKey(METADATA_LOG_DIR)
                 ? Path.of(string(METADATA_LOG_DIR, "")).toAbsolutePath().normalize()
@@ -213,6 +217,11 @@ public final class BrokerConfig {
     /** {@code broker.session.timeout.ms}: a broker without a heartbeat for this long is fenced. */
     public long brokerSessionTimeoutMs() {
         return brokerSessionTimeoutMs;
+    }
+
+    /** {@code initial.broker.registration.timeout.ms}: how long a starting broker may take to register and be unfenced. */
+    public long initialBrokerRegistrationTimeoutMs() {
+        return initialBrokerRegistrationTimeoutMs;
     }
 
     /** {@code controlled.shutdown.enable}: a broker of a cluster moves its leaderships away before it stops. */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InconsistentClusterIdException;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     private long epoch = -1;
     private boolean inFlight;
     private volatile boolean wantShutDown;
+    private volatile Throwable lastRegistrationError;
 
     /**
      * @param registration who this broker is; its incarnation id is this process's
@@ -77,6 +79,11 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     public CompletableFuture<Void> start() {
         thread.scheduleWithFixedDelay(this::tick, 0, intervalMs, TimeUnit.MILLISECONDS);
         return unfenced;
+    }
+
+    /** Why the last registration attempt failed, if it did; null otherwise. */
+    public Throwable lastRegistrationError() {
+        return lastRegistrationError;
     }
 
     /** The broker epoch, once registered; -1 before. */
@@ -121,10 +128,18 @@ public final class BrokerLifecycleManager implements AutoCloseable {
                 .registerBroker(registration)
                 .whenComplete((registered, error) -> onThread(() -> {
                     if (error != null) {
+                        final Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                        lastRegistrationError = cause;
+                        if (cause instanceof InconsistentClusterIdException) {
+                            // Another cluster's controllers: retrying cannot help, so the broker must not start.
+                            LOG.error("Broker {} cannot register: {}", registration.brokerId(), cause.getMessage());
+                            unfenced.completeExceptionally(cause);
+                            return;
+                        }
                         LOG.info(
                                 "Registering broker {} failed, will retry: {}",
                                 registration.brokerId(),
-                                error.toString());
+                                cause.toString());
                         return;
                     }
                     epoch = registered;

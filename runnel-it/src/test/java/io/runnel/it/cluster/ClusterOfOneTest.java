@@ -50,7 +50,7 @@ class ClusterOfOneTest {
             assertThat(consume(cluster, 20)).hasSize(20);
             final Duration exit = cluster.node(1).terminate(Duration.ofSeconds(30));
             System.out.printf("combined node exited %d ms after SIGTERM%n", exit.toMillis());
-            assertThat(cluster.node(1).tail(40)).contains("has let broker 1 shut down");
+            assertThat(cluster.node(1).log()).contains("has let broker 1 shut down");
         }
     }
 

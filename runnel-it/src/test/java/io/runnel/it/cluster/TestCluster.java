@@ -32,6 +32,7 @@ public final class TestCluster implements AutoCloseable {
 
     private final String clusterId = Uuid.randomUuid().toString();
     private final Map<Integer, ClusterNode> nodes = new LinkedHashMap<>();
+    private String voters;
 
     private TestCluster() {}
 
@@ -60,6 +61,7 @@ public final class TestCluster implements AutoCloseable {
         final String votersValue = controllerPorts.entrySet().stream()
                 .map(e -> e.getKey() + "@127.0.0.1:" + e.getValue())
                 .collect(Collectors.joining(","));
+        cluster.voters = votersValue;
         final List<Integer> ids = new ArrayList<>(controllerPorts.keySet());
         for (int b = 0; b < brokers; b++) {
             ids.add(101 + b);
@@ -95,7 +97,14 @@ public final class TestCluster implements AutoCloseable {
                             .map(e -> e.getKey() + "=" + e.getValue())
                             .collect(Collectors.joining("\n", "", "\n")),
                     StandardCharsets.UTF_8);
-            final ClusterNode node = new ClusterNode(name + "-" + id, id, config, broker, controller, brokerPort);
+            final ClusterNode node = new ClusterNode(
+                    name + "-" + id,
+                    id,
+                    config,
+                    broker,
+                    controller,
+                    brokerPort,
+                    controller ? controllerPorts.get(id) : -1);
             node.format(cluster.clusterId);
             cluster.nodes.put(id, node);
         }
@@ -141,6 +150,32 @@ public final class TestCluster implements AutoCloseable {
 
     public String clusterId() {
         return clusterId;
+    }
+
+    /** {@code controller.quorum.voters} as every node of the cluster is configured with it. */
+    public String votersConfig() {
+        return voters;
+    }
+
+    /**
+     * The id of the active controller, as the running controllers' logs say: the one whose latest word is that it
+     * became active. Waits up to the ready timeout for there to be one.
+     */
+    public int activeController() {
+        final int[] active = {-1};
+        Await.until(
+                READY_TIMEOUT,
+                () -> {
+                    for (final ClusterNode node : nodes.values()) {
+                        if (node.isController() && node.isAlive() && node.isActiveController()) {
+                            active[0] = node.id();
+                            return true;
+                        }
+                    }
+                    return false;
+                },
+                () -> "an active controller; logs:\n" + logs());
+        return active[0];
     }
 
     public ClusterNode node(final int id) {
@@ -199,6 +234,7 @@ public final class TestCluster implements AutoCloseable {
         private final boolean broker;
         private final boolean controller;
         private final int brokerPort;
+        private final int controllerPort;
         private Process process;
         private Path logFile;
         private int starts;
@@ -209,13 +245,20 @@ public final class TestCluster implements AutoCloseable {
                 final Path config,
                 final boolean broker,
                 final boolean controller,
-                final int brokerPort) {
+                final int brokerPort,
+                final int controllerPort) {
             this.name = name;
             this.id = id;
             this.config = config;
             this.broker = broker;
             this.controller = controller;
             this.brokerPort = brokerPort;
+            this.controllerPort = controllerPort;
+        }
+
+        /** The controller listener's port; -1 on a broker-only node. */
+        public int controllerPort() {
+            return controllerPort;
         }
 
         void format(final String clusterId) throws IOException, InterruptedException {
@@ -299,6 +342,13 @@ public final class TestCluster implements AutoCloseable {
             }
         }
 
+        /** Whether this run's log says, last, that the node became the active controller. */
+        boolean isActiveController() throws IOException {
+            final String log = Files.readString(logFile, StandardCharsets.UTF_8);
+            return log.lastIndexOf("Node " + id + " is the active controller")
+                    > log.lastIndexOf("Node " + id + " is no longer the active controller");
+        }
+
         public boolean isAlive() {
             return process != null && process.isAlive();
         }
@@ -321,6 +371,15 @@ public final class TestCluster implements AutoCloseable {
 
         public String bootstrap() {
             return "127.0.0.1:" + brokerPort;
+        }
+
+        /** Everything the current (or last) run wrote. */
+        public String log() {
+            try {
+                return logFile == null ? "" : Files.readString(logFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(unreadable: " + e + ")";
+            }
         }
 
         /** The last {@code lines} lines the current (or last) run wrote. */

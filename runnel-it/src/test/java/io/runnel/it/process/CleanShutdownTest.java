@@ -58,7 +58,7 @@ class CleanShutdownTest {
             assertThat(broker.exitValue())
                     .as("exit code after SIGTERM (128 + 15)")
                     .isEqualTo(143);
-            assertThat(broker.log()).contains("Shutting down").containsPattern("Runnel broker \\d+ stopped in \\d+ ms");
+            assertThat(broker.log()).contains("Shutting down").containsPattern("Runnel node \\d+ stopped in \\d+ ms");
             assertThat(dir.resolve(LogManager.CLEAN_SHUTDOWN_FILE)).exists();
 
             broker.start();

@@ -47,6 +47,7 @@ final class ReplicaPlacement {
                     + " cannot be reached because only "
                     + brokerIds.size() + " broker(s) are registered.");
         }
+        requireUnreplicated(replicationFactor);
         final int n = brokerIds.size();
         final int start = Math.floorMod(topic.hashCode(), n);
         final List<List<Integer>> assignment = new ArrayList<>(count);
@@ -58,6 +59,18 @@ final class ReplicaPlacement {
             assignment.add(List.copyOf(replicas));
         }
         return assignment;
+    }
+
+    /**
+     * Until partitions are replicated, a partition's data lives on its leader only: a second replica would be
+     * listed in the ISR without holding the data, and elected leader with none of it. So a replication factor above
+     * one is refused rather than recorded.
+     */
+    static void requireUnreplicated(final int replicationFactor) {
+        if (replicationFactor > 1) {
+            throw new InvalidReplicationFactorException("Unable to replicate the partition " + replicationFactor
+                    + " time(s): Runnel does not replicate partitions yet; use a replication factor of 1.");
+        }
     }
 
     static void validateReplicas(final MetadataImage current, final List<Integer> replicas) {

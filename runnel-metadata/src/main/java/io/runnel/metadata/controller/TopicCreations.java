@@ -216,6 +216,7 @@ final class TopicCreations {
             }
             result.add(replicas);
         }
+        ReplicaPlacement.requireUnreplicated(result.get(0).size());
         return result;
     }
 

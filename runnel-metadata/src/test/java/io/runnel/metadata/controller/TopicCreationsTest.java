@@ -168,28 +168,40 @@ class TopicCreationsTest extends ControllerTestBase {
         registerBroker(2);
 
         final CreateTopicResult result =
-                create(new CreateTopicSpec("t", -1, (short) -1, Map.of(0, List.of(2, 1), 1, List.of(1, 2)), Map.of()));
+                create(new CreateTopicSpec("t", -1, (short) -1, Map.of(0, List.of(2), 1, List.of(1)), Map.of()));
 
         assertError(result.error(), Errors.NONE);
         assertThat(result.numPartitions()).isEqualTo(2);
-        assertThat(result.replicationFactor()).isEqualTo((short) 2);
+        assertThat(result.replicationFactor()).isEqualTo((short) 1);
         final TopicImage topic = controller.image().topic("t");
-        assertThat(topic.partitions().get(0)).isEqualTo(new PartitionImage(List.of(2, 1), List.of(2, 1), 2, 0, 0));
+        assertThat(topic.partitions().get(0)).isEqualTo(new PartitionImage(List.of(2), List.of(2), 2, 0, 0));
         assertThat(topic.partitions().get(1).leader()).isEqualTo(1);
     }
 
     @Test
-    void shouldSpreadReplicasOverBrokersWhenPlacingAutomatically() {
+    void shouldRefuseMoreThanOneReplicaUntilPartitionsAreReplicated() {
+        registerBroker(2);
+
+        assertError(create(CreateTopicSpec.of("two", 1, (short) 2)).error(), Errors.INVALID_REPLICATION_FACTOR);
+        final CreateTopicResult manual =
+                create(new CreateTopicSpec("t", -1, (short) -1, Map.of(0, List.of(2, 1)), Map.of()));
+        assertError(manual.error(), Errors.INVALID_REPLICATION_FACTOR);
+        assertThat(manual.error().message()).contains("does not replicate partitions yet");
+        assertThat(controller.image().topicsByName()).isEmpty();
+    }
+
+    @Test
+    void shouldSpreadLeadersOverBrokersWhenPlacingAutomatically() {
         registerBroker(2);
         registerBroker(3);
 
-        create(CreateTopicSpec.of("t", 6, (short) 2));
+        create(CreateTopicSpec.of("t", 6, (short) 1));
 
         final Map<Integer, PartitionImage> partitions =
                 controller.image().topic("t").partitions();
         final Set<Integer> leaders = new HashSet<>();
         partitions.values().forEach(p -> {
-            assertThat(p.replicas()).hasSize(2).doesNotHaveDuplicates();
+            assertThat(p.replicas()).hasSize(1);
             assertThat(p.isr()).isEqualTo(p.replicas());
             assertThat(p.leader()).isEqualTo(p.replicas().get(0));
             leaders.add(p.leader());
