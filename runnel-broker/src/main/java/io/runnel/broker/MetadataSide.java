@@ -39,6 +39,7 @@ final class MetadataSide implements AutoCloseable {
     private static final Duration CONTROLLER_RETRY = Duration.ofSeconds(30);
     private static final String ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
     private static final String SNAPSHOT_ENTRIES = "metadata.log.snapshot.entries";
+    private static final String SEGMENT_BYTES = "metadata.log.segment.bytes";
 
     private final MetadataLoader loader;
     private final MetadataLog log;
@@ -125,8 +126,15 @@ final class MetadataSide implements AutoCloseable {
         QuorumSettings settings = QuorumSettings.of(nodeId, clusterId, peers, config.metadataLogDir())
                 .withElectionTimeoutMs(electionTimeoutMs, 2 * electionTimeoutMs);
         if (config.originals().containsKey(SNAPSHOT_ENTRIES)) {
-            settings = settings.withSnapshotThresholdEntries(
-                    Long.parseLong(config.originals().get(SNAPSHOT_ENTRIES)));
+            final long entries = Long.parseLong(config.originals().get(SNAPSHOT_ENTRIES));
+            // The log is purged behind a snapshot once this many entries can go: never more than a snapshot holds.
+            settings = settings.withSnapshotThresholdEntries(entries)
+                    .withLogRetention(settings.segmentSizeBytes(), (int)
+                            Math.min(QuorumSettings.DEFAULT_PURGE_GAP_ENTRIES, entries));
+        }
+        if (config.originals().containsKey(SEGMENT_BYTES)) {
+            settings = settings.withLogRetention(
+                    Long.parseLong(config.originals().get(SEGMENT_BYTES)), settings.purgeGapEntries());
         }
         // The Ratis server listens on loopback only; peers reach it through this node's controller listener.
         final RatisMetadataLog ratis = RatisMetadataLog.open(settings, new InetSocketAddress("127.0.0.1", 0));
