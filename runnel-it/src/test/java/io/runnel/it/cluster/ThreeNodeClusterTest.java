@@ -2,6 +2,7 @@ package io.runnel.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.it.process.Kcat;
 import io.runnel.testsupport.Clients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -42,6 +44,18 @@ class ThreeNodeClusterTest {
     void shouldSpreadLeadersOverThreeCombinedNodesAndServeEveryPartitionThroughAnyBootstrapBroker() throws Exception {
         try (TestCluster cluster = TestCluster.combined("combined", dir, 3).start()) {
             assertServesEveryPartition(cluster, cluster.node(2).bootstrap());
+
+            // kcat (librdkafka) too, through one bootstrap broker, to and from every partition
+            final Kcat kcat = Kcat.find(cluster.node(3).bootstrap(), dir);
+            for (int p = 0; p < PARTITIONS; p++) {
+                kcat.run("k" + p + "\n", "-P", "-t", TOPIC, "-p", Integer.toString(p));
+            }
+            final Map<String, Long> perPartition =
+                    kcat.run("", "-C", "-t", TOPIC, "-o", "beginning", "-e", "-f", "%p %s\n").lines().stream()
+                            .collect(Collectors.groupingBy(line -> line.split(" ")[0], Collectors.counting()));
+            assertThat(perPartition)
+                    .hasSize(PARTITIONS)
+                    .allSatisfy((p, count) -> assertThat(count).isEqualTo(6L));
         }
     }
 

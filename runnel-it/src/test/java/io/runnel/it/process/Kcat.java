@@ -40,8 +40,8 @@ public final class Kcat {
     }
 
     /** What one run printed; it exited 0 (anything else fails the test with both streams). */
-    record Result(String stdout, String stderr) {
-        List<String> lines() {
+    public record Result(String stdout, String stderr) {
+        public List<String> lines() {
             return stdout.isEmpty() ? List.of() : Arrays.asList(stdout.split("\n"));
         }
     }
@@ -57,7 +57,7 @@ public final class Kcat {
     }
 
     /** Runs {@code kcat -b <bootstrap> args...} with {@code stdin} as its input. */
-    Result run(final String stdin, final String... args) throws IOException, InterruptedException {
+    public Result run(final String stdin, final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.add("-b");
