@@ -21,9 +21,12 @@ import io.runnel.quorum.RatisMetadataLog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +107,7 @@ final class MetadataSide implements AutoCloseable {
                             Math.min(Integer.MAX_VALUE, config.initialBrokerRegistrationTimeoutMs())));
             try {
                 follower.replay(loader);
+                checkVoters(config, loader);
                 loader.startPublishing();
                 final ControllerChannel channel =
                         new ControllerChannel(nodeId, config.listeners().voters(), () -> -1, CONTROLLER_RETRY);
@@ -142,6 +146,7 @@ final class MetadataSide implements AutoCloseable {
         ControllerChannel channel = null;
         try {
             ratis.replay(loader);
+            checkVoters(config, loader);
             controller = newController(config, ratis, loader, self);
             controller.start(clusterId, false).get();
             final MetadataController local = controller;
@@ -149,7 +154,7 @@ final class MetadataSide implements AutoCloseable {
             ratis.setLeadershipListener(new LeadershipListener() {
                 @Override
                 public void onBecameLeader(final long term) {
-                    local.activate(clusterId, checkIntervalMs);
+                    local.activate(clusterId, votersOf(config), checkIntervalMs);
                 }
 
                 @Override
@@ -189,6 +194,28 @@ final class MetadataSide implements AutoCloseable {
             }
             closeAll(controller, ratis);
             throw e;
+        }
+    }
+
+    /** {@code controller.quorum.voters} in one form for every node: {@code id@host:port}, by id. */
+    static String votersOf(final BrokerConfig config) {
+        return new TreeMap<>(config.listeners().voters())
+                .entrySet().stream()
+                        .map(e -> e.getKey() + "@" + e.getValue().getHostString() + ":"
+                                + e.getValue().getPort())
+                        .collect(Collectors.joining(","));
+    }
+
+    /**
+     * Refuses to run with voters that disagree with the ones the quorum's active controller wrote: the node would
+     * look for controllers where there are none, or count a quorum differently.
+     */
+    private static void checkVoters(final BrokerConfig config, final MetadataLoader loader) {
+        final String quorum = loader.image().voters();
+        final String mine = votersOf(config);
+        if (quorum != null && !quorum.equals(mine)) {
+            throw new ConfigException(BrokerConfig.CONTROLLER_QUORUM_VOTERS + "=" + mine + " on node " + config.nodeId()
+                    + " disagrees with the voters the metadata quorum runs with: " + quorum);
         }
     }
 

@@ -53,6 +53,11 @@ class ClusterMisconfigurationTest {
                     "1@127.0.0.1:" + Ports.free() + ",2@127.0.0.1:" + Ports.free());
             assertThat(nowhere).contains("controller.quorum.voters=").contains("no controller");
 
+            // voters that disagree with the quorum's
+            final String disagreeing =
+                    startRogue("disagreeing", cluster.clusterId(), 204, voters + ",4@127.0.0.1:" + Ports.free());
+            assertThat(disagreeing).contains("disagrees with the voters the metadata quorum runs with");
+
             // a registration sent to a controller that is not the active one
             final int active = cluster.activeController();
             final int standby = active == 1 ? 2 : 1;

@@ -10,6 +10,7 @@ import io.runnel.metadata.record.ClusterIdRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
+import io.runnel.metadata.record.VotersRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -389,16 +390,20 @@ public final class MetadataController implements Controller, AutoCloseable {
 
     /**
      * Makes this controller the active one, as the quorum's leader becomes ready: writes the cluster id if the log
-     * has none, counts every registered broker as just heard from (a new active controller must never fence the
+     * has none and the voters it is configured with ({@code id@host:port,...} by id) if they are not the log's, counts every registered broker as just heard from (a new active controller must never fence the
      * whole cluster at once), and from now on fences a broker that sends no heartbeat within the session timeout,
      * checking every {@code checkIntervalMs}.
      */
-    public CompletableFuture<Void> activate(final String clusterId, final long checkIntervalMs) {
+    public CompletableFuture<Void> activate(final String clusterId, final String voters, final long checkIntervalMs) {
         return submit("activate", () -> {
             if (fencing != null) {
                 return null;
             }
-            commit(clusterIdRecords(clusterId));
+            final List<MetadataRecord> records = new ArrayList<>(clusterIdRecords(clusterId));
+            if (!voters.equals(image().voters())) {
+                records.add(new VotersRecord(voters));
+            }
+            commit(records);
             brokers.activate(image());
             fencing = executor.scheduleWithFixedDelay(
                     () -> {

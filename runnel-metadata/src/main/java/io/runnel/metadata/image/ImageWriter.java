@@ -9,6 +9,7 @@ import io.runnel.metadata.record.PartitionRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
 import io.runnel.metadata.record.TopicRecord;
+import io.runnel.metadata.record.VotersRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,9 @@ public final class ImageWriter {
         final List<MetadataRecord> records = new ArrayList<>();
         if (image.clusterId() != null) {
             records.add(new ClusterIdRecord(image.clusterId()));
+        }
+        if (image.voters() != null) {
+            records.add(new VotersRecord(image.voters()));
         }
         for (final BrokerRegistration broker : image.brokers().values()) {
             records.add(new RegisterBrokerRecord(

@@ -11,6 +11,7 @@ import io.runnel.metadata.record.RegisterBrokerRecord;
 import io.runnel.metadata.record.RemoveTopicRecord;
 import io.runnel.metadata.record.TopicRecord;
 import io.runnel.metadata.record.UnregisterBrokerRecord;
+import io.runnel.metadata.record.VotersRecord;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.apache.kafka.common.Uuid;
  */
 public final class MetadataImage {
     /** The image before any record: no cluster id, no brokers, no topics, last offset -1. */
-    public static final MetadataImage EMPTY = new MetadataImage(null, Map.of(), Map.of(), Map.of(), Map.of(), 0L, -1L);
+    public static final MetadataImage EMPTY =
+            new MetadataImage(null, Map.of(), Map.of(), Map.of(), Map.of(), 0L, -1L, null);
 
     private final @Nullable String clusterId;
     private final Map<Integer, BrokerRegistration> brokers;
@@ -40,6 +42,7 @@ public final class MetadataImage {
     private final Map<String, Map<String, String>> brokerConfigs;
     private final long nextProducerId;
     private final long lastOffset;
+    private final @Nullable String voters;
 
     private MetadataImage(
             final @Nullable String clusterId,
@@ -48,14 +51,21 @@ public final class MetadataImage {
             final Map<Uuid, TopicImage> topicsById,
             final Map<String, Map<String, String>> brokerConfigs,
             final long nextProducerId,
-            final long lastOffset) {
+            final long lastOffset,
+            final @Nullable String voters) {
         this.clusterId = clusterId;
+        this.voters = voters;
         this.brokers = brokers;
         this.topicsByName = topicsByName;
         this.topicsById = topicsById;
         this.brokerConfigs = brokerConfigs;
         this.nextProducerId = nextProducerId;
         this.lastOffset = lastOffset;
+    }
+
+    /** The quorum's voters as the last {@link VotersRecord} gave them; null before the first. */
+    public @Nullable String voters() {
+        return voters;
     }
 
     /** The cluster id, or null before the first {@link ClusterIdRecord}. */
@@ -126,7 +136,8 @@ public final class MetadataImage {
                 image.topicsById,
                 image.brokerConfigs,
                 image.nextProducerId,
-                lastOffset);
+                lastOffset,
+                image.voters);
     }
 
     /** This image as records, for a snapshot; see {@link ImageWriter}. */
@@ -148,7 +159,14 @@ public final class MetadataImage {
                             "Cluster id is already " + clusterId + ", cannot change it to " + r.clusterId());
                 }
                 yield new MetadataImage(
-                        r.clusterId(), brokers, topicsByName, topicsById, brokerConfigs, nextProducerId, offset);
+                        r.clusterId(),
+                        brokers,
+                        topicsByName,
+                        topicsById,
+                        brokerConfigs,
+                        nextProducerId,
+                        offset,
+                        voters);
             }
             case RegisterBrokerRecord r ->
                 withBroker(
@@ -173,6 +191,16 @@ public final class MetadataImage {
                 };
                 yield withBroker(r.brokerId(), broker.withFencing(fenced, r.inControlledShutdown()), offset);
             }
+            case VotersRecord r ->
+                new MetadataImage(
+                        clusterId,
+                        brokers,
+                        topicsByName,
+                        topicsById,
+                        brokerConfigs,
+                        nextProducerId,
+                        offset,
+                        r.voters());
             case UnregisterBrokerRecord r -> {
                 requireBroker(r.brokerId(), r.brokerEpoch());
                 yield withBroker(r.brokerId(), null, offset);
@@ -232,7 +260,8 @@ public final class MetadataImage {
                                 topicsById,
                                 Collections.unmodifiableMap(next),
                                 nextProducerId,
-                                offset);
+                                offset,
+                                voters);
                     }
                 };
             case RemoveTopicRecord r -> {
@@ -248,7 +277,8 @@ public final class MetadataImage {
                         Collections.unmodifiableMap(byId),
                         brokerConfigs,
                         nextProducerId,
-                        offset);
+                        offset,
+                        voters);
             }
             case ProducerIdsRecord r -> {
                 if (r.nextProducerId() <= nextProducerId) {
@@ -256,7 +286,14 @@ public final class MetadataImage {
                             + " is not above " + nextProducerId);
                 }
                 yield new MetadataImage(
-                        clusterId, brokers, topicsByName, topicsById, brokerConfigs, r.nextProducerId(), offset);
+                        clusterId,
+                        brokers,
+                        topicsByName,
+                        topicsById,
+                        brokerConfigs,
+                        r.nextProducerId(),
+                        offset,
+                        voters);
             }
         };
     }
@@ -287,7 +324,8 @@ public final class MetadataImage {
                 topicsById,
                 brokerConfigs,
                 nextProducerId,
-                offset);
+                offset,
+                voters);
     }
 
     private TopicImage requireTopic(final Uuid topicId) {
@@ -314,7 +352,8 @@ public final class MetadataImage {
                 Collections.unmodifiableMap(byId),
                 brokerConfigs,
                 nextProducerId,
-                offset);
+                offset,
+                voters);
     }
 
     private static Map<String, String> withEntry(
@@ -339,6 +378,7 @@ public final class MetadataImage {
         return nextProducerId == other.nextProducerId
                 && lastOffset == other.lastOffset
                 && Objects.equals(clusterId, other.clusterId)
+                && Objects.equals(voters, other.voters)
                 && brokers.equals(other.brokers)
                 && topicsByName.equals(other.topicsByName)
                 && brokerConfigs.equals(other.brokerConfigs);

@@ -17,4 +17,5 @@ public sealed interface MetadataRecord
                 RemoveTopicRecord,
                 ProducerIdsRecord,
                 BrokerRegistrationChangeRecord,
-                UnregisterBrokerRecord {}
+                UnregisterBrokerRecord,
+                VotersRecord {}

@@ -44,6 +44,7 @@ public final class MetadataRecordSerde {
     public static final byte PRODUCER_IDS_TYPE = 7;
     public static final byte BROKER_REGISTRATION_CHANGE_TYPE = 8;
     public static final byte UNREGISTER_BROKER_TYPE = 9;
+    public static final byte VOTERS_TYPE = 10;
 
     /** Every type is at version 0 but RegisterBroker, which is at 1 (0 is still read). */
     public static final byte VERSION_0 = 0;
@@ -67,6 +68,7 @@ public final class MetadataRecordSerde {
                     case ProducerIdsRecord r -> 12;
                     case BrokerRegistrationChangeRecord r -> 4 + 8 + 1 + 1;
                     case UnregisterBrokerRecord r -> 4 + 8;
+                    case VotersRecord r -> sizeOf(r.voters());
                 };
     }
 
@@ -139,6 +141,10 @@ public final class MetadataRecordSerde {
                 out.putInt(r.brokerId());
                 out.putLong(r.brokerEpoch());
             }
+            case VotersRecord r -> {
+                header(out, VOTERS_TYPE);
+                writeString(out, r.voters());
+            }
         }
     }
 
@@ -170,7 +176,7 @@ public final class MetadataRecordSerde {
         try {
             final byte type = in.get();
             final byte version = in.get();
-            if (type < CLUSTER_ID_TYPE || type > UNREGISTER_BROKER_TYPE) {
+            if (type < CLUSTER_ID_TYPE || type > VOTERS_TYPE) {
                 throw new MetadataCorruptionException("Unknown metadata record type " + type);
             }
             if (version != VERSION_0 && !(type == REGISTER_BROKER_TYPE && version == VERSION_1)) {
@@ -213,6 +219,7 @@ public final class MetadataRecordSerde {
                             BrokerRegistrationChangeRecord.Fencing.forId(in.get()),
                             readBoolean(in));
                 case UNREGISTER_BROKER_TYPE -> new UnregisterBrokerRecord(in.getInt(), in.getLong());
+                case VOTERS_TYPE -> new VotersRecord(readString(in));
                 default -> throw new MetadataCorruptionException("Unknown metadata record type " + type);
             };
         } catch (final BufferUnderflowException e) {

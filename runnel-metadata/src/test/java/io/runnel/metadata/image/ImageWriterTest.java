@@ -12,6 +12,7 @@ import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
 import io.runnel.metadata.record.RemoveTopicRecord;
 import io.runnel.metadata.record.TopicRecord;
+import io.runnel.metadata.record.VotersRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ class ImageWriterTest {
         final Uuid removed = Uuid.randomUuid();
         return MetadataImage.EMPTY
                 .apply(new ClusterIdRecord("cluster"))
+                .apply(new VotersRecord("1@a:1,2@b:2"))
                 .apply(new RegisterBrokerRecord(2, "b2", 9093, "PLAINTEXT", "rack-b"))
                 .apply(new RegisterBrokerRecord(1, "b1", 9092, "PLAINTEXT", null))
                 .apply(new BrokerRegistrationChangeRecord(2, -1, BrokerRegistrationChangeRecord.Fencing.NONE, true))
@@ -83,7 +85,7 @@ class ImageWriterTest {
 
         assertThat(image.toRecords()).hasSizeLessThan((int) image.lastOffset() + 1);
         assertThat(image.toRecords()).isEqualTo(rebuild(image).toRecords());
-        assertThat(image.toRecords().get(1))
+        assertThat(image.toRecords().get(2))
                 .isEqualTo(new RegisterBrokerRecord(
                         1, image.brokers().get(1).epoch(), Uuid.ZERO_UUID, "b1", 9092, "PLAINTEXT", null, false));
     }

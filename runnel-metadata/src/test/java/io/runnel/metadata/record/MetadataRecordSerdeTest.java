@@ -29,7 +29,8 @@ class MetadataRecordSerdeTest {
                 new RegisterBrokerRecord(3, 42L, Uuid.randomUuid(), "b3", 9094, "PLAINTEXT", "rack-c", true),
                 new BrokerRegistrationChangeRecord(3, 42L, BrokerRegistrationChangeRecord.Fencing.UNFENCE, false),
                 new BrokerRegistrationChangeRecord(3, 42L, BrokerRegistrationChangeRecord.Fencing.NONE, true),
-                new UnregisterBrokerRecord(3, 42L));
+                new UnregisterBrokerRecord(3, 42L),
+                new VotersRecord("1@localhost:9093,2@localhost:19093"));
     }
 
     @Test
