@@ -5,7 +5,9 @@ import io.runnel.metadata.image.MetadataImage;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 
@@ -17,18 +19,35 @@ final class ReplicaPlacement {
     private ReplicaPlacement() {}
 
     /**
-     * The brokers new replicas may go to: the registered ones that are unfenced and not shutting down, in id order
-     * (KRaft places replicas on fenced brokers only when it must, and never a leader).
+     * The brokers new replicas may go to: the registered ones that are unfenced and not shutting down (KRaft places
+     * replicas on fenced brokers only when it must, and never a leader), racks first: one broker of each rack in
+     * turn (racks by name, brokers of a rack by id, brokers without a rack as one more rack), so consecutive
+     * partitions, and the replicas of one partition, land on different racks while racks last, as Kafka's striped
+     * placement does.
      */
     static List<Integer> usableBrokers(final MetadataImage image) {
-        return image.brokers().values().stream()
-                .filter(BrokerRegistration::isActive)
-                .map(BrokerRegistration::brokerId)
-                .toList();
+        final Map<String, List<Integer>> byRack = new TreeMap<>();
+        for (final BrokerRegistration broker : image.brokers().values()) {
+            if (broker.isActive()) {
+                byRack.computeIfAbsent(broker.rack() == null ? "" : broker.rack(), r -> new ArrayList<>())
+                        .add(broker.brokerId());
+            }
+        }
+        final List<Integer> ordered = new ArrayList<>();
+        for (int i = 0;
+                ordered.size() < byRack.values().stream().mapToInt(List::size).sum();
+                i++) {
+            for (final List<Integer> rack : byRack.values()) {
+                if (i < rack.size()) {
+                    ordered.add(rack.get(i));
+                }
+            }
+        }
+        return ordered;
     }
 
     /**
-     * Round-robin placement over the usable brokers in id order: partition p's replicas start
+     * Round-robin placement over the usable brokers in the order given: partition p's replicas start
      * at broker index (start + p), where start depends on the topic name, so leaders spread.
      */
     static List<List<Integer>> place(
