@@ -1,6 +1,7 @@
 package io.runnel.broker;
 
 import io.runnel.broker.api.ForwardingHandler;
+import io.runnel.broker.api.LeaderHints;
 import io.runnel.broker.api.alterconfigs.AlterConfigsHandler;
 import io.runnel.broker.api.apiversions.ApiVersionsHandler;
 import io.runnel.broker.api.consumergroupdescribe.ConsumerGroupDescribeHandler;
@@ -73,8 +74,9 @@ final class BrokerApis {
         handlers.add(admin(metadata, new IncrementalAlterConfigsHandler(controller)));
         handlers.add(admin(metadata, new AlterConfigsHandler(controller)));
         handlers.add(admin(metadata, new UnregisterBrokerHandler(controller)));
-        handlers.add(new ProduceHandler(partitions));
-        handlers.add(new FetchHandler(partitions, config.fetchSessionCacheSlots(), timer));
+        final LeaderHints leaders = new LeaderHints(image);
+        handlers.add(new ProduceHandler(partitions, leaders));
+        handlers.add(new FetchHandler(partitions, config.fetchSessionCacheSlots(), timer, leaders));
         handlers.add(new ListOffsetsHandler(partitions));
         handlers.add(new DeleteRecordsHandler(partitions, logs::checkpointLogStartOffsetsLater));
         handlers.add(new DescribeConfigsHandler(image, config.nodeId(), config.originals()));

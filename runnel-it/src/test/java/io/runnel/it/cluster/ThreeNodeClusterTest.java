@@ -2,8 +2,12 @@ package io.runnel.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.broker.controller.ForwardedRequest;
 import io.runnel.it.process.Kcat;
+import io.runnel.network.client.NodeClients;
+import io.runnel.network.client.NodeConnection;
 import io.runnel.testsupport.Clients;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +28,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +77,60 @@ class ThreeNodeClusterTest {
     void shouldCarryOutATopicCreationSentToABrokerOfDedicatedControllersAndBrokers() throws Exception {
         try (TestCluster cluster = TestCluster.dedicated("dedicated", dir, 3, 2).start()) {
             assertServesEveryPartition(cluster, cluster.node(101).bootstrap());
+        }
+    }
+
+    /** KIP-951: Produce and Fetch sent to a broker that does not lead the partition name the one that does. */
+    private static void assertNamesTheLeaderWhenAskedTheWrongBroker(final TestCluster cluster) throws Exception {
+        final TopicPartitionInfo partition;
+        try (Admin admin = Clients.admin(cluster.bootstrap())) {
+            partition = admin.describeTopics(List.of(TOPIC))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(TOPIC)
+                    .partitions()
+                    .get(0);
+        }
+        final int leader = partition.leader().id();
+        final TestCluster.ClusterNode other = cluster.node(leader == 1 ? 2 : 1);
+        try (NodeClients clients = new NodeClients("test-client", 1, "test", 1 << 20)) {
+            final String[] hostPort = other.bootstrap().split(":");
+            final NodeConnection connection = clients.connect(
+                            new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), Duration.ofSeconds(5))
+                    .get(10, TimeUnit.SECONDS);
+            final ProduceRequestData produce =
+                    new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000);
+            final ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TOPIC);
+            topic.partitionData()
+                    .add(new ProduceRequestData.PartitionProduceData()
+                            .setIndex(0)
+                            .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("x".getBytes()))));
+            produce.topicData().add(topic);
+            final ProduceResponseData produced = (ProduceResponseData) connection
+                    .<AbstractResponse>send(new ForwardedRequest(ApiKeys.PRODUCE, (short) 12, produce))
+                    .get(10, TimeUnit.SECONDS)
+                    .data();
+            final ProduceResponseData.PartitionProduceResponse result =
+                    produced.responses().iterator().next().partitionResponses().get(0);
+            assertThat(result.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+            assertThat(result.currentLeader().leaderId()).isEqualTo(leader);
+            assertThat(produced.nodeEndpoints().find(leader)).isNotNull();
+
+            final FetchRequestData fetch =
+                    new FetchRequestData().setMaxWaitMs(0).setMaxBytes(1 << 20).setReplicaId(-1);
+            final FetchRequestData.FetchTopic fetchTopic = new FetchRequestData.FetchTopic().setTopic(TOPIC);
+            fetchTopic
+                    .partitions()
+                    .add(new FetchRequestData.FetchPartition().setPartition(0).setPartitionMaxBytes(1 << 20));
+            fetch.topics().add(fetchTopic);
+            final FetchResponseData fetched = (FetchResponseData) connection
+                    .<AbstractResponse>send(new ForwardedRequest(ApiKeys.FETCH, (short) 12, fetch))
+                    .get(10, TimeUnit.SECONDS)
+                    .data();
+            final FetchResponseData.PartitionData data =
+                    fetched.responses().get(0).partitions().get(0);
+            assertThat(data.errorCode()).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER.code());
+            assertThat(data.currentLeader().leaderId()).isEqualTo(leader);
         }
     }
 

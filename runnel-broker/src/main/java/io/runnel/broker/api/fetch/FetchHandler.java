@@ -1,5 +1,6 @@
 package io.runnel.broker.api.fetch;
 
+import io.runnel.broker.api.LeaderHints;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import io.runnel.replication.Partitions;
@@ -28,11 +29,17 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     private static final int INITIAL_EPOCH = 0;
 
     private final Partitions partitions;
+    private final LeaderHints leaders;
     private final FetchSessionCache sessions;
     private final ScheduledExecutorService timer;
 
-    public FetchHandler(final Partitions partitions, final int sessionSlots, final ScheduledExecutorService timer) {
+    public FetchHandler(
+            final Partitions partitions,
+            final int sessionSlots,
+            final ScheduledExecutorService timer,
+            final LeaderHints leaders) {
         this.partitions = partitions;
+        this.leaders = leaders;
         this.sessions = new FetchSessionCache(sessionSlots, new Random());
         this.timer = timer;
     }
@@ -84,7 +91,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 session,
                 incremental,
                 targets);
-        return operation.start(request.maxWaitMs(), timer);
+        return version >= 12
+                ? operation.start(request.maxWaitMs(), timer).thenApply(data -> pointAtLeaders(data, version))
+                : operation.start(request.maxWaitMs(), timer);
     }
 
     private static CompletableFuture<FetchResponseData> error(final Errors error) {
@@ -118,5 +127,37 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
 
     private static FetchKey key(final short version, final Uuid topicId, final String topic, final int partition) {
         return version >= 13 ? new FetchKey(topicId, null, partition) : new FetchKey(Uuid.ZERO_UUID, topic, partition);
+    }
+
+    /**
+     * KIP-951 (v12+): a partition answered NOT_LEADER_OR_FOLLOWER names its current leader, and (v16+) the
+     * response carries that leader's endpoint, so the consumer fetches from it without a metadata round trip.
+     */
+    private FetchResponseData pointAtLeaders(final FetchResponseData data, final short version) {
+        for (final FetchResponseData.FetchableTopicResponse topic : data.responses()) {
+            for (final FetchResponseData.PartitionData partition : topic.partitions()) {
+                if (partition.errorCode() != Errors.NOT_LEADER_OR_FOLLOWER.code()) {
+                    continue;
+                }
+                final String name = version >= 13 ? partitions.topicName(topic.topicId()) : topic.topic();
+                if (name == null) {
+                    continue;
+                }
+                leaders.leaderOf(name, partition.partitionIndex()).ifPresent(leader -> {
+                    partition.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch()
+                            .setLeaderId(leader.id())
+                            .setLeaderEpoch(leader.epoch()));
+                    if (version >= 16 && data.nodeEndpoints().find(leader.id()) == null) {
+                        data.nodeEndpoints()
+                                .add(new FetchResponseData.NodeEndpoint()
+                                        .setNodeId(leader.id())
+                                        .setHost(leader.broker().host())
+                                        .setPort(leader.broker().port())
+                                        .setRack(leader.broker().rack()));
+                    }
+                });
+            }
+        }
+        return data;
     }
 }

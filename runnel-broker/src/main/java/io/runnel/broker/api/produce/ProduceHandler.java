@@ -1,5 +1,6 @@
 package io.runnel.broker.api.produce;
 
+import io.runnel.broker.api.LeaderHints;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.CloseConnectionException;
 import io.runnel.protocol.RequestContext;
@@ -41,8 +42,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
 
     private final Partitions partitions;
+    private final LeaderHints leaders;
 
-    public ProduceHandler(final Partitions partitions) {
+    public ProduceHandler(final Partitions partitions, final LeaderHints leaders) {
+        this.leaders = leaders;
         this.partitions = partitions;
     }
 
@@ -91,6 +94,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     if (flushed != null && acks != 0) {
                         flushes.add(flushed);
                     }
+                    if (version >= 10 && result.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()) {
+                        pointAtLeader(response, result, name, data.index());
+                    }
                 }
                 topicResponse.partitionResponses().add(result);
             }
@@ -106,6 +112,27 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return failed == null
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed: " + failed));
+    }
+
+    /** KIP-951 (v10+): the current leader in the partition's answer, its endpoint in the response's. */
+    private void pointAtLeader(
+            final ProduceResponseData response,
+            final ProduceResponseData.PartitionProduceResponse result,
+            final String topic,
+            final int partition) {
+        leaders.leaderOf(topic, partition).ifPresent(leader -> {
+            result.setCurrentLeader(new ProduceResponseData.LeaderIdAndEpoch()
+                    .setLeaderId(leader.id())
+                    .setLeaderEpoch(leader.epoch()));
+            if (response.nodeEndpoints().find(leader.id()) == null) {
+                response.nodeEndpoints()
+                        .add(new ProduceResponseData.NodeEndpoint()
+                                .setNodeId(leader.id())
+                                .setHost(leader.broker().host())
+                                .setPort(leader.broker().port())
+                                .setRack(leader.broker().rack()));
+            }
+        });
     }
 
     /** A description of the first failed partition, or null when every partition succeeded. */

@@ -5,6 +5,7 @@ import static io.runnel.testsupport.RecordBatches.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.runnel.broker.api.LeaderHints;
 import io.runnel.metadata.controller.CreateTopicSpec;
 import io.runnel.metadata.controller.MetadataController;
 import io.runnel.metadata.image.BrokerRegistration;
@@ -81,7 +82,7 @@ class ProduceHandlerTest {
         assertThat(topicId)
                 .as("the publisher has opened the topic's partitions")
                 .isNotEqualTo(Uuid.ZERO_UUID);
-        handler = new ProduceHandler(partitions);
+        handler = new ProduceHandler(partitions, new LeaderHints(controller::image));
     }
 
     @AfterEach
