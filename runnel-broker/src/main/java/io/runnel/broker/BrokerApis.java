@@ -64,7 +64,11 @@ final class BrokerApis {
         final Controller controller = metadata.controller();
         final List<ApiHandler<?>> handlers = new ArrayList<>();
         final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-        handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions(), clusterId, config.nodeId()));
+        handlers.add(new ApiVersionsHandler(
+                () -> dispatcher[0].advertisedVersions(),
+                clusterId,
+                config.nodeId(),
+                () -> image.get().lastOffset()));
         handlers.add(new MetadataHandler(
                 image, controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
         handlers.add(admin(metadata, new CreateTopicsHandler(controller)));

@@ -19,6 +19,7 @@ import io.runnel.protocol.ApiHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * A controller's listener ({@code controller.listener.names}): the requests brokers send to the active controller
@@ -39,16 +40,19 @@ final class ControllerEndpoint implements AutoCloseable {
 
     /**
      * @param relayTo the local quorum server that the quorum's gRPC connections on this port go to; null for none
+     * @param imageOffset the offset of the metadata image this node serves from
      */
     static ControllerEndpoint start(
             final BrokerConfig config,
             final Controller controller,
             final String clusterId,
-            final InetSocketAddress relayTo)
+            final InetSocketAddress relayTo,
+            final LongSupplier imageOffset)
             throws InterruptedException {
         final List<ApiHandler<?>> handlers = new ArrayList<>();
         final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-        handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions(), clusterId, config.nodeId()));
+        handlers.add(new ApiVersionsHandler(
+                () -> dispatcher[0].advertisedVersions(), clusterId, config.nodeId(), imageOffset));
         handlers.add(new BrokerRegistrationHandler(controller));
         handlers.add(new BrokerHeartbeatHandler(controller));
         handlers.add(new UnregisterBrokerHandler(controller));

@@ -157,7 +157,8 @@ final class MetadataSide implements AutoCloseable {
                     config,
                     new ControllerRouter(controller, ratis::isLeader, new RefusingController(nodeId)),
                     clusterId,
-                    ratis.serverAddress());
+                    ratis.serverAddress(),
+                    () -> loader.image().lastOffset());
             LOG.info(
                     "Node {} joined the metadata quorum {} on {} (Ratis on {})",
                     nodeId,
