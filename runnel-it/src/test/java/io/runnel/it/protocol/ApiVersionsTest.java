@@ -59,6 +59,7 @@ class ApiVersionsTest {
             Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, "0..1"),
             Map.entry(ApiKeys.OFFSET_DELETE, "0..0"),
             Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0..2"),
+            Map.entry(ApiKeys.DESCRIBE_QUORUM, "0..2"),
             Map.entry(ApiKeys.CONSUMER_GROUP_HEARTBEAT, "0..1"),
             Map.entry(ApiKeys.CONSUMER_GROUP_DESCRIBE, "0..1"));
 
