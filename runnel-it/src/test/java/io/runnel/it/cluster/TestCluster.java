@@ -95,7 +95,14 @@ public final class TestCluster implements AutoCloseable {
                             .map(e -> e.getKey() + "=" + e.getValue())
                             .collect(Collectors.joining("\n", "", "\n")),
                     StandardCharsets.UTF_8);
-            final ClusterNode node = new ClusterNode(name + "-" + id, id, config, broker, controller, brokerPort);
+            final ClusterNode node = new ClusterNode(
+                    name + "-" + id,
+                    id,
+                    config,
+                    broker,
+                    controller,
+                    brokerPort,
+                    controller ? controllerPorts.get(id) : -1);
             node.format(cluster.clusterId);
             cluster.nodes.put(id, node);
         }
@@ -199,6 +206,7 @@ public final class TestCluster implements AutoCloseable {
         private final boolean broker;
         private final boolean controller;
         private final int brokerPort;
+        private final int controllerPort;
         private Process process;
         private Path logFile;
         private int starts;
@@ -209,13 +217,15 @@ public final class TestCluster implements AutoCloseable {
                 final Path config,
                 final boolean broker,
                 final boolean controller,
-                final int brokerPort) {
+                final int brokerPort,
+                final int controllerPort) {
             this.name = name;
             this.id = id;
             this.config = config;
             this.broker = broker;
             this.controller = controller;
             this.brokerPort = brokerPort;
+            this.controllerPort = controllerPort;
         }
 
         void format(final String clusterId) throws IOException, InterruptedException {
@@ -321,6 +331,14 @@ public final class TestCluster implements AutoCloseable {
 
         public String bootstrap() {
             return "127.0.0.1:" + brokerPort;
+        }
+
+        /** The controller listener, for tools bootstrapped with {@code --bootstrap-controller}. */
+        public String controllerBootstrap() {
+            if (!controller) {
+                throw new IllegalStateException(name + " is not a controller");
+            }
+            return "127.0.0.1:" + controllerPort;
         }
 
         /** The last {@code lines} lines the current (or last) run wrote. */
