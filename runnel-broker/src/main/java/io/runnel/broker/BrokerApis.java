@@ -15,6 +15,7 @@ import io.runnel.broker.api.describecluster.DescribeClusterHandler;
 import io.runnel.broker.api.describeconfigs.DescribeConfigsHandler;
 import io.runnel.broker.api.describegroups.DescribeGroupsHandler;
 import io.runnel.broker.api.describelogdirs.DescribeLogDirsHandler;
+import io.runnel.broker.api.describequorum.DescribeQuorumHandler;
 import io.runnel.broker.api.fetch.FetchHandler;
 import io.runnel.broker.api.findcoordinator.FindCoordinatorHandler;
 import io.runnel.broker.api.heartbeat.HeartbeatHandler;
@@ -42,9 +43,12 @@ import io.runnel.replication.Partitions;
 import io.runnel.storage.LogManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
+import org.apache.kafka.common.message.DescribeQuorumRequestData;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The APIs a broker listener serves, each by its handler. The admin requests that change metadata are carried out
@@ -65,7 +69,11 @@ final class BrokerApis {
         final Controller controller = metadata.controller();
         final List<ApiHandler<?>> handlers = new ArrayList<>();
         final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-        handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions(), clusterId, config.nodeId()));
+        handlers.add(new ApiVersionsHandler(
+                () -> dispatcher[0].advertisedVersions(),
+                clusterId,
+                config.nodeId(),
+                () -> image.get().lastOffset()));
         handlers.add(new MetadataHandler(
                 image, controller, config.nodeId(), config.autoCreateTopics(), partitions::isOffline));
         handlers.add(admin(metadata, new CreateTopicsHandler(controller)));
@@ -74,6 +82,7 @@ final class BrokerApis {
         handlers.add(admin(metadata, new IncrementalAlterConfigsHandler(controller)));
         handlers.add(admin(metadata, new AlterConfigsHandler(controller)));
         handlers.add(admin(metadata, new UnregisterBrokerHandler(controller)));
+        handlers.add(describeQuorum(config, metadata));
         final LeaderHints leaders = new LeaderHints(image);
         handlers.add(new ProduceHandler(partitions, leaders));
         handlers.add(new FetchHandler(partitions, config.fetchSessionCacheSlots(), timer, leaders));
@@ -99,6 +108,22 @@ final class BrokerApis {
         handlers.add(new ConsumerGroupDescribeHandler(groups));
         dispatcher[0] = new ApiDispatcher(handlers);
         return dispatcher[0];
+    }
+
+    /**
+     * DescribeQuorum, which only the quorum leader can answer: forwarded as KRaft brokers do, answered here when
+     * this node's controller is the active one (and on the quick-start node, its own quorum of one).
+     */
+    private static ApiHandler<DescribeQuorumRequestData> describeQuorum(
+            final BrokerConfig config, final MetadataSide metadata) {
+        final DescribeQuorumHandler local = ControllerEndpoint.describeQuorum(config, metadata::quorumState);
+        return metadata.channel() == null
+                ? local
+                : new ForwardingHandler<>(
+                        local,
+                        metadata.localActive(),
+                        metadata.channel(),
+                        Set.of(Errors.NOT_CONTROLLER, Errors.NOT_LEADER_OR_FOLLOWER));
     }
 
     /** An admin request, forwarded to the active controller when this node's is not the active one. */

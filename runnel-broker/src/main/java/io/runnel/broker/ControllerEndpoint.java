@@ -8,6 +8,8 @@ import io.runnel.broker.api.brokerregistration.BrokerRegistrationHandler;
 import io.runnel.broker.api.createpartitions.CreatePartitionsHandler;
 import io.runnel.broker.api.createtopics.CreateTopicsHandler;
 import io.runnel.broker.api.deletetopics.DeleteTopicsHandler;
+import io.runnel.broker.api.describecluster.ControllerDescribeClusterHandler;
+import io.runnel.broker.api.describequorum.DescribeQuorumHandler;
 import io.runnel.broker.api.incrementalalterconfigs.IncrementalAlterConfigsHandler;
 import io.runnel.broker.api.unregisterbroker.UnregisterBrokerHandler;
 import io.runnel.broker.config.BrokerConfig;
@@ -16,16 +18,21 @@ import io.runnel.metadata.controller.Controller;
 import io.runnel.network.NetworkServer;
 import io.runnel.protocol.ApiDispatcher;
 import io.runnel.protocol.ApiHandler;
+import io.runnel.quorum.QuorumState;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A controller's listener ({@code controller.listener.names}): the requests brokers send to the active controller
  * (BrokerRegistration, BrokerHeartbeat, AllocateProducerIds, and the admin requests they forward), on their own Netty
  * server so that a broker's clients never share its threads; a controller that is not the active one answers
- * NOT_CONTROLLER. The quorum's gRPC connections to this port are relayed to the local Ratis server. It has one network thread and one request handler: controller traffic is a heartbeat per
- * broker every couple of seconds.
+ * NOT_CONTROLLER. Tools bootstrapped with {@code --bootstrap-controller} come here too: DescribeCluster lists the
+ * controllers and DescribeQuorum describes the quorum (answered by its leader). The quorum's gRPC connections to
+ * this port are relayed to the local Ratis server. It has one network thread and one request handler: controller
+ * traffic is a heartbeat per broker every couple of seconds.
  */
 final class ControllerEndpoint implements AutoCloseable {
     /** Its threads: {@code runnel-ctl-acceptor}, {@code runnel-ctl-network-0} and {@code runnel-ctl-io-0}. */
@@ -39,16 +46,24 @@ final class ControllerEndpoint implements AutoCloseable {
 
     /**
      * @param relayTo the local quorum server that the quorum's gRPC connections on this port go to; null for none
+     * @param quorum the quorum as this node's member sees it
+     * @param imageOffset the offset of the metadata image this node serves from
      */
     static ControllerEndpoint start(
             final BrokerConfig config,
             final Controller controller,
             final String clusterId,
-            final InetSocketAddress relayTo)
+            final InetSocketAddress relayTo,
+            final Supplier<QuorumState> quorum,
+            final LongSupplier imageOffset)
             throws InterruptedException {
         final List<ApiHandler<?>> handlers = new ArrayList<>();
         final ApiDispatcher[] dispatcher = new ApiDispatcher[1];
-        handlers.add(new ApiVersionsHandler(() -> dispatcher[0].advertisedVersions(), clusterId, config.nodeId()));
+        handlers.add(new ApiVersionsHandler(
+                () -> dispatcher[0].advertisedVersions(), clusterId, config.nodeId(), imageOffset));
+        handlers.add(new ControllerDescribeClusterHandler(
+                clusterId, config.listeners().voters(), () -> quorum.get().leaderId()));
+        handlers.add(describeQuorum(config, quorum));
         handlers.add(new BrokerRegistrationHandler(controller));
         handlers.add(new BrokerHeartbeatHandler(controller));
         handlers.add(new UnregisterBrokerHandler(controller));
@@ -72,6 +87,13 @@ final class ControllerEndpoint implements AutoCloseable {
                 config.socketRequestMaxBytes(),
                 config.connectionsMaxIdleMs(),
                 relayTo));
+    }
+
+    /** DescribeQuorum as this node answers it, on either listener: from its own view of the quorum. */
+    static DescribeQuorumHandler describeQuorum(final BrokerConfig config, final Supplier<QuorumState> quorum) {
+        final List<String> names = config.listeners().controllerListenerNames();
+        return new DescribeQuorumHandler(
+                config.nodeId(), quorum, config.listeners().voters(), names.isEmpty() ? "CONTROLLER" : names.get(0));
     }
 
     InetSocketAddress boundAddress() {

@@ -17,14 +17,17 @@ import io.runnel.quorum.LeadershipListener;
 import io.runnel.quorum.MetadataFollower;
 import io.runnel.quorum.QuorumPeers;
 import io.runnel.quorum.QuorumSettings;
+import io.runnel.quorum.QuorumState;
 import io.runnel.quorum.RatisMetadataLog;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -43,6 +46,9 @@ final class MetadataSide implements AutoCloseable {
     private static final String ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
     private static final String SNAPSHOT_ENTRIES = "metadata.log.snapshot.entries";
     private static final String SEGMENT_BYTES = "metadata.log.segment.bytes";
+    /** What a broker-only node knows of the quorum it follows for DescribeQuorum: no leader, no voters. */
+    private static final QuorumState NOT_A_VOTER =
+            new QuorumState(-1, QuorumState.UNKNOWN, QuorumState.UNKNOWN, List.of());
 
     private final MetadataLoader loader;
     private final MetadataLog log;
@@ -52,6 +58,7 @@ final class MetadataSide implements AutoCloseable {
     private final ControllerChannel channel;
     private final ControllerEndpoint endpoint;
     private final AtomicLong brokerEpoch;
+    private final Supplier<QuorumState> quorum;
 
     private MetadataSide(
             final MetadataLoader loader,
@@ -61,7 +68,8 @@ final class MetadataSide implements AutoCloseable {
             final BooleanSupplier localActive,
             final ControllerChannel channel,
             final ControllerEndpoint endpoint,
-            final AtomicLong brokerEpoch) {
+            final AtomicLong brokerEpoch,
+            final Supplier<QuorumState> quorum) {
         this.loader = loader;
         this.log = log;
         this.controller = controller;
@@ -70,6 +78,7 @@ final class MetadataSide implements AutoCloseable {
         this.channel = channel;
         this.endpoint = endpoint;
         this.brokerEpoch = brokerEpoch;
+        this.quorum = quorum;
     }
 
     /** The quick-start node: the local metadata log, its own controller always active, registered at once. */
@@ -83,7 +92,16 @@ final class MetadataSide implements AutoCloseable {
             log.replay(loader);
             controller = newController(config, log, loader, self);
             controller.start(clusterId, true).get();
-            return new MetadataSide(loader, log, controller, controller, () -> true, null, null, new AtomicLong(-1));
+            return new MetadataSide(
+                    loader,
+                    log,
+                    controller,
+                    controller,
+                    () -> true,
+                    null,
+                    null,
+                    new AtomicLong(-1),
+                    () -> soleVoter(self.brokerId(), log));
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
             closeAll(controller, log);
             throw e;
@@ -120,7 +138,8 @@ final class MetadataSide implements AutoCloseable {
                         () -> false,
                         channel,
                         null,
-                        brokerEpoch);
+                        brokerEpoch,
+                        () -> NOT_A_VOTER);
             } catch (RuntimeException e) {
                 follower.close();
                 throw e;
@@ -172,7 +191,9 @@ final class MetadataSide implements AutoCloseable {
                     config,
                     new ControllerRouter(controller, ratis::isLeader, new RefusingController(nodeId)),
                     clusterId,
-                    ratis.serverAddress());
+                    ratis.serverAddress(),
+                    ratis::quorumState,
+                    () -> loader.image().lastOffset());
             LOG.info(
                     "Node {} joined the metadata quorum {} on {} (Ratis on {})",
                     nodeId,
@@ -187,7 +208,8 @@ final class MetadataSide implements AutoCloseable {
                     ratis::isLeader,
                     channel,
                     endpoint,
-                    brokerEpoch);
+                    brokerEpoch,
+                    ratis::quorumState);
         } catch (InterruptedException | ExecutionException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -217,6 +239,17 @@ final class MetadataSide implements AutoCloseable {
             throw new ConfigException(BrokerConfig.CONTROLLER_QUORUM_VOTERS + "=" + mine + " on node " + config.nodeId()
                     + " disagrees with the voters the metadata quorum runs with: " + quorum);
         }
+    }
+
+    /**
+     * The quick-start node's quorum: itself alone, leading since it started, every entry committed as written. Its
+     * epoch is 1, the one a single voter's first election gives in KRaft; it never holds another. Its last entry is
+     * the local log's last record.
+     */
+    private static QuorumState soleVoter(final int nodeId, final MetadataLog log) {
+        final long now = System.currentTimeMillis();
+        final long last = log.lastOffset();
+        return new QuorumState(nodeId, 1, last, List.of(new QuorumState.ReplicaState(nodeId, last, now, now)));
     }
 
     private static MetadataController newController(
@@ -256,6 +289,14 @@ final class MetadataSide implements AutoCloseable {
     /** The node's broker epoch, for the requests that carry it. */
     AtomicLong brokerEpoch() {
         return brokerEpoch;
+    }
+
+    /**
+     * The metadata quorum as this node sees it, for DescribeQuorum: its member's view on a controller; on the
+     * quick-start node a quorum of one, itself; a broker-only node is no voter and knows no leader.
+     */
+    QuorumState quorumState() {
+        return quorum.get();
     }
 
     /** The controller listener's port; -1 on a node without one. */

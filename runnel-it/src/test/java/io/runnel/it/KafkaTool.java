@@ -23,14 +23,26 @@ public final class KafkaTool {
      */
     public static List<String> run(final String tool, final String bootstrap, final String... args)
             throws IOException, InterruptedException {
+        final List<String> all = new ArrayList<>(List.of("--bootstrap-server", bootstrap));
+        all.addAll(List.of(args));
+        return runWithArgs(tool, all);
+    }
+
+    /**
+     * Runs {@code org.apache.kafka.tools.<tool>} with exactly {@code args}, for a tool whose connection options
+     * follow a subcommand ({@code kafka-cluster cluster-id --bootstrap-server ...}) or that bootstraps from the
+     * controllers ({@code --bootstrap-controller}); fails the test as {@link #run} does.
+     *
+     * @return what the tool printed, line by line
+     */
+    public static List<String> runWithArgs(final String tool, final List<String> args)
+            throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-cp",
                 System.getProperty("java.class.path"),
-                "org.apache.kafka.tools." + tool,
-                "--bootstrap-server",
-                bootstrap));
-        command.addAll(List.of(args));
+                "org.apache.kafka.tools." + tool));
+        command.addAll(args);
         final Process process =
                 new ProcessBuilder(command).redirectErrorStream(true).start();
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

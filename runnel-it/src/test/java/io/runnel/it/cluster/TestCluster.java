@@ -382,6 +382,14 @@ public final class TestCluster implements AutoCloseable {
             }
         }
 
+        /** The controller listener, for tools bootstrapped with {@code --bootstrap-controller}. */
+        public String controllerBootstrap() {
+            if (!controller) {
+                throw new IllegalStateException(name + " is not a controller");
+            }
+            return "127.0.0.1:" + controllerPort;
+        }
+
         /** The last {@code lines} lines the current (or last) run wrote. */
         public String tail(final int lines) {
             if (logFile == null) {

@@ -59,6 +59,7 @@ class ApiVersionsTest {
             Map.entry(ApiKeys.INCREMENTAL_ALTER_CONFIGS, "0..1"),
             Map.entry(ApiKeys.OFFSET_DELETE, "0..0"),
             Map.entry(ApiKeys.DESCRIBE_CLUSTER, "0..2"),
+            Map.entry(ApiKeys.DESCRIBE_QUORUM, "0..2"),
             Map.entry(ApiKeys.CONSUMER_GROUP_HEARTBEAT, "0..1"),
             Map.entry(ApiKeys.CONSUMER_GROUP_DESCRIBE, "0..1"));
 
@@ -74,9 +75,35 @@ class ApiVersionsTest {
                 .forEach(
                         api -> advertised.put(ApiKeys.forId(api.apiKey()), api.minVersion() + ".." + api.maxVersion()));
         assertThat(advertised).containsExactlyInAnyOrderEntriesOf(KAFKA_4_4_0);
-        assertThat(response.supportedFeatures())
-                .as("no feature Runnel does not implement")
-                .isEmpty();
+    }
+
+    /**
+     * The production features Kafka 4.4.0 advertises, each at the one level Runnel runs: 4.4-IV2 (33) for the
+     * metadata, KIP-848 consumer groups, and level 0 (absent) for what Runnel does not serve, so that
+     * {@code kafka-features describe} tells an operator which it is.
+     */
+    @Test
+    void shouldAdvertiseTheFeatureLevelsRunnelRunsFinalizedAtTheImageOffset() throws Exception {
+        final ApiVersionsResponseData response = apiVersions(null, -1);
+        final Map<String, String> supported = new TreeMap<>();
+        response.supportedFeatures().forEach(f -> supported.put(f.name(), f.minVersion() + ".." + f.maxVersion()));
+        final Map<String, Short> finalized = new TreeMap<>();
+        response.finalizedFeatures().forEach(f -> finalized.put(f.name(), f.maxVersionLevel()));
+
+        assertThat(supported)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "metadata.version", "33..33",
+                        "kraft.version", "0..0",
+                        "group.version", "1..1",
+                        "transaction.version", "0..0",
+                        "eligible.leader.replicas.version", "0..0",
+                        "share.version", "0..0",
+                        "streams.version", "0..0"));
+        assertThat(finalized)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("metadata.version", (short) 33, "group.version", (short) 1));
+        assertThat(response.finalizedFeaturesEpoch())
+                .as("the offset of the image served from, as in KRaft")
+                .isPositive();
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -33,6 +34,7 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsResponseData;
+import org.apache.kafka.common.message.DescribeQuorumResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
@@ -47,6 +49,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.DescribeQuorumRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.utils.internals.AppInfoParser;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +74,6 @@ class EveryApiVersionTest {
             // the cluster (#13, #14): quorum, registration, leadership, replica placement
             "AddRaftVoter",
             "RemoveRaftVoter",
-            "DescribeQuorum",
             "UnregisterController",
             "UpdateFeatures",
             "ElectLeaders",
@@ -217,6 +219,7 @@ class EveryApiVersionTest {
                 case INCREMENTAL_ALTER_CONFIGS -> incrementalAlterConfigs(client, version);
                 case ALTER_CONFIGS -> alterConfigs(client, version);
                 case DESCRIBE_CLUSTER -> describeCluster(client, version);
+                case DESCRIBE_QUORUM -> describeQuorum(client, version);
                 case UNREGISTER_BROKER -> unregisterBroker(client, version);
                 case DESCRIBE_LOG_DIRS -> describeLogDirs(client, version);
                 case INIT_PRODUCER_ID -> initProducerId(client, version);
@@ -455,6 +458,21 @@ class EveryApiVersionTest {
         final DescribeClusterResponseData response = exchange(client, new DescribeClusterRequestData(), version);
         assertThat(response.clusterId()).isNotBlank();
         assertThat(response.brokers()).isNotEmpty();
+    }
+
+    /** The quick-start node is its own quorum of one: it leads, and has committed every metadata record. */
+    private static void describeQuorum(final WireClient client, final short version) throws Exception {
+        final DescribeQuorumResponseData response = exchange(
+                client, DescribeQuorumRequest.singletonRequest(new TopicPartition("__cluster_metadata", 0)), version);
+        final DescribeQuorumResponseData.PartitionData partition =
+                response.topics().get(0).partitions().get(0);
+        final int self = broker.broker().config().nodeId();
+        assertThat(partition.leaderId()).isEqualTo(self);
+        assertThat(partition.highWatermark()).isPositive();
+        assertThat(partition.currentVoters()).singleElement().satisfies(voter -> {
+            assertThat(voter.replicaId()).isEqualTo(self);
+            assertThat(voter.logEndOffset()).isEqualTo(partition.highWatermark());
+        });
     }
 
     /** The one broker is not unregistered by a test of versions: an unknown id answers Kafka's error. */

@@ -4,6 +4,7 @@ import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -21,6 +22,10 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * are not this broker's gets REBOOTSTRAP_REQUIRED (KIP-1242): the client reached the wrong broker, for instance
  * through an address that now belongs to another cluster, and must bootstrap again rather than trust what it
  * would learn here. A request naming neither (a bootstrap connection) is not checked.
+ *
+ * <p>The answer also carries the {@link FeatureLevels feature levels} Runnel runs at ({@code kafka-features
+ * describe}). Their epoch is, as in KRaft, the offset of the metadata image the node serves from: clients keep the
+ * finalized features of the highest epoch they have seen.
  */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
     /** A request's NodeId when it names no node. */
@@ -29,14 +34,18 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
     private final Supplier<ApiVersionsResponseData.ApiVersionCollection> served;
     private final String clusterId;
     private final int nodeId;
+    private final LongSupplier featuresEpoch;
 
+    /** @param featuresEpoch the offset of the metadata image this node serves from */
     public ApiVersionsHandler(
             final Supplier<ApiVersionsResponseData.ApiVersionCollection> served,
             final String clusterId,
-            final int nodeId) {
+            final int nodeId,
+            final LongSupplier featuresEpoch) {
         this.served = served;
         this.clusterId = clusterId;
         this.nodeId = nodeId;
+        this.featuresEpoch = featuresEpoch;
     }
 
     @Override
@@ -54,7 +63,10 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestDa
         } else if (misrouted(request)) {
             response.setErrorCode(Errors.REBOOTSTRAP_REQUIRED.code());
         } else {
-            response.setApiKeys(served.get());
+            response.setApiKeys(served.get())
+                    .setSupportedFeatures(FeatureLevels.supported(context.apiVersion()))
+                    .setFinalizedFeatures(FeatureLevels.finalized())
+                    .setFinalizedFeaturesEpoch(featuresEpoch.getAsLong());
         }
         return CompletableFuture.completedFuture(response);
     }

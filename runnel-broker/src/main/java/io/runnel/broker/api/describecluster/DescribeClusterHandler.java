@@ -6,13 +6,14 @@ import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.Errors;
 
 /**
  * DescribeCluster on a broker listener, as a KRaft broker answers it: the unfenced brokers (v2's
@@ -21,9 +22,6 @@ import org.apache.kafka.common.protocol.Errors;
  * asked here, the answer is MISMATCHED_ENDPOINT_TYPE.
  */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
-    private static final byte BROKER_ENDPOINTS = 1;
-    private static final byte CONTROLLER_ENDPOINTS = 2;
-
     private final Supplier<MetadataImage> image;
 
     public DescribeClusterHandler(final Supplier<MetadataImage> image) {
@@ -38,19 +36,12 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     @Override
     public CompletableFuture<DescribeClusterResponseData> handle(
             final RequestContext context, final DescribeClusterRequestData request) {
-        final DescribeClusterResponseData response = new DescribeClusterResponseData();
-        if (context.apiVersion() >= 1 && request.endpointType() != BROKER_ENDPOINTS) {
-            final boolean controllers = request.endpointType() == CONTROLLER_ENDPOINTS;
-            return CompletableFuture.completedFuture(response.setErrorCode(
-                            controllers
-                                    ? Errors.MISMATCHED_ENDPOINT_TYPE.code()
-                                    : Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
-                    .setErrorMessage(
-                            controllers
-                                    ? "The request was sent to an endpoint of type BROKER, but we wanted an endpoint of"
-                                            + " type CONTROLLER"
-                                    : "Unsupported endpoint type " + request.endpointType()));
+        final Optional<DescribeClusterResponseData> refusal =
+                EndpointTypeCheck.refusal(context.apiVersion(), request, EndpointType.BROKER);
+        if (refusal.isPresent()) {
+            return CompletableFuture.completedFuture(refusal.get());
         }
+        final DescribeClusterResponseData response = new DescribeClusterResponseData();
         final MetadataImage current = image.get();
         final boolean includeFenced = context.apiVersion() >= 2 && request.includeFencedBrokers();
         final List<Integer> alive = new ArrayList<>();
@@ -69,7 +60,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                             .setIsFenced(broker.fenced()));
         }
         response.setClusterId(current.clusterId())
-                .setEndpointType(BROKER_ENDPOINTS)
+                .setEndpointType(EndpointType.BROKER.id())
                 .setControllerId(
                         alive.isEmpty()
                                 ? -1
