@@ -169,6 +169,8 @@ final class MetadataSide implements AutoCloseable {
             controller = newController(config, ratis, loader, self);
             controller.start(clusterId, false).get();
             final MetadataController local = controller;
+            // Active once the quorum made this node leader and the controller has written what a leader must.
+            final BooleanSupplier active = () -> ratis.isLeader() && local.isActive();
             final long checkIntervalMs = Math.min(1_000, config.brokerHeartbeatIntervalMs());
             ratis.setLeadershipListener(new LeadershipListener() {
                 @Override
@@ -189,7 +191,7 @@ final class MetadataSide implements AutoCloseable {
             final Controller remote = new RemoteController(channel, nodeId, brokerEpoch::get);
             final ControllerEndpoint endpoint = ControllerEndpoint.start(
                     config,
-                    new ControllerRouter(controller, ratis::isLeader, new RefusingController(nodeId)),
+                    new ControllerRouter(controller, active, new RefusingController(nodeId)),
                     clusterId,
                     ratis.serverAddress(),
                     ratis::quorumState,
@@ -204,8 +206,8 @@ final class MetadataSide implements AutoCloseable {
                     loader,
                     ratis,
                     controller,
-                    new ControllerRouter(controller, ratis::isLeader, remote),
-                    ratis::isLeader,
+                    new ControllerRouter(controller, active, remote),
+                    active,
                     channel,
                     endpoint,
                     brokerEpoch,

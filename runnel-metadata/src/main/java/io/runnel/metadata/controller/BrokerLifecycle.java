@@ -13,6 +13,7 @@ import java.util.function.IntPredicate;
 import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
 import org.apache.kafka.common.errors.InconsistentClusterIdException;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.StaleBrokerEpochException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,10 @@ final class BrokerLifecycle {
      * @throws DuplicateBrokerRegistrationException while another process with that id still has a session
      */
     Outcome<Long> register(final MetadataImage image, final BrokerRegistrationSpec spec) {
+        if (image.clusterId() == null) {
+            // A controller that has just become active and not yet written the cluster id: ask again.
+            throw new NotControllerException("The controller is not ready yet");
+        }
         if (!spec.clusterId().equals(image.clusterId())) {
             throw new InconsistentClusterIdException(
                     "Expected cluster ID " + image.clusterId() + ", but got cluster ID " + spec.clusterId());

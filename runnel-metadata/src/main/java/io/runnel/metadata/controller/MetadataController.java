@@ -88,6 +88,8 @@ public final class MetadataController implements Controller, AutoCloseable {
     private boolean started;
     // The periodic fencing of brokers whose sessions expired, while this controller is active.
     private @Nullable ScheduledFuture<?> fencing;
+    // True from the end of activate() to deactivate(): commands may be served (cluster id and voters written).
+    private volatile boolean active;
 
     private final MetadataLoader loader;
     // The controller replays the log into its loader itself only when it made the loader (quick start, tests).
@@ -416,14 +418,21 @@ public final class MetadataController implements Controller, AutoCloseable {
                     checkIntervalMs,
                     checkIntervalMs,
                     TimeUnit.MILLISECONDS);
+            active = true;
             LOG.info("Node {} is the active controller at offset {}", self.brokerId(), image().lastOffset());
             return null;
         });
     }
 
+    /** True once {@link #activate} has run and until {@link #deactivate}. */
+    public boolean isActive() {
+        return active;
+    }
+
     /** Stops being the active controller (the quorum chose another leader): no more fencing from here. */
     public CompletableFuture<Void> deactivate() {
         return submit("deactivate", () -> {
+            active = false;
             if (fencing != null) {
                 fencing.cancel(false);
                 fencing = null;
