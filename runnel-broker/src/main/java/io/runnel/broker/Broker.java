@@ -8,6 +8,7 @@ import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.coordinator.group.consumer.ConsumerGroupConfig;
 import io.runnel.coordinator.group.store.OffsetsTopic;
 import io.runnel.coordinator.group.store.OffsetsTopicStore;
+import io.runnel.coordinator.runtime.CoordinatorPublisher;
 import io.runnel.coordinator.runtime.ExecutorScheduler;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.network.NetworkServer;
@@ -105,7 +106,10 @@ public final class Broker implements AutoCloseable {
                     metadata.loader()::image,
                     new ExecutorScheduler(),
                     new SecureRandom());
-            groups.load().get();
+            // A group's coordinator is the leader of its partition of __consumer_offsets: the partitions led here
+            // load now and whenever this broker is elected to lead one; the listener opens once the first are loaded.
+            metadata.loader().registerListener(new CoordinatorPublisher(OffsetsTopic.NAME, config.nodeId(), groups));
+            groups.whenLoaded().get();
             timer = new ScheduledThreadPoolExecutor(1, r -> {
                 final Thread t = new Thread(r, "runnel-timer");
                 t.setDaemon(true);

@@ -92,13 +92,12 @@ final class BrokerApis {
         handlers.add(new DescribeClusterHandler(image));
         handlers.add(new DescribeLogDirsHandler(logs, partitions));
         handlers.add(new InitProducerIdHandler(controller));
-        handlers.add(new FindCoordinatorHandler(
-                image, controller, config.nodeId(), OffsetsTopic.topicSpec(config.originals(), 1)));
+        handlers.add(new FindCoordinatorHandler(image, controller, OffsetsTopic.topicSpec(config.originals(), 1)));
         handlers.add(new JoinGroupHandler(groups));
         handlers.add(new SyncGroupHandler(groups));
         handlers.add(new HeartbeatHandler(groups));
         handlers.add(new LeaveGroupHandler(groups));
-        handlers.add(new OffsetCommitHandler(groups, partitions, image));
+        handlers.add(new OffsetCommitHandler(groups, image));
         handlers.add(new OffsetFetchHandler(groups, image));
         handlers.add(new OffsetDeleteHandler(groups));
         handlers.add(new ListGroupsHandler(groups));

@@ -1,27 +1,36 @@
 package io.runnel.coordinator.group;
 
-import io.runnel.coordinator.group.classic.ClassicGroupDescriptions;
-import io.runnel.coordinator.group.classic.ClassicGroups;
-import io.runnel.coordinator.group.classic.Rebalancer;
 import io.runnel.coordinator.group.classic.Responses;
-import io.runnel.coordinator.group.consumer.ClassicMembers;
 import io.runnel.coordinator.group.consumer.ConsumerGroupConfig;
-import io.runnel.coordinator.group.consumer.ConsumerGroupDescriptions;
-import io.runnel.coordinator.group.consumer.ConsumerGroups;
-import io.runnel.coordinator.group.consumer.ConsumerHeartbeats;
 import io.runnel.coordinator.group.store.GroupStore;
+import io.runnel.coordinator.runtime.CoordinatorPublisher;
 import io.runnel.coordinator.runtime.ExecutorScheduler;
+import io.runnel.coordinator.runtime.PartitionLeadership;
 import io.runnel.coordinator.runtime.Scheduler;
 import io.runnel.metadata.image.MetadataImage;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
@@ -56,33 +65,39 @@ import org.slf4j.LoggerFactory;
  * Kafka's semantics, made durable through a {@link GroupStore}. One group id names one group of either kind
  * ({@link GroupDirectory}).
  *
+ * <p><b>Who coordinates a group.</b> As in Kafka, the broker that leads the group's partition of
+ * {@code __consumer_offsets} ({@link GroupStore#partitionFor}). The coordinator keeps one {@link GroupShard} per
+ * partition led here: {@link #onElection} loads the partition's groups, a bounded read at a time between other
+ * work, and {@link #onResignation} unloads them (Kafka's {@code onElection}/{@code onResignation}, driven here by
+ * a {@link CoordinatorPublisher} on {@code __consumer_offsets}). A request for a group whose partition is not led
+ * here gets NOT_COORDINATOR; one for a partition still loading gets COORDINATOR_LOAD_IN_PROGRESS; clients then
+ * look the coordinator up again or retry. Requests that name several groups (DescribeGroups, DeleteGroups,
+ * OffsetFetch v8+, ConsumerGroupDescribe) are answered group by group; ListGroups lists the groups of the loaded
+ * partitions, or answers COORDINATOR_LOAD_IN_PROGRESS while one loads, as Kafka does. {@link #load} leads every
+ * partition at once, for a coordinator outside a cluster.
+ *
  * <p><b>Threading.</b> All group and offset state is owned by the {@link Scheduler}'s thread (in production
  * {@link ExecutorScheduler}, named {@value ExecutorScheduler#THREAD_NAME}). Each public method may be called
  * from any thread: it enqueues the request onto the owner thread and returns a future of the complete response
  * for the request's version, completed on the owner thread (later, when it waits for a rebalance or a store
  * append). A request that fails as a whole is answered here, in one place, with the API's error response
- * ({@code Errors.forException}); until {@link #load()} has completed every request gets
- * COORDINATOR_LOAD_IN_PROGRESS, as Kafka answers while it loads {@code __consumer_offsets}.
+ * ({@code Errors.forException}).
  *
- * <p>Offsets are expired every {@code offsets.retention.check.interval.ms} once loaded.
+ * <p>Offsets are expired every {@code offsets.retention.check.interval.ms} once a partition is loaded.
  */
-public final class GroupCoordinator implements AutoCloseable {
+public final class GroupCoordinator implements PartitionLeadership, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
 
-    private final GroupConfig config;
-    private final Scheduler scheduler;
-    private final GroupDirectory directory = new GroupDirectory();
-    private final ClassicGroups groups;
-    private final Rebalancer rebalancer;
-    private final ClassicGroupDescriptions classicDescriptions;
-    private final ConsumerGroups consumerGroups;
-    private final ConsumerHeartbeats consumerHeartbeats;
-    private final ClassicMembers classicMembers;
-    private final ConsumerGroupDescriptions consumerDescriptions;
-    private final OffsetManager offsets;
-    private final GroupAdministration administration;
     private final GroupStore store;
-    private boolean loaded;
+    private final GroupConfig config;
+    private final ConsumerGroupConfig consumerConfig;
+    private final Supplier<MetadataImage> image;
+    private final Scheduler scheduler;
+    private final RandomGenerator random;
+    // Owner thread only.
+    private final GroupShard emptyGroupId;
+    private final Map<Integer, GroupShard> shards = new TreeMap<>();
+    private final List<Runnable> loadWaiters = new ArrayList<>();
     private boolean closed;
     private Scheduler.Timeout expiryTimer;
 
@@ -108,134 +123,331 @@ public final class GroupCoordinator implements AutoCloseable {
             final RandomGenerator random) {
         this.store = store;
         this.config = config;
+        this.consumerConfig = consumerConfig;
+        this.image = image;
         this.scheduler = scheduler;
-        final GroupLog log = new GroupLog(store, scheduler);
-        this.groups = new ClassicGroups(directory, log, scheduler, config, random);
-        this.rebalancer = new Rebalancer(groups);
-        this.classicDescriptions = new ClassicGroupDescriptions(groups);
-        this.consumerGroups = new ConsumerGroups(
-                directory, log, scheduler, consumerConfig, image, groups, config.maxSize(), rebalancer::adopt);
-        this.consumerHeartbeats = new ConsumerHeartbeats(consumerGroups);
-        this.classicMembers = new ClassicMembers(consumerGroups, config);
-        this.consumerDescriptions = new ConsumerGroupDescriptions(directory, consumerGroups);
-        this.offsets =
-                new OffsetManager(directory, log, scheduler, config, groups::createSimple, rebalancer::onMemberCommit);
-        this.administration = new GroupAdministration(directory, log, scheduler);
+        this.random = random;
+        this.emptyGroupId = GroupShard.forEmptyGroupId(store, config, consumerConfig, image, scheduler, random);
+    }
+
+    // ---- leadership of the store's partitions
+
+    /**
+     * This broker leads partition {@code partition} of the store at {@code leaderEpoch}: its groups are loaded (a
+     * partition already loaded or loading here just takes the new epoch). May be called from any thread.
+     */
+    @Override
+    public void onElection(final int partition, final int leaderEpoch) {
+        onOwner(() -> elect(partition, leaderEpoch));
     }
 
     /**
-     * Replays the store into the coordinator's state (latest record per key wins, tombstones delete), restarts
-     * the members' session timers and starts offset expiry. Completes when requests can be served.
+     * This broker no longer leads partition {@code partition}: its groups are unloaded and their requests get
+     * NOT_COORDINATOR. A resignation older than the partition's current epoch here is ignored. May be called from
+     * any thread.
+     *
+     * @param leaderEpoch the partition's new leader epoch, or -1 when the partition is gone
+     */
+    @Override
+    public void onResignation(final int partition, final int leaderEpoch) {
+        onOwner(() -> resign(partition, leaderEpoch));
+    }
+
+    /**
+     * Leads every partition of the store, as a coordinator outside a cluster does: loads them all and completes
+     * when requests can be served, or exceptionally if a partition could not be loaded.
      */
     public CompletableFuture<Void> load() {
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        for (int partition = 0; partition < store.numPartitions(); partition++) {
+            onElection(partition, 0);
+        }
+        whenNoneLoading(
+                () -> {
+                    final List<Integer> missing = new ArrayList<>();
+                    for (int partition = 0; partition < store.numPartitions(); partition++) {
+                        final GroupShard shard = shards.get(partition);
+                        if (shard == null || shard.state() != GroupShard.State.ACTIVE) {
+                            missing.add(partition);
+                        }
+                    }
+                    if (missing.isEmpty()) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(new IllegalStateException(
+                                "Partitions " + missing + " of " + store + " could not be loaded"));
+                    }
+                },
+                done);
+        return done;
+    }
+
+    /** Completes once no partition is loading here: those elected before this call are loaded (or failed to). */
+    public CompletableFuture<Void> whenLoaded() {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        whenNoneLoading(() -> done.complete(null), done);
+        return done;
+    }
+
+    private void whenNoneLoading(final Runnable waiter, final CompletableFuture<Void> done) {
         try {
             scheduler.execute(() -> {
-                try {
-                    final int loadedGroups = GroupLoader.load(store, directory, groups, consumerGroups);
-                    rebalancer.onLoaded();
-                    consumerHeartbeats.onLoaded();
-                    loaded = true;
-                    LOG.info("Loaded {} groups from {}", loadedGroups, store);
-                    scheduleExpiry();
-                    done.complete(null);
-                } catch (final RuntimeException e) {
-                    done.completeExceptionally(e);
-                }
+                loadWaiters.add(waiter);
+                notifyLoadWaiters();
             });
         } catch (final RejectedExecutionException e) {
             done.completeExceptionally(e);
         }
-        return done;
     }
+
+    private void elect(final int partition, final int leaderEpoch) {
+        if (closed) {
+            return;
+        }
+        final GroupShard current = shards.get(partition);
+        if (current != null) {
+            if (leaderEpoch > current.leaderEpoch()) {
+                current.leaderEpoch(leaderEpoch);
+            }
+            return;
+        }
+        final GroupShard shard =
+                new GroupShard(partition, leaderEpoch, store, config, consumerConfig, image, scheduler, random);
+        shards.put(partition, shard);
+        LOG.debug("Loading the groups of partition {} of {} (leader epoch {})", partition, store, leaderEpoch);
+        loadStep(shard);
+    }
+
+    /** One bounded read of a loading partition; the next one is queued behind the requests that came meanwhile. */
+    private void loadStep(final GroupShard shard) {
+        if (shards.get(shard.partition()) != shard) {
+            return; // resigned while loading
+        }
+        try {
+            if (shard.loadStep()) {
+                scheduler.schedule(0, () -> loadStep(shard));
+                return;
+            }
+            final int records = shard.recordsLoaded();
+            final int groups = shard.activate();
+            LOG.info(
+                    "Loaded {} groups from {} records of partition {} of {} in {} ms (leader epoch {})",
+                    groups,
+                    records,
+                    shard.partition(),
+                    store,
+                    scheduler.nowMs() - shard.loadStartMs(),
+                    shard.leaderEpoch());
+            if (expiryTimer == null) {
+                scheduleExpiry();
+            }
+        } catch (final RuntimeException e) {
+            LOG.error(
+                    "Could not load partition {} of {}; its groups get NOT_COORDINATOR until it is elected here again",
+                    shard.partition(),
+                    store,
+                    e);
+            shards.remove(shard.partition());
+            shard.unload();
+        }
+        notifyLoadWaiters();
+    }
+
+    private void resign(final int partition, final int leaderEpoch) {
+        final GroupShard shard = shards.get(partition);
+        if (shard == null) {
+            return;
+        }
+        if (leaderEpoch >= 0 && leaderEpoch < shard.leaderEpoch()) {
+            LOG.info(
+                    "Ignored the resignation of partition {} of {} at leader epoch {}: it is led here at epoch {}",
+                    partition,
+                    store,
+                    leaderEpoch,
+                    shard.leaderEpoch());
+            return;
+        }
+        shards.remove(partition);
+        final boolean wasLoading = shard.state() == GroupShard.State.LOADING;
+        final int groups = shard.unload();
+        LOG.info(
+                "Unloaded {} groups of partition {} of {}{}: this broker no longer leads it (leader epoch {})",
+                groups,
+                partition,
+                store,
+                wasLoading ? " while loading" : "",
+                leaderEpoch);
+        notifyLoadWaiters();
+    }
+
+    private void notifyLoadWaiters() {
+        if (loadWaiters.isEmpty()) {
+            return;
+        }
+        for (final GroupShard shard : shards.values()) {
+            if (shard.state() == GroupShard.State.LOADING) {
+                return;
+            }
+        }
+        final List<Runnable> ready = List.copyOf(loadWaiters);
+        loadWaiters.clear();
+        ready.forEach(Runnable::run);
+    }
+
+    /** The shard that serves {@code groupId} now; throws the error its requests get otherwise. */
+    private GroupShard shardOf(final String groupId) {
+        if (groupId == null || groupId.isEmpty()) {
+            return emptyGroupId;
+        }
+        final int partition = store.partitionFor(groupId);
+        final GroupShard shard = shards.get(partition);
+        if (shard == null) {
+            throw new NotCoordinatorException("This broker is not the coordinator of group " + groupId
+                    + ": it does not lead partition " + partition + " of " + store);
+        }
+        if (shard.state() == GroupShard.State.LOADING) {
+            throw new CoordinatorLoadInProgressException(
+                    "Partition " + partition + " of " + store + " (group " + groupId + ") is loading");
+        }
+        return shard;
+    }
+
+    // ---- the APIs
 
     public CompletableFuture<JoinGroupResponseData> joinGroup(
             final String clientId, final String clientHost, final JoinGroupRequestData request, final short version) {
         return submit(
-                response -> {
-                    if (classicMembers.takesJoin(request.groupId())) {
-                        classicMembers.join(clientId, clientHost, request, version, response);
-                    } else {
-                        rebalancer.join(clientId, clientHost, request, version, response);
-                    }
-                },
+                request.groupId(),
+                (shard, response) -> shard.joinGroup(clientId, clientHost, request, version, response),
                 error -> Responses.joinError(request, version, error));
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(final SyncGroupRequestData request, final short version) {
         return submit(
-                response -> {
-                    if (classicMembers.holds(request.groupId())) {
-                        classicMembers.sync(request, version, response);
-                    } else {
-                        rebalancer.sync(request, version, response);
-                    }
-                },
+                request.groupId(),
+                (shard, response) -> shard.syncGroup(request, version, response),
                 Responses::syncError);
     }
 
     public CompletableFuture<HeartbeatResponseData> heartbeat(final HeartbeatRequestData request, final short version) {
         return submit(
-                response -> {
-                    if (classicMembers.holds(request.groupId())) {
-                        classicMembers.heartbeat(request, version, response);
-                    } else {
-                        rebalancer.heartbeat(request, version, response);
-                    }
-                },
+                request.groupId(),
+                (shard, response) -> shard.heartbeat(request, version, response),
                 Responses::heartbeatError);
     }
 
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(
             final LeaveGroupRequestData request, final short version) {
         return submit(
-                response -> {
-                    if (classicMembers.holds(request.groupId())) {
-                        classicMembers.leave(request, version, response);
-                    } else {
-                        rebalancer.leave(request, version, response);
-                    }
-                },
+                request.groupId(),
+                (shard, response) -> shard.leaveGroup(request, version, response),
                 error -> Responses.leaveError(request, version, error));
     }
 
     public CompletableFuture<OffsetCommitResponseData> commitOffsets(
             final OffsetCommitRequestData request, final short version) {
         return submit(
-                response -> offsets.commit(request, version, response),
+                request.groupId(),
+                (shard, response) -> shard.commitOffsets(request, version, response),
                 error -> Responses.commitError(request, version, error));
     }
 
+    /** OffsetFetch; from v8 each group of the request is answered by its own partition's coordinator state. */
     public CompletableFuture<OffsetFetchResponseData> fetchOffsets(
             final OffsetFetchRequestData request, final short version) {
-        return submit(
-                response -> offsets.fetch(request, version, response),
+        if (version < 8) {
+            return submit(
+                    request.groupId(),
+                    (shard, response) -> shard.fetchOffsets(request, version, response),
+                    error -> Responses.fetchError(request, version, error));
+        }
+        return perGroup(
+                request.groups(),
+                OffsetFetchRequestData.OffsetFetchRequestGroup::groupId,
+                group -> request.duplicate().setGroups(new ArrayList<>(List.of(group.duplicate()))),
+                (shard, one, response) -> shard.fetchOffsets(one, version, response),
+                (one, error, message) -> Responses.fetchError(one, version, error),
+                parts -> {
+                    final OffsetFetchResponseData result = new OffsetFetchResponseData();
+                    parts.forEach(
+                            part -> part.groups().forEach(g -> result.groups().add(g.duplicate())));
+                    return result;
+                },
                 error -> Responses.fetchError(request, version, error));
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(
             final OffsetDeleteRequestData request, final short version) {
         return submit(
-                response -> offsets.delete(request, version, response),
+                request.groupId(),
+                (shard, response) -> shard.deleteOffsets(request, version, response),
                 error -> Responses.deleteOffsetsError(request, error));
     }
 
+    /** The groups of every partition loaded here, in id order; COORDINATOR_LOAD_IN_PROGRESS while one loads. */
     public CompletableFuture<ListGroupsResponseData> listGroups(
             final ListGroupsRequestData request, final short version) {
-        return submit(response -> administration.list(request, version, response), Responses::listError);
+        return onOwner(
+                response -> {
+                    final List<CompletableFuture<ListGroupsResponseData>> parts = new ArrayList<>();
+                    for (final GroupShard shard : shards.values()) {
+                        if (shard.state() == GroupShard.State.LOADING) {
+                            throw new CoordinatorLoadInProgressException(
+                                    "Partition " + shard.partition() + " of " + store + " is loading");
+                        }
+                        final CompletableFuture<ListGroupsResponseData> part = new CompletableFuture<>();
+                        shard.listGroups(request, version, part);
+                        parts.add(part);
+                    }
+                    whenAll(parts, response, all -> {
+                        final List<ListGroupsResponseData.ListedGroup> listed = new ArrayList<>();
+                        all.forEach(part -> listed.addAll(part.groups()));
+                        listed.sort(Comparator.comparing(ListGroupsResponseData.ListedGroup::groupId));
+                        return new ListGroupsResponseData().setGroups(listed);
+                    });
+                },
+                (error, message) -> Responses.listError(error));
     }
 
     public CompletableFuture<DescribeGroupsResponseData> describeGroups(
             final DescribeGroupsRequestData request, final short version) {
-        return submit(
-                response -> classicDescriptions.describe(request, version, response),
+        return perGroup(
+                request.groups(),
+                Function.identity(),
+                groupId -> request.duplicate().setGroups(new ArrayList<>(Collections.singletonList(groupId))),
+                (shard, one, response) -> shard.describeGroups(one, version, response),
+                (one, error, message) -> Responses.describeError(one, version, error),
+                parts -> {
+                    final DescribeGroupsResponseData result = new DescribeGroupsResponseData();
+                    parts.forEach(
+                            part -> part.groups().forEach(g -> result.groups().add(g.duplicate())));
+                    return result;
+                },
                 error -> Responses.describeError(request, version, error));
     }
 
+    /** DeleteGroups; a group named twice is answered once, as Kafka does. */
     public CompletableFuture<DeleteGroupsResponseData> deleteGroups(
             final DeleteGroupsRequestData request, final short version) {
-        return submit(
-                response -> administration.delete(request, version, response),
+        final Set<String> seen = new HashSet<>();
+        final List<String> distinct = new ArrayList<>();
+        for (final String groupId : request.groupsNames()) {
+            if (seen.add(groupId == null ? "" : groupId)) {
+                distinct.add(groupId);
+            }
+        }
+        return perGroup(
+                distinct,
+                Function.identity(),
+                groupId -> request.duplicate().setGroupsNames(new ArrayList<>(Collections.singletonList(groupId))),
+                (shard, one, response) -> shard.deleteGroups(one, version, response),
+                (one, error, message) -> Responses.deleteGroupsError(one, error),
+                parts -> {
+                    final DeleteGroupsResponseData result = new DeleteGroupsResponseData();
+                    parts.forEach(
+                            part -> part.results().forEach(r -> result.results().add(r.duplicate())));
+                    return result;
+                },
                 error -> Responses.deleteGroupsError(request, error));
     }
 
@@ -245,7 +457,8 @@ public final class GroupCoordinator implements AutoCloseable {
             final ConsumerGroupHeartbeatRequestData request,
             final short version) {
         return submit(
-                response -> consumerHeartbeats.heartbeat(clientId, clientHost, request, version, response),
+                request.groupId(),
+                (shard, response) -> shard.consumerGroupHeartbeat(clientId, clientHost, request, version, response),
                 (error, message) -> new ConsumerGroupHeartbeatResponseData()
                         .setErrorCode(error.code())
                         .setErrorMessage(message));
@@ -253,19 +466,34 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<ConsumerGroupDescribeResponseData> consumerGroupDescribe(
             final ConsumerGroupDescribeRequestData request) {
-        return submit(response -> consumerDescriptions.describe(request, response), (error, message) -> {
-            final ConsumerGroupDescribeResponseData result = new ConsumerGroupDescribeResponseData();
-            request.groupIds()
-                    .forEach(id -> result.groups()
-                            .add(new ConsumerGroupDescribeResponseData.DescribedGroup()
-                                    .setGroupId(id)
-                                    .setErrorCode(error.code())
-                                    .setErrorMessage(message)));
-            return result;
-        });
+        return perGroup(
+                request.groupIds(),
+                Function.identity(),
+                groupId -> request.duplicate().setGroupIds(new ArrayList<>(Collections.singletonList(groupId))),
+                GroupShard::consumerGroupDescribe,
+                GroupCoordinator::describeError,
+                parts -> {
+                    final ConsumerGroupDescribeResponseData result = new ConsumerGroupDescribeResponseData();
+                    parts.forEach(
+                            part -> part.groups().forEach(g -> result.groups().add(g.duplicate())));
+                    return result;
+                },
+                error -> describeError(request, error, null));
     }
 
-    /** Answers parked requests with NOT_COORDINATOR, stops the timers and the scheduler. */
+    private static ConsumerGroupDescribeResponseData describeError(
+            final ConsumerGroupDescribeRequestData request, final Errors error, final String message) {
+        final ConsumerGroupDescribeResponseData result = new ConsumerGroupDescribeResponseData();
+        request.groupIds()
+                .forEach(id -> result.groups()
+                        .add(new ConsumerGroupDescribeResponseData.DescribedGroup()
+                                .setGroupId(id)
+                                .setErrorCode(error.code())
+                                .setErrorMessage(message)));
+        return result;
+    }
+
+    /** Answers parked requests with NOT_COORDINATOR, unloads every partition, stops the timers and the scheduler. */
     @Override
     public void close() {
         final CompletableFuture<Void> unloaded = new CompletableFuture<>();
@@ -275,14 +503,14 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (expiryTimer != null) {
                     expiryTimer.cancel();
                 }
-                rebalancer.unload();
-                directory.all().forEach(g -> g.delete(scheduler.nowMs()));
+                shards.values().forEach(GroupShard::unload);
+                shards.clear();
+                emptyGroupId.unload();
+                notifyLoadWaiters();
                 unloaded.complete(null);
             });
-            unloaded.get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (final RejectedExecutionException
-                | java.util.concurrent.ExecutionException
-                | java.util.concurrent.TimeoutException e) {
+            unloaded.get(5, TimeUnit.SECONDS);
+        } catch (final RejectedExecutionException | ExecutionException | TimeoutException e) {
             LOG.warn("Group coordinator did not unload cleanly", e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -297,7 +525,12 @@ public final class GroupCoordinator implements AutoCloseable {
                 return;
             }
             try {
-                final int expired = offsets.expire();
+                int expired = 0;
+                for (final GroupShard shard : List.copyOf(shards.values())) {
+                    if (shard.state() == GroupShard.State.ACTIVE) {
+                        expired += shard.expireOffsets();
+                    }
+                }
                 if (expired > 0) {
                     LOG.info("Expired {} offsets and groups", expired);
                 }
@@ -307,41 +540,129 @@ public final class GroupCoordinator implements AutoCloseable {
         });
     }
 
-    /**
-     * The one edge where a request that fails as a whole becomes the API's error response: anything the
-     * operation throws is mapped with {@code Errors.forException}.
-     */
+    // ---- the one edge where requests reach the owner thread and failures become error responses
+
+    /** An operation on one group, served by the shard of its partition. */
     private <R> CompletableFuture<R> submit(
-            final Consumer<CompletableFuture<R>> operation, final Function<Errors, R> errorResponse) {
-        return submit(operation, (error, message) -> errorResponse.apply(error));
+            final String groupId,
+            final BiConsumer<GroupShard, CompletableFuture<R>> operation,
+            final Function<Errors, R> errorResponse) {
+        return submit(groupId, operation, (error, message) -> errorResponse.apply(error));
     }
 
     /** As above, for the APIs whose error responses carry a message. */
     private <R> CompletableFuture<R> submit(
+            final String groupId,
+            final BiConsumer<GroupShard, CompletableFuture<R>> operation,
+            final BiFunction<Errors, String, R> errorResponse) {
+        return onOwner(response -> operation.accept(shardOf(groupId), response), errorResponse);
+    }
+
+    /** One operation on the shard of one group, taking the request cut down to that group. */
+    @FunctionalInterface
+    private interface ShardOperation<Q, R> {
+        void run(GroupShard shard, Q request, CompletableFuture<R> response);
+    }
+
+    /** The error answer to the request cut down to one group. */
+    @FunctionalInterface
+    private interface PartError<Q, R> {
+        R apply(Q request, Errors error, String message);
+    }
+
+    /**
+     * A request that names several groups, answered group by group in request order: each group's part goes to its
+     * own partition's shard (or gets that partition's error), and the parts are merged once all are answered.
+     *
+     * @param <E> what the request lists: a group id, or a group entry
+     * @param <Q> the request
+     * @param <R> the response
+     */
+    private <E, Q, R> CompletableFuture<R> perGroup(
+            final List<E> entries,
+            final Function<E, String> groupIdOf,
+            final Function<E, Q> requestFor,
+            final ShardOperation<Q, R> operation,
+            final PartError<Q, R> partError,
+            final Function<List<R>, R> merge,
+            final Function<Errors, R> errorResponse) {
+        return onOwner(
+                response -> {
+                    final List<CompletableFuture<R>> parts = new ArrayList<>();
+                    for (final E entry : entries) {
+                        final Q one = requestFor.apply(entry);
+                        final CompletableFuture<R> part = new CompletableFuture<>();
+                        run(
+                                r -> operation.run(shardOf(groupIdOf.apply(entry)), one, r),
+                                part,
+                                (error, message) -> partError.apply(one, error, message));
+                        parts.add(part);
+                    }
+                    whenAll(parts, response, merge);
+                },
+                (error, message) -> errorResponse.apply(error));
+    }
+
+    /** Completes {@code response} with the merge of {@code parts} once every part is answered. */
+    private static <P, R> void whenAll(
+            final List<CompletableFuture<P>> parts,
+            final CompletableFuture<R> response,
+            final Function<List<P>, R> merge) {
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                response.completeExceptionally(failure);
+                return;
+            }
+            final List<P> answered = new ArrayList<>(parts.size());
+            parts.forEach(part -> answered.add(part.join()));
+            response.complete(merge.apply(answered));
+        });
+    }
+
+    /** Runs {@code task} on the owner thread, unless the coordinator is closed. */
+    private void onOwner(final Runnable task) {
+        try {
+            scheduler.execute(() -> {
+                if (!closed) {
+                    task.run();
+                }
+            });
+        } catch (final RejectedExecutionException e) {
+            LOG.debug("Group coordinator closed; dropped a leadership change");
+        }
+    }
+
+    /** Runs {@code operation} on the owner thread; a closed coordinator answers NOT_COORDINATOR. */
+    private <R> CompletableFuture<R> onOwner(
             final Consumer<CompletableFuture<R>> operation, final BiFunction<Errors, String, R> errorResponse) {
         final CompletableFuture<R> response = new CompletableFuture<>();
         try {
             scheduler.execute(() -> {
                 if (closed) {
                     response.complete(errorResponse.apply(Errors.NOT_COORDINATOR, null));
-                } else if (!loaded) {
-                    response.complete(errorResponse.apply(Errors.COORDINATOR_LOAD_IN_PROGRESS, null));
                 } else {
-                    try {
-                        operation.accept(response);
-                    } catch (final RuntimeException e) {
-                        final Errors error = Errors.forException(e);
-                        if (error == Errors.UNKNOWN_SERVER_ERROR) {
-                            LOG.error("Group coordinator failed a request", e);
-                        }
-                        response.complete(
-                                errorResponse.apply(error, e instanceof ApiException ? e.getMessage() : null));
-                    }
+                    run(operation, response, errorResponse);
                 }
             });
         } catch (final RejectedExecutionException e) {
             response.complete(errorResponse.apply(Errors.NOT_COORDINATOR, null));
         }
         return response;
+    }
+
+    /** Anything the operation throws is mapped with {@code Errors.forException} to the API's error response. */
+    private static <R> void run(
+            final Consumer<CompletableFuture<R>> operation,
+            final CompletableFuture<R> response,
+            final BiFunction<Errors, String, R> errorResponse) {
+        try {
+            operation.accept(response);
+        } catch (final RuntimeException e) {
+            final Errors error = Errors.forException(e);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                LOG.error("Group coordinator failed a request", e);
+            }
+            response.complete(errorResponse.apply(error, e instanceof ApiException ? e.getMessage() : null));
+        }
     }
 }

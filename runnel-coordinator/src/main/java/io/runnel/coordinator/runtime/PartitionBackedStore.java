@@ -33,8 +33,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
  *
  * <p>Threading: no state of its own besides the final fields. {@link #append} runs on the calling thread (the
  * log's lock serialises it with other appends to that partition; like a produce it is a write into the page
- * cache, not an fsync) and returns a completed future. {@link #replay} reads on the calling thread without
- * taking the log's lock, up to the high watermark it saw when it started each partition.
+ * cache, not an fsync) and returns a completed future. A {@link Replay} reads on the calling thread without
+ * taking the log's lock, up to the high watermark it saw when it started its partition.
  *
  * @param <R> the coordinator's record type
  */
@@ -136,6 +136,32 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
                 .buffer();
     }
 
+    @Override
+    public int numPartitions() {
+        return numPartitions;
+    }
+
+    @Override
+    public int partitionFor(final String key) {
+        return partitionFor(key, numPartitions);
+    }
+
+    /**
+     * Reads partition {@code index} from its log start offset to the high watermark it has now, one read of about
+     * {@value #READ_BYTES} bytes (or one larger batch) per {@link Replay#next step}. Control batches are skipped.
+     *
+     * @throws CoordinatorNotAvailableException if this broker does not have the partition
+     */
+    @Override
+    public Replay<R> replay(final int index) {
+        final Partition partition = partitions.get(topic, index);
+        if (partition == null) {
+            throw new CoordinatorNotAvailableException(
+                    "Partition " + index + " of " + topic + " is not available on this broker");
+        }
+        return new PartitionReplay(partition);
+    }
+
     /**
      * Hands every record of every partition of the topic this broker has to {@code consumer}:
      * partitions in index order, each from its log start offset to its high watermark in offset order. Control
@@ -145,7 +171,6 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
      *                                partition and offset
      * @throws org.apache.kafka.common.errors.KafkaStorageException if the log cannot be read
      */
-    @Override
     public void replay(final Consumer<R> consumer) {
         final List<Partition> owned = new ArrayList<>();
         for (final Partition partition : partitions.all()) {
@@ -154,21 +179,37 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
             }
         }
         owned.sort(Comparator.comparingInt(p -> p.topicPartition().partition()));
-        ByteBuffer buffer = ByteBuffer.allocate(0);
         for (final Partition partition : owned) {
-            buffer = replay(partition, buffer, consumer);
+            final PartitionReplay replay = new PartitionReplay(partition);
+            boolean more = true;
+            while (more) {
+                more = replay.next(consumer);
+            }
         }
     }
 
-    /** Replays one partition; returns the (possibly grown) read buffer for the next. */
-    private ByteBuffer replay(final Partition partition, final ByteBuffer initial, final Consumer<R> consumer) {
-        ByteBuffer buffer = initial;
-        final long end = partition.highWatermark();
-        long next = partition.logStartOffset();
-        while (next < end) {
+    /** One partition read back up to the high watermark it had when the replay began. */
+    private final class PartitionReplay implements Replay<R> {
+        private final Partition partition;
+        private final long end;
+        private long next;
+        private ByteBuffer buffer = ByteBuffer.allocate(0);
+
+        PartitionReplay(final Partition partition) {
+            this.partition = partition;
+            this.end = partition.highWatermark();
+            this.next = partition.logStartOffset();
+        }
+
+        @Override
+        public boolean next(final Consumer<R> consumer) {
+            if (next >= end) {
+                return false;
+            }
             final LogSlice slice = partition.read(next, READ_BYTES, end, true);
             if (slice.isEmpty()) {
-                break;
+                next = end;
+                return false;
             }
             if (buffer.capacity() < slice.sizeInBytes()) {
                 buffer = ByteBuffer.allocate(Math.max(slice.sizeInBytes(), READ_BYTES));
@@ -185,8 +226,8 @@ public final class PartitionBackedStore<R> implements CoordinatorStore<R> {
                 throw new CorruptRecordException(
                         "Reading " + partition.topicPartition() + " at offset " + before + " made no progress");
             }
+            return next < end;
         }
-        return buffer;
     }
 
     private long replayBatch(final Partition partition, final MutableRecordBatch batch, final Consumer<R> consumer) {

@@ -784,17 +784,4 @@ class GroupCoordinatorTest {
         assertThat(commitError(coordinator.commitOffsets(request, (short) 9).join()))
                 .isZero();
     }
-
-    @Test
-    void shouldAnswerLoadInProgressBeforeLoad() {
-        final GroupCoordinator unloaded = new GroupCoordinator(store, GroupConfig.defaults(), scheduler);
-        try {
-            assertThat(unloaded.heartbeat(new HeartbeatRequestData().setGroupId(GROUP), (short) 4)
-                            .join()
-                            .errorCode())
-                    .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
-        } finally {
-            unloaded.close();
-        }
-    }
 }

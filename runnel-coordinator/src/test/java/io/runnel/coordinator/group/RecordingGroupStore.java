@@ -7,10 +7,26 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
-/** A {@link GroupStore} in memory that records every append; appends complete at once unless told to fail. */
-final class RecordingGroupStore implements GroupStore {
+/**
+ * A {@link GroupStore} in memory that records every append; appends complete at once unless told to fail. Groups are
+ * placed over {@code numPartitions} partitions as Kafka places them, and a replay hands over {@code recordsPerStep}
+ * records per step.
+ */
+class RecordingGroupStore implements GroupStore {
     private final List<GroupRecord> records = new ArrayList<>();
+    private final int numPartitions;
+    private final int recordsPerStep;
     private RuntimeException failure;
+
+    /** One partition, replayed in one step. */
+    RecordingGroupStore() {
+        this(1, Integer.MAX_VALUE);
+    }
+
+    RecordingGroupStore(final int numPartitions, final int recordsPerStep) {
+        this.numPartitions = numPartitions;
+        this.recordsPerStep = recordsPerStep;
+    }
 
     @Override
     public CompletableFuture<Void> append(final String groupId, final List<GroupRecord> appended) {
@@ -27,8 +43,26 @@ final class RecordingGroupStore implements GroupStore {
     }
 
     @Override
-    public void replay(final Consumer<GroupRecord> consumer) {
-        List.copyOf(records).forEach(consumer);
+    public int numPartitions() {
+        return numPartitions;
+    }
+
+    @Override
+    public Replay<GroupRecord> replay(final int partition) {
+        final List<GroupRecord> ofPartition = records.stream()
+                .filter(r -> partitionFor(r.groupId()) == partition)
+                .toList();
+        return new Replay<>() {
+            private int next;
+
+            @Override
+            public boolean next(final Consumer<GroupRecord> consumer) {
+                final int end = (int) Math.min(ofPartition.size(), (long) next + recordsPerStep);
+                ofPartition.subList(next, end).forEach(consumer);
+                next = end;
+                return next < ofPartition.size();
+            }
+        };
     }
 
     List<GroupRecord> records() {

@@ -1,9 +1,13 @@
 package io.runnel.broker.api.findcoordinator;
 
+import io.runnel.coordinator.group.store.OffsetsTopic;
+import io.runnel.coordinator.group.store.OffsetsTopicStore;
 import io.runnel.metadata.controller.Controller;
 import io.runnel.metadata.controller.CreateTopicSpec;
 import io.runnel.metadata.image.BrokerRegistration;
 import io.runnel.metadata.image.MetadataImage;
+import io.runnel.metadata.image.PartitionImage;
+import io.runnel.metadata.image.TopicImage;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
 import java.util.ArrayList;
@@ -18,26 +22,24 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 
 /**
  * FindCoordinator: the broker that coordinates a consumer group is the leader of the group's partition of
- * {@code __consumer_offsets}; on a single node that is this broker. As in Kafka, the offsets topic is created
- * by the first lookup, so a broker nobody uses groups on never has it. Transaction and share coordinators do
- * not exist yet: COORDINATOR_NOT_AVAILABLE and INVALID_REQUEST.
+ * {@code __consumer_offsets} ({@code abs(groupId.hashCode()) % offsets.topic.num.partitions}, as Kafka places it),
+ * reached at the endpoint it registered; on a single node that is this broker. While that partition has no leader
+ * (its broker is fenced or down) or the topic does not exist yet, the answer is COORDINATOR_NOT_AVAILABLE and clients
+ * ask again. As in Kafka, the offsets topic is created by the first lookup, so a cluster nobody uses groups on never
+ * has it. From v4 each key of the batch is answered on its own. Transaction and share coordinators do not exist yet:
+ * COORDINATOR_NOT_AVAILABLE and INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
-    private static final String OFFSETS_TOPIC = "__consumer_offsets";
+    private static final String OFFSETS_TOPIC = OffsetsTopic.NAME;
 
     private final Supplier<MetadataImage> image;
     private final Controller controller;
-    private final int nodeId;
     private final CreateTopicSpec offsetsTopic;
 
     public FindCoordinatorHandler(
-            final Supplier<MetadataImage> image,
-            final Controller controller,
-            final int nodeId,
-            final CreateTopicSpec offsetsTopic) {
+            final Supplier<MetadataImage> image, final Controller controller, final CreateTopicSpec offsetsTopic) {
         this.image = image;
         this.controller = controller;
-        this.nodeId = nodeId;
         this.offsetsTopic = offsetsTopic;
     }
 
@@ -68,7 +70,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private FindCoordinatorResponseData respond(
             final List<String> keys, final byte keyType, final Errors topicError, final boolean batched) {
-        final BrokerRegistration self = image.get().brokers().get(nodeId);
+        final MetadataImage metadata = image.get();
         final List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
         for (final String key : keys) {
             final FindCoordinatorResponseData.Coordinator coordinator = new FindCoordinatorResponseData.Coordinator()
@@ -77,8 +79,9 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
                     .setHost("")
                     .setPort(-1);
             final Errors error = errorFor(keyType, key, topicError);
-            if (error == Errors.NONE && self != null) {
-                coordinator.setNodeId(self.brokerId()).setHost(self.host()).setPort(self.port());
+            final BrokerRegistration leader = error == Errors.NONE ? groupCoordinator(metadata, key) : null;
+            if (leader != null) {
+                coordinator.setNodeId(leader.brokerId()).setHost(leader.host()).setPort(leader.port());
             } else {
                 coordinator.setErrorCode((error == Errors.NONE ? Errors.COORDINATOR_NOT_AVAILABLE : error).code());
             }
@@ -93,6 +96,21 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
                 .setNodeId(only.nodeId())
                 .setHost(only.host())
                 .setPort(only.port());
+    }
+
+    /** The live leader of the group's partition of the offsets topic; null when there is none. */
+    private BrokerRegistration groupCoordinator(final MetadataImage metadata, final String groupId) {
+        final TopicImage topic = metadata.topic(OFFSETS_TOPIC);
+        if (topic == null) {
+            return null;
+        }
+        final PartitionImage partition =
+                topic.partitions().get(OffsetsTopicStore.partitionFor(groupId, offsetsTopic.numPartitions()));
+        if (partition == null || partition.leader() < 0) {
+            return null;
+        }
+        final BrokerRegistration broker = metadata.brokers().get(partition.leader());
+        return broker == null || broker.fenced() ? null : broker;
     }
 
     private static Errors errorFor(final byte keyType, final String key, final Errors topicError) {

@@ -5,7 +5,6 @@ import io.runnel.metadata.image.MetadataImage;
 import io.runnel.metadata.image.TopicImage;
 import io.runnel.protocol.ApiHandler;
 import io.runnel.protocol.RequestContext;
-import io.runnel.replication.Partitions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +18,9 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * OffsetCommit: partitions of topics that do not exist get UNKNOWN_TOPIC_OR_PARTITION here, as in Kafka; the
- * rest go to the coordinator, which checks the member and generation and makes the offsets durable.
+ * OffsetCommit: partitions the metadata does not know get UNKNOWN_TOPIC_OR_PARTITION here, as in Kafka (whichever
+ * broker leads them: in a cluster the coordinator commits offsets of partitions other brokers lead); the rest go to
+ * the coordinator, which checks the member and generation and makes the offsets durable.
  *
  * <p>From v10 topics are named by id only. The coordinator keeps names, so ids become names here, through the
  * metadata image, and the answer names each topic by the id it was asked with. An id the image does not know
@@ -31,13 +31,10 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
     private static final short FIRST_TOPIC_ID_VERSION = 10;
 
     private final GroupCoordinator coordinator;
-    private final Partitions partitions;
     private final Supplier<MetadataImage> image;
 
-    public OffsetCommitHandler(
-            final GroupCoordinator coordinator, final Partitions partitions, final Supplier<MetadataImage> image) {
+    public OffsetCommitHandler(final GroupCoordinator coordinator, final Supplier<MetadataImage> image) {
         this.coordinator = coordinator;
-        this.partitions = partitions;
         this.image = image;
     }
 
@@ -50,7 +47,7 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
     public CompletableFuture<OffsetCommitResponseData> handle(
             final RequestContext context, final OffsetCommitRequestData request) {
         final boolean byId = context.apiVersion() >= FIRST_TOPIC_ID_VERSION;
-        final MetadataImage metadata = byId ? image.get() : null;
+        final MetadataImage metadata = image.get();
         final Map<String, Uuid> askedIds = new HashMap<>();
         final List<OffsetCommitResponseData.OffsetCommitResponseTopic> refused = new ArrayList<>();
         final List<OffsetCommitRequestData.OffsetCommitRequestTopic> known = new ArrayList<>();
@@ -70,9 +67,10 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
             final OffsetCommitRequestData.OffsetCommitRequestTopic kept =
                     new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(name);
             final OffsetCommitResponseData.OffsetCommitResponseTopic missing = responseTopic(topic);
+            final TopicImage described = metadata.topic(name);
             for (final OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
                 // a partition whose log dir failed still exists: its offsets are the group's, not the disk's
-                if (partitions.hosts(name, p.partitionIndex())) {
+                if (described != null && described.partitions().containsKey(p.partitionIndex())) {
                     kept.partitions().add(p);
                 } else {
                     missing.partitions().add(failed(p, Errors.UNKNOWN_TOPIC_OR_PARTITION));

@@ -65,6 +65,21 @@ public final class OffsetsTopicStore implements GroupStore {
     }
 
     @Override
+    public int numPartitions() {
+        return store.numPartitions();
+    }
+
+    @Override
+    public int partitionFor(final String groupId) {
+        return store.partitionFor(groupId);
+    }
+
+    @Override
+    public Replay<GroupRecord> replay(final int partition) {
+        return store.replay(partition);
+    }
+
+    /** Every record of every partition of {@code __consumer_offsets} this broker has, partition by partition. */
     public void replay(final Consumer<GroupRecord> consumer) {
         store.replay(consumer);
     }

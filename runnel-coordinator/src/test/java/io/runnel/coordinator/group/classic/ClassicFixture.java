@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -38,7 +37,14 @@ final class ClassicFixture {
             }
 
             @Override
-            public void replay(final Consumer<GroupRecord> consumer) {}
+            public int numPartitions() {
+                return 1;
+            }
+
+            @Override
+            public Replay<GroupRecord> replay(final int partition) {
+                return consumer -> false;
+            }
         };
         this.groups = new ClassicGroups(
                 new GroupDirectory(),

@@ -77,7 +77,7 @@ class OffsetsTopicStoreTest {
         return all;
     }
 
-    private static List<GroupRecord> replayAll(final GroupStore store) {
+    private static List<GroupRecord> replayAll(final OffsetsTopicStore store) {
         final List<GroupRecord> replayed = new ArrayList<>();
         store.replay(replayed::add);
         return replayed;
@@ -190,6 +190,40 @@ class OffsetsTopicStoreTest {
             final List<List<GroupRecord>> all = new ArrayList<>(appends);
             all.add(more);
             assertSameRecords(replayAll(node.store(CLOCK)), expectedReplay(all));
+        }
+    }
+
+    @Test
+    void shouldReplayOnePartitionAReadAtATimeAndRefuseAPartitionThisBrokerDoesNotHave() throws Exception {
+        try (OffsetsNode node = new OffsetsNode(tmp, PROPS)) {
+            assertThatThrownBy(() -> node.store(CLOCK).replay(0))
+                    .isInstanceOf(CoordinatorNotAvailableException.class)
+                    .hasMessageContaining("__consumer_offsets");
+            assertThat(node.createOffsetsTopic().error().isSuccess()).isTrue();
+            final OffsetsTopicStore store = node.store(CLOCK);
+            final String g = "big-group";
+            final int partition = store.partitionFor(g);
+            final List<List<GroupRecord>> appends = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                // 400 KiB of assignment each: several reads of the partition's 1 MiB
+                appends.add(List.of(group(g, i + 1, new byte[400 * 1024]), commit(g, 0, i)));
+            }
+            appends.add(List.of(commit("other-" + partition, 0, 1)));
+            appendAll(store, appends);
+
+            final List<GroupRecord> replayed = new ArrayList<>();
+            final var replay = store.replay(partition);
+            int steps = 1;
+            while (replay.next(replayed::add)) {
+                steps++;
+            }
+
+            assertThat(steps).as("reads of about 1 MiB").isBetween(2, 4);
+            final List<List<GroupRecord>> onPartition = appends.stream()
+                    .filter(a -> store.partitionFor(a.get(0).groupId()) == partition)
+                    .toList();
+            assertSameRecords(replayed, expectedReplay(onPartition));
+            assertThat(replay.next(replayed::add)).as("nothing after the end").isFalse();
         }
     }
 
