@@ -68,7 +68,9 @@ class SnapshotInstallTest {
                 QuorumFixture.WAIT,
                 () -> segments(groupDir).size() <= 4,
                 () -> "the leader's log purged: " + segments(groupDir));
-        assertThat(snapshots(groupDir)).hasSizeBetween(1, 2);
+        // Ratis deletes snapshots beyond the retained two after it writes a new one, a moment later.
+        Await.until(QuorumFixture.WAIT, () -> snapshots(groupDir).size() <= 2, "at most two snapshots kept");
+        assertThat(snapshots(groupDir)).isNotEmpty();
         assertThat(segmentBytes(groupDir)).isLessThan(64 * 1024);
         assertThat(quorum.log(leader).snapshotOffset()).isPositive();
 

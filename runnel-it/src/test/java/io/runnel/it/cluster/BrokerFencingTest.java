@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Brokers leaving and coming back, as clients see it through Metadata: a broker killed with -9 is fenced after
  * the session timeout (no longer listed, its partitions leaderless but still there), and unfenced once it is back
- * and caught up; a broker stopped with SIGTERM leaves through a controlled shutdown and is fenced at once.
+ * and caught up; a broker paused past its session (SIGSTOP) is fenced and unfenced when it resumes; a broker stopped
+ * with SIGTERM leaves through a controlled shutdown and is fenced at once.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class BrokerFencingTest {
@@ -56,6 +57,26 @@ class BrokerFencingTest {
             cluster.node(victim).start();
             cluster.node(victim).awaitUnfenced();
             Await.until(Duration.ofSeconds(30), () -> brokers(admin).contains(victim), "broker 3 listed again");
+            Await.until(Duration.ofSeconds(30), () -> !leaders(admin).containsValue(-1), "every partition led again");
+        }
+    }
+
+    @Test
+    void shouldFenceAPausedBrokerAndUnfenceItWhenItResumes() throws Exception {
+        try (TestCluster cluster = TestCluster.combined("pause", dir, 3).start();
+                Admin admin = Clients.admin(cluster.node(1).bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            final int victim = cluster.activeController() == 3 ? 2 : 3;
+
+            cluster.node(victim).pause();
+            try {
+                Await.until(Duration.ofSeconds(30), () -> !brokers(admin).contains(victim), "paused broker fenced");
+                assertThat(leaders(admin).values()).doesNotContain(victim);
+            } finally {
+                cluster.node(victim).resume();
+            }
+
+            Await.until(Duration.ofSeconds(30), () -> brokers(admin).contains(victim), "resumed broker unfenced");
             Await.until(Duration.ofSeconds(30), () -> !leaders(admin).containsValue(-1), "every partition led again");
         }
     }

@@ -6,6 +6,7 @@ import io.runnel.broker.controller.ForwardedRequest;
 import io.runnel.it.process.Kcat;
 import io.runnel.network.client.NodeClients;
 import io.runnel.network.client.NodeConnection;
+import io.runnel.testsupport.Await;
 import io.runnel.testsupport.Clients;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -141,10 +143,23 @@ class ThreeNodeClusterTest {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
-            final TopicDescription description = admin.describeTopics(List.of(TOPIC))
-                    .allTopicNames()
-                    .get(10, TimeUnit.SECONDS)
-                    .get(TOPIC);
+            // As with Kafka, the broker asked may apply the new topic a moment after the controller answered.
+            final TopicDescription[] described = new TopicDescription[1];
+            Await.until(
+                    Duration.ofSeconds(10),
+                    () -> {
+                        try {
+                            described[0] = admin.describeTopics(List.of(TOPIC))
+                                    .allTopicNames()
+                                    .get(10, TimeUnit.SECONDS)
+                                    .get(TOPIC);
+                            return described[0].partitions().stream().allMatch(p -> p.leader() != null);
+                        } catch (ExecutionException e) {
+                            return false;
+                        }
+                    },
+                    "every broker knows the new topic");
+            final TopicDescription description = described[0];
             final Set<Integer> leaders = new HashSet<>();
             for (final TopicPartitionInfo partition : description.partitions()) {
                 leaders.add(partition.leader().id());
