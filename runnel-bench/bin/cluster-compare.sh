@@ -59,12 +59,12 @@ NOTES=()
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-# kill_node SYS N: kill -9 and reap (the data is thrown away anyway, so no clean shutdown to wait for).
+# kill_node SYS N: kill -9, and wait until it is gone (the data is thrown away anyway: no clean shutdown to wait for).
 kill_node() {
   local key=$1-$2 pid=${PID[$1-$2]:-}
   [ -n "$pid" ] || return 0
   kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  while alive "$pid"; do sleep 0.1; done
   PID[$key]=
 }
 
@@ -225,6 +225,8 @@ start_node() {
       kafka.Kafka "$WORK/$key.properties" >"${LOG[$key]}" 2>&1 &
   fi
   PID[$key]=$!
+  # not a job of this shell: the shell still reaps it, but does not announce "Killed" when a failover kills it
+  disown "${PID[$key]}"
 }
 
 # await_cluster SYS: returns once every broker's Metadata lists all three brokers; fails, saying why in WHY, when a
@@ -328,7 +330,6 @@ failovers() {
       note "$(label "$sys"): failover round $round did not kill node $victim; failover stopped"
       return
     fi
-    wait "$pid" 2>/dev/null || true
     start_node "$sys" "$victim"
     if ! await_cluster "$sys"; then
       note "$(label "$sys"): node $victim did not rejoin after failover round $round: $WHY; failover stopped"
