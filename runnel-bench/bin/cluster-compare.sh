@@ -17,7 +17,8 @@
 #
 # Env: PARTITIONS (10000), TOPIC_PARTITIONS (100), TOPICS_PER_REQUEST (10), FAILOVERS (5), REPS (100), IDLE_S
 # (10), SETTLE_S (5: the pause between measurements and after a restarted node is back), FORM_S (300: how long a cluster may take to form;
-# a fresh cluster that does not form is started again, up to 3 times, and the output says so), NODE_JVM_OPTS, SYSTEMS ("runnel kafka"),
+# a fresh cluster that does not form is started again, up to 3 times, and the output says so; one that never
+# forms leaves its column n/a, its nodes' logs on stderr, and the script exits 1 after the table), NODE_JVM_OPTS, SYSTEMS ("runnel kafka"),
 # RUNNEL_PORT and KAFKA_PORT (9190 and 9290: node N's broker listens on PORT+(N-1)*10000, its controller on one
 # above), KEEP_WORK=1 (keep the temp dir: configs, every node's log, the clients' log), MVN_OFFLINE= (let Maven
 # download; default offline, -o). The active controller is found with DescribeQuorum (Admin.describeMetadataQuorum),
@@ -56,6 +57,7 @@ CLIENT_LOG=$WORK/clients.log
 : >"$CLIENT_LOG"
 declare -A PID=() LOG=() STARTS=() QUORUM_API=()
 NOTES=()
+FAILED=
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
@@ -141,16 +143,14 @@ measure() {
 # why: the last error line the client printed
 why() { grep -v '^\s*at \|^\s*\.\.\.' "$WORK/last.err" | tail -n 1; }
 
-fail_with_logs() {
+print_logs() {
   local key
-  echo "$1" >&2
   for key in "${!LOG[@]}"; do
     echo "----- last 40 lines of ${LOG[$key]} -----" >&2
     tail -n 40 "${LOG[$key]}" >&2 || true
   done
   echo "----- last 40 lines of the clients' log -----" >&2
   tail -n 40 "$CLIENT_LOG" >&2 || true
-  exit 1
 }
 
 build() {
@@ -242,7 +242,8 @@ await_cluster() {
       if ! alive "${PID[$sys-$n]}"; then
         kill "$waiter" 2>/dev/null || true
         wait "$waiter" 2>/dev/null || true
-        WHY="node $n exited: $(grep -E 'ERROR|Exception' "${LOG[$sys-$n]}" | tail -n 1 | cut -c1-400) (${LOG[$sys-$n]})"
+        WHY=$(grep -E 'ERROR|Exception|Error' "${LOG[$sys-$n]}" | tail -n 1 | cut -c1-400)
+        WHY="node $n exited: ${WHY:-$(tail -n 1 "${LOG[$sys-$n]}" | cut -c1-400)}"
         return 1
       fi
     done
@@ -351,7 +352,14 @@ run_cluster() {
       break
     fi
     note "$(label "$sys"): the fresh cluster did not form (attempt $attempt of 3): $WHY"
-    [ "$attempt" -lt 3 ] || fail_with_logs "$(label "$sys"): the cluster did not form"
+    if [ "$attempt" = 3 ]; then
+      print_logs
+      for n in 1 2 3; do
+        kill_node "$sys" "$n"
+      done
+      FAILED=1
+      return
+    fi
     for n in 1 2 3; do
       kill_node "$sys" "$n"
     done
@@ -451,3 +459,4 @@ for sys in $SYSTEMS; do
   case $sys in runnel | kafka) run_cluster "$sys" ;; *) bench_fail "SYSTEMS: runnel and/or kafka, not $sys" ;; esac
 done
 table
+[ -z "${FAILED:-}" ] || exit 1
