@@ -76,7 +76,15 @@ public final class ControllerChannel implements AutoCloseable {
             final CompletableFuture<R> result,
             final long deadlineNs,
             final int attempt) {
-        connection()
+        final CompletableFuture<NodeConnection> connecting;
+        try {
+            connecting = connection();
+        } catch (RuntimeException e) {
+            // closed meanwhile (the node is stopping): nothing more to try
+            result.completeExceptionally(e);
+            return;
+        }
+        connecting
                 .thenCompose(connection -> connection.<R>send(request).whenComplete((response, error) -> {
                     if (error != null || errorOf.apply(response) == Errors.NOT_CONTROLLER) {
                         drop(connection);
@@ -141,7 +149,12 @@ public final class ControllerChannel implements AutoCloseable {
 
     /** The leader if known and not the one just tried, else the voters in turn. */
     private InetSocketAddress nextAddress() {
-        final int leader = leaderHint.getAsInt();
+        int leader;
+        try {
+            leader = leaderHint.getAsInt();
+        } catch (RuntimeException e) {
+            leader = -1; // the local quorum member is closing; any voter will do
+        }
         final List<Integer> ids = new ArrayList<>(voters.keySet());
         ids.sort(Integer::compare);
         if (leader >= 0 && voters.containsKey(leader) && next % 2 == 0) {

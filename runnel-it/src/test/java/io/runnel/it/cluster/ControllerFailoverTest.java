@@ -58,6 +58,12 @@ class ControllerFailoverTest {
                             } catch (Exception e) {
                                 // not acknowledged: it may or may not exist, both are right
                             }
+                            // ten a second: a steady stream, not thousands of partitions for each restart to recover
+                            try {
+                                Thread.sleep(100);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
                         }
                     });
             for (int round = 0; round < ROUNDS; round++) {
