@@ -2,13 +2,14 @@ package io.runnel.it.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.runnel.testsupport.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,18 +87,24 @@ class ControllerFailoverTest {
             creator.join(60_000);
             cluster.awaitBrokers(cluster.brokerIds());
             for (final TestCluster.ClusterNode node : cluster.nodes()) {
-                try (Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrap()))) {
-                    final Set<String> names = new HashSet<>();
-                    final Map<String, Uuid> ids = new java.util.HashMap<>();
-                    for (final TopicListing listing :
-                            admin.listTopics().listings().get(30, TimeUnit.SECONDS)) {
-                        names.add(listing.name());
-                        ids.put(listing.name(), listing.topicId());
-                    }
-                    assertThat(names)
-                            .as("node %d knows every acknowledged topic", node.id())
-                            .containsAll(acknowledged.keySet());
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrap()))) {
+                    final Map<String, Uuid> ids = new HashMap<>();
+                    // A broker applies the last creations a moment after the controller acknowledged them; an
+                    // acknowledged topic that was lost would never appear.
+                    Await.until(
+                            Duration.ofSeconds(30),
+                            () -> {
+                                ids.clear();
+                                for (final TopicListing listing :
+                                        admin.listTopics().listings().get(10, TimeUnit.SECONDS)) {
+                                    ids.put(listing.name(), listing.topicId());
+                                }
+                                return ids.keySet().containsAll(acknowledged.keySet());
+                            },
+                            () -> "node " + node.id() + " knows every acknowledged topic; missing: "
+                                    + acknowledged.keySet().stream()
+                                            .filter(name -> !ids.containsKey(name))
+                                            .toList());
                     acknowledged.forEach((name, id) -> assertThat(ids.get(name))
                             .as("topic %s created once, with the id its creation answered", name)
                             .isEqualTo(id));
