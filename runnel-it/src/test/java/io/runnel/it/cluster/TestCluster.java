@@ -34,7 +34,23 @@ public final class TestCluster implements AutoCloseable {
     private final Map<Integer, ClusterNode> nodes = new LinkedHashMap<>();
     private String voters;
 
-    private TestCluster() {}
+    // Kills the nodes if the test JVM itself is stopped before close() runs (a build interrupted with Ctrl-C), so
+    // no Runnel process outlives the tests that started it.
+    private final Thread killOnExit = new Thread(this::killQuietly, "test-cluster-cleanup");
+
+    private TestCluster() {
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    private void killQuietly() {
+        for (final ClusterNode node : nodes.values()) {
+            try {
+                node.kill();
+            } catch (InterruptedException | RuntimeException e) {
+                // the JVM is going away; nothing more to do
+            }
+        }
+    }
 
     /** {@code count} combined nodes (broker and controller), ids 1..count, all voters. */
     public static TestCluster combined(final String name, final Path root, final int count, final String... overrides)
@@ -223,6 +239,11 @@ public final class TestCluster implements AutoCloseable {
     public void close() throws InterruptedException {
         for (final ClusterNode node : nodes.values()) {
             node.kill();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs anyway
         }
     }
 
