@@ -14,9 +14,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,7 +26,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
@@ -96,10 +93,8 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
     private final RandomGenerator random;
     // Owner thread only.
     private final GroupShard emptyGroupId;
-    private final Map<Integer, GroupShard> shards = new TreeMap<>();
-    private final List<Runnable> loadWaiters = new ArrayList<>();
+    private final GroupShards shards;
     private boolean closed;
-    private Scheduler.Timeout expiryTimer;
 
     public GroupCoordinator(final GroupStore store, final GroupConfig config, final Scheduler scheduler) {
         this(store, config, scheduler, new SecureRandom());
@@ -128,6 +123,7 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
         this.scheduler = scheduler;
         this.random = random;
         this.emptyGroupId = GroupShard.forEmptyGroupId(store, config, consumerConfig, image, scheduler, random);
+        this.shards = new GroupShards(store, config, consumerConfig, image, scheduler, random);
     }
 
     // ---- leadership of the store's partitions
@@ -138,7 +134,7 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
      */
     @Override
     public void onElection(final int partition, final int leaderEpoch) {
-        onOwner(() -> elect(partition, leaderEpoch));
+        onOwner(() -> shards.elect(partition, leaderEpoch));
     }
 
     /**
@@ -150,7 +146,7 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
      */
     @Override
     public void onResignation(final int partition, final int leaderEpoch) {
-        onOwner(() -> resign(partition, leaderEpoch));
+        onOwner(() -> shards.resign(partition, leaderEpoch));
     }
 
     /**
@@ -191,107 +187,10 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
 
     private void whenNoneLoading(final Runnable waiter, final CompletableFuture<Void> done) {
         try {
-            scheduler.execute(() -> {
-                loadWaiters.add(waiter);
-                notifyLoadWaiters();
-            });
+            scheduler.execute(() -> shards.whenNoneLoading(waiter));
         } catch (final RejectedExecutionException e) {
             done.completeExceptionally(e);
         }
-    }
-
-    private void elect(final int partition, final int leaderEpoch) {
-        if (closed) {
-            return;
-        }
-        final GroupShard current = shards.get(partition);
-        if (current != null) {
-            if (leaderEpoch > current.leaderEpoch()) {
-                current.leaderEpoch(leaderEpoch);
-            }
-            return;
-        }
-        final GroupShard shard =
-                new GroupShard(partition, leaderEpoch, store, config, consumerConfig, image, scheduler, random);
-        shards.put(partition, shard);
-        LOG.debug("Loading the groups of partition {} of {} (leader epoch {})", partition, store, leaderEpoch);
-        loadStep(shard);
-    }
-
-    /** One bounded read of a loading partition; the next one is queued behind the requests that came meanwhile. */
-    private void loadStep(final GroupShard shard) {
-        if (shards.get(shard.partition()) != shard) {
-            return; // resigned while loading
-        }
-        try {
-            if (shard.loadStep()) {
-                scheduler.schedule(0, () -> loadStep(shard));
-                return;
-            }
-            final int records = shard.recordsLoaded();
-            final int groups = shard.activate();
-            LOG.info(
-                    "Loaded {} groups from {} records of partition {} of {} in {} ms (leader epoch {})",
-                    groups,
-                    records,
-                    shard.partition(),
-                    store,
-                    scheduler.nowMs() - shard.loadStartMs(),
-                    shard.leaderEpoch());
-            if (expiryTimer == null) {
-                scheduleExpiry();
-            }
-        } catch (final RuntimeException e) {
-            LOG.error(
-                    "Could not load partition {} of {}; its groups get NOT_COORDINATOR until it is elected here again",
-                    shard.partition(),
-                    store,
-                    e);
-            shards.remove(shard.partition());
-            shard.unload();
-        }
-        notifyLoadWaiters();
-    }
-
-    private void resign(final int partition, final int leaderEpoch) {
-        final GroupShard shard = shards.get(partition);
-        if (shard == null) {
-            return;
-        }
-        if (leaderEpoch >= 0 && leaderEpoch < shard.leaderEpoch()) {
-            LOG.info(
-                    "Ignored the resignation of partition {} of {} at leader epoch {}: it is led here at epoch {}",
-                    partition,
-                    store,
-                    leaderEpoch,
-                    shard.leaderEpoch());
-            return;
-        }
-        shards.remove(partition);
-        final boolean wasLoading = shard.state() == GroupShard.State.LOADING;
-        final int groups = shard.unload();
-        LOG.info(
-                "Unloaded {} groups of partition {} of {}{}: this broker no longer leads it (leader epoch {})",
-                groups,
-                partition,
-                store,
-                wasLoading ? " while loading" : "",
-                leaderEpoch);
-        notifyLoadWaiters();
-    }
-
-    private void notifyLoadWaiters() {
-        if (loadWaiters.isEmpty()) {
-            return;
-        }
-        for (final GroupShard shard : shards.values()) {
-            if (shard.state() == GroupShard.State.LOADING) {
-                return;
-            }
-        }
-        final List<Runnable> ready = List.copyOf(loadWaiters);
-        loadWaiters.clear();
-        ready.forEach(Runnable::run);
     }
 
     /** The shard that serves {@code groupId} now; throws the error its requests get otherwise. */
@@ -390,7 +289,7 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
         return onOwner(
                 response -> {
                     final List<CompletableFuture<ListGroupsResponseData>> parts = new ArrayList<>();
-                    for (final GroupShard shard : shards.values()) {
+                    for (final GroupShard shard : shards.all()) {
                         if (shard.state() == GroupShard.State.LOADING) {
                             throw new CoordinatorLoadInProgressException(
                                     "Partition " + shard.partition() + " of " + store + " is loading");
@@ -399,7 +298,7 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
                         shard.listGroups(request, version, part);
                         parts.add(part);
                     }
-                    whenAll(parts, response, all -> {
+                    GroupReplies.whenAll(parts, response, all -> {
                         final List<ListGroupsResponseData.ListedGroup> listed = new ArrayList<>();
                         all.forEach(part -> listed.addAll(part.groups()));
                         listed.sort(Comparator.comparing(ListGroupsResponseData.ListedGroup::groupId));
@@ -500,13 +399,8 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
         try {
             scheduler.execute(() -> {
                 closed = true;
-                if (expiryTimer != null) {
-                    expiryTimer.cancel();
-                }
-                shards.values().forEach(GroupShard::unload);
-                shards.clear();
+                shards.unloadAll();
                 emptyGroupId.unload();
-                notifyLoadWaiters();
                 unloaded.complete(null);
             });
             unloaded.get(5, TimeUnit.SECONDS);
@@ -517,27 +411,6 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
         } finally {
             scheduler.close();
         }
-    }
-
-    private void scheduleExpiry() {
-        expiryTimer = scheduler.schedule(config.offsetsRetentionCheckIntervalMs(), () -> {
-            if (closed) {
-                return;
-            }
-            try {
-                int expired = 0;
-                for (final GroupShard shard : List.copyOf(shards.values())) {
-                    if (shard.state() == GroupShard.State.ACTIVE) {
-                        expired += shard.expireOffsets();
-                    }
-                }
-                if (expired > 0) {
-                    LOG.info("Expired {} offsets and groups", expired);
-                }
-            } finally {
-                scheduleExpiry();
-            }
-        });
     }
 
     // ---- the one edge where requests reach the owner thread and failures become error responses
@@ -592,31 +465,15 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
                     for (final E entry : entries) {
                         final Q one = requestFor.apply(entry);
                         final CompletableFuture<R> part = new CompletableFuture<>();
-                        run(
+                        GroupReplies.run(
                                 r -> operation.run(shardOf(groupIdOf.apply(entry)), one, r),
                                 part,
                                 (error, message) -> partError.apply(one, error, message));
                         parts.add(part);
                     }
-                    whenAll(parts, response, merge);
+                    GroupReplies.whenAll(parts, response, merge);
                 },
                 (error, message) -> errorResponse.apply(error));
-    }
-
-    /** Completes {@code response} with the merge of {@code parts} once every part is answered. */
-    private static <P, R> void whenAll(
-            final List<CompletableFuture<P>> parts,
-            final CompletableFuture<R> response,
-            final Function<List<P>, R> merge) {
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                response.completeExceptionally(failure);
-                return;
-            }
-            final List<P> answered = new ArrayList<>(parts.size());
-            parts.forEach(part -> answered.add(part.join()));
-            response.complete(merge.apply(answered));
-        });
     }
 
     /** Runs {@code task} on the owner thread, unless the coordinator is closed. */
@@ -641,28 +498,12 @@ public final class GroupCoordinator implements PartitionLeadership, AutoCloseabl
                 if (closed) {
                     response.complete(errorResponse.apply(Errors.NOT_COORDINATOR, null));
                 } else {
-                    run(operation, response, errorResponse);
+                    GroupReplies.run(operation, response, errorResponse);
                 }
             });
         } catch (final RejectedExecutionException e) {
             response.complete(errorResponse.apply(Errors.NOT_COORDINATOR, null));
         }
         return response;
-    }
-
-    /** Anything the operation throws is mapped with {@code Errors.forException} to the API's error response. */
-    private static <R> void run(
-            final Consumer<CompletableFuture<R>> operation,
-            final CompletableFuture<R> response,
-            final BiFunction<Errors, String, R> errorResponse) {
-        try {
-            operation.accept(response);
-        } catch (final RuntimeException e) {
-            final Errors error = Errors.forException(e);
-            if (error == Errors.UNKNOWN_SERVER_ERROR) {
-                LOG.error("Group coordinator failed a request", e);
-            }
-            response.complete(errorResponse.apply(error, e instanceof ApiException ? e.getMessage() : null));
-        }
     }
 }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,6 +82,7 @@ public final class MetadataController implements Controller, AutoCloseable {
     private final Policies policies;
     private final ScheduledExecutorService executor;
     private final BrokerLifecycle brokers;
+    private final Proposals proposals;
 
     // Owned by the controller thread.
     private boolean started;
@@ -168,6 +168,7 @@ public final class MetadataController implements Controller, AutoCloseable {
         this.defaultReplicationFactor = defaultReplicationFactor;
         this.brokerProperties = Map.copyOf(brokerProperties);
         this.policies = Policies.load(this.brokerProperties);
+        this.proposals = new Proposals(log, loader);
         this.brokers = new BrokerLifecycle(new BrokerSessions(sessionTimeoutMs, System::nanoTime));
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             final Thread thread = new Thread(runnable, THREAD_NAME);
@@ -218,7 +219,7 @@ public final class MetadataController implements Controller, AutoCloseable {
                     records.add(new RegisterBrokerRecord(
                             self.brokerId(), self.host(), self.port(), self.listenerName(), self.rack()));
                 }
-                commit(records);
+                proposals.commit(records);
             }
             LOG.info(
                     "Metadata controller started: cluster {}, node {}, {} topic(s), last offset {}",
@@ -405,12 +406,12 @@ public final class MetadataController implements Controller, AutoCloseable {
             if (!voters.equals(image().voters())) {
                 records.add(new VotersRecord(voters));
             }
-            commit(records);
+            proposals.commit(records);
             brokers.activate(image());
             fencing = executor.scheduleWithFixedDelay(
                     () -> {
                         try {
-                            commit(brokers.fenceExpired(image()).records());
+                            proposals.commit(brokers.fenceExpired(image()).records());
                         } catch (final RuntimeException e) {
                             LOG.warn("Fencing brokers whose sessions expired failed; retrying", e);
                         }
@@ -465,7 +466,7 @@ public final class MetadataController implements Controller, AutoCloseable {
                 throw new IllegalStateException("Metadata controller not started");
             }
             final Outcome<T> outcome = command.get();
-            commit(outcome.records());
+            proposals.commit(outcome.records());
             return outcome.result();
         });
     }
@@ -485,40 +486,5 @@ public final class MetadataController implements Controller, AutoCloseable {
             future.completeExceptionally(new IllegalStateException("Metadata controller is closed", e));
         }
         return future;
-    }
-
-    /**
-     * Checks the records by applying them to a copy of the image, proposes them and waits until the log has
-     * committed and applied them; controller thread only. The wait is what keeps one proposal in flight.
-     */
-    private void commit(final List<? extends MetadataRecord> records) {
-        if (records.isEmpty()) {
-            return;
-        }
-        MetadataImage expected = image();
-        for (final MetadataRecord record : records) {
-            expected = expected.apply(record);
-        }
-        final long lastOffset = awaitCommitted(log.propose(List.copyOf(records)));
-        if (lastOffset != expected.lastOffset()) {
-            throw new IllegalStateException(
-                    "Metadata log assigned offset " + lastOffset + " but the image expected " + expected.lastOffset());
-        }
-    }
-
-    private static long awaitCommitted(final CompletableFuture<Long> proposal) {
-        try {
-            return proposal.get();
-        } catch (final ExecutionException e) {
-            // the log's own exception, as a synchronous append threw it, so callers map it the same way
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException("Metadata log proposal failed", e.getCause());
-        } catch (final InterruptedException e) {
-            // close() gave up waiting; whether the batch commits is now the log's business
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while the metadata log committed a batch", e);
-        }
     }
 }
